@@ -149,6 +149,9 @@ type WriteRequest struct {
 	PartitionBy []string
 	Records     RecordReader
 	StagedDir   string
+	// Metadata goes into the sink's manifest as is (campaign, recipient,
+	// run id, ...); never personal data.
+	Metadata map[string]string
 }
 
 // Sink writes an export somewhere. Write must be atomic: readers see the

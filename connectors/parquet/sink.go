@@ -1,0 +1,252 @@
+package parquet
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	pq "github.com/parquet-go/parquet-go"
+
+	"github.com/example/pipeline/connectors"
+)
+
+// ManifestName is the manifest file written beside an export's files.
+const ManifestName = "_manifest.json"
+
+// Manifest describes one export directory.
+type Manifest struct {
+	Metadata map[string]string `json:"metadata"`
+	Rows     int64             `json:"rows"`
+	Files    []connectors.File `json:"files"`
+}
+
+// Sink writes Parquet files into a directory (option "dir"), replacing the
+// previous export atomically.
+type Sink struct{}
+
+var (
+	_ connectors.Sink         = (*Sink)(nil)
+	_ connectors.NativeWriter = (*Sink)(nil)
+	_ connectors.Aborter      = (*Sink)(nil)
+)
+
+// NewSink returns the Parquet sink.
+func NewSink() *Sink { return &Sink{} }
+
+// Describe implements connectors.Describer.
+func (*Sink) Describe(context.Context) (connectors.Description, error) {
+	return connectors.Description{
+		Name: Name, Kind: connectors.KindSink, Version: Version,
+		Capabilities: []string{connectors.CapNativeWrite},
+		Options: []connectors.OptionSpec{
+			{Name: "dir", Type: "string", Required: true, Doc: "export directory, relative to pipeline.yaml"},
+		},
+	}, nil
+}
+
+// Validate implements connectors.Describer.
+func (*Sink) Validate(_ context.Context, opts connectors.Options) error {
+	if opts.String("dir") == "" {
+		return fmt.Errorf("%w: option \"dir\" is required", connectors.ErrBadOptions)
+	}
+	return nil
+}
+
+func paths(dir, runID string) (target, staging, old string) {
+	clean := filepath.Clean(dir)
+	parent, base := filepath.Dir(clean), filepath.Base(clean)
+	return clean, filepath.Join(parent, "."+base+".staging-"+runID), filepath.Join(parent, "."+base+".old-"+runID)
+}
+
+// recover puts back a previous export left aside by a swap that crashed
+// between its two renames.
+func recoverSwap(target string) error {
+	if _, err := os.Stat(target); err == nil {
+		return nil
+	}
+	parent, base := filepath.Dir(target), filepath.Base(target)
+	olds, _ := filepath.Glob(filepath.Join(parent, "."+base+".old-*"))
+	if len(olds) == 0 {
+		return nil
+	}
+	sort.Strings(olds)
+	return os.Rename(olds[len(olds)-1], target)
+}
+
+// StagingDir implements connectors.NativeWriter: a fresh 0700 directory
+// beside the target, on the same filesystem so the swap is a rename.
+func (s *Sink) StagingDir(ctx context.Context, export, runID string, opts connectors.Options) (string, error) {
+	if err := s.Validate(ctx, opts); err != nil {
+		return "", err
+	}
+	target, staging, _ := paths(opts.String("dir"), runID)
+	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+		return "", fmt.Errorf("parquet sink: %w", err)
+	}
+	if err := recoverSwap(target); err != nil {
+		return "", fmt.Errorf("parquet sink: restore previous export: %w", err)
+	}
+	if err := os.RemoveAll(staging); err != nil {
+		return "", fmt.Errorf("parquet sink: %w", err)
+	}
+	if err := os.Mkdir(staging, 0o700); err != nil {
+		return "", fmt.Errorf("parquet sink: %w", err)
+	}
+	return staging, nil
+}
+
+// Abort implements connectors.Aborter: it removes the staging directory.
+func (s *Sink) Abort(_ context.Context, _ string, runID string, opts connectors.Options) error {
+	_, staging, _ := paths(opts.String("dir"), runID)
+	return os.RemoveAll(staging)
+}
+
+// Write implements connectors.Sink. Only staged (native) writes are
+// supported: the host has DuckDB write the files.
+func (s *Sink) Write(ctx context.Context, req connectors.WriteRequest) (*connectors.WriteResult, error) {
+	if req.StagedDir == "" {
+		return nil, fmt.Errorf("parquet sink: export %q: only native writes are supported (no StagedDir)", req.Export)
+	}
+	target, staging, old := paths(req.Options.String("dir"), req.RunID)
+	if filepath.Clean(req.StagedDir) != staging {
+		return nil, fmt.Errorf("parquet sink: export %q: staged dir %s is not the one this sink handed out", req.Export, req.StagedDir)
+	}
+	files, err := Inventory(ctx, staging)
+	if err != nil {
+		return nil, fmt.Errorf("parquet sink: export %q: %w", req.Export, err)
+	}
+	m := Manifest{Metadata: req.Metadata, Files: files}
+	for _, f := range files {
+		m.Rows += f.Rows
+	}
+	if err := writeJSON(filepath.Join(staging, ManifestName), m); err != nil {
+		return nil, fmt.Errorf("parquet sink: export %q: manifest: %w", req.Export, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := Swap(staging, target, old); err != nil {
+		return nil, fmt.Errorf("parquet sink: export %q: %w", req.Export, err)
+	}
+	return &connectors.WriteResult{Location: target, Rows: m.Rows, Files: files}, nil
+}
+
+// Swap replaces target by staging: target is moved aside to old, staging
+// renamed into place, old removed. A crash between the renames is undone
+// by the next StagingDir call.
+func Swap(staging, target, old string) error {
+	hadOld := false
+	if _, err := os.Stat(target); err == nil {
+		if err := os.Rename(target, old); err != nil {
+			return fmt.Errorf("move previous export aside: %w", err)
+		}
+		hadOld = true
+	}
+	if err := os.Rename(staging, target); err != nil {
+		if hadOld {
+			_ = os.Rename(old, target)
+		}
+		return fmt.Errorf("move new export into place: %w", err)
+	}
+	if hadOld {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// Inventory lists the Parquet files under dir (sorted, paths relative to
+// dir) with their row counts read from each file's footer by parquet-go
+// and their SHA-256.
+func Inventory(ctx context.Context, dir string) ([]connectors.File, error) {
+	var files []connectors.File
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".parquet") {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, err := Describe(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		f.Path = filepath.ToSlash(rel)
+		files = append(files, f)
+		return nil
+	})
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, err
+}
+
+// Describe reads one Parquet file's row count and SHA-256 (Path is left
+// as given).
+func Describe(path string) (connectors.File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return connectors.File{}, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return connectors.File{}, err
+	}
+	pf, err := pq.OpenFile(fh, st.Size())
+	if err != nil {
+		return connectors.File{}, fmt.Errorf("%s: not a readable Parquet file: %w", path, err)
+	}
+	h := sha256.New()
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return connectors.File{}, err
+	}
+	if _, err := io.Copy(h, fh); err != nil {
+		return connectors.File{}, err
+	}
+	return connectors.File{Path: path, Rows: pf.NumRows(), Bytes: st.Size(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// ReadManifest reads an export directory's manifest.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestName), err)
+	}
+	return &m, nil
+}
+
+// WriteManifest rewrites an export directory's manifest atomically (used
+// by erasure after it rewrote files).
+func WriteManifest(dir string, m *Manifest) error {
+	return writeJSON(filepath.Join(dir, ManifestName), m)
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return errors.Join(err, os.Remove(tmp))
+	}
+	return nil
+}
