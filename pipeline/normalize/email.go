@@ -1,0 +1,118 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Limits from RFC 5321 §4.5.3.1 (in octets).
+const (
+	maxLocalLen = 64
+	maxEmailLen = 254
+)
+
+// Email normalises an email address and reports whether the result is a
+// syntactically valid address. It is idempotent: Email(Email(x)) == Email(x).
+//
+// Steps, in order:
+//   - trim leading/trailing Unicode whitespace (NBSP included) and
+//     zero-width characters;
+//   - strip a leading "mailto:" (any case) and, after it, any "?subject=…"
+//     header fields (RFC 6068);
+//   - unwrap "<a@b.com>" and take the address out of a display-name form
+//     such as "Jo Bloggs <a@b.com>";
+//   - lower-case the whole address (Unicode-aware) and put the local part
+//     in Unicode NFC, so composed and decomposed spellings match;
+//   - convert the domain to ASCII with IDNA (Lookup profile, punycode) and
+//     drop a trailing dot.
+//
+// ok is false, and norm empty, when the result is not a valid address:
+// exactly one '@'; a local part of 1–64 octets made of RFC 5322 atext,
+// non-ASCII letters (RFC 6531) and dots, without leading, trailing or
+// doubled dots, spaces, quotes or control characters (quoted local parts
+// are not supported); a domain that [asciiHost] accepts (at least one dot,
+// valid labels; address literals like [1.2.3.4] are rejected); at most 254
+// octets in total.
+//
+// Email deliberately keeps "+tags" and dots in the local part (no Gmail
+// folding): different spellings may be different mailboxes, and merging
+// them would merge different data subjects.
+func Email(raw string) (string, bool) {
+	s := unwrapEmail(raw)
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || strings.IndexByte(s[at+1:], '@') >= 0 {
+		return "", false
+	}
+	local := norm.NFC.String(strings.ToLower(s[:at]))
+	if !validLocal(local) {
+		return "", false
+	}
+	domain, ok := asciiHost(s[at+1:])
+	if !ok {
+		return "", false
+	}
+	out := local + "@" + domain
+	if len(out) > maxEmailLen {
+		return "", false
+	}
+	return out, true
+}
+
+// unwrapEmail peels the decorations around an address: whitespace,
+// "mailto:", angle brackets and display names. It loops so that mixed forms
+// such as " <mailto:a@b.com> " are handled; every step strictly shortens s,
+// so the loop ends.
+func unwrapEmail(s string) string {
+	for {
+		before := s
+		s = trim(s)
+		if rest, ok := cutPrefixFold(s, "mailto:"); ok {
+			s = rest
+			if i := strings.IndexByte(s, '?'); i >= 0 {
+				s = s[:i]
+			}
+		}
+		if strings.HasSuffix(s, ">") {
+			if i := strings.LastIndexByte(s, '<'); i >= 0 {
+				s = s[i+1 : len(s)-1]
+			}
+		}
+		if s == before {
+			return s
+		}
+	}
+}
+
+// validLocal checks an already lower-cased, NFC local part.
+func validLocal(l string) bool {
+	if l == "" || len(l) > maxLocalLen || l[0] == '.' || l[len(l)-1] == '.' ||
+		strings.Contains(l, "..") || !utf8.ValidString(l) {
+		return false
+	}
+	for _, r := range l {
+		if r < utf8.RuneSelf {
+			if !isAtext(byte(r)) && r != '.' {
+				return false
+			}
+			continue
+		}
+		if isTrimmable(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
+			r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// isAtext reports whether c is RFC 5322 atext (letters, digits and
+// !#$%&'*+-/=?^_`{|}~).
+func isAtext(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
+}

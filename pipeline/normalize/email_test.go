@@ -1,0 +1,134 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestEmail(t *testing.T) {
+	tests := []struct {
+		name   string
+		give   string
+		want   string
+		wantOK bool
+	}{
+		{"plain", "jo@example.com", "jo@example.com", true},
+		{"upper case everywhere", "Jo.Bloggs@Example.COM", "jo.bloggs@example.com", true},
+		{"leading and trailing spaces", "  jo@example.com\t\n", "jo@example.com", true},
+		{"NBSP and ideographic space", "\u00a0jo@example.com\u3000", "jo@example.com", true},
+		{"zero-width and BOM", "\ufeffjo@example.com\u200b", "jo@example.com", true},
+		{"mailto lower", "mailto:jo@example.com", "jo@example.com", true},
+		{"mailto any case", "MailTo:Jo@Example.com", "jo@example.com", true},
+		{"mailto with header fields", "mailto:jo@example.com?subject=Hi", "jo@example.com", true},
+		{"angle brackets", "<jo@example.com>", "jo@example.com", true},
+		{"angle brackets with spaces", " < jo@example.com > ", "jo@example.com", true},
+		{"angle brackets around mailto", "<mailto:JO@example.com>", "jo@example.com", true},
+		{"display name", "Jo Bloggs <jo@example.com>", "jo@example.com", true},
+		{"trailing dot on domain", "jo@example.com.", "jo@example.com", true},
+		{"unicode domain to punycode", "jörg@bücher.de", "jörg@xn--bcher-kva.de", true},
+		{"unicode upper case", "JÖRG@BÜCHER.DE", "jörg@xn--bcher-kva.de", true},
+		{"decomposed local part to NFC", "jo\u0308rg@bücher.de", "jörg@xn--bcher-kva.de", true},
+		{"punycode stays", "jörg@xn--bcher-kva.de", "jörg@xn--bcher-kva.de", true},
+		{"full-width dot in domain", "jo@example\uff0ecom", "jo@example.com", true},
+		{"plus tag kept", "jo+news@example.com", "jo+news@example.com", true},
+		{"gmail dots kept", "j.o.bloggs@gmail.com", "j.o.bloggs@gmail.com", true},
+		{"atext specials", "o'brien_{x}#1@example.co.uk", "o'brien_{x}#1@example.co.uk", true},
+		{"subdomain kept", "jo@mail.www.example.com", "jo@mail.www.example.com", true},
+		{"64 octet local part", strings.Repeat("a", 64) + "@example.com", strings.Repeat("a", 64) + "@example.com", true},
+
+		{"empty", "", "", false},
+		{"only spaces", " \u00a0 ", "", false},
+		{"no at", "jo.example.com", "", false},
+		{"two at", "jo@bloggs@example.com", "", false},
+		{"empty local", "@example.com", "", false},
+		{"empty domain", "jo@", "", false},
+		{"domain without dot", "jo@localhost", "", false},
+		{"space in local", "jo bloggs@example.com", "", false},
+		{"space in domain", "jo@exam ple.com", "", false},
+		{"NBSP inside", "jo\u00a0@example.com", "", false},
+		{"65 octet local part", strings.Repeat("a", 65) + "@example.com", "", false},
+		{"leading dot", ".jo@example.com", "", false},
+		{"trailing dot in local", "jo.@example.com", "", false},
+		{"double dot in local", "j..o@example.com", "", false},
+		{"double dot in domain", "jo@example..com", "", false},
+		{"quoted local part", `"jo"@example.com`, "", false},
+		{"comma", "jo,ann@example.com", "", false},
+		{"two addresses", "jo@example.com; ann@example.com", "", false},
+		{"label starts with hyphen", "jo@-example.com", "", false},
+		{"underscore in domain", "jo@ex_ample.com", "", false},
+		{"label too long", "jo@" + strings.Repeat("a", 64) + ".com", "", false},
+		{"ip literal", "jo@[192.168.0.1]", "", false},
+		{"numeric tld", "jo@192.168.0.1", "", false},
+		{"unclosed bracket", "<jo@example.com", "", false},
+		{"junk", "n/a", "", false},
+		{"mailto only", "mailto:", "", false},
+		{"control char", "jo\x00@example.com", "", false},
+		{"invalid utf8", "jo\xff@example.com", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Email(tt.give)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("Email(%q) = %q, %v; want %q, %v", tt.give, got, ok, tt.want, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			again, ok2 := Email(got)
+			if again != got || !ok2 {
+				t.Errorf("Email not idempotent: Email(%q) = %q, %v", got, again, ok2)
+			}
+		})
+	}
+}
+
+func TestSplitEmail(t *testing.T) {
+	tests := []struct {
+		give                  string
+		wantLocal, wantDomain string
+	}{
+		{"jo@example.com", "jo", "example.com"},
+		{"jörg@xn--bcher-kva.de", "jörg", "xn--bcher-kva.de"},
+		{"no-at", "no-at", ""},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		local, domain := SplitEmail(tt.give)
+		if local != tt.wantLocal || domain != tt.wantDomain {
+			t.Errorf("SplitEmail(%q) = %q, %q; want %q, %q", tt.give, local, domain, tt.wantLocal, tt.wantDomain)
+		}
+	}
+}
+
+func TestSubjectKey(t *testing.T) {
+	// printf 'jo@example.com' | sha256sum
+	const want = "f4e19df2e6c609fbd59a42b9063d0fadf44260218531ea21ad8c575f205c0453"
+	got := SubjectKey("jo@example.com")
+	if got != want {
+		t.Fatalf("SubjectKey = %q, want %q", got, want)
+	}
+	if got != Hash("jo@example.com") {
+		t.Errorf("SubjectKey and Hash differ for the same input")
+	}
+	key, ok := EmailKey("  <MAILTO:Jo@Example.com> ")
+	if !ok || key != got {
+		t.Errorf("EmailKey = %q, %v; want %q, true", key, ok, got)
+	}
+	if key, ok := EmailKey("not an email"); ok || key != "" {
+		t.Errorf("EmailKey(junk) = %q, %v; want \"\", false", key, ok)
+	}
+}
+
+func BenchmarkEmail(b *testing.B) {
+	inputs := []string{
+		"Jo.Bloggs@Example.COM",
+		" mailto:jo+news@example.co.uk ",
+		"Jo Bloggs <jo@example.com>",
+		"jörg@bücher.de",
+		"not an email",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Email(inputs[i%len(inputs)])
+	}
+}

@@ -1,0 +1,78 @@
+package normalize
+
+import (
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// maxHostLen is the longest domain name in presentation form without the
+// trailing dot (RFC 1035: 255 octets on the wire).
+const maxHostLen = 253
+
+// asciiHost converts a host name to its ASCII (punycode) form with the IDNA
+// Lookup profile, removes one trailing dot and checks it is a syntactically
+// valid public host name: at least two labels, each 1–63 characters of
+// letters, digits and hyphens, not starting or ending with a hyphen, and a
+// top-level label that is not all digits (so IPv4 addresses are rejected).
+func asciiHost(s string) (string, bool) {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" {
+		return "", false
+	}
+	a, err := idna.Lookup.ToASCII(s)
+	if err != nil {
+		return "", false
+	}
+	// Lookup maps ideographic and full-width full stops to '.', so a
+	// trailing dot may only be visible now.
+	a = strings.TrimSuffix(a, ".")
+	if !validHost(a) {
+		return "", false
+	}
+	return a, true
+}
+
+// validHost checks an ASCII, lower-case host name (see [asciiHost]).
+func validHost(h string) bool {
+	if len(h) == 0 || len(h) > maxHostLen {
+		return false
+	}
+	labels := 0
+	allDigits := true
+	start := 0
+	for i := 0; i <= len(h); i++ {
+		if i < len(h) && h[i] != '.' {
+			continue
+		}
+		label := h[start:i]
+		start = i + 1
+		labels++
+		if !validLabel(label) {
+			return false
+		}
+		allDigits = true
+		for j := 0; j < len(label); j++ {
+			if label[j] < '0' || label[j] > '9' {
+				allDigits = false
+				break
+			}
+		}
+	}
+	// allDigits now describes the last (top-level) label.
+	return labels >= 2 && !allDigits
+}
+
+// validLabel checks one LDH label of an ASCII host name.
+func validLabel(l string) bool {
+	if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

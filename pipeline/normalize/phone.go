@@ -1,0 +1,70 @@
+package normalize
+
+import (
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// unknownRegion is libphonenumber's region for "no default country": only
+// numbers in international form ("+…") can be parsed with it.
+const unknownRegion = "ZZ"
+
+// Phone normalises a phone number to E.164 ("+442079460018"). country is
+// the ISO 3166-1 alpha-2 code of the record (any case; "UK" is accepted as
+// GB) used as the default region for national forms and for the
+// international call prefix: with "GB", "020 7946 0018",
+// "+44 (0)20 7946 0018" and "00 44 20 7946 0018" all give "+442079460018",
+// and "00 353 1 234 5678" gives "+35312345678". An empty or unknown country
+// only accepts numbers in "+…" form. "tel:" URIs are accepted; extensions
+// ("ext. 12") are dropped, since E.164 has none.
+//
+// ok is false, and e164 empty, unless libphonenumber's metadata says the
+// number is valid for its region (right length and an assigned number
+// range). This rejects junk and fictional ranges such as Ofcom's drama
+// mobiles 07700 900xxx; use [PossiblePhone] where recall matters more than
+// validity.
+func Phone(raw, country string) (e164 string, ok bool) {
+	n, ok := parsePhone(raw, country)
+	if !ok || !phonenumbers.IsValidNumber(n) {
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
+}
+
+// PossiblePhone is [Phone] with a weaker check: the number only needs a
+// possible length for its country code (libphonenumber's
+// IsPossibleNumberWithReason == IS_POSSIBLE), not an assigned range. Every
+// number [Phone] accepts, PossiblePhone accepts with the same result.
+func PossiblePhone(raw, country string) (e164 string, ok bool) {
+	n, ok := parsePhone(raw, country)
+	if !ok || phonenumbers.IsPossibleNumberWithReason(n) != phonenumbers.IS_POSSIBLE {
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
+}
+
+// parsePhone trims raw and parses it with the region derived from country.
+func parsePhone(raw, country string) (*phonenumbers.PhoneNumber, bool) {
+	s := trim(raw)
+	if s == "" {
+		return nil, false
+	}
+	n, err := phonenumbers.Parse(s, region(country))
+	if err != nil {
+		return nil, false
+	}
+	return n, true
+}
+
+// region maps an ISO 3166-1 alpha-2 country to a libphonenumber region.
+func region(country string) string {
+	c := strings.ToUpper(strings.TrimSpace(country))
+	if c == "UK" {
+		return "GB"
+	}
+	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+		return unknownRegion
+	}
+	return c
+}
