@@ -16,7 +16,6 @@ const maxHostLen = 253
 // letters, digits and hyphens, not starting or ending with a hyphen, and a
 // top-level label that is not all digits (so IPv4 addresses are rejected).
 func asciiHost(s string) (string, bool) {
-	s = strings.TrimSuffix(s, ".")
 	if s == "" {
 		return "", false
 	}
@@ -24,8 +23,8 @@ func asciiHost(s string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	// Lookup maps ideographic and full-width full stops to '.', so a
-	// trailing dot may only be visible now.
+	// Trim after the conversion: Lookup maps ideographic and full-width
+	// full stops to '.', so a trailing dot may only be visible now.
 	a = strings.TrimSuffix(a, ".")
 	if !validHost(a) {
 		return "", false

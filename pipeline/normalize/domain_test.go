@@ -1,0 +1,77 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDomain(t *testing.T) {
+	tests := []struct {
+		name   string
+		give   string
+		want   string
+		wantOK bool
+	}{
+		{"bare", "example.com", "example.com", true},
+		{"messy url", "HTTPS://WWW.Example.co.uk/about?x=1", "example.co.uk", true},
+		{"trailing dot", "example.com.", "example.com", true},
+		{"userinfo and port", "http://user@host.com:8080/", "host.com", true},
+		{"userinfo with password", "https://user:pw@example.com/", "example.com", true},
+		{"scheme-relative", "//www.example.com/x", "example.com", true},
+		{"other scheme", "ftp://files.example.org", "files.example.org", true},
+		{"no scheme with path", "www.example.com/contact-us", "example.com", true},
+		{"query without path", "example.com?utm_source=x", "example.com", true},
+		{"fragment", "example.com#team", "example.com", true},
+		{"backslash path", `example.com\about`, "example.com", true},
+		{"port without path", "example.com:443", "example.com", true},
+		{"dangling colon", "example.com:", "example.com", true},
+		{"surrounding whitespace and NBSP", "\u00a0 www.Example.com \u00a0", "example.com", true},
+		{"email", "Jo@Example.com", "example.com", true},
+		{"mailto", "mailto:jo@example.com", "example.com", true},
+		{"subdomain kept", "https://shop.example.com", "shop.example.com", true},
+		{"only first www dropped", "www.www.example.com", "www.example.com", true},
+		{"www with nothing after keeps", "www.com", "www.com", true},
+		{"www2 kept", "www2.example.com", "www2.example.com", true},
+		{"unicode domain", "https://www.Bücher.de/", "xn--bcher-kva.de", true},
+		{"punycode stays", "xn--bcher-kva.de", "xn--bcher-kva.de", true},
+		{"full-width characters", "ｅｘａｍｐｌｅ．ｃｏｍ", "example.com", true},
+		{"trailing dot and path", "http://example.com./x", "example.com", true},
+
+		{"empty", "", "", false},
+		{"spaces", "   ", "", false},
+		{"company name", "Acme Ltd", "", false},
+		{"single label", "localhost", "", false},
+		{"scheme only", "https://", "", false},
+		{"ipv4", "http://192.168.0.1/", "", false},
+		{"ipv6", "http://[::1]:8080/", "", false},
+		{"underscore", "ex_ample.com", "", false},
+		{"double dot", "example..com", "", false},
+		{"two trailing dots", "example.com..", "", false},
+		{"hyphen edge", "-example.com", "", false},
+		{"n/a", "n/a", "", false},
+		{"label too long", strings.Repeat("a", 64) + ".com", "", false},
+		{"non-numeric port", "example.com:http", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Domain(tt.give)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("Domain(%q) = %q, %v; want %q, %v", tt.give, got, ok, tt.want, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			if h := Hash(got); len(h) != 64 {
+				t.Errorf("Hash(%q) = %q, want 64 hex characters", got, h)
+			}
+		})
+	}
+}
+
+func BenchmarkDomain(b *testing.B) {
+	inputs := []string{"HTTPS://WWW.Example.co.uk/about?x=1", "example.com", "http://user@host.com:8080/", "bücher.de"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Domain(inputs[i%len(inputs)])
+	}
+}

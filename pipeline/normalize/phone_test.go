@@ -1,0 +1,114 @@
+package normalize
+
+import "testing"
+
+func TestPhone(t *testing.T) {
+	tests := []struct {
+		name    string
+		give    string
+		country string
+		want    string
+		wantOK  bool
+	}{
+		// GB
+		{"GB national", "020 7946 0018", "GB", "+442079460018", true},
+		{"GB international with (0)", "+44 (0)20 7946 0018", "GB", "+442079460018", true},
+		{"GB international", "+44 20 7946 0018", "GB", "+442079460018", true},
+		{"GB 00 prefix", "00 44 20 7946 0018", "GB", "+442079460018", true},
+		{"GB compact", "02079460018", "GB", "+442079460018", true},
+		{"GB dashes and dots", "020-7946-0018", "gb", "+442079460018", true},
+		{"GB via UK alias", "020 7946 0018", "UK", "+442079460018", true},
+		{"GB NBSP", "\u00a0020\u00a07946\u00a00018\u00a0", "GB", "+442079460018", true},
+		{"GB tel URI", "tel:+44-20-7946-0018", "GB", "+442079460018", true},
+		{"GB extension dropped", "020 7946 0018 ext. 12", "GB", "+442079460018", true},
+		{"GB mobile", "07400 123456", "GB", "+447400123456", true},
+		{"GB drama mobile is not valid", "07700 900123", "GB", "", false},
+		// IE
+		{"IE from GB via 00", "00 353 1 234 5678", "GB", "+35312345678", true},
+		{"IE national", "01 234 5678", "IE", "+35312345678", true},
+		{"IE international", "+353 (0)1 234 5678", "IE", "+35312345678", true},
+		{"IE mobile", "087 123 4567", "IE", "+353871234567", true},
+		// DE
+		{"DE national", "030 123456", "DE", "+4930123456", true},
+		{"DE international with (0)", "+49 (0)30 123456", "DE", "+4930123456", true},
+		{"DE mobile", "0151 12345678", "DE", "+4915112345678", true},
+		// FR
+		{"FR national", "01 23 45 67 89", "FR", "+33123456789", true},
+		{"FR international", "+33 1 23 45 67 89", "FR", "+33123456789", true},
+		{"FR mobile", "06 12 34 56 78", "FR", "+33612345678", true},
+		// US
+		{"US national", "(212) 555-0123", "US", "+12125550123", true},
+		{"US with 1", "1-650-253-0000", "US", "+16502530000", true},
+		{"US international", "+1 650 253 0000", "US", "+16502530000", true},
+		{"US from GB via 00", "00 1 650 253 0000", "GB", "+16502530000", true},
+		{"US invalid area code", "+1 555 555 0123", "US", "", false},
+		// International forms do not need the country.
+		{"international without country", "+44 20 7946 0018", "", "+442079460018", true},
+		{"international with other country", "+44 20 7946 0018", "DE", "+442079460018", true},
+		// Junk.
+		{"national without country", "020 7946 0018", "", "", false},
+		{"national with bad country", "020 7946 0018", "Great Britain", "", false},
+		{"empty", "", "GB", "", false},
+		{"spaces", "  ", "GB", "", false},
+		{"n/a", "n/a", "GB", "", false},
+		{"letters", "call me", "GB", "", false},
+		{"too short", "123", "GB", "", false},
+		{"zeros", "0000", "GB", "", false},
+		{"too long", "020 7946 00188", "GB", "", false},
+		{"unknown country code", "+999 1234567", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Phone(tt.give, tt.country)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("Phone(%q, %q) = %q, %v; want %q, %v", tt.give, tt.country, got, ok, tt.want, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			// PossiblePhone accepts everything Phone accepts, identically,
+			// and Phone is idempotent on its output.
+			if p, pok := PossiblePhone(tt.give, tt.country); p != got || !pok {
+				t.Errorf("PossiblePhone(%q, %q) = %q, %v; want %q, true", tt.give, tt.country, p, pok, got)
+			}
+			if again, ok := Phone(got, ""); again != got || !ok {
+				t.Errorf("Phone(%q, \"\") = %q, %v; want it unchanged", got, again, ok)
+			}
+		})
+	}
+}
+
+func TestPossiblePhone(t *testing.T) {
+	tests := []struct {
+		give, country string
+		want          string
+		wantOK        bool
+	}{
+		{"07700 900123", "GB", "+447700900123", true},
+		{"+1 555 555 0123", "US", "+15555550123", true},
+		{"123", "GB", "", false},
+		{"0000", "GB", "", false},
+		{"n/a", "GB", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := PossiblePhone(tt.give, tt.country)
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("PossiblePhone(%q, %q) = %q, %v; want %q, %v", tt.give, tt.country, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
+
+func BenchmarkPhone(b *testing.B) {
+	inputs := []struct{ raw, country string }{
+		{"020 7946 0018", "GB"},
+		{"+44 (0)20 7946 0018", "GB"},
+		{"00 353 1 234 5678", "GB"},
+		{"(212) 555-0123", "US"},
+		{"n/a", "GB"},
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		in := inputs[i%len(inputs)]
+		Phone(in.raw, in.country)
+	}
+}
