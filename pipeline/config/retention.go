@@ -1,0 +1,66 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Retention is how long a source's data is kept: N units. The zero value
+// means keep forever.
+type Retention struct {
+	N    int
+	Unit string // day, week, month or year
+}
+
+var retentionRE = regexp.MustCompile(`^(\d+)\s*(day|week|month|year)s?$`)
+
+// ParseRetention parses "24 months", "90 days", "1 year", "2 weeks" (singular
+// or plural, case-insensitive) or "forever" (the zero Retention).
+func ParseRetention(s string) (Retention, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	if t == "forever" {
+		return Retention{}, nil
+	}
+	m := retentionRE.FindStringSubmatch(t)
+	if m == nil {
+		return Retention{}, fmt.Errorf("retention %q is not valid (want N days, weeks, months or years, e.g. \"24 months\", or \"forever\")", s)
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n <= 0 {
+		return Retention{}, fmt.Errorf("retention %q must be a positive number of %ss", s, m[2])
+	}
+	return Retention{N: n, Unit: m[2]}, nil
+}
+
+// IsZero reports whether r means keep forever.
+func (r Retention) IsZero() bool { return r.N == 0 }
+
+// Cutoff returns now minus r (calendar arithmetic, time.AddDate): rows loaded
+// before it are past retention. The zero Retention returns the zero time.
+func (r Retention) Cutoff(now time.Time) time.Time {
+	switch r.Unit {
+	case "day":
+		return now.AddDate(0, 0, -r.N)
+	case "week":
+		return now.AddDate(0, 0, -7*r.N)
+	case "month":
+		return now.AddDate(0, -r.N, 0)
+	case "year":
+		return now.AddDate(-r.N, 0, 0)
+	}
+	return time.Time{}
+}
+
+// String formats r as "24 months", "1 year", or "forever" when zero.
+func (r Retention) String() string {
+	if r.IsZero() {
+		return "forever"
+	}
+	if r.N == 1 {
+		return "1 " + r.Unit
+	}
+	return fmt.Sprintf("%d %ss", r.N, r.Unit)
+}

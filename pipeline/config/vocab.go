@@ -1,0 +1,47 @@
+package config
+
+import "slices"
+
+// Source roles.
+const (
+	RoleCompanies   = "companies"
+	RolePeople      = "people"
+	RoleSuppression = "suppression"
+	RoleReference   = "reference"
+)
+
+// Lawful bases a campaign may declare.
+const (
+	LegitimateInterests = "legitimate_interests"
+	Consent             = "consent"
+)
+
+// The value every LIA test must have before personal data can be exported.
+const LIAPassed = "passed"
+
+// Vocabularies. They are read-only: do not modify them.
+var (
+	// SourceRoles are the allowed values of sources.*.role.
+	SourceRoles = []string{RoleCompanies, RolePeople, RoleSuppression, RoleReference}
+	// SuppressionKinds are the allowed values of sources.*.kind.
+	SuppressionKinds = []string{"email", "domain", "phone"}
+	// LawfulBases are the allowed values of campaigns.*.lawful_basis.
+	LawfulBases = []string{LegitimateInterests, Consent}
+	// Departments are the allowed values of targeting.roles[].department.
+	Departments = []string{"executive", "finance", "sales", "marketing", "engineering", "it", "hr", "operations", "legal", "other"}
+	// Seniorities are the allowed values of targeting.roles[].seniority, most senior first.
+	Seniorities = []string{"c_level", "vp", "director", "head", "manager", "senior", "staff", "intern"}
+	// Categories is the classification taxonomy (DESIGN.md), the allowed
+	// values of classification.pin.
+	Categories = []string{
+		"contact.email", "contact.phone", "identity.name", "online.profile_url",
+		"online.identifier", "professional.job_title", "location.address",
+		"identity.national_id", "identity.demographic", "financial.account",
+		"special_category", "pseudonymous.subject_key",
+		"company.name", "company.domain", "company.industry", "company.size",
+		"company.country", "company.other", "operational", "unknown",
+	}
+)
+
+// IsCategory reports whether s is one of Categories.
+func IsCategory(s string) bool { return slices.Contains(Categories, s) }
