@@ -24,9 +24,9 @@ import (
 // Domain does not reduce a host to its registrable domain:
 // "shop.example.com" stays as it is. Use it for website/company domains;
 // email addresses go through [Email], whose domain keeps any "www.".
-func Domain(raw string) (string, bool) {
+func Domain(raw string) (norm string, ok bool) {
 	s := trim(raw)
-	if rest, ok := cutPrefixFold(s, "mailto:"); ok {
+	if rest, found := cutPrefixFold(s, "mailto:"); found {
 		s = rest
 	}
 	s = stripScheme(s)
@@ -43,7 +43,7 @@ func Domain(raw string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if rest, ok := strings.CutPrefix(host, "www."); ok && strings.IndexByte(rest, '.') >= 0 {
+	if rest, found := strings.CutPrefix(host, "www."); found && strings.IndexByte(rest, '.') >= 0 {
 		host = rest
 	}
 	return host, true

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	unorm "golang.org/x/text/unicode/norm"
 )
 
 // Limits from RFC 5321 §4.5.3.1 (in octets).
@@ -40,13 +40,13 @@ const (
 // Email deliberately keeps "+tags" and dots in the local part (no Gmail
 // folding): different spellings may be different mailboxes, and merging
 // them would merge different data subjects.
-func Email(raw string) (string, bool) {
+func Email(raw string) (norm string, ok bool) {
 	s := unwrapEmail(raw)
 	at := strings.IndexByte(s, '@')
 	if at <= 0 || strings.IndexByte(s[at+1:], '@') >= 0 {
 		return "", false
 	}
-	local := norm.NFC.String(strings.ToLower(s[:at]))
+	local := unorm.NFC.String(strings.ToLower(s[:at]))
 	if !validLocal(local) {
 		return "", false
 	}
@@ -54,11 +54,11 @@ func Email(raw string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	out := local + "@" + domain
-	if len(out) > maxEmailLen {
+	norm = local + "@" + domain
+	if len(norm) > maxEmailLen {
 		return "", false
 	}
-	return out, true
+	return norm, true
 }
 
 // unwrapEmail peels the decorations around an address: whitespace,

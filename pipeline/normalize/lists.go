@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -55,8 +56,10 @@ func parseList(txt string, domains bool) *refList {
 		e := strings.ToLower(trim(line))
 		if domains {
 			e = strings.TrimSuffix(e, ".")
-			if a, err := idna.Lookup.ToASCII(e); err == nil {
-				e = a
+			if !isASCII(e) {
+				if a, err := idna.Lookup.ToASCII(e); err == nil {
+					e = a
+				}
 			}
 		}
 		if e == "" || l.has(e) {
@@ -174,6 +177,15 @@ func IsRole(local string) bool {
 	}
 	for _, t := range tokens[1:] {
 		if !roles.has(t) && !allDigits(t) && !isTwoLetters(t) && !roleQualifiers[t] {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
 			return false
 		}
 	}
