@@ -148,9 +148,29 @@ func parseYAML(file string, data []byte) (*yaml.Node, Diagnostics) {
 func syntaxDiag(file string, err error) Diagnostic {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+	m := yamlLineRE.FindStringSubmatch(msg)
+	if m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
+	if isParserError(msg) {
+		// yaml.v3 reports parser (not scanner) errors with 0-based lines,
+		// and leaves the line out when it is 0.
+		if m == nil {
+			line = 0
+		}
+		line++
+	}
 	return Diagnostic{File: file, Line: line, Col: 1, Msg: "invalid YAML: " + msg}
+}
+
+// isParserError reports whether a yaml.v3 message comes from its parser,
+// whose line numbers are 0-based (see gopkg.in/yaml.v3 parser.fail).
+func isParserError(msg string) bool {
+	for _, p := range []string{"did not find expected", "found duplicate %", "found incompatible YAML", "found undefined tag handle"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
