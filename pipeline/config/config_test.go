@@ -132,7 +132,9 @@ func TestParseErrors(t *testing.T) {
 			[]string{`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention)`}},
 		{"unknown lia key", func(t *testing.T) string { return edit(t, "lia: {", "lia: {score: 3, ") },
 			[]string{`f.yaml:14:11: unknown key "score" in campaigns.c1.lia (allowed: assessed_on, assessed_by, purpose_test, necessity_test, balancing_test, b2b)`}},
-		{"options are free", func(t *testing.T) string { return edit(t, "{path: c.csv}", "{path: c.csv, anything: {nested: [1, 2]}}") },
+		{"options are free", func(t *testing.T) string {
+			return edit(t, "{path: c.csv}", "{path: c.csv, anything: {nested: [1, 2]}}")
+		},
 			nil},
 		{"list where a string is expected", func(t *testing.T) string { return edit(t, "name: t", "name: [t]") },
 			[]string{`f.yaml:2:7: name must be a string, not a list`}},
@@ -142,9 +144,13 @@ func TestParseErrors(t *testing.T) {
 			[]string{`f.yaml:21:19: engine.threads must be an integer, not a string`}},
 		{"scalar where a mapping is expected", func(t *testing.T) string { return edit(t, "sink: {connector: parquet}", "sink: parquet") },
 			[]string{`f.yaml:20:5: missing required key "connector" in exports.e1.sink`, `f.yaml:20:11: exports.e1.sink must be a mapping, not a string`}},
-		{"boolean expected", func(t *testing.T) string { return edit(t, "balancing_test: passed}", "balancing_test: passed, b2b: yes}") },
+		{"boolean expected", func(t *testing.T) string {
+			return edit(t, "balancing_test: passed}", "balancing_test: passed, b2b: yes}")
+		},
 			[]string{`f.yaml:14:127: campaigns.c1.lia.b2b must be true or false, not a string`}},
-		{"duplicate key", func(t *testing.T) string { return edit(t, "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  companies: {role: companies, connector: csv}\n") },
+		{"duplicate key", func(t *testing.T) string {
+			return edit(t, "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  companies: {role: companies, connector: csv}\n")
+		},
 			[]string{`f.yaml:8:3: duplicate key "companies" in sources (first at line 6)`}},
 		{"version", func(t *testing.T) string { return edit(t, "version: 1", "version: 2") },
 			[]string{`f.yaml:1:10: version 2 is not supported (want 1)`}},
@@ -171,7 +177,9 @@ func TestParseErrors(t *testing.T) {
 				`f.yaml:7:3: missing required key "connector" in sources.people`,
 				`f.yaml:7:18: source "people": role "persons" is not allowed (allowed: companies, people, suppression, reference)`,
 			}},
-		{"suppression needs kind and reason", func(t *testing.T) string { return edit(t, "{role: people, connector: csv}", "{role: suppression, connector: csv}") },
+		{"suppression needs kind and reason", func(t *testing.T) string {
+			return edit(t, "{role: people, connector: csv}", "{role: suppression, connector: csv}")
+		},
 			[]string{
 				`f.yaml:5:1: exports need at least one source with role "people"`,
 				`f.yaml:7:3: missing required key "kind" in sources.people`,
@@ -183,19 +191,25 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:8:34: source "dnc": kind "fax" is not allowed (allowed: email, domain, phone)`,
 			`f.yaml:8:47: source "dnc": reason "Client DNC" must be lower_snake_case (e.g. unsubscribe, objection, complaint, tps, ctps, client_dnc)`,
 		}},
-		{"kind on a non-suppression source", func(t *testing.T) string { return edit(t, "{role: people,", "{role: people, kind: email, reason: tps,") },
+		{"kind on a non-suppression source", func(t *testing.T) string {
+			return edit(t, "{role: people,", "{role: people, kind: email, reason: tps,")
+		},
 			[]string{
 				`f.yaml:7:26: source "people": kind is only allowed on suppression sources (role is "people")`,
 				`f.yaml:7:39: source "people": reason is only allowed on suppression sources (role is "people")`,
 			}},
-		{"retention", func(t *testing.T) string { return edit(t, "{role: people, connector: csv}", "{role: people, connector: csv, retention: 2 fortnights}") },
+		{"retention", func(t *testing.T) string {
+			return edit(t, "{role: people, connector: csv}", "{role: people, connector: csv, retention: 2 fortnights}")
+		},
 			[]string{`f.yaml:7:53: source "people": retention "2 fortnights" is not valid (want N days, weeks, months or years, e.g. "24 months", or "forever")`}},
 		{"campaign recipient and purpose", func(t *testing.T) string { return edit(t, "    recipient: R\n    purpose: P\n", "    purpose: \"\"\n") },
 			[]string{
 				`f.yaml:9:3: missing required key "recipient" in campaigns.c1`,
 				`f.yaml:10:14: campaigns.c1.purpose must not be empty`,
 			}},
-		{"lawful basis", func(t *testing.T) string { return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: contract") },
+		{"lawful basis", func(t *testing.T) string {
+			return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: contract")
+		},
 			[]string{`f.yaml:12:19: campaign "c1": lawful_basis "contract" is not allowed (allowed: legitimate_interests, consent)`}},
 		{"consent needs no lia", func(t *testing.T) string {
 			return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent", "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed}\n", "")
@@ -216,14 +230,20 @@ func TestParseErrors(t *testing.T) {
 			[]string{`f.yaml:13:14: campaign "c1": regions must list at least one ISO 3166-1 alpha-2 country code`}},
 		{"export campaign undefined", func(t *testing.T) string { return edit(t, "campaign: c1", "campaign: c2") },
 			[]string{`f.yaml:17:15: export "e1": campaign "c2" is not defined (defined: c1)`}},
-		{"export columns", func(t *testing.T) string { return edit(t, "[email, country]", "[email, country, email]", "partition_by: [country]", "partition_by: [country, region]") },
+		{"export columns", func(t *testing.T) string {
+			return edit(t, "[email, country]", "[email, country, email]", "partition_by: [country]", "partition_by: [country, region]")
+		},
 			[]string{
 				`f.yaml:18:31: export "e1": column "email" is listed twice`,
 				`f.yaml:19:29: export "e1": partition_by column "region" is not in columns`,
 			}},
-		{"export columns empty", func(t *testing.T) string { return edit(t, "[email, country]", "[]", "partition_by: [country]", "partition_by: []") },
+		{"export columns empty", func(t *testing.T) string {
+			return edit(t, "[email, country]", "[]", "partition_by: [country]", "partition_by: []")
+		},
 			[]string{`f.yaml:18:14: export "e1": columns must list at least one column`}},
-		{"sink connector", func(t *testing.T) string { return edit(t, "{connector: parquet}", "{connector: \"\", options: {dir: out}}") },
+		{"sink connector", func(t *testing.T) string {
+			return edit(t, "{connector: parquet}", "{connector: \"\", options: {dir: out}}")
+		},
 			[]string{`f.yaml:20:23: exports.e1.sink.connector must not be empty`}},
 		{"targeting subquery", func(t *testing.T) string {
 			return base + "targeting:\n  companies: \"domain IN (SELECT domain FROM read_csv('x.csv'))\"\n"
