@@ -1,0 +1,120 @@
+package plugin
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	goplugin "github.com/hashicorp/go-plugin"
+)
+
+// Process is a running connector plugin. Close kills it (gracefully
+// first, then by force) and waits for it to exit; it is safe to call more
+// than once. The Closer returned by Registry.OpenSource/OpenSink is a
+// *Process.
+type Process struct {
+	name   string
+	client *goplugin.Client
+	cmd    *exec.Cmd
+	stderr *stderrLog
+}
+
+// Name returns the connector's name.
+func (p *Process) Name() string { return p.name }
+
+// Pid returns the process id (0 before the process started).
+func (p *Process) Pid() int {
+	if p.cmd.Process == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
+
+// Exited reports whether the process has exited.
+func (p *Process) Exited() bool { return p.client.Exited() }
+
+// Stderr returns the last lines the plugin wrote to its stderr.
+func (p *Process) Stderr() string { return p.stderr.tail() }
+
+// Close implements io.Closer: it kills the process and waits for it.
+func (p *Process) Close() error {
+	p.client.Kill()
+	return nil
+}
+
+// diagnose adds what is known of the process to err: whether it exited,
+// with what status, and the tail of its stderr. For a broken connection
+// (ErrExited) it waits a moment for the exit to be noticed.
+func (p *Process) diagnose(err error) error {
+	exited := p.client.Exited()
+	if !exited && errors.Is(err, ErrExited) {
+		deadline := time.Now().Add(2 * time.Second)
+		for !exited && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+			exited = p.client.Exited()
+		}
+	}
+	if !exited {
+		return err
+	}
+	// Exited() took the client's lock after cmd.Wait returned, so reading
+	// ProcessState here is ordered after it was set.
+	state := "exited"
+	if ps := p.cmd.ProcessState; ps != nil {
+		state = ps.String()
+	}
+	msg := fmt.Sprintf("plugin process %s (%s)", state, err)
+	if t := p.stderr.tail(); t != "" {
+		msg += "; stderr: " + t
+	}
+	if errors.Is(err, ErrExited) {
+		return fmt.Errorf("%w: %s", ErrExited, strings.TrimPrefix(msg, ErrExited.Error()+": "))
+	}
+	return fmt.Errorf("%w: %s", ErrExited, msg)
+}
+
+// stderrLog copies a plugin's stderr lines to out, each prefixed with
+// "connector NAME: ", and keeps the last few for error messages.
+type stderrLog struct {
+	prefix string
+	out    io.Writer
+
+	mu    sync.Mutex
+	lines []string
+}
+
+const stderrTailLines = 10
+
+// Write implements io.Writer. go-plugin writes one line, then "\n".
+func (s *stderrLog) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, line := range bytes.Split(b, []byte{'\n'}) {
+		l := strings.TrimRight(string(line), "\r")
+		if l == "" {
+			continue
+		}
+		if s.out != nil {
+			_, _ = fmt.Fprintf(s.out, "%s%s\n", s.prefix, l)
+		}
+		if len(l) > 512 {
+			l = l[:512] + "…"
+		}
+		s.lines = append(s.lines, l)
+		if len(s.lines) > stderrTailLines {
+			s.lines = s.lines[len(s.lines)-stderrTailLines:]
+		}
+	}
+	return len(b), nil
+}
+
+func (s *stderrLog) tail() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.lines, " | ")
+}

@@ -1,0 +1,115 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"google.golang.org/grpc"
+
+	"github.com/example/pipeline/connectors"
+	pb "github.com/example/pipeline/connectors/internal/proto"
+)
+
+// SourceClient is the host's handle on a source served by a plugin. It
+// implements connectors.Source; every error names the connector. Safe
+// for concurrent use.
+type SourceClient struct {
+	name string
+	rpc  pb.SourceClient
+	diag func(error) error // adds the process's fate to transport errors
+	mem  memory.Allocator
+}
+
+var _ connectors.Source = (*SourceClient)(nil)
+
+// NewSourceClient returns a client for the Source service on conn; name
+// is the connector's name, used in error messages.
+func NewSourceClient(name string, conn grpc.ClientConnInterface) *SourceClient {
+	return &SourceClient{name: name, rpc: pb.NewSourceClient(conn), mem: memory.DefaultAllocator}
+}
+
+// Name returns the connector name used in errors.
+func (c *SourceClient) Name() string { return c.name }
+
+func (c *SourceClient) errorf(ctx context.Context, op string, err error) error {
+	return fmt.Errorf("connector %q: %s: %w", c.name, op, fromStatus(ctx, err, c.diag))
+}
+
+// Describe implements connectors.Describer.
+func (c *SourceClient) Describe(ctx context.Context) (connectors.Description, error) {
+	r, err := c.rpc.Describe(ctx, &pb.DescribeRequest{})
+	if err != nil {
+		return connectors.Description{}, c.errorf(ctx, "describe", err)
+	}
+	return descriptionFromProto(r), nil
+}
+
+// Validate implements connectors.Describer. Bad options wrap
+// connectors.ErrBadOptions.
+func (c *SourceClient) Validate(ctx context.Context, opts connectors.Options) error {
+	b, err := encodeOptions(opts)
+	if err != nil {
+		return fmt.Errorf("connector %q: validate: %w", c.name, err)
+	}
+	if _, err := c.rpc.Validate(ctx, &pb.ValidateRequest{OptionsJson: b}); err != nil {
+		return c.errorf(ctx, "validate", err)
+	}
+	return nil
+}
+
+// Scan implements connectors.Source. For a record stream, the stream
+// lives until ctx is done or Records.Close is called, whichever is first;
+// the host must Close it.
+func (c *SourceClient) Scan(ctx context.Context, req connectors.ScanRequest) (*connectors.Scan, error) {
+	b, err := encodeOptions(req.Options)
+	if err != nil {
+		return nil, fmt.Errorf("connector %q: source %q: %w", c.name, req.Source, err)
+	}
+	op := fmt.Sprintf("source %q: scan", req.Source)
+	sctx, cancel := context.WithCancel(ctx)
+	stream, err := c.rpc.Scan(sctx, &pb.ScanRequest{Source: req.Source, OptionsJson: b})
+	if err != nil {
+		cancel()
+		return nil, c.errorf(ctx, op, err)
+	}
+	first, err := stream.Recv()
+	if err != nil {
+		cancel()
+		return nil, c.errorf(ctx, op, err)
+	}
+	if n := first.GetNative(); n != nil {
+		cancel()
+		return &connectors.Scan{Native: &connectors.NativeScan{Format: n.GetFormat(), Paths: n.GetPaths(), Params: n.GetParams()}}, nil
+	}
+	pending := first
+	r := &streamReader{
+		who:    fmt.Sprintf("connector %q: source %q", c.name, req.Source),
+		cancel: cancel,
+		mem:    c.mem,
+		mapErr: func(ctx context.Context, err error) error { return fromStatus(ctx, err, c.diag) },
+		recv: func() (*pb.Chunk, bool, error) {
+			m := pending
+			pending = nil
+			if m == nil {
+				var err error
+				if m, err = stream.Recv(); err != nil {
+					return nil, false, err
+				}
+			}
+			switch x := m.GetMsg().(type) {
+			case *pb.ScanMessage_Schema:
+				return x.Schema, true, nil
+			case *pb.ScanMessage_Batch:
+				return x.Batch, false, nil
+			default:
+				return nil, false, fmt.Errorf("%w: unexpected message %T in a record stream", ErrBadBatch, x)
+			}
+		},
+	}
+	if err := r.readSchema(ctx); err != nil {
+		cancel()
+		return nil, err
+	}
+	return &connectors.Scan{Records: r}, nil
+}
