@@ -16,7 +16,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Config is a loaded and validated pipeline.yaml. Paths are absolute.
+// Config is a loaded and validated pipeline.yaml. Paths are absolute. A
+// Config is read-only after Load: its methods are safe for concurrent use.
 type Config struct {
 	File, Dir      string // absolute path of the YAML file and its folder
 	Version        int
@@ -121,9 +122,9 @@ type Classification struct {
 
 // Defaults applied when the config leaves a value out.
 const (
-	DefaultMaxRejectRate = 0.05
-	DefaultSampleSize    = 1000
-	DefaultThreshold     = 0.8
+	DefaultMaxRejectRate = 0.05 // Limits.MaxRejectRate
+	DefaultSampleSize    = 1000 // Classification.SampleSize
+	DefaultThreshold     = 0.8  // Classification.Threshold
 )
 
 // Load reads and parses the file at path, expanding ${VAR} from the process

@@ -328,3 +328,33 @@ func pointAt(src string, diags []string) []string {
 	}
 	return out
 }
+
+// The sources the fixtures README assumes load as written.
+func TestFixtureSources(t *testing.T) {
+	give := edit(t, "  companies: {role: companies, connector: csv, options: {path: c.csv}}\n  people: {role: people, connector: csv}\n", `  companies:        {role: companies, connector: csv, options: {path: fixtures/companies.csv},
+                     map: {name: company_name, domain: website}}
+  vendor_people:    {role: people, connector: csv, options: {path: fixtures/people.csv}}
+  crm_people:       {role: people, connector: csv, options: {path: fixtures/people_crm.csv},
+                     map: {first_name: "First Name", last_name: "Last Name", email: "Work Email",
+                           job_title: Title, company_domain: "Company Website", phone: Phone}}
+  unsubscribes:     {role: suppression, kind: email,  reason: unsubscribe, connector: csv, options: {path: fixtures/unsubscribes.csv}}
+  suppressed_hashed: {role: suppression, kind: email, reason: objection,  connector: csv, options: {path: fixtures/suppressed_hashed.csv}}   # only a sha256 column
+  blocked_domains:  {role: suppression, kind: domain, reason: client_dnc,  connector: csv, options: {path: fixtures/blocked_domains.csv}}
+  ctps:             {role: suppression, kind: phone,  reason: ctps,        connector: csv, options: {path: fixtures/ctps.csv}}
+`) + `targeting:
+  companies: "country IN ('GB','IE') AND employees >= 50"
+  roles:
+    - {department: finance,   seniority: [director, c_level]}
+    - {department: marketing, seniority: [head, director, vp]}
+`
+	c, err := Parse("pipeline.yaml", []byte(give), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(c.SourceOrder); got != 7 {
+		t.Errorf("%d sources, want 7", got)
+	}
+	if got := c.Sources["crm_people"].Map["email"]; got != "Work Email" {
+		t.Errorf("crm_people map email = %q", got)
+	}
+}

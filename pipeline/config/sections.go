@@ -57,7 +57,11 @@ func (d *decoder) config(c *Config, root *yaml.Node) {
 	}
 
 	if w := d.required(f, "", "warehouse", nil); w != "" {
-		c.Warehouse = d.resolvePath(d.expand(f["warehouse"].val, "warehouse"))
+		n := len(d.diags)
+		c.Warehouse = d.resolvePath(strings.TrimSpace(d.expand(f["warehouse"].val, "warehouse")))
+		if c.Warehouse == "" && len(d.diags) == n {
+			d.errorf(f["warehouse"].val, "warehouse is empty once ${...} is expanded")
+		}
 	}
 	c.ExportsDir = filepath.Join(c.Dir, "exports")
 	if p, ok := f["exports_dir"]; ok {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -31,6 +32,5 @@ func (d *decoder) validate(c *Config) {
 
 // at reports a problem at a position found through Config.Pos.
 func (d *decoder) at(p Position, format string, args ...any) {
-	d.errorf(nil, format, args...)
-	d.diags[len(d.diags)-1].Line, d.diags[len(d.diags)-1].Col = p.Line, p.Col
+	d.diags = append(d.diags, Diagnostic{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
 }

@@ -4,16 +4,16 @@ import "slices"
 
 // Source roles.
 const (
-	RoleCompanies   = "companies"
-	RolePeople      = "people"
-	RoleSuppression = "suppression"
-	RoleReference   = "reference"
+	RoleCompanies   = "companies"   // target-company lists
+	RolePeople      = "people"      // person data joined to companies
+	RoleSuppression = "suppression" // do-not-contact lists (need Kind and Reason)
+	RoleReference   = "reference"   // staged and classified, no part in the flow
 )
 
 // Lawful bases a campaign may declare.
 const (
-	LegitimateInterests = "legitimate_interests"
-	Consent             = "consent"
+	LegitimateInterests = "legitimate_interests" // needs a passed LIA
+	Consent             = "consent"              // LIA optional
 )
 
 // The value every LIA test must have before personal data can be exported.
