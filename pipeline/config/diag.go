@@ -142,7 +142,12 @@ func parseYAML(file string, data []byte) (*yaml.Node, Diagnostics) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, Diagnostics{{File: file, Line: 1, Col: 1, Msg: "config is empty"}}
 	}
-	return doc.Content[0], nil
+	root := resolve(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		p := nodePos(root)
+		return nil, Diagnostics{{File: file, Line: p.Line, Col: p.Col, Msg: "the config must be a mapping of keys (version, name, sources, ...), not " + describe(root)}}
+	}
+	return root, nil
 }
 
 func syntaxDiag(file string, err error) Diagnostic {

@@ -16,6 +16,7 @@ func TestSyntaxErrorLines(t *testing.T) {
 		{"a: 1\nb:\n  - x\n  c: 2\n", "f.yaml:3:1: invalid YAML: did not find expected '-' indicator"},
 		{"a: 1\n---\nb: 2\n", "f.yaml:3:1: only one YAML document is allowed"},
 		{"# nothing\n", "f.yaml:1:1: config is empty"},
+		{"- a\n- b\n", "f.yaml:1:1: the config must be a mapping of keys (version, name, sources, ...), not a list"},
 	}
 	for _, tt := range tests {
 		_, err := Parse("f.yaml", []byte(tt.give), noEnv)

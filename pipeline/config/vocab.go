@@ -16,7 +16,7 @@ const (
 	Consent             = "consent"              // LIA optional
 )
 
-// The value every LIA test must have before personal data can be exported.
+// LIAPassed is the value every LIA test must have before personal data can be exported.
 const LIAPassed = "passed"
 
 // Vocabularies. They are read-only: do not modify them.
