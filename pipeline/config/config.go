@@ -143,8 +143,8 @@ func Load(path string) (*Config, error) {
 // getenv looks up ${VAR} references; nil means os.LookupEnv.
 //
 // Any config problem yields a Diagnostics error, sorted by position. In that
-// case the returned Config is only partly filled (useful for Pos) and must
-// not be used to run anything.
+// case the returned Config is nil when the YAML itself is broken, otherwise
+// only partly filled (useful for Pos) and must not be used to run anything.
 func Parse(file string, data []byte, getenv func(string) (string, bool)) (*Config, error) {
 	if getenv == nil {
 		getenv = os.LookupEnv
