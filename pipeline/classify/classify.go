@@ -1,0 +1,221 @@
+package classify
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Result is the classification of one column: one row of the catalog.
+type Result struct {
+	Dataset, Column string
+	// Category is one of the taxonomy's categories (see [Categories]).
+	Category string
+	// Personal is the taxonomy's personal flag for Category.
+	Personal bool
+	// Confidence is in 0..1.
+	Confidence float64
+	// Method is how Category was decided: name | values | pinned.
+	Method string
+	// Evidence explains the decision in words: method, match ratio, sample
+	// size, pattern or rule name. It never contains raw values.
+	Evidence string
+	// LooksPersonal is set on a column left unknown (or operational) whose
+	// sampled values partly match a personal detector (at least
+	// [WeakShare] of them and two rows) without reaching the threshold;
+	// the export gate refuses such columns.
+	LooksPersonal bool `json:",omitempty"`
+}
+
+// Options tune [Table]. The zero value is usable.
+type Options struct {
+	// SampleSize is the number of rows sampled per table (reservoir
+	// sampling in DuckDB); 0 means 1000.
+	SampleSize int
+	// Threshold is the share of non-empty sampled values a value detector
+	// must match for the column to take its category; 0 means 0.8.
+	Threshold float64
+	// Pins maps "dataset.column" to a category; a pin overrides detection.
+	Pins map[string]string
+	// Now is the reference date for the age window of dates of birth;
+	// the zero value means time.Now().
+	Now time.Time
+}
+
+// Defaults and fixed floors of the value detectors.
+const (
+	DefaultSampleSize = 1000
+	DefaultThreshold  = 0.8
+	// SpecialShare and SpecialMinRows: a column is special-category by
+	// vocabulary when at least this share of its non-empty sampled values
+	// mention an Art. 9 term AND at least SpecialMinRows rows do. Lower than
+	// Threshold on purpose: a notes column where one value in twenty
+	// mentions a diagnosis holds health data.
+	SpecialShare   = 0.05
+	SpecialMinRows = 3
+	// MinMatches is the least number of matching values a value category
+	// needs, whatever the share: a column never takes a category from one
+	// value.
+	MinMatches = 2
+	// WeakShare is the share from which a non-conclusive personal match
+	// marks an unknown column as [Result.LooksPersonal].
+	WeakShare = 0.2
+)
+
+func (o Options) withDefaults() Options {
+	if o.SampleSize <= 0 {
+		o.SampleSize = DefaultSampleSize
+	}
+	if o.Threshold <= 0 || o.Threshold > 1 {
+		o.Threshold = DefaultThreshold
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	return o
+}
+
+// Table classifies every column of one DuckDB table: by name, then by
+// values over a reservoir sample taken in DuckDB, and pins override both.
+// table is an unquoted table name; it is quoted here. Results come in the
+// table's column order. Table only reads; it is safe to call concurrently.
+func Table(ctx context.Context, db Querier, dataset, table string, opts Options) ([]Result, error) {
+	opts = opts.withDefaults()
+	cols, err := columns(ctx, db, table)
+	if err != nil {
+		return nil, fmt.Errorf("classify %s: %w", dataset, err)
+	}
+	src, err := render(sampleSQL, map[string]any{"Table": quoteIdent(table), "SampleSize": opts.SampleSize})
+	if err != nil {
+		return nil, err
+	}
+	stats, err := detect(ctx, db, src, opts.Now)
+	if err != nil {
+		return nil, fmt.Errorf("classify %s: %w", dataset, err)
+	}
+	out := make([]Result, 0, len(cols))
+	for _, c := range cols {
+		out = append(out, decide(dataset, c, stats[c], opts))
+	}
+	return out, nil
+}
+
+// columns lists a table's columns in order without reading rows.
+func columns(ctx context.Context, db Querier, table string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT * FROM "+quoteIdent(table)+" LIMIT 0")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return rows.Columns()
+}
+
+// quoteIdent quotes a DuckDB identifier, doubling embedded double quotes.
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// decide combines the name match, the value statistics and pins into the
+// column's result. See the package documentation of the rules in README.md.
+func decide(dataset, column string, st colStats, opts Options) Result {
+	nm := matchName(dataset, column)
+	vc := st.best(nm.hint, opts.Threshold)
+	res := Result{Dataset: dataset, Column: column}
+	set := func(cat string, conf float64, method string, evidence ...string) Result {
+		res.Category, res.Personal, res.Confidence, res.Method = cat, IsPersonal(cat), conf, method
+		res.Evidence = strings.Join(nonEmpty(evidence), "; ")
+		return res
+	}
+	nameEv := nameEvidence(nm)
+	valueEv := ""
+	if vc.ok {
+		valueEv = vc.evidence(st.n)
+	}
+
+	if r, ok := pinned(dataset, column, opts.Pins); ok {
+		det := nm.category
+		if vc.ok {
+			det = vc.category
+		}
+		r.Evidence += "; detection would say " + det
+		return r
+	}
+	if nm.category == SpecialCategory {
+		return set(SpecialCategory, nm.confidence, MethodName, nameEv)
+	}
+	if st.special >= SpecialMinRows && st.share(st.special) >= SpecialShare {
+		return set(SpecialCategory, clamp(0.7+st.share(st.special)), MethodValues,
+			fmt.Sprintf("values: special-category vocabulary in %.2f of %d sampled non-empty (%d rows; floor %.2f and %d rows)",
+				st.share(st.special), st.n, st.special, SpecialShare, SpecialMinRows), nameEv)
+	}
+	if vc.ok {
+		switch {
+		case vc.category == nm.category:
+			return set(vc.category, combine(nm.confidence, vc.share), MethodValues, valueEv, nameEv)
+		case compatible(nm.category, vc.category):
+			return set(nm.category, combine(nm.confidence, vc.share*0.5), MethodName, nameEv, valueEv+" (consistent with the name)")
+		case IsPersonal(vc.category) && IsPersonal(nm.category):
+			return set(vc.category, vc.share, MethodValues, valueEv, nameEv+" (overruled by values)")
+		case IsPersonal(vc.category):
+			return set(vc.category, vc.share, MethodValues, valueEv, nameEv+" (overruled by values)")
+		case nm.category == Unknown:
+			return set(vc.category, vc.share*0.9, MethodValues, valueEv, nameEv)
+		default:
+			// non-personal value evidence never downgrades the name
+			return set(nm.category, nm.confidence, MethodName, nameEv, valueEv+" (name kept)")
+		}
+	}
+	res = set(nm.category, nm.confidence, MethodName, nameEv)
+	if !res.Personal && st.n > 0 {
+		if w, ok := st.weakest(nm.hint); ok {
+			res.LooksPersonal = true
+			res.Evidence += "; values look partly personal: " + w
+		}
+	}
+	return res
+}
+
+// compatible reports whether values of category vc confirm a B2B name
+// category nm: a company mailbox holds emails, a switchboard holds phone
+// numbers, a company address holds postcodes, a website holds URLs.
+func compatible(nm, vc string) bool {
+	switch nm {
+	case CompanyOther:
+		return vc == ContactEmail || vc == ContactPhone || vc == LocationAddress || vc == CompanyDomain
+	case CompanyDomain:
+		return vc == CompanyOther
+	case OnlineProfileURL:
+		return vc == CompanyDomain
+	}
+	return false
+}
+
+func combine(a, b float64) float64 { return clamp(1 - (1-a)*(1-b)) }
+
+func clamp(f float64) float64 {
+	switch {
+	case f < 0:
+		return 0
+	case f > 1:
+		return 1
+	}
+	return float64(int(f*1000+0.5)) / 1000
+}
+
+func nonEmpty(ss []string) []string {
+	out := ss[:0:0]
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Querier is what Table needs of a database: *sql.DB, *sql.Conn and
+// *sql.Tx all qualify (a run classifies inside its own transaction).
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}

