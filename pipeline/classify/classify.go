@@ -121,7 +121,7 @@ func quoteIdent(s string) string {
 // column's result. See the package documentation of the rules in README.md.
 func decide(dataset, column string, st colStats, opts Options) Result {
 	nm := matchName(dataset, column)
-	vc := st.best(nm.hint, opts.Threshold)
+	vc := st.best(nm.hint, opts.Threshold, MinMatches)
 	res := Result{Dataset: dataset, Column: column}
 	set := func(cat string, conf float64, method string, evidence ...string) Result {
 		res.Category, res.Personal, res.Confidence, res.Method = cat, IsPersonal(cat), conf, method

@@ -44,23 +44,28 @@ f AS (
         (regexp_full_match(v, '(?i)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})(?:/\S*)?')
             AND NOT (lower(v) LIKE 'www.%' AND NOT regexp_full_match(substr(v, 5), '(?i)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:/\S*)?')))
             AS is_domain,
-        regexp_full_match(v, '(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])')
+        -- IPv4, optionally with a CIDR prefix length
+        regexp_full_match(v, '(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:/(?:3[0-2]|[12]?[0-9]))?')
             AS is_ipv4,
-        regexp_full_match(v, '(?i)(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}:|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,5}(?::[0-9a-f]{1,4}){1,2}|(?:[0-9a-f]{1,4}:){1,4}(?::[0-9a-f]{1,4}){1,3}|(?:[0-9a-f]{1,4}:){1,3}(?::[0-9a-f]{1,4}){1,4}|(?:[0-9a-f]{1,4}:){1,2}(?::[0-9a-f]{1,4}){1,5}|[0-9a-f]{1,4}:(?::[0-9a-f]{1,4}){1,6}|:(?:(?::[0-9a-f]{1,4}){1,7}|:)|fe80:(?::[0-9a-f]{0,4}){0,4}%[0-9a-z]+|::(?:ffff(?::0{1,4})?:)?(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])|(?:[0-9a-f]{1,4}:){1,4}:(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9]))')
+        -- IPv6 (full, compressed, with embedded IPv4), optional zone and prefix length
+        regexp_full_match(v, '(?i)(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}:|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,5}(?::[0-9a-f]{1,4}){1,2}|(?:[0-9a-f]{1,4}:){1,4}(?::[0-9a-f]{1,4}){1,3}|(?:[0-9a-f]{1,4}:){1,3}(?::[0-9a-f]{1,4}){1,4}|(?:[0-9a-f]{1,4}:){1,2}(?::[0-9a-f]{1,4}){1,5}|[0-9a-f]{1,4}:(?::[0-9a-f]{1,4}){1,6}|:(?:(?::[0-9a-f]{1,4}){1,7}|:)|(?:[0-9a-f]{1,4}:){6}(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])|(?:(?:[0-9a-f]{1,4}:){1,5}|:):(?:[0-9a-f]{1,4}:){0,4}(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9]))(?:%[0-9a-z]+)?(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?')
             AS is_ipv6,
         regexp_full_match(v, '(?i)(?:[0-9a-f]{2}:){5}[0-9a-f]{2}|(?:[0-9a-f]{2}-){5}[0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}')
             AS is_mac,
         -- IBAN: country, check digits, BBAN; ISO 7064 mod 97 = 1 over the
         -- rearranged string with letters as 10..35
-        (CASE WHEN regexp_full_match(compact, '[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}')
+        -- (upper case, compact or in groups of four split by spaces or dashes)
+        (CASE WHEN regexp_full_match(v, '[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?)')
             THEN list_reduce(
                 list_transform(string_split(substr(compact, 5) || substr(compact, 1, 4), ''),
                     lambda c: CASE WHEN c BETWEEN 'A' AND 'Z' THEN ascii(c) - 55 ELSE ascii(c) - 48 END),
                 lambda acc, x: (acc * CASE WHEN x >= 10 THEN 100 ELSE 10 END + x) % 97, 0) = 1
             ELSE false END)
             AS is_iban,
-        -- payment card: 13-19 digits, optionally grouped by spaces or dashes, Luhn
+        -- payment card: 13-19 digits, optionally grouped by spaces or dashes,
+        -- Luhn; 13 digits starting with 1 are millisecond timestamps
         (CASE WHEN regexp_full_match(v, '[0-9]{4}(?:[ -]?[0-9]{2,6}){2,4}') AND regexp_full_match(compact, '[0-9]{13,19}')
+                   AND NOT regexp_full_match(compact, '1[0-9]{12}')
             THEN list_sum(list_transform(range(1, length(compact) + 1), lambda i:
                 CASE WHEN i % 2 = 0
                      THEN CASE WHEN TRY_CAST(substr(compact, length(compact) - i + 1, 1) AS INTEGER) * 2 > 9
@@ -79,6 +84,11 @@ f AS (
         (regexp_full_match(upper(v), '[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]')
             AND substr(compact, 1, 2) NOT IN ('BG', 'GB', 'NK', 'KN', 'NT', 'TN', 'ZZ'))
             AS is_nino,
+        -- US social security number (SSA rules: no 000/666/9xx area, 00 group, 0000 serial)
+        (regexp_full_match(v, '[0-9]{3}-[0-9]{2}-[0-9]{4}')
+            AND substr(v, 1, 3) NOT IN ('000', '666') AND substr(v, 1, 1) <> '9'
+            AND substr(v, 5, 2) <> '00' AND substr(v, 8, 4) <> '0000')
+            AS is_ssn,
         -- UK driving licence (DVLA): surname(5, 9-padded) decade month(+50) day year initials digit check
         (regexp_full_match(upper(v), '(?:[A-Z]{5}|[A-Z]{4}9|[A-Z]{3}99|[A-Z]{2}999|[A-Z]9999)[0-9](?:[05][1-9]|[16][0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9][A-Z9]{2}[0-9][A-Z]{2}'))
             AS is_driving_licence,
@@ -118,12 +128,13 @@ SELECT col,
     count(*) FILTER (WHERE is_nhs) AS nhs,
     count(*) FILTER (WHERE is_nino) AS nino,
     count(*) FILTER (WHERE is_driving_licence) AS driving_licence,
+    count(*) FILTER (WHERE is_ssn) AS ssn,
     count(*) FILTER (WHERE is_passport_shape) AS passport,
     count(*) FILTER (WHERE is_postcode) AS postcode,
     count(*) FILTER (WHERE is_date) AS date,
     count(*) FILTER (WHERE is_birthlike) AS birthlike,
     count(*) FILTER (WHERE is_special_term) AS special_term,
-    list(v) FILTER (WHERE is_phone_candidate AND NOT is_date AND NOT is_ipv4 AND NOT is_card AND NOT is_nhs) AS phone_candidates
+    list(v) FILTER (WHERE is_phone_candidate AND NOT is_date AND NOT is_ipv4 AND NOT is_card AND NOT is_nhs AND NOT is_ssn) AS phone_candidates
 FROM f
 GROUP BY col
 ORDER BY col

@@ -75,7 +75,7 @@ var (
 		"politics", "biometric", "biometrics", "fingerprint", "fingerprints", "genetic", "dna",
 		"pregnancy", "pregnant", "hiv", "mental", "criminal", "conviction", "convictions",
 		"sexuality", "orientation", "diet", "dietary"}
-	socialTokens = []string{"linkedin", "twitter", "github", "facebook", "instagram", "social",
+	socialTokens = []string{"linkedin", "twitter", "github", "facebook", "instagram",
 		"tiktok", "youtube", "xing"}
 	companyIDTokens = []string{"vat", "crn", "duns", "lei", "ein", "eori", "sic", "naics", "ticker",
 		"isin", "registration", "incorporation", "incorporated", "founded", "ownership", "listed"}
@@ -112,7 +112,7 @@ func matchName(dataset, column string) nameMatch {
 	if strings.HasPrefix(column, "_") {
 		return m(Operational, 0.95, "provenance column (leading underscore)")
 	}
-	if t.all("subject", "key") || t.any("sha256", "sha1", "md5", "hash", "hashed", "tombstone") {
+	if t.all("subject", "key") || t.any("sha", "md5", "hash", "hashed", "digest", "tombstone") {
 		return m(PseudonymousSubjectKey, 0.9, "subject key or hashed identifier")
 	}
 
@@ -133,7 +133,10 @@ func matchName(dataset, column string) nameMatch {
 		return m(SpecialCategory, 0.95, "special-category term")
 	}
 
-	// Email and its many non-email relatives.
+	// Email and its many non-email relatives ("casilla de correo" is a PO box).
+	if t["pobox"] {
+		return m(LocationAddress, 0.85, "po box")
+	}
 	if t["email"] {
 		switch {
 		case t.any("pattern", "format", "template"):
@@ -156,7 +159,8 @@ func matchName(dataset, column string) nameMatch {
 	}
 
 	// Social profiles.
-	if t.any(socialTokens...) || t.all("profile", "url") || t.all("profile", "link") {
+	if t.any(socialTokens...) || t.all("profile", "url") || t.all("profile", "link") ||
+		t["social"] && t.any("url", "link", "handle", "media", "profile") {
 		if company || t.any("page") {
 			return m(CompanyOther, 0.8, "company social page")
 		}

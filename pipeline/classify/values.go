@@ -49,6 +49,7 @@ var detectors = []detector{
 	{"uk nhs number (mod 11)", IdentityNationalID, "", func(s colStats) int { return s.nhs }},
 	{"uk ni number", IdentityNationalID, "", func(s colStats) int { return s.nino }},
 	{"uk driving licence", IdentityNationalID, "", func(s colStats) int { return s.drivingLicence }},
+	{"us social security number", IdentityNationalID, "", func(s colStats) int { return s.ssn }},
 	{"uk passport number", IdentityNationalID, "passport", func(s colStats) int { return s.passport }},
 	{"ip address", OnlineIdentifier, "", func(s colStats) int { return s.ip }},
 	{"mac address", OnlineIdentifier, "", func(s colStats) int { return s.mac }},
@@ -62,7 +63,7 @@ var detectors = []detector{
 type colStats struct {
 	n                                            int
 	email, profile, companyPage, url, ip, mac    int
-	iban, card, nhs, nino, drivingLicence        int
+	iban, card, nhs, nino, drivingLicence, ssn   int
 	passport, postcode, date, birthlike, special int
 	phone                                        int
 }
@@ -90,9 +91,9 @@ func (v valueCategory) evidence(n int) string {
 }
 
 // best returns the detector with the highest share at or above threshold
-// and at least MinMatches matches; detectors needing a name hint count only
+// and at least minMatches matches; detectors needing a name hint count only
 // when the name gives it.
-func (s colStats) best(hint string, threshold float64) valueCategory {
+func (s colStats) best(hint string, threshold float64, minMatches int) valueCategory {
 	var out valueCategory
 	for _, d := range detectors {
 		if d.hint != "" && d.hint != hint {
@@ -100,7 +101,7 @@ func (s colStats) best(hint string, threshold float64) valueCategory {
 		}
 		k := d.count(s)
 		sh := s.share(k)
-		if k < MinMatches || sh < threshold || sh <= out.share {
+		if k < minMatches || sh < threshold || sh <= out.share {
 			continue
 		}
 		out = valueCategory{ok: true, category: d.category, pattern: d.name, share: sh, matches: k, threshold: threshold}
@@ -144,7 +145,7 @@ func detect(ctx context.Context, db Querier, source string, now time.Time) (map[
 		var s colStats
 		var phones any
 		if err := rows.Scan(&col, &s.n, &s.email, &s.profile, &s.companyPage, &s.url, &s.ip, &s.mac,
-			&s.iban, &s.card, &s.nhs, &s.nino, &s.drivingLicence, &s.passport, &s.postcode,
+			&s.iban, &s.card, &s.nhs, &s.nino, &s.drivingLicence, &s.ssn, &s.passport, &s.postcode,
 			&s.date, &s.birthlike, &s.special, &phones); err != nil {
 			return nil, fmt.Errorf("value detectors: %w", err)
 		}
