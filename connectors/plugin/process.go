@@ -22,6 +22,7 @@ type Process struct {
 	client *goplugin.Client
 	cmd    *exec.Cmd
 	stderr *stderrLog
+	sync   *lineWriter
 }
 
 // Name returns the connector's name.
@@ -44,6 +45,7 @@ func (p *Process) Stderr() string { return p.stderr.tail() }
 // Close implements io.Closer: it kills the process and waits for it.
 func (p *Process) Close() error {
 	p.client.Kill()
+	p.sync.flush()
 	return nil
 }
 
@@ -117,4 +119,38 @@ func (s *stderrLog) tail() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return strings.Join(s.lines, " | ")
+}
+
+// lineWriter buffers arbitrary writes (go-plugin's forwarded os.Stdout
+// and os.Stderr of the plugin) and passes whole lines to dst.
+type lineWriter struct {
+	mu  sync.Mutex
+	buf []byte
+	dst io.Writer
+}
+
+// Write implements io.Writer.
+func (w *lineWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, b...)
+	if i := bytes.LastIndexByte(w.buf, '\n'); i >= 0 {
+		_, _ = w.dst.Write(w.buf[:i+1])
+		w.buf = append(w.buf[:0], w.buf[i+1:]...)
+	}
+	if len(w.buf) > 64<<10 { // a very long line: pass it on anyway
+		_, _ = w.dst.Write(w.buf)
+		w.buf = w.buf[:0]
+	}
+	return len(b), nil
+}
+
+// flush passes on a last line without a newline.
+func (w *lineWriter) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) > 0 {
+		_, _ = w.dst.Write(w.buf)
+		w.buf = w.buf[:0]
+	}
 }

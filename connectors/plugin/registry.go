@@ -329,6 +329,7 @@ func (r *Registry) launch(ctx context.Context, c Candidate) (*Process, goplugin.
 	}
 	cmd.WaitDelay = 5 * time.Second
 	stderr := &stderrLog{prefix: fmt.Sprintf("connector %s: ", c.Name), out: r.opts.Stderr}
+	sync := &lineWriter{dst: stderr}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: VersionedPlugins(nil, nil),
@@ -336,10 +337,12 @@ func (r *Registry) launch(ctx context.Context, c Candidate) (*Process, goplugin.
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		Managed:          true,
 		Logger:           r.opts.Logger.Named(c.Name),
-		Stderr:           stderr,
+		Stderr:           stderr, // the process's own stderr: panics, early output
+		SyncStderr:       sync,   // os.Stderr inside the plugin once it serves
+		SyncStdout:       sync,
 		StartTimeout:     r.opts.StartTimeout,
 	})
-	p := &Process{name: c.Name, client: client, cmd: cmd, stderr: stderr}
+	p := &Process{name: c.Name, client: client, cmd: cmd, stderr: stderr, sync: sync}
 	rpc, err := client.Client()
 	if err != nil {
 		client.Kill()

@@ -92,7 +92,9 @@ func (c *SinkClient) Write(ctx context.Context, req connectors.WriteRequest) (*c
 	sendErr := stream.Send(&pb.WriteMessage{Msg: &pb.WriteMessage_Header{Header: hdr}})
 	if sendErr == nil && req.Records != nil {
 		sendErr = sendRecords(ctx, req.Records,
-			func(ch *pb.Chunk) error { return stream.Send(&pb.WriteMessage{Msg: &pb.WriteMessage_Schema{Schema: ch}}) },
+			func(ch *pb.Chunk) error {
+				return stream.Send(&pb.WriteMessage{Msg: &pb.WriteMessage_Schema{Schema: ch}})
+			},
 			func(ch *pb.Chunk) error { return stream.Send(&pb.WriteMessage{Msg: &pb.WriteMessage_Batch{Batch: ch}}) },
 		)
 	}
