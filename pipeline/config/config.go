@@ -87,7 +87,10 @@ type Source struct {
 type Campaign struct {
 	Name, Recipient, Purpose, LawfulBasis string
 	Regions                               []string // ISO 3166-1 alpha-2, upper case
-	LIA                                   LIA
+	// Channels are the outreach channels (email, phone, linkedin); they
+	// decide which personal columns an export may carry. Empty means email.
+	Channels []string
+	LIA      LIA
 }
 
 // LIA is a Legitimate Interests Assessment. For a legitimate_interests

@@ -19,7 +19,7 @@ var (
 	sourceKeys         = []string{"role", "connector", "kind", "reason", "options", "map", "retention"}
 	targetingKeys      = []string{"companies", "roles"}
 	roleKeys           = []string{"department", "seniority"}
-	campaignKeys       = []string{"recipient", "purpose", "lawful_basis", "regions", "lia"}
+	campaignKeys       = []string{"recipient", "purpose", "lawful_basis", "regions", "channels", "lia"}
 	liaKeys            = []string{"assessed_on", "assessed_by", "purpose_test", "necessity_test", "balancing_test", "b2b"}
 	exportKeys         = []string{"campaign", "columns", "partition_by", "sink"}
 	sinkKeys           = []string{"connector", "options"}
@@ -251,6 +251,16 @@ func (d *decoder) campaign(name string, e pair) *Campaign {
 			d.errorf(nodes[i], "campaign %q: region %q is not an ISO 3166-1 alpha-2 country code (e.g. GB, IE)", name, regions[i])
 		}
 		cp.Regions = append(cp.Regions, r)
+	}
+
+	if chp, ok := f["channels"]; ok {
+		chans, cnodes := d.strList(chp, where+".channels")
+		for i, ch := range chans {
+			if !slices.Contains(Channels, ch) {
+				d.errorf(cnodes[i], "campaign %q: channel %q is not known (known: %s)", name, ch, strings.Join(Channels, ", "))
+			}
+		}
+		cp.Channels = chans
 	}
 
 	lp, hasLIA := f["lia"]

@@ -45,3 +45,6 @@ var (
 
 // IsCategory reports whether s is one of Categories.
 func IsCategory(s string) bool { return slices.Contains(Categories, s) }
+
+// Channels are the outreach channels a campaign may declare.
+var Channels = []string{"email", "phone", "linkedin"}

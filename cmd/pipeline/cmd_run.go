@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("run", stderr)
+	only := fs.String("only", "", "run the stages up to and including STAGE (stage|enrich|classify|suppress|export)")
+	dry := fs.Bool("dry-run", false, "run every stage in a transaction that is rolled back; write no export")
+	format := fs.String("format", "table", "report format: table|json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := c.load()
+	if err != nil {
+		return err
+	}
+	conns, err := c.conns(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	if _, err := flow.Validate(ctx, cfg, conns); err != nil {
+		return err
+	}
+	r := &flow.Runner{Config: cfg, Connectors: conns, Log: log}
+	if isTerminal(stderr) {
+		r.Progress = stderr
+	}
+	rep, err := r.Run(ctx, flow.Options{Only: *only, DryRun: *dry})
+	if rep != nil {
+		if *format == "json" {
+			b, _ := json.MarshalIndent(rep, "", "  ")
+			fmt.Fprintln(stdout, string(b))
+		} else {
+			rep.Print(stdout)
+		}
+	}
+	return err
+}
+
+func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("validate", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := c.load()
+	if err != nil {
+		return err
+	}
+	conns, err := c.conns(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	plan, err := flow.Validate(ctx, cfg, conns)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: OK — %d sources, %d campaigns, %d exports\n\n", c.file, len(cfg.Sources), len(cfg.Campaigns), len(cfg.Exports))
+	stage := ""
+	for _, s := range plan {
+		if s.Stage != stage {
+			fmt.Fprintf(stdout, "== %s ==\n", s.Stage)
+			stage = s.Stage
+		}
+		fmt.Fprintf(stdout, "-- sql/%s\n%s\n\n", s.Template, s.SQL)
+	}
+	return nil
+}

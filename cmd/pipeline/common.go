@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/example/pipeline/connectors/builtin"
+	"github.com/example/pipeline/connectors/plugin"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+// common are the flags every command takes.
+type common struct {
+	file       string
+	logFormat  string
+	logLevel   string
+	connectors string
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &common{}
+	fs.StringVar(&c.file, "f", "pipeline.yaml", "config file")
+	fs.StringVar(&c.logFormat, "log-format", "", "console|json (default: console on a terminal, json otherwise)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug|info|warn|error")
+	fs.StringVar(&c.connectors, "connectors", "plugins", "plugins (every connector in its own go-plugin process) | inprocess")
+	return fs, c
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	// flags may follow positional arguments: pipeline query "SQL" -f x.yaml
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return err
+			}
+			return usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("CI") == ""
+}
+
+// logger builds the zerolog logger on stderr. Nothing personal is ever
+// logged: the engine logs subject_keys, counts and names of datasets.
+func (c *common) logger(stderr io.Writer) (zerolog.Logger, error) {
+	lvl, err := zerolog.ParseLevel(c.logLevel)
+	if err != nil {
+		return zerolog.Nop(), usagef("--log-level %q: %v", c.logLevel, err)
+	}
+	format := c.logFormat
+	if format == "" {
+		format = "json"
+		if isTerminal(stderr) {
+			format = "console"
+		}
+	}
+	var w io.Writer
+	switch format {
+	case "json":
+		w = stderr
+	case "console":
+		w = zerolog.ConsoleWriter{Out: stderr, TimeFormat: time.TimeOnly, NoColor: !isTerminal(stderr)}
+	default:
+		return zerolog.Nop(), usagef("--log-format %q: want console or json", c.logFormat)
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+}
+
+func (c *common) load() (*config.Config, error) {
+	return config.Load(c.file)
+}
+
+// conns returns the connector registry: every connector runs as a
+// go-plugin process (built-ins served by this binary).
+func (c *common) conns(cfg *config.Config, stderr io.Writer) (flow.Connectors, error) {
+	switch c.connectors {
+	case "inprocess":
+		return flow.InProcess{}, nil
+	case "plugins":
+	default:
+		return nil, usagef("--connectors %q: want plugins or inprocess", c.connectors)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	if d := os.Getenv("PIPELINE_PLUGIN_DIR"); d != "" {
+		dirs = append(dirs, filepath.SplitList(d)...)
+	}
+	if cfg != nil {
+		dirs = append(dirs, filepath.Join(cfg.Dir, "plugins"))
+	}
+	return flow.Plugins{Registry: plugin.NewRegistry(plugin.RegistryOptions{
+		SelfExe: self, Builtins: builtin.Names(), PluginDirs: dirs, SearchPATH: true,
+		Stderr: prefixWriter{stderr},
+	})}, nil
+}
+
+type prefixWriter struct{ w io.Writer }
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	s := strings.TrimRight(string(b), "\n")
+	if s == "" {
+		return len(b), nil
+	}
+	_, err := fmt.Fprintln(p.w, s)
+	return len(b), err
+}
+
+var _ = context.Background

@@ -1,0 +1,99 @@
+// Command pipeline turns company lists and person data into GDPR/PECR-
+// compliant B2B prospect lists with DuckDB, and answers data subjects'
+// rights across every dataset it has written. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/example/pipeline/connectors/plugin"
+	"github.com/example/pipeline/pipeline/config"
+)
+
+func main() {
+	// Files this process creates may hold personal data: 0600/0700.
+	syscall.Umask(0o077)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	plugin.CleanupClients()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// usageError is a command-line mistake (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitCode prints err and maps it to the documented exit codes: 0 success,
+// 1 runtime failure, 2 usage or config error.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var diags config.Diagnostics
+	var u usageError
+	switch {
+	case errors.As(err, &diags):
+		fmt.Fprintln(stderr, diags.Error())
+		return 2
+	case errors.As(err, &u):
+		fmt.Fprintln(stderr, "pipeline:", u.msg)
+		return 2
+	}
+	fmt.Fprintln(stderr, "pipeline:", err)
+	return 1
+}
+
+const usage = `pipeline — GDPR/PECR-compliant B2B prospect lists with DuckDB
+
+usage: pipeline COMMAND [flags]
+
+  run        [-f pipeline.yaml] [--only STAGE] [--dry-run]   run the pipeline
+  validate   [-f …]                                         check config, print the plan and its SQL
+  catalog    [-f …] [--format table|json|markdown]          the data map
+  connectors list [-f …]                                    connectors, origin, version, capabilities
+  connector  serve NAME                                     (internal) serve a built-in connector
+  query      [-f …] "SQL"                                   read-only SQL over the warehouse
+
+global flags (any command): --log-format console|json, --log-level debug|info|warn|error
+exit codes: 0 success, 1 runtime failure, 2 usage or config error
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return usagef("no command given")
+		}
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "run":
+		return cmdRun(ctx, rest, stdout, stderr)
+	case "validate":
+		return cmdValidate(ctx, rest, stdout, stderr)
+	case "catalog":
+		return cmdCatalog(ctx, rest, stdout, stderr)
+	case "connectors":
+		return cmdConnectors(ctx, rest, stdout, stderr)
+	case "connector":
+		return cmdConnectorServe(rest)
+	case "query":
+		return cmdQuery(ctx, rest, stdout, stderr)
+	}
+	return usagef("unknown command %q (see pipeline --help)", cmd)
+}

@@ -1,0 +1,136 @@
+// Package engine owns the DuckDB handle: settings from config, the
+// normalisation functions DuckDB calls, SQL rendering from the embedded
+// templates in sql/, and identifier quoting.
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Settings configure one DuckDB database.
+type Settings struct {
+	Path          string // warehouse file; "" for in-memory
+	Threads       int
+	MemoryLimit   string // e.g. "4GB"
+	TempDirectory string
+	ReadOnly      bool
+}
+
+// DB is an open warehouse. Use Conn for work that needs temp tables or a
+// transaction: they live on one connection.
+type DB struct {
+	*sql.DB
+	connector *duckdb.Connector
+	settings  Settings
+}
+
+// Open opens (creating if needed, 0600 in a 0700 folder) the warehouse.
+// Extension autoinstall and autoload are switched off: nothing is ever
+// downloaded at run time.
+func Open(ctx context.Context, s Settings) (*DB, error) {
+	dsn := ""
+	if s.Path != "" {
+		if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+			return nil, fmt.Errorf("warehouse folder: %w", err)
+		}
+		dsn = s.Path
+		if s.ReadOnly {
+			dsn += "?access_mode=READ_ONLY"
+		}
+	}
+	if s.TempDirectory != "" {
+		if err := os.MkdirAll(s.TempDirectory, 0o700); err != nil {
+			return nil, fmt.Errorf("temp_directory: %w", err)
+		}
+	}
+	init := func(execer driver.ExecerContext) error {
+		stmts := []string{
+			"SET autoinstall_known_extensions = false",
+			"SET autoload_known_extensions = false",
+		}
+		if s.Threads > 0 {
+			stmts = append(stmts, fmt.Sprintf("SET threads = %d", s.Threads))
+		}
+		for _, kv := range [][2]string{{"memory_limit", s.MemoryLimit}, {"temp_directory", s.TempDirectory}} {
+			if kv[1] != "" {
+				stmts = append(stmts, "SET "+kv[0]+" = "+Literal(kv[1]))
+			}
+		}
+		for _, q := range stmts {
+			if _, err := execer.ExecContext(ctx, q, nil); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	}
+	c, err := duckdb.NewConnector(dsn, init)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", s.Path, friendlyLockError(err))
+	}
+	db := &DB{DB: sql.OpenDB(c), connector: c, settings: s}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open warehouse %s: %w", s.Path, friendlyLockError(err))
+	}
+	if s.Path != "" && !s.ReadOnly {
+		_ = os.Chmod(s.Path, 0o600)
+	}
+	return db, nil
+}
+
+// ErrLocked means another process holds the warehouse file.
+var ErrLocked = errors.New("engine: warehouse is in use by another process")
+
+func friendlyLockError(err error) error {
+	if err != nil && strings.Contains(err.Error(), "Could not set lock on file") {
+		return fmt.Errorf("%w (%v)", ErrLocked, err)
+	}
+	return err
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.DB.Close()
+	if db.connector != nil {
+		err = errors.Join(err, db.connector.Close())
+	}
+	return err
+}
+
+// Settings returns the settings the database was opened with.
+func (db *DB) Settings() Settings { return db.settings }
+
+// Conn returns one connection with the pipeline's functions registered.
+func (db *DB) Conn(ctx context.Context) (*sql.Conn, error) {
+	c, err := db.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := RegisterFunctions(ctx, c); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Quote quotes a SQL identifier for DuckDB: the one place identifiers from
+// config become SQL.
+func Quote(ident string) string {
+	return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"`
+}
+
+// Literal quotes a string literal. Use it only where DuckDB cannot bind a
+// parameter (SET statements, COPY options); values otherwise go through
+// bound parameters.
+func Literal(s string) string {
+	return `'` + strings.ReplaceAll(s, `'`, `''`) + `'`
+}

@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"text/template"
+
+	sqlfs "github.com/example/pipeline/sql"
+)
+
+var templates = template.Must(template.New("").Funcs(template.FuncMap{
+	"q": Quote,
+	"qlist": func(idents []string) string {
+		out := make([]string, len(idents))
+		for i, s := range idents {
+			out[i] = Quote(s)
+		}
+		return strings.Join(out, ", ")
+	},
+}).ParseFS(sqlfs.FS, "*.sql"))
+
+// Render renders the embedded template sql/<name>.sql with data. Data
+// holds identifiers only (quoted by q); values are bound at execution.
+func Render(name string, data any) (string, error) {
+	var b bytes.Buffer
+	if err := templates.ExecuteTemplate(&b, name+".sql", data); err != nil {
+		return "", fmt.Errorf("render %s.sql: %w", name, err)
+	}
+	return b.String(), nil
+}
+
+// MustRender is Render for templates whose data cannot fail (tests, fixed SQL).
+func MustRender(name string, data any) string {
+	s, err := Render(name, data)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}

@@ -1,0 +1,87 @@
+//go:build duckdb_arrow
+
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/example/pipeline/connectors"
+)
+
+// registerArrow exposes a connector's Arrow stream to DuckDB as a view
+// (duckdb-go's Arrow RegisterView): batches go straight from the plugin's
+// IPC decoder into DuckDB, never row by row through Go values.
+func registerArrow(ctx context.Context, c *sqlConn, view string, rr connectors.RecordReader) (func(), error) {
+	reader := &arrowReader{ctx: ctx, rr: rr}
+	reader.refs.Store(1)
+	var release func()
+	err := c.Raw(func(dc any) error {
+		drv, ok := dc.(interface{ Close() error })
+		if !ok {
+			return errors.New("unexpected driver connection")
+		}
+		ar, err := duckdb.NewArrowFromConn(drv.(*duckdb.Conn))
+		if err != nil {
+			return err
+		}
+		release, err = ar.RegisterView(reader, view)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register arrow stream: %w", err)
+	}
+	return func() {
+		release()
+		_ = rr.Close()
+	}, nil
+}
+
+// arrowReader adapts a ctx-first connectors.RecordReader to arrow's
+// array.RecordReader. DuckDB reads the stream once; the first stage query
+// consumes it. Errors from the connector surface through Err.
+type arrowReader struct {
+	ctx  context.Context
+	rr   connectors.RecordReader
+	cur  arrow.RecordBatch
+	err  error
+	done bool
+	refs atomic.Int64
+}
+
+func (a *arrowReader) Retain() { a.refs.Add(1) }
+func (a *arrowReader) Release() {
+	if a.refs.Add(-1) == 0 && a.cur != nil {
+		a.cur.Release()
+		a.cur = nil
+	}
+}
+func (a *arrowReader) Schema() *arrow.Schema { return a.rr.Schema() }
+func (a *arrowReader) Next() bool {
+	if a.cur != nil {
+		a.cur.Release()
+		a.cur = nil
+	}
+	if a.done {
+		return false
+	}
+	rec, err := a.rr.Next(a.ctx)
+	if err != nil {
+		a.done = true
+		if !errors.Is(err, io.EOF) {
+			a.err = err
+		}
+		return false
+	}
+	a.cur = rec
+	return true
+}
+func (a *arrowReader) RecordBatch() arrow.RecordBatch { return a.cur }
+func (a *arrowReader) Record() arrow.RecordBatch      { return a.cur }
+func (a *arrowReader) Err() error                     { return a.err }

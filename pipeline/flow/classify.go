@@ -1,0 +1,160 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/example/pipeline/pipeline/classify"
+	"github.com/example/pipeline/pipeline/config"
+)
+
+// Dataset is one warehouse table the catalog covers.
+type Dataset struct{ Name, Table string }
+
+// datasets lists every table a run writes that holds source data.
+func (rn *run) datasets() []Dataset {
+	var out []Dataset
+	for _, name := range rn.Config.SourceOrder {
+		if info := rn.sources[name]; info != nil {
+			out = append(out, Dataset{Name: name, Table: info.Table})
+		}
+	}
+	return append(out, Dataset{"prospects", "prospects"}, Dataset{"deliverable", "deliverable"}, Dataset{"rejects", "rejects"})
+}
+
+// classify writes the catalog for every dataset and then applies the export
+// gate on the prospects' categories.
+func (rn *run) classify(ctx context.Context, c *sqlConn) error {
+	t0 := time.Now()
+	opts := classify.Options{SampleSize: rn.Config.Classification.SampleSize, Threshold: rn.Config.Classification.Threshold,
+		Pins: ExpandPins(rn.Config), Now: rn.started}
+	var all []classify.Result
+	var tables []Dataset
+	for _, d := range rn.datasets() {
+		if d.Name == "deliverable" {
+			continue // written by the suppress stage; same columns as prospects
+		}
+		tables = append(tables, d)
+		res, err := classify.Table(ctx, c, d.Name, d.Table, opts)
+		if err != nil {
+			return err
+		}
+		for i := range res {
+			all = append(all, res[i])
+		}
+		if _, err := c.ExecContext(ctx, `DELETE FROM catalog WHERE dataset = $1`, d.Name); err != nil {
+			return err
+		}
+		for _, r := range res {
+			if _, err := c.ExecContext(ctx, `INSERT INTO catalog VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				d.Name, d.Table, r.Column, r.Category, r.Personal, r.Confidence, r.Method, r.Evidence, rn.started, rn.id); err != nil {
+				return err
+			}
+		}
+	}
+	// deliverable has the prospects' columns: same categories
+	if _, err := c.ExecContext(ctx, `DELETE FROM catalog WHERE dataset = 'deliverable'`); err != nil {
+		return err
+	}
+	if _, err := c.ExecContext(ctx, `INSERT INTO catalog SELECT 'deliverable', 'deliverable', "column", category, personal, confidence, method, evidence, classified_at, run_id FROM catalog WHERE dataset = 'prospects'`); err != nil {
+		return err
+	}
+	personal := 0
+	for _, r := range all {
+		if r.Personal {
+			personal++
+		}
+	}
+	rn.report.add(StageRow{Stage: StageClassify, Step: "catalog", RowsIn: int64(len(all)), RowsOut: int64(personal), Duration: time.Since(t0),
+		Note: fmt.Sprintf("%d columns in %d datasets, %d personal", len(all), len(tables), personal)})
+	prospects := map[string]classify.Result{}
+	for _, r := range all {
+		if r.Dataset == "prospects" {
+			prospects[r.Column] = r
+		}
+	}
+	return Gate(rn.Config, func(col string) (classify.Result, bool) { r, ok := prospects[col]; return r, ok })
+}
+
+// AllowedCategories are the personal categories each outreach channel
+// needs; an export may carry no other personal column. The pseudonymous
+// subject_key is always allowed (SAR and erasure need it).
+var AllowedCategories = map[string][]string{
+	"email":    {classify.ContactEmail, classify.IdentityName, classify.ProfessionalJobTitle},
+	"phone":    {classify.ContactPhone, classify.IdentityName, classify.ProfessionalJobTitle},
+	"linkedin": {classify.OnlineProfileURL, classify.IdentityName, classify.ProfessionalJobTitle},
+}
+
+// GateError lists every export column the gate refused.
+type GateError struct{ Problems []string }
+
+func (e *GateError) Error() string {
+	return "export gate: " + strings.Join(e.Problems, "; ")
+}
+
+// Gate checks every export's columns against their categories: never a
+// special-category column, never a personal column its campaign's channels
+// do not need, never an unknown column whose values look personal.
+func Gate(cfg *config.Config, category func(col string) (classify.Result, bool)) error {
+	var problems []string
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		allowed := map[string]bool{classify.PseudonymousSubjectKey: true}
+		for _, ch := range Channels(cfg.Campaigns[ex.Campaign]) {
+			for _, cat := range AllowedCategories[ch] {
+				allowed[cat] = true
+			}
+		}
+		for _, col := range ex.Columns {
+			r, ok := category(col)
+			if !ok {
+				continue // existence is checked by validation
+			}
+			ev := r.Evidence
+			if ev == "" {
+				ev = r.Method
+			}
+			switch {
+			case classify.IsSpecial(r.Category):
+				problems = append(problems, fmt.Sprintf("export %q column %q is special-category data (%s); it is never exported", name, col, ev))
+			case r.Personal && !allowed[r.Category]:
+				problems = append(problems, fmt.Sprintf("export %q column %q is %s, which campaign %q's channels %v do not need (%s)", name, col, r.Category, ex.Campaign, Channels(cfg.Campaigns[ex.Campaign]), ev))
+			case !r.Personal && r.LooksPersonal:
+				problems = append(problems, fmt.Sprintf("export %q column %q is unclassified but its values look personal (%s); pin it in classification.pin or drop it", name, col, ev))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return &GateError{Problems: problems}
+	}
+	return nil
+}
+
+// Channels returns a campaign's outreach channels (default: email).
+func Channels(c *config.Campaign) []string {
+	if c == nil || len(c.Channels) == 0 {
+		return []string{"email"}
+	}
+	return c.Channels
+}
+
+// ExpandPins returns classification.pin with each pin on a people source's
+// column also applied to that column in prospects and deliverable, where
+// carried-along columns keep their names.
+func ExpandPins(cfg *config.Config) map[string]string {
+	pins := map[string]string{}
+	for k, v := range cfg.Classification.Pin {
+		pins[k] = v
+	}
+	for k, v := range cfg.Classification.Pin {
+		if i := strings.LastIndexByte(k, '.'); i > 0 {
+			if src := cfg.Sources[k[:i]]; src != nil && src.Role == "people" {
+				pins["prospects."+k[i+1:]] = v
+				pins["deliverable."+k[i+1:]] = v
+			}
+		}
+	}
+	return pins
+}

@@ -1,0 +1,151 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+type unionSource struct {
+	Table   string
+	Missing []string
+}
+
+// ProspectColumns are the derived columns of the prospects table, in
+// order, before any carried-along people columns and provenance.
+var ProspectColumns = []string{
+	"subject_key", "first_name", "last_name", "job_title", "department", "seniority",
+	"email", "email_type", "email_origin", "subscriber_type", "phone", "linkedin_url",
+	"company_name", "company_domain", "industry", "employees", "country", "gdpr_region",
+}
+
+// union describes the raw tables of one role for the UNION ALL BY NAME in
+// the enrich SQL: each table with the canonical columns it lacks, and the
+// extra (carried-along) columns across all of them.
+func (rn *run) union(role string, canonical []string) ([]unionSource, []string) {
+	var out []unionSource
+	extraSet := map[string]bool{}
+	for _, name := range rn.Config.SourceOrder {
+		src := rn.Config.Sources[name]
+		info := rn.sources[name]
+		if src.Role != role || info == nil {
+			continue
+		}
+		have := map[string]bool{}
+		for _, c := range info.Columns {
+			have[c] = true
+		}
+		us := unionSource{Table: info.Table}
+		for _, c := range canonical {
+			if !have[c] {
+				us.Missing = append(us.Missing, c)
+			}
+		}
+		for _, c := range info.Columns {
+			if !contains(canonical, c) {
+				extraSet[c] = true
+			}
+		}
+		out = append(out, us)
+	}
+	var extras []string
+	for c := range extraSet {
+		if !contains(ProspectColumns, c) && !contains(provenance, c) && c != "_sources" {
+			extras = append(extras, c)
+		}
+	}
+	sort.Strings(extras)
+	// every table must have every extra for UNION ALL BY NAME to be total
+	for i := range out {
+		info := rn.sources[tableSource(out[i].Table)]
+		for _, e := range extras {
+			if !contains(info.Columns, e) {
+				out[i].Missing = append(out[i].Missing, e)
+			}
+		}
+	}
+	return out, extras
+}
+
+func tableSource(table string) string { return table[len("raw_"):] }
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// enrich builds prospects from the staged companies and people.
+func (rn *run) enrich(ctx context.Context, c *sqlConn) error {
+	companies, _ := rn.union("companies", CompanyColumns)
+	people, extras := rn.union("people", PeopleColumns)
+	if len(companies) == 0 || len(people) == 0 {
+		return fmt.Errorf("need at least one companies source and one people source")
+	}
+	pred := rn.Config.Targeting.Companies
+	if pred == "" {
+		pred = "true"
+	}
+	t0 := time.Now()
+	if err := rn.exec(ctx, c, "enrich_companies", map[string]any{"Sources": companies}, nil); err != nil {
+		return err
+	}
+	if err := rn.exec(ctx, c, "enrich_targets", map[string]any{"Predicate": pred}, nil); err != nil {
+		return fmt.Errorf("targeting.companies: %w", err)
+	}
+	var compIn int64
+	for _, s := range companies {
+		n, err := countTable(ctx, c, s.Table)
+		if err != nil {
+			return err
+		}
+		compIn += n
+	}
+	compOut, err := countTable(ctx, c, "target_companies")
+	if err != nil {
+		return err
+	}
+	rn.report.add(StageRow{Stage: StageEnrich, Step: "target companies", RowsIn: compIn, RowsOut: compOut, Duration: time.Since(t0)})
+
+	t0 = time.Now()
+	if err := rn.exec(ctx, c, "enrich_people", map[string]any{"Sources": people, "Extras": extras}, nil); err != nil {
+		return err
+	}
+	if err := rn.exec(ctx, c, "enrich_titles", nil, nil); err != nil {
+		return err
+	}
+	if err := rn.exec(ctx, c, "enrich_prospects", map[string]any{"Extras": extras}, params{"run_id": rn.id, "now": rn.started}); err != nil {
+		return err
+	}
+	var peopleIn int64
+	for _, s := range people {
+		n, err := countTable(ctx, c, s.Table)
+		if err != nil {
+			return err
+		}
+		peopleIn += n
+	}
+	atTargets, err := countTable(ctx, c, "people_n")
+	if err != nil {
+		return err
+	}
+	out, err := countTable(ctx, c, "prospects")
+	if err != nil {
+		return err
+	}
+	rn.report.add(StageRow{Stage: StageEnrich, Step: "prospects", RowsIn: peopleIn, RowsOut: out, Duration: time.Since(t0),
+		Note: fmt.Sprintf("%d people at target companies; %d in target roles after de-duplication", atTargets, out)})
+	rn.progress("enrich: %d prospects", out)
+	return nil
+}
+
+// prospectsSchema lists the prospects table's columns.
+func prospectsSchema(ctx context.Context, c *sqlConn) ([]string, error) {
+	return columns(ctx, c, "SELECT * FROM "+engine.Quote("prospects"))
+}

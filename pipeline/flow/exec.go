@@ -1,0 +1,110 @@
+package flow
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// params are named SQL parameters ($name in the .sql files).
+type params map[string]any
+
+func (p params) args() []any {
+	out := make([]any, 0, len(p))
+	for k, v := range p {
+		out = append(out, sql.Named(k, v))
+	}
+	return out
+}
+
+// statements splits a rendered script on statement-ending semicolons
+// (a ';' at the end of a line). Our templates never put one elsewhere.
+func statements(script string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.SplitAfter(script, "\n") {
+		cur.WriteString(line)
+		if strings.HasSuffix(strings.TrimRight(line, " \t\r\n"), ";") {
+			if s := strings.TrimSpace(cur.String()); s != "" && !onlyComments(s) {
+				out = append(out, s)
+			}
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" && !onlyComments(s) {
+		out = append(out, s)
+	}
+	return out
+}
+
+func onlyComments(s string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, "--") {
+			return false
+		}
+	}
+	return true
+}
+
+// execScript renders the template and runs each statement with the named
+// parameters it uses.
+func execScript(ctx context.Context, c *sql.Conn, name string, data any, p params) error {
+	script, err := engine.Render(name, data)
+	if err != nil {
+		return err
+	}
+	for _, st := range statements(script) {
+		var args []any
+		if strings.Contains(st, "$") {
+			args = p.args()
+		}
+		if _, err := c.ExecContext(ctx, st, args...); err != nil {
+			return fmt.Errorf("%s.sql: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func count(ctx context.Context, c *sql.Conn, q string, args ...any) (int64, error) {
+	var n int64
+	err := c.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+func countTable(ctx context.Context, c *sql.Conn, table string) (int64, error) {
+	return count(ctx, c, "SELECT count(*) FROM "+engine.Quote(table))
+}
+
+// columns returns a query's column names without running it.
+func columns(ctx context.Context, c *sql.Conn, q string, args ...any) ([]string, error) {
+	rows, err := c.QueryContext(ctx, "SELECT * FROM ("+q+") LIMIT 0", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return rows.Columns()
+}
+
+func renderPlain(name string) (string, error) { return engine.Render(name, nil) }
+
+// PlanStep is one SQL statement of a run, as `pipeline validate` prints it.
+type PlanStep struct {
+	Stage, Template, SQL string
+}
+
+// exec runs an embedded template on the run's connection and, when the run
+// is a plan, records the SQL.
+func (rn *run) exec(ctx context.Context, c *sql.Conn, name string, data any, p params) error {
+	if rn.plan != nil {
+		script, err := engine.Render(name, data)
+		if err != nil {
+			return err
+		}
+		*rn.plan = append(*rn.plan, PlanStep{Stage: rn.stageName, Template: name + ".sql", SQL: strings.TrimSpace(script)})
+	}
+	return execScript(ctx, c, name, data, p)
+}

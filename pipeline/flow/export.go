@@ -1,0 +1,151 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/pipeline/config"
+)
+
+type stagedExport struct {
+	name    string
+	ex      *config.Export
+	sink    connectors.Sink
+	close   func() error
+	staging string // native writes
+	stream  string // streaming writes: the SELECT to stream after commit
+	rows    int64
+	t0      time.Time
+}
+
+// ExportColumns is an export's column list as written: subject_key is
+// always included (first) so that SAR and erasure can find every row.
+func ExportColumns(ex *config.Export) []string {
+	if contains(ex.Columns, "subject_key") {
+		return ex.Columns
+	}
+	return append([]string{"subject_key"}, ex.Columns...)
+}
+
+func place(opts map[string]any) string {
+	for _, k := range []string{"dir", "table", "path"} {
+		if s := stringOption(opts, k); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// export stages every export inside the run's transaction: DuckDB writes
+// the files into each sink's staging folder and the lineage is read back
+// from them. Nothing is visible until swapExports, after COMMIT.
+func (rn *run) export(ctx context.Context, c *sqlConn) error {
+	for _, name := range rn.Config.ExportOrder {
+		ex := rn.Config.Exports[name]
+		camp := rn.Config.Campaigns[ex.Campaign]
+		t0 := time.Now()
+		sink, closeFn, err := rn.Connectors.Sink(ctx, ex.Sink.Connector)
+		if err != nil {
+			return fmt.Errorf("export %q: connector %q: %w", name, ex.Sink.Connector, err)
+		}
+		se := &stagedExport{name: name, ex: ex, sink: sink, close: closeFn, t0: t0}
+		rn.staged = append(rn.staged, se)
+		if err := sink.Validate(ctx, ex.Sink.Options); err != nil {
+			return fmt.Errorf("export %q (connector %s): %w", name, ex.Sink.Connector, err)
+		}
+		cols := ExportColumns(ex)
+		data := map[string]any{"Columns": cols, "PartitionBy": ex.PartitionBy}
+		nw, native := sink.(connectors.NativeWriter)
+		if !native {
+			return fmt.Errorf("export %q: connector %s cannot take a native write; streaming sinks arrive with the plugin protocol", name, ex.Sink.Connector)
+		}
+		staging, err := nw.StagingDir(ctx, name, rn.id, ex.Sink.Options)
+		if err != nil {
+			return fmt.Errorf("export %q: %w", name, err)
+		}
+		se.staging = staging
+		target := staging
+		if len(ex.PartitionBy) == 0 {
+			target = filepath.Join(staging, "part-0.parquet")
+		}
+		if err := rn.exec(ctx, c, "export_copy", data, params{"campaign": ex.Campaign, "path": target}); err != nil {
+			return fmt.Errorf("export %q: %w", name, err)
+		}
+		if err := rn.exec(ctx, c, "export_lineage", nil, params{
+			"run_id": rn.id, "export": name, "campaign": ex.Campaign, "recipient": camp.Recipient,
+			"dir": place(ex.Sink.Options), "glob": filepath.Join(staging, "**", "*.parquet"),
+			"prefix_len": len(staging) + 1, "now": rn.started,
+		}); err != nil {
+			return fmt.Errorf("export %q: lineage: %w", name, err)
+		}
+		if se.rows, err = count(ctx, c, "SELECT count(*) FROM lineage WHERE run_id = $1 AND export = $2", rn.id, name); err != nil {
+			return err
+		}
+		rn.progress("export %s: %d rows staged", name, se.rows)
+	}
+	return nil
+}
+
+// swapExports hands each staged export to its sink, which swaps it into
+// place atomically and returns the verified file list.
+func (rn *run) swapExports(ctx context.Context) error {
+	var errs []error
+	for _, se := range rn.staged {
+		camp := rn.Config.Campaigns[se.ex.Campaign]
+		res, err := se.sink.Write(ctx, connectors.WriteRequest{
+			Export: se.name, RunID: rn.id, Options: se.ex.Sink.Options, PartitionBy: se.ex.PartitionBy,
+			StagedDir: se.staging,
+			Metadata: map[string]string{
+				"run_id": rn.id, "pipeline": rn.Config.Name, "export": se.name, "campaign": se.ex.Campaign,
+				"recipient": camp.Recipient, "purpose": camp.Purpose, "lawful_basis": camp.LawfulBasis,
+				"columns": strings.Join(ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
+			},
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("export %q (connector %s): %w", se.name, se.ex.Sink.Connector, err))
+			continue
+		}
+		se.staging = "" // adopted
+		if res.Rows != se.rows {
+			errs = append(errs, fmt.Errorf("export %q: sink reports %d rows, lineage has %d", se.name, res.Rows, se.rows))
+		}
+		er := ExportResult{Export: se.name, Campaign: se.ex.Campaign, Recipient: camp.Recipient, Location: res.Location, Rows: res.Rows}
+		for _, f := range res.Files {
+			er.Files = append(er.Files, f.Path)
+		}
+		rn.report.Exports = append(rn.report.Exports, er)
+		rn.report.add(StageRow{Stage: StageExport, Step: se.name, RowsIn: se.rows, RowsOut: res.Rows, Exported: res.Rows, Duration: time.Since(se.t0)})
+		rn.Log.Info().Str("export", se.name).Str("recipient", camp.Recipient).Int64("rows", res.Rows).Int("files", len(res.Files)).Msg("export written")
+	}
+	rn.closeSinks()
+	return errors.Join(errs...)
+}
+
+// abortExports throws away staged exports after a failed run.
+func (rn *run) abortExports(ctx context.Context) {
+	for _, se := range rn.staged {
+		if se.staging == "" {
+			continue
+		}
+		if ab, ok := se.sink.(connectors.Aborter); ok {
+			if err := ab.Abort(ctx, se.name, rn.id, se.ex.Sink.Options); err != nil {
+				rn.Log.Warn().Err(err).Str("export", se.name).Msg("could not remove staged export")
+			}
+		}
+	}
+	rn.closeSinks()
+}
+
+func (rn *run) closeSinks() {
+	for _, se := range rn.staged {
+		if se.close != nil {
+			_ = se.close()
+			se.close = nil
+		}
+	}
+}

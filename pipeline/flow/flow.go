@@ -1,0 +1,274 @@
+// Package flow is one run of the pipeline: stage → enrich → classify →
+// suppress → export, on one DuckDB connection inside one transaction, so
+// a failed or interrupted run leaves the warehouse and the exports exactly
+// as they were.
+package flow
+
+import (
+	"context"
+	"database/sql"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// Connectors opens connectors by name. The close func ends whatever the
+// connector holds (a plugin process).
+type Connectors interface {
+	Source(ctx context.Context, name string) (connectors.Source, func() error, error)
+	Sink(ctx context.Context, name string) (connectors.Sink, func() error, error)
+}
+
+// Stage names, in run order.
+const (
+	StageStage    = "stage"
+	StageEnrich   = "enrich"
+	StageClassify = "classify"
+	StageSuppress = "suppress"
+	StageExport   = "export"
+)
+
+// Stages lists the stages in run order.
+var Stages = []string{StageStage, StageEnrich, StageClassify, StageSuppress, StageExport}
+
+// Runner runs a pipeline. All fields but Clock are required.
+type Runner struct {
+	Config     *config.Config
+	Connectors Connectors
+	Log        zerolog.Logger
+	Clock      func() time.Time // default time.Now
+	Progress   io.Writer        // optional: one line per step (terminals)
+}
+
+// Options select what a run does.
+type Options struct {
+	Only   string // run the stages up to and including this one; exports are written only when it is "" or "export"
+	DryRun bool   // do everything in a transaction that is rolled back; no export is written
+}
+
+// ErrRejectRate means a source had more malformed rows than allowed.
+var ErrRejectRate = errors.New("flow: reject rate above limit")
+
+func (r *Runner) now() time.Time {
+	if r.Clock != nil {
+		return r.Clock().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// NewRunID returns a sortable, unique run id.
+func NewRunID(t time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// run is the state of one run.
+type run struct {
+	*Runner
+	id      string
+	started time.Time
+	db      *engine.DB
+	report  *Report
+	staged  []*stagedExport
+	sources map[string]*sourceInfo
+	// plan, when set, collects every SQL statement (pipeline validate)
+	plan      *[]PlanStep
+	stageName string
+}
+
+// Run runs the pipeline once and returns its report (also when it fails).
+func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
+	cfg := r.Config
+	if opts.Only != "" && !validStage(opts.Only) {
+		return nil, fmt.Errorf("--only %q: not a stage (stages: %v)", opts.Only, Stages)
+	}
+	lk, err := TryLock(cfg.Warehouse, "pipeline run "+cfg.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.Unlock()
+
+	db, err := engine.Open(ctx, engine.Settings{
+		Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
+		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory,
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := EnsureSchema(ctx, db); err != nil {
+		return nil, err
+	}
+
+	started := r.now()
+	rn := &run{Runner: r, id: NewRunID(started), started: started, db: db,
+		report:  &Report{Pipeline: cfg.Name, Started: started, Status: "running"},
+		sources: map[string]*sourceInfo{}}
+	rn.report.RunID = rn.id
+	log := r.Log.With().Str("run_id", rn.id).Logger()
+	rn.Log = log
+	if _, err := db.ExecContext(ctx, "INSERT INTO runs (run_id, pipeline, started_at, status) VALUES ($1, $2, $3, 'running')",
+		rn.id, cfg.Name, started); err != nil {
+		return nil, fmt.Errorf("record run: %w", err)
+	}
+	log.Info().Str("pipeline", cfg.Name).Bool("dry_run", opts.DryRun).Str("only", opts.Only).Msg("run started")
+
+	runErr := rn.execute(ctx, opts)
+	dry := IsDryRun(runErr)
+	if dry {
+		runErr = nil
+	}
+
+	rn.report.Finished = r.now()
+	switch {
+	case dry:
+		rn.report.Status = "dry_run"
+	case runErr == nil:
+		rn.report.Status = "succeeded"
+	case errors.Is(runErr, context.Canceled):
+		rn.report.Status = "interrupted"
+	default:
+		rn.report.Status = "failed"
+	}
+	if runErr != nil {
+		rn.report.Error = runErr.Error()
+	}
+	// The run row is written on a fresh context: an interrupted run is
+	// recorded as such.
+	fin, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := rn.finish(fin); err != nil {
+		runErr = errors.Join(runErr, fmt.Errorf("record run: %w", err))
+	}
+	ev := log.Info()
+	if runErr != nil {
+		ev = log.Error().Err(runErr)
+	}
+	ev.Str("status", rn.report.Status).Dur("duration", rn.report.Finished.Sub(started)).Msg("run finished")
+	return rn.report, runErr
+}
+
+func validStage(s string) bool {
+	for _, x := range Stages {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (rn *run) finish(ctx context.Context) error {
+	rep, _ := json.Marshal(rn.report)
+	if _, err := rn.db.ExecContext(ctx, "UPDATE runs SET finished_at = $1, status = $2, error = $3, report = $4 WHERE run_id = $5",
+		rn.report.Finished, rn.report.Status, nullIfEmpty(rn.report.Error), string(rep), rn.id); err != nil {
+		return err
+	}
+	for _, s := range rn.report.Stages {
+		if _, err := rn.db.ExecContext(ctx, "INSERT INTO run_stages VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			rn.id, s.Stage, s.Step, s.RowsIn, s.RowsOut, s.Rejected, s.Suppressed, s.Exported, s.Duration.Milliseconds()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// execute runs the stages in one transaction on one connection. Exports
+// are staged inside it and swapped into place only after COMMIT.
+func (rn *run) execute(ctx context.Context, opts Options) (err error) {
+	c, err := rn.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if committed {
+			return
+		}
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		var keep string
+		var kerr error
+		if !opts.DryRun {
+			keep, kerr = rn.saveRejects(bg, c)
+		}
+		if _, rerr := c.ExecContext(bg, "ROLLBACK"); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		}
+		if kerr == nil {
+			kerr = rn.restoreRejects(bg, c, keep)
+		}
+		if kerr != nil {
+			rn.Log.Warn().Err(kerr).Msg("could not keep this run's rejects")
+		}
+		rn.abortExports(bg)
+	}()
+	if err := rn.loadReference(ctx, c); err != nil {
+		return fmt.Errorf("reference tables: %w", err)
+	}
+	steps := []struct {
+		name string
+		fn   func(context.Context, *sqlConn) error
+	}{
+		{StageStage, rn.stage},
+		{StageEnrich, rn.enrich},
+		{StageClassify, rn.classify},
+		{StageSuppress, rn.suppress},
+		{StageExport, rn.export},
+	}
+	for _, st := range steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if st.name == StageExport && (opts.DryRun || (opts.Only != "" && opts.Only != StageExport)) {
+			break
+		}
+		rn.Log.Debug().Str("stage", st.name).Msg("stage started")
+		rn.stageName = st.name
+		if err := st.fn(ctx, c); err != nil {
+			return fmt.Errorf("stage %s: %w", st.name, err)
+		}
+		if opts.Only == st.name {
+			break
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if opts.DryRun {
+		return errDryRun
+	}
+	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	committed = true
+	return rn.swapExports(ctx)
+}
+
+type sqlConn = sql.Conn
+
+var errDryRun = errors.New("dry run: rolled back")
+
+// IsDryRun reports whether err only says a dry run was rolled back.
+func IsDryRun(err error) bool { return errors.Is(err, errDryRun) }

@@ -1,0 +1,92 @@
+package flow
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// StageRow is one line of the run report: one step of one stage.
+type StageRow struct {
+	Stage      string        `json:"stage"`
+	Step       string        `json:"step"`
+	RowsIn     int64         `json:"rows_in"`
+	RowsOut    int64         `json:"rows_out"`
+	Rejected   int64         `json:"rejected"`
+	Suppressed int64         `json:"suppressed"`
+	Exported   int64         `json:"exported"`
+	Duration   time.Duration `json:"duration_ns"`
+	Note       string        `json:"note,omitempty"`
+}
+
+// SuppressionCount is how many prospects one list removed (or, for phone
+// lists, how many phone numbers it removed).
+type SuppressionCount struct {
+	List   string `json:"list"`
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
+	People int64  `json:"people"`
+}
+
+// ExportResult is one export as written.
+type ExportResult struct {
+	Export    string   `json:"export"`
+	Campaign  string   `json:"campaign"`
+	Recipient string   `json:"recipient"`
+	Location  string   `json:"location"`
+	Rows      int64    `json:"rows"`
+	Files     []string `json:"files"`
+}
+
+// Report is what a run did.
+type Report struct {
+	RunID       string             `json:"run_id"`
+	Pipeline    string             `json:"pipeline"`
+	Started     time.Time          `json:"started_at"`
+	Finished    time.Time          `json:"finished_at"`
+	Status      string             `json:"status"`
+	Error       string             `json:"error,omitempty"`
+	Stages      []StageRow         `json:"stages"`
+	Suppression []SuppressionCount `json:"suppression"`
+	Exports     []ExportResult     `json:"exports"`
+}
+
+func (r *Report) add(row StageRow) { r.Stages = append(r.Stages, row) }
+
+// Print writes the report as tables.
+func (r *Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "run %s  pipeline %s  status %s  %s\n", r.RunID, r.Pipeline, r.Status, r.Finished.Sub(r.Started).Round(time.Millisecond))
+	if r.Error != "" {
+		fmt.Fprintf(w, "error: %s\n", r.Error)
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "stage\tstep\trows in\trows out\trejected\tsuppressed\texported\ttime\t")
+	for _, s := range r.Stages {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t\n", s.Stage, s.Step, s.RowsIn, s.RowsOut, s.Rejected, s.Suppressed, s.Exported, s.Duration.Round(time.Millisecond))
+	}
+	tw.Flush()
+	var notes []string
+	for _, s := range r.Stages {
+		if s.Note != "" {
+			notes = append(notes, fmt.Sprintf("  %s/%s: %s", s.Stage, s.Step, s.Note))
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w, "notes:")
+		fmt.Fprintln(w, strings.Join(notes, "\n"))
+	}
+	if len(r.Suppression) > 0 {
+		fmt.Fprintln(w, "suppressed by list:")
+		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  list\tkind\treason\tpeople")
+		for _, s := range r.Suppression {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", s.List, s.Kind, s.Reason, s.People)
+		}
+		tw.Flush()
+	}
+	for _, e := range r.Exports {
+		fmt.Fprintf(w, "export %s → %s (%s): %d rows in %d files at %s\n", e.Export, e.Recipient, e.Campaign, e.Rows, len(e.Files), e.Location)
+	}
+}

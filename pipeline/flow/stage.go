@@ -1,0 +1,311 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// Canonical columns per source role (DESIGN.md).
+var (
+	CompanyColumns = []string{"domain", "name", "industry", "employees", "country", "email_pattern", "company_type"}
+	PeopleColumns  = []string{"first_name", "last_name", "email", "job_title", "company_domain", "phone", "linkedin_url", "country"}
+	provenance     = []string{"_source", "_run_id", "_loaded_at"}
+)
+
+// RawTable is the warehouse table a source is staged into.
+func RawTable(source string) string { return "raw_" + source }
+
+type sourceInfo struct {
+	Name    string
+	Table   string
+	Columns []string // canonical/carried names in the raw table (without provenance)
+}
+
+type column struct{ Src, Dst string }
+
+// scanSQL is how the stage SQL reads one source: a FROM-clause fragment
+// built only from fixed function names, whitelisted parameter names and
+// our own generated identifiers; paths and options are bound parameters.
+type scanSQL struct {
+	From    string
+	Params  params
+	Rejects [2]string // errors and scans tables, CSV only
+	release func()
+}
+
+var csvParams = map[string]bool{"delim": true, "header": true, "encoding": true, "quote": true, "escape": true}
+
+func (rn *run) openScan(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, rejects bool) (*scanSQL, func() error, error) {
+	conn, closeFn, err := rn.Connectors.Source(ctx, src.Connector)
+	if err != nil {
+		return nil, nil, fmt.Errorf("source %q: connector %q: %w", name, src.Connector, err)
+	}
+	scan, err := conn.Scan(ctx, connectors.ScanRequest{Source: name, Options: src.Options})
+	if err != nil {
+		closeFn()
+		return nil, nil, fmt.Errorf("source %q (connector %s): %w", name, src.Connector, err)
+	}
+	s, err := rn.scanFragment(ctx, c, idx, name, scan, rejects)
+	if err != nil {
+		closeFn()
+		return nil, nil, fmt.Errorf("source %q (connector %s): %w", name, src.Connector, err)
+	}
+	return s, func() error {
+		if s.release != nil {
+			s.release()
+		}
+		return closeFn()
+	}, nil
+}
+
+func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name string, scan *connectors.Scan, rejects bool) (*scanSQL, error) {
+	p := params{}
+	if n := scan.Native; n != nil {
+		if len(n.Paths) == 0 {
+			return nil, fmt.Errorf("native scan without paths")
+		}
+		p["path"] = n.Paths
+		switch n.Format {
+		case "csv":
+			var b strings.Builder
+			b.WriteString("read_csv($path, all_varchar = true, filename = false")
+			keys := make([]string, 0, len(n.Params))
+			for k := range n.Params {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if !csvParams[k] {
+					return nil, fmt.Errorf("csv parameter %q not supported", k)
+				}
+				pn := "p_" + k
+				if k == "header" {
+					b.WriteString(", header = CAST($" + pn + " AS BOOLEAN)")
+				} else {
+					b.WriteString(", " + k + " = $" + pn)
+				}
+				p[pn] = n.Params[k]
+			}
+			s := &scanSQL{Params: p}
+			if rejects {
+				s.Rejects = [2]string{fmt.Sprintf("_rejects_%d", idx), fmt.Sprintf("_reject_scans_%d", idx)}
+				fmt.Fprintf(&b, ", store_rejects = true, rejects_table = %s, rejects_scan = %s",
+					engine.Literal(s.Rejects[0]), engine.Literal(s.Rejects[1]))
+			}
+			b.WriteString(")")
+			s.From = b.String()
+			return s, nil
+		case "parquet":
+			return &scanSQL{From: "read_parquet($path)", Params: p}, nil
+		default:
+			return nil, fmt.Errorf("native scan format %q not supported", n.Format)
+		}
+	}
+	if scan.Records != nil {
+		view := fmt.Sprintf("_arrow_%d", idx)
+		release, err := registerArrow(ctx, c, view, scan.Records)
+		if err != nil {
+			return nil, err
+		}
+		return &scanSQL{From: engine.Quote(view), Params: p, release: release}, nil
+	}
+	return nil, fmt.Errorf("connector returned neither a native scan nor a record stream")
+}
+
+// stage reads every source into the warehouse.
+func (rn *run) stage(ctx context.Context, c *sqlConn) error {
+	cfg := rn.Config
+	tombstones, err := count(ctx, c, "SELECT count(*) FROM suppression WHERE kind = 'email' AND reason = 'erasure'")
+	if err != nil {
+		return err
+	}
+	for i, name := range cfg.SourceOrder {
+		src := cfg.Sources[name]
+		t0 := time.Now()
+		var row StageRow
+		if src.Role == "suppression" {
+			row, err = rn.syncSuppression(ctx, c, i, name, src)
+		} else {
+			row, err = rn.stageSource(ctx, c, i, name, src, tombstones > 0)
+		}
+		if err != nil {
+			return err
+		}
+		row.Stage, row.Step, row.Duration = StageStage, name, time.Since(t0)
+		rn.report.add(row)
+		rn.progress("stage %s: %d rows", name, row.RowsOut)
+	}
+	return nil
+}
+
+func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, tombstones bool) (StageRow, error) {
+	scan, closeFn, err := rn.openScan(ctx, c, idx, name, src, true)
+	if err != nil {
+		return StageRow{}, err
+	}
+	defer closeFn()
+	cols, err := columns(ctx, c, "SELECT * FROM "+scan.From, stripRejects(scan).Params.args()...)
+	if err != nil {
+		return StageRow{}, fmt.Errorf("source %q: read columns: %w", name, err)
+	}
+	cols2, err := mapColumns(name, src, cols)
+	if err != nil {
+		return StageRow{}, err
+	}
+	info := &sourceInfo{Name: name, Table: RawTable(name)}
+	var emailCol string
+	for _, col := range cols2 {
+		info.Columns = append(info.Columns, col.Dst)
+		if col.Dst == "email" && src.Role == "people" {
+			emailCol = col.Src
+		}
+	}
+	rn.sources[name] = info
+	var refused int64
+	if tombstones && emailCol != "" {
+		q, err := engine.Render("stage_tombstoned", map[string]any{"Scan": stripRejects(scan).From, "TombstoneEmail": emailCol})
+		if err != nil {
+			return StageRow{}, err
+		}
+		if refused, err = count(ctx, c, q, stripRejects(scan).Params.args()...); err != nil {
+			return StageRow{}, fmt.Errorf("source %q: tombstone screen: %w", name, err)
+		}
+	} else {
+		emailCol = ""
+	}
+	p := params{"source": name, "run_id": rn.id, "now": rn.started}
+	for k, v := range scan.Params {
+		p[k] = v
+	}
+	if err := rn.exec(ctx, c, "stage_table", map[string]any{
+		"Table": info.Table, "Columns": cols2, "Scan": scan.From, "TombstoneEmail": emailCol,
+	}, p); err != nil {
+		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
+	}
+	out, err := countTable(ctx, c, info.Table)
+	if err != nil {
+		return StageRow{}, err
+	}
+	var rejected int64
+	if scan.Rejects[0] != "" {
+		if err := rn.exec(ctx, c, "stage_rejects", map[string]any{"Errors": scan.Rejects[0], "Scans": scan.Rejects[1]},
+			params{"run_id": rn.id, "source": name, "now": rn.started}); err != nil {
+			return StageRow{}, fmt.Errorf("source %q: rejects: %w", name, err)
+		}
+		if rejected, err = count(ctx, c, "SELECT count(*) FROM rejects WHERE run_id = $1 AND source = $2", rn.id, name); err != nil {
+			return StageRow{}, err
+		}
+	}
+	row := StageRow{RowsIn: out + rejected + refused, RowsOut: out, Rejected: rejected, Suppressed: refused}
+	if refused > 0 {
+		row.Note = fmt.Sprintf("%d rows of erased subjects refused", refused)
+		rn.Log.Info().Str("source", name).Int64("refused", refused).Msg("rows of erased subjects refused at stage")
+	}
+	if rejected > 0 {
+		rn.Log.Warn().Str("source", name).Int64("rejected", rejected).Msg("malformed rows quarantined in table rejects")
+		rate := float64(rejected) / float64(row.RowsIn)
+		if rate > rn.Config.Limits.MaxRejectRate {
+			return row, fmt.Errorf("%w: source %q: %d of %d rows (%.1f%%) are malformed, above limits.max_reject_rate %.3g; fix the file (see: pipeline query \"SELECT file, line, error FROM rejects WHERE run_id = '%s'\") or raise the limit",
+				ErrRejectRate, name, rejected, row.RowsIn, 100*rate, rn.Config.Limits.MaxRejectRate, rn.id)
+		}
+	}
+	return row, nil
+}
+
+// stripRejects is the same scan without store_rejects (for column and
+// count probes, which must not record rejects twice).
+func stripRejects(s *scanSQL) *scanSQL {
+	if s.Rejects[0] == "" {
+		return s
+	}
+	from := s.From
+	if i := strings.Index(from, ", store_rejects = true"); i >= 0 {
+		from = from[:i] + ")"
+	}
+	return &scanSQL{From: from, Params: s.Params}
+}
+
+// mapColumns applies `map:` (canonical <- source column) and checks it.
+func mapColumns(name string, src *config.Source, cols []string) ([]column, error) {
+	have := map[string]bool{}
+	for _, c := range cols {
+		have[c] = true
+	}
+	rename := map[string]string{}
+	for canon, from := range src.Map {
+		if !have[from] {
+			return nil, fmt.Errorf("source %q: map: %s <- %q, but the source has no column %q (it has: %s)",
+				name, canon, from, from, strings.Join(cols, ", "))
+		}
+		rename[from] = canon
+	}
+	var out []column
+	seen := map[string]bool{}
+	for _, c := range cols {
+		dst := c
+		if r, ok := rename[c]; ok {
+			dst = r
+		} else if _, mappedAway := src.Map[c]; mappedAway {
+			// a source column named like a canonical column that another
+			// column is mapped onto keeps its data under a suffixed name
+			dst = c + "_src"
+		}
+		for _, p := range provenance {
+			if dst == p {
+				dst = c + "_src"
+			}
+		}
+		if seen[dst] {
+			return nil, fmt.Errorf("source %q: two columns would be named %q after map:", name, dst)
+		}
+		seen[dst] = true
+		out = append(out, column{Src: c, Dst: dst})
+	}
+	return out, nil
+}
+
+func (rn *run) progress(format string, args ...any) {
+	if rn.Progress != nil {
+		fmt.Fprintf(rn.Progress, format+"\n", args...)
+	}
+}
+
+// saveRejects copies this run's rejects to a private temp file before a
+// rollback, so a failed run still shows what was malformed.
+func (rn *run) saveRejects(ctx context.Context, c *sqlConn) (string, error) {
+	n, err := count(ctx, c, "SELECT count(*) FROM rejects WHERE run_id = $1", rn.id)
+	if err != nil || n == 0 {
+		return "", nil // the transaction may be aborted; nothing to keep
+	}
+	dir := rn.Config.Engine.TempDirectory
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "rejects-"+rn.id+".parquet")
+	if _, err := c.ExecContext(ctx, "COPY (SELECT * FROM rejects WHERE run_id = $run_id) TO $path (FORMAT parquet)",
+		params{"run_id": rn.id, "path": path}.args()...); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+func (rn *run) restoreRejects(ctx context.Context, c *sqlConn, path string) error {
+	if path == "" {
+		return nil
+	}
+	defer os.Remove(path)
+	_, err := c.ExecContext(ctx, "INSERT INTO rejects SELECT * FROM read_parquet($1)", path)
+	return err
+}

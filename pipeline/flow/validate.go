@@ -1,0 +1,165 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/example/pipeline/pipeline/classify"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// Validate checks what the config alone cannot: that every source can be
+// read and mapped, that the targeting predicate binds against the company
+// columns, that every export column exists in prospects and passes the
+// export gate by name. It does so by running the enrich SQL over empty
+// copies of the raw tables in an in-memory DuckDB, so the plan it returns
+// (every statement a run executes) is known to bind. Problems come back as
+// config.Diagnostics positioned in pipeline.yaml.
+func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]PlanStep, error) {
+	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := EnsureSchema(ctx, db); err != nil {
+		return nil, err
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	var plan []PlanStep
+	rn := &run{Runner: &Runner{Config: cfg, Connectors: conns}, id: "validate", db: db,
+		report: &Report{}, sources: map[string]*sourceInfo{}, plan: &plan}
+	var diags config.Diagnostics
+	if err := rn.loadReference(ctx, c); err != nil {
+		return nil, err
+	}
+	rn.stageName = StageStage
+	for i, name := range cfg.SourceOrder {
+		src := cfg.Sources[name]
+		conn, closeFn, err := conns.Source(ctx, src.Connector)
+		if err != nil {
+			diags = append(diags, cfg.Diag(cfg.Pos("sources", name, "connector"), "source %q: connector %q: %v", name, src.Connector, err))
+			continue
+		}
+		verr := conn.Validate(ctx, src.Options)
+		closeFn()
+		if verr != nil {
+			diags = append(diags, cfg.Diag(cfg.Pos("sources", name, "options"), "source %q: %v", name, verr))
+			continue
+		}
+		scan, closeScan, err := rn.openScan(ctx, c, i, name, src, false)
+		if err != nil {
+			diags = append(diags, cfg.Diag(cfg.Pos("sources", name), "%v", err))
+			continue
+		}
+		cols, err := columns(ctx, c, "SELECT * FROM "+scan.From, scan.Params.args()...)
+		closeScan()
+		if err != nil {
+			diags = append(diags, cfg.Diag(cfg.Pos("sources", name), "source %q: cannot read columns: %v", name, err))
+			continue
+		}
+		if src.Role == "suppression" {
+			continue
+		}
+		mapped, err := mapColumns(name, src, cols)
+		if err != nil {
+			diags = append(diags, cfg.Diag(cfg.Pos("sources", name, "map"), "%v", err))
+			continue
+		}
+		info := &sourceInfo{Name: name, Table: RawTable(name)}
+		var defs []string
+		for _, m := range mapped {
+			info.Columns = append(info.Columns, m.Dst)
+			defs = append(defs, engine.Quote(m.Dst)+" VARCHAR")
+		}
+		defs = append(defs, "_source VARCHAR", "_run_id VARCHAR", "_loaded_at TIMESTAMP")
+		if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE "+engine.Quote(info.Table)+" ("+strings.Join(defs, ", ")+")"); err != nil {
+			return nil, err
+		}
+		rn.sources[name] = info
+		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + src.Connector + ")\n" + engine.MustRender("stage_table", map[string]any{"Table": info.Table, "Columns": mapped, "Scan": scan.From})})
+	}
+	if len(diags) > 0 {
+		return plan, diags
+	}
+	if len(cfg.ExportOrder) == 0 {
+		return plan, nil
+	}
+	rn.stageName = StageEnrich
+	if err := rn.enrich(ctx, c); err != nil {
+		var d config.Diagnostic
+		if strings.Contains(err.Error(), "targeting.companies") {
+			d = cfg.Diag(cfg.Pos("targeting", "companies"), "targeting.companies does not work over the company columns (%s): %v",
+				strings.Join(CompanyColumns, ", "), unwrapAll(err))
+		} else {
+			d = cfg.Diag(cfg.Pos("sources"), "enrich: %v", err)
+		}
+		return plan, config.Diagnostics{d}
+	}
+	rn.stageName = StageSuppress
+	if err := rn.suppress(ctx, c); err != nil {
+		return plan, err
+	}
+	schema, err := prospectsSchema(ctx, c)
+	if err != nil {
+		return plan, err
+	}
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		for i, col := range ex.Columns {
+			if !contains(schema, col) {
+				diags = append(diags, cfg.Diag(cfg.Pos("exports", name, "columns", strconv.Itoa(i)),
+					"export %q: column %q is not in the prospects table (it has: %s)", name, col, strings.Join(schema, ", ")))
+			}
+		}
+	}
+	if len(diags) > 0 {
+		return plan, diags
+	}
+	pins := ExpandPins(cfg)
+	gateErr := Gate(cfg, func(col string) (classify.Result, bool) {
+		return classify.ByName("prospects", col, pins), true
+	})
+	var ge *GateError
+	if errors.As(gateErr, &ge) {
+		for _, p := range ge.Problems {
+			diags = append(diags, cfg.Diag(gatePos(cfg, p), "%s", p))
+		}
+		return plan, diags
+	}
+	rn.stageName = StageExport
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		plan = append(plan, PlanStep{Stage: StageExport, Template: "export_copy.sql", SQL: "-- " + name + "\n" +
+			engine.MustRender("export_copy", map[string]any{"Columns": ExportColumns(ex), "PartitionBy": ex.PartitionBy})})
+	}
+	return plan, nil
+}
+
+func gatePos(cfg *config.Config, problem string) config.Position {
+	for _, name := range cfg.ExportOrder {
+		for i, col := range cfg.Exports[name].Columns {
+			if strings.Contains(problem, fmt.Sprintf("export %q column %q", name, col)) {
+				return cfg.Pos("exports", name, "columns", strconv.Itoa(i))
+			}
+		}
+	}
+	return cfg.Pos("exports")
+}
+
+func unwrapAll(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}

@@ -1,0 +1,85 @@
+-- enrich: prospects — people in targeting.roles at target companies, with
+-- a derived work email where one is missing, email and subscriber types,
+-- GDPR region, subject_key = sha256(normalised email), one row per subject.
+-- $run_id, $now
+CREATE OR REPLACE TABLE prospects AS
+WITH roled AS (
+    SELECT p.*, coalesce(tm.department, 'other') AS department, coalesce(tm.seniority, 'staff') AS seniority
+    FROM people_n p LEFT JOIN title_map tm USING (job_title)
+    WHERE EXISTS (
+        SELECT 1 FROM target_roles r
+        WHERE r.department = coalesce(tm.department, 'other')
+          AND (r.seniority IS NULL OR r.seniority = coalesce(tm.seniority, 'staff'))
+    )
+), derived AS (
+    SELECT *,
+        CASE
+            WHEN email_raw IS NOT NULL THEN pl_email(email_raw)
+            WHEN email_pattern IS NOT NULL AND fn <> '' AND ln <> '' THEN pl_email(
+                replace(replace(replace(replace(email_pattern,
+                    '{first}', fn), '{last}', ln), '{f}', left(fn, 1)), '{l}', left(ln, 1))
+                || '@' || company_domain)
+        END AS email,
+        CASE WHEN email_raw IS NOT NULL THEN 'source'
+             WHEN email_pattern IS NOT NULL AND fn <> '' AND ln <> '' THEN 'pattern' END AS email_origin
+    FROM (
+        SELECT *,
+            regexp_replace(lower(strip_accents(translate(coalesce(first_name, ''), 'łŁøØđĐßæÆ', 'lLoOdDsaA'))), '[^a-z]', '', 'g') AS fn,
+            regexp_replace(lower(strip_accents(translate(coalesce(last_name, ''),  'łŁøØđĐßæÆ', 'lLoOdDsaA'))), '[^a-z]', '', 'g') AS ln
+        FROM roled
+    )
+), typed AS (
+    SELECT d.*,
+        coalesce(d.email, lower(d.email_raw)) AS email_out,
+        -- invalid | role | free_webmail | personal: normalize.ClassifyEmail
+        -- over the vendored lists (pipeline/normalize/lists)
+        CASE WHEN d.email IS NULL THEN 'invalid' ELSE pl_email_type(d.email) END AS email_type
+    FROM derived d
+    WHERE d.email IS NOT NULL OR d.email_raw IS NOT NULL
+), keyed AS (
+    SELECT *,
+        sha256(email_out) AS subject_key,
+        CASE WHEN company_type IN ('sole_trader', 'partnership') OR email_type = 'free_webmail'
+             THEN 'individual' ELSE 'corporate' END AS subscriber_type,
+        coalesce(company_country, person_country) AS country_out
+    FROM typed
+), ranked AS (
+    SELECT *,
+        row_number() OVER (
+            PARTITION BY subject_key
+            ORDER BY email_origin = 'pattern', _src_order,
+                     (first_name IS NULL)::INT + (last_name IS NULL)::INT + (job_title IS NULL)::INT + (phone_raw IS NULL)::INT + (linkedin_url IS NULL)::INT,
+                     first_name, last_name, job_title, phone_raw, linkedin_url
+        ) AS _rank,
+        list_sort(list(DISTINCT _source) OVER (PARTITION BY subject_key)) AS _sources
+    FROM keyed
+)
+SELECT
+    subject_key,
+    first_name,
+    last_name,
+    job_title,
+    department,
+    seniority,
+    email_out AS email,
+    email_type,
+    email_origin,
+    subscriber_type,
+    pl_phone(phone_raw, coalesce(person_country, country_out)) AS phone,
+    linkedin_url,
+    company_name,
+    company_domain,
+    industry,
+    employees,
+    country_out AS country,
+    country_out IN ('AT','BE','BG','HR','CY','CZ','DK','EE','FI','FR','DE','GR','HU','IE','IT','LV','LT','LU','MT','NL','PL','PT','RO','SK','SI','ES','SE','IS','LI','NO','GB') AS gdpr_region,
+{{- range .Extras}}
+    {{q .}},
+{{- end}}
+    _source,
+    _sources,
+    CAST($run_id AS VARCHAR) AS _run_id,
+    CAST($now AS TIMESTAMP) AS _loaded_at
+FROM ranked
+WHERE _rank = 1
+ORDER BY subject_key;

@@ -1,0 +1,70 @@
+-- The warehouse's own tables. Created on first use; never dropped by a run.
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      VARCHAR NOT NULL,
+    pipeline    VARCHAR,
+    started_at  TIMESTAMP,
+    finished_at TIMESTAMP,
+    status      VARCHAR,          -- running | succeeded | failed | interrupted
+    error       VARCHAR,
+    report      VARCHAR           -- JSON run report
+);
+CREATE TABLE IF NOT EXISTS run_stages (
+    run_id      VARCHAR NOT NULL,
+    stage       VARCHAR NOT NULL,
+    step        VARCHAR NOT NULL, -- source, export or list name
+    rows_in     BIGINT,
+    rows_out    BIGINT,
+    rejected    BIGINT,
+    suppressed  BIGINT,
+    exported    BIGINT,
+    duration_ms BIGINT
+);
+-- Malformed source rows, quarantined with where they came from and why.
+CREATE TABLE IF NOT EXISTS rejects (
+    run_id      VARCHAR NOT NULL,
+    source      VARCHAR NOT NULL,
+    file        VARCHAR,
+    line        BIGINT,
+    column_name VARCHAR,
+    error_type  VARCHAR,
+    error       VARCHAR,
+    raw_line    VARCHAR,
+    rejected_at TIMESTAMP
+);
+-- The suppression store: emails and phones only as SHA-256 of the
+-- normalised value; domains in clear (company data).
+CREATE TABLE IF NOT EXISTS suppression (
+    kind       VARCHAR NOT NULL,  -- email | domain | phone
+    hash       VARCHAR NOT NULL,  -- hex sha256 of the normalised value
+    value      VARCHAR,           -- domains only
+    reason     VARCHAR NOT NULL,  -- unsubscribe | objection | complaint | tps | ctps | client_dnc | erasure | restriction | ...
+    source     VARCHAR NOT NULL,  -- list name or 'manual'
+    added_at   TIMESTAMP NOT NULL,
+    added_by   VARCHAR NOT NULL,  -- 'sync' for list entries, the actor otherwise
+    expires_at TIMESTAMP,
+    note       VARCHAR
+);
+-- Which subject went into which export file, delivered to whom.
+CREATE TABLE IF NOT EXISTS lineage (
+    run_id      VARCHAR NOT NULL,
+    export      VARCHAR NOT NULL,
+    campaign    VARCHAR NOT NULL,
+    recipient   VARCHAR NOT NULL,
+    dir         VARCHAR NOT NULL,
+    file        VARCHAR NOT NULL, -- relative to dir
+    subject_key VARCHAR NOT NULL,
+    exported_at TIMESTAMP NOT NULL
+);
+-- The data map: one row per column of every dataset.
+CREATE TABLE IF NOT EXISTS catalog (
+    dataset       VARCHAR NOT NULL,
+    "table"       VARCHAR NOT NULL,
+    "column"      VARCHAR NOT NULL,
+    category      VARCHAR NOT NULL,
+    personal      BOOLEAN NOT NULL,
+    confidence    DOUBLE,
+    method        VARCHAR,
+    evidence      VARCHAR,
+    classified_at TIMESTAMP,
+    run_id        VARCHAR
+);

@@ -1,0 +1,19 @@
+-- stage: one source into raw_<source>, every value as received (VARCHAR),
+-- canonical names applied from `map:`, provenance added.
+-- Parameters: $source, $run_id, $now, plus the scan's own ($path, ...).
+CREATE OR REPLACE TABLE {{q .Table}} AS
+SELECT
+{{- range .Columns}}
+    {{q .Src}} AS {{q .Dst}},
+{{- end}}
+    CAST($source AS VARCHAR) AS _source,
+    CAST($run_id AS VARCHAR) AS _run_id,
+    CAST($now AS TIMESTAMP) AS _loaded_at
+FROM {{.Scan}}
+{{- if .TombstoneEmail}}
+WHERE NOT EXISTS (
+    SELECT 1 FROM suppression s
+    WHERE s.kind = 'email' AND s.reason = 'erasure'
+      AND s.hash = sha256(pl_email({{q .TombstoneEmail}}))
+)
+{{- end}};

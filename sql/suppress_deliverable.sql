@@ -1,0 +1,28 @@
+-- suppress: screen prospects against the suppression store.
+-- Scope (DESIGN.md): email lists, objections, erasure tombstones,
+-- restrictions and domain lists remove the person from every export;
+-- phone lists (TPS/CTPS) remove only the phone number.
+-- $now
+CREATE OR REPLACE TEMP TABLE supp_active AS
+SELECT * FROM suppression WHERE expires_at IS NULL OR expires_at > CAST($now AS TIMESTAMP);
+CREATE OR REPLACE TEMP TABLE supp_hits AS
+SELECT p.subject_key, s.kind, s.reason, s.source
+FROM prospects p JOIN supp_active s ON s.kind = 'email' AND s.hash = p.subject_key
+UNION
+SELECT p.subject_key, s.kind, s.reason, s.source
+FROM prospects p JOIN supp_active s ON s.kind = 'domain' AND s.value = p.company_domain
+UNION
+SELECT p.subject_key, s.kind, s.reason, s.source
+FROM prospects p JOIN supp_active s ON s.kind = 'domain' AND s.value = split_part(p.email, '@', 2)
+UNION
+SELECT p.subject_key, s.kind, s.reason, s.source
+FROM prospects p JOIN supp_active s ON s.kind = 'phone' AND s.hash = sha256(p.phone)
+WHERE p.phone IS NOT NULL;
+CREATE OR REPLACE TABLE deliverable AS
+SELECT p.* REPLACE (
+    CASE WHEN p.subject_key IN (SELECT subject_key FROM supp_hits WHERE kind = 'phone') THEN NULL ELSE p.phone END AS phone
+)
+FROM prospects p
+ANTI JOIN (SELECT DISTINCT subject_key FROM supp_hits WHERE kind IN ('email', 'domain')) h
+  ON h.subject_key = p.subject_key
+ORDER BY p.subject_key;
