@@ -102,10 +102,10 @@ f AS (
         (as_date BETWEEN CAST($1 AS DATE) - INTERVAL 100 YEAR AND CAST($1 AS DATE) - INTERVAL 16 YEAR)
             AS is_birthlike,
         -- phone prefilter: digits with phone punctuation, 7-15 digits; bare
-        -- digit strings need a leading 0 or 10+ digits (not counts or money)
+        -- digit strings need 10+ digits (not counts, money or company numbers)
         (regexp_full_match(v, '(?:\+|00)?[0-9(][0-9 ()./-]{5,22}[0-9](?: ?(?:x|ext\.?) ?[0-9]{1,5})?')
             AND length(digits) BETWEEN 7 AND 15
-            AND (NOT regexp_full_match(v, '[1-9][0-9]*') OR length(digits) >= 10))
+            AND (NOT regexp_full_match(v, '[0-9]+') OR length(digits) >= 10))
             AS is_phone_candidate,
         -- Art. 9 vocabulary in free text (health, religion, ethnicity,
         -- politics, trade unions, sex life / orientation, biometrics,
