@@ -118,7 +118,19 @@ func quoteIdent(s string) string {
 }
 
 // decide combines the name match, the value statistics and pins into the
-// column's result. See the package documentation of the rules in README.md.
+// column's result, in this order:
+//
+//  1. a pin wins (method pinned; the evidence says what detection found);
+//  2. a special-category name, then special-category vocabulary in at
+//     least SpecialShare of the values and SpecialMinRows rows;
+//  3. a value category (share >= threshold, >= MinMatches rows) that agrees
+//     with the name, or confirms a B2B name (a company mailbox holds
+//     emails): the name's category;
+//  4. a personal value category overrules any other name (an unknown
+//     column of emails is contact.email); a non-personal one only fills an
+//     unknown name and never downgrades a personal name;
+//  5. otherwise the name's category, flagged LooksPersonal when it is not
+//     personal but some values look personal.
 func decide(dataset, column string, st colStats, opts Options) Result {
 	nm := matchName(dataset, column)
 	vc := st.best(nm.hint, opts.Threshold, MinMatches)
@@ -156,9 +168,8 @@ func decide(dataset, column string, st colStats, opts Options) Result {
 			return set(vc.category, combine(nm.confidence, vc.share), MethodValues, valueEv, nameEv)
 		case compatible(nm.category, vc.category):
 			return set(nm.category, combine(nm.confidence, vc.share*0.5), MethodName, nameEv, valueEv+" (consistent with the name)")
-		case IsPersonal(vc.category) && IsPersonal(nm.category):
-			return set(vc.category, vc.share, MethodValues, valueEv, nameEv+" (overruled by values)")
 		case IsPersonal(vc.category):
+			// strong personal value evidence wins over any other name
 			return set(vc.category, vc.share, MethodValues, valueEv, nameEv+" (overruled by values)")
 		case nm.category == Unknown:
 			return set(vc.category, vc.share*0.9, MethodValues, valueEv, nameEv)

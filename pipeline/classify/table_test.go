@@ -108,3 +108,25 @@ func TestTableMissing(t *testing.T) {
 		t.Error("want an error for a missing table")
 	}
 }
+
+func TestTableLooksPersonal(t *testing.T) {
+	db := openDB(t)
+	if _, err := db.Exec(`CREATE TABLE t AS SELECT CASE WHEN i % 3 = 0 THEN 'person' || i || '@example.com' ELSE 'note ' || i END AS remark FROM range(60) r(i)`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Table(context.Background(), db, "d", "t", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got[0]; r.Category != Unknown || !r.LooksPersonal || strings.Contains(r.Evidence, "@") {
+		t.Errorf("a third of the values are emails: got %+v", r)
+	}
+	// A lower threshold makes the same column an email column.
+	got, err = Table(context.Background(), db, "d", "t", Options{Threshold: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got[0]; r.Category != ContactEmail || r.Method != MethodValues {
+		t.Errorf("threshold 0.3: got %+v", r)
+	}
+}
