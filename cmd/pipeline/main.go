@@ -67,6 +67,13 @@ usage: pipeline COMMAND [flags]
   connectors list [-f …]                                    connectors, origin, version, capabilities
   connector  serve NAME                                     (internal) serve a built-in connector
   query      [-f …] "SQL"                                   read-only SQL over the warehouse
+  suppress   add|import|list|check|remove …                 the do-not-contact store
+  restrict   --email X [--note …] | unrestrict --email X    restriction of processing
+  object     --email X                                      record an objection (permanent suppression)
+  sar        --email X [--phone P] [--format json|text|html] [--out FILE]
+  erase      --email X [--dry-run] [--yes]                  erasure everywhere, with tombstone
+  purge      [--dry-run]                                    retention
+  audit      [verify] [--subject-key K]                     the hash-chained audit log
 
 global flags (any command): --log-format console|json, --log-level debug|info|warn|error
 exit codes: 0 success, 1 runtime failure, 2 usage or config error
@@ -94,6 +101,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdConnectorServe(rest)
 	case "query":
 		return cmdQuery(ctx, rest, stdout, stderr)
+	case "suppress":
+		return cmdSuppress(ctx, rest, stdout, stderr)
+	case "restrict":
+		return cmdRestrict(ctx, rest, stdout, stderr)
+	case "unrestrict":
+		return cmdUnrestrict(ctx, rest, stdout, stderr)
+	case "object":
+		return cmdObject(ctx, rest, stdout, stderr)
+	case "sar":
+		return cmdSar(ctx, rest, stdout, stderr)
+	case "erase":
+		return cmdErase(ctx, rest, stdout, stderr)
+	case "purge":
+		return cmdPurge(ctx, rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout, stderr)
 	}
 	return usagef("unknown command %q (see pipeline --help)", cmd)
 }

@@ -55,8 +55,8 @@ var (
 		"stage", "rank", "rating", "currency", "price", "cost", "quantity", "level", "category", "tier",
 		"credit", "credits", "duration", "purpose", "risk", "legality", "valid", "expires", "expiry",
 		"window", "period", "retention", "partition", "bucket", "shard", "lineage", "manifest",
-		"file", "path", "checked", "verified", "format", "lead", "deal", "pipeline", "owner_id",
-		"list", "reason", "kind", "label", "tag", "tags", "code", "mode", "method", "weight"}
+		"file", "path", "checked", "verified", "format", "lead", "deal", "pipeline",
+		"list", "kind", "label", "tag", "tags", "code", "mode", "method", "weight"}
 	personRoles = []string{"ceo", "cfo", "cto", "coo", "cmo", "cio", "md", "manager", "director",
 		"advisor", "adviser", "owner", "founder", "president", "chairman", "chairwoman", "chair",
 		"secretary", "representative", "rep", "agent", "contact", "sender", "recipient", "author",

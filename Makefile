@@ -1,0 +1,64 @@
+# pipeline — see README.md. Targets are cache-friendly: Go's build cache
+# keeps the cgo DuckDB build (~60 s the first time, seconds after).
+GO       ?= go
+TAGS     := duckdb_arrow
+GOFLAGS  := -tags=$(TAGS)
+BIN      := bin
+
+.PHONY: all build run test test-go pg-start pg-stop vet fmt proto bench eval clean
+
+all: build
+
+build: $(BIN)/pipeline $(BIN)/pipeline-connector-jsonl
+
+$(BIN)/pipeline: FORCE
+	$(GO) build $(GOFLAGS) -o $@ ./cmd/pipeline
+
+$(BIN)/pipeline-connector-jsonl: FORCE
+	CGO_ENABLED=0 $(GO) build -o $@ ./examples/pipeline-connector-jsonl
+
+FORCE:
+
+# Run the default pipeline.yaml on the bundled fixtures.
+run: build
+	./$(BIN)/pipeline run -f pipeline.yaml
+
+# Every test. Installs and starts a throwaway PostgreSQL on 127.0.0.1 first
+# (Debian packages via apt-get when missing); the postgres connector tests
+# fail, not skip, when it is missing in CI.
+test: build
+	@eval "$$(scripts/pgtest.sh start)" && \
+	  export PIPELINE_REQUIRE_PG=1 && \
+	  $(GO) vet $(GOFLAGS) ./... && \
+	  $(GO) test $(GOFLAGS) -count=1 -timeout 20m ./... && \
+	  $(GO) test $(GOFLAGS) -count=1 -race -timeout 20m ./connectors/... ./pipeline/flow/...
+
+# Go tests only, without starting PostgreSQL (postgres tests skip locally).
+test-go:
+	$(GO) test $(GOFLAGS) -count=1 ./...
+
+pg-start:
+	@scripts/pgtest.sh start
+pg-stop:
+	@scripts/pgtest.sh stop
+
+vet:
+	$(GO) vet $(GOFLAGS) ./...
+
+fmt:
+	gofmt -l -w $$(git ls-files '*.go' | grep -v '\.pb\.go$$')
+
+# Regenerate the plugin protocol's Go code (needs protoc; the script installs it).
+proto:
+	scripts/proto.sh
+
+# Benchmarks: see bench/README.md. BENCH_SIZE=10000000 for the 10M run.
+bench: build
+	bench/run.sh
+
+# The classifier's precision/recall report on the shared PII test material.
+eval:
+	$(GO) test $(GOFLAGS) -count=1 -run Eval -v ./pipeline/classify/ | grep -v '^=== RUN'
+
+clean:
+	rm -rf $(BIN) state exports
