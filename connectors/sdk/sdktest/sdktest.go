@@ -183,7 +183,7 @@ func waitClosed(t testing.TB, spy *spySource, want int32) {
 
 func dispenseSource(t testing.TB, src connectors.Source) (*plugin.SourceClient, func()) {
 	t.Helper()
-	client, server := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{
+	client, _ := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{
 		plugin.SourcePluginName: &plugin.SourcePlugin{Impl: src},
 	})
 	raw, err := client.Dispense(plugin.SourcePluginName)
@@ -194,7 +194,7 @@ func dispenseSource(t testing.TB, src connectors.Source) (*plugin.SourceClient, 
 	if !ok {
 		t.Fatalf("dispense: got %T", raw)
 	}
-	return c, func() { _ = client.Close(); server.Stop() }
+	return c, func() { _ = client.Close() } // Close also stops the server
 }
 
 // spySource counts how many of the connector's RecordReaders were closed.

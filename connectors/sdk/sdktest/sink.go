@@ -31,10 +31,10 @@ type SinkCase struct {
 func Sink(t testing.TB, sink connectors.Sink, c SinkCase) *connectors.WriteResult {
 	t.Helper()
 	ctx := context.Background()
-	client, server := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{
+	client, _ := goplugin.TestPluginGRPCConn(t, false, map[string]goplugin.Plugin{
 		plugin.SinkPluginName: &plugin.SinkPlugin{Impl: sink},
 	})
-	defer func() { _ = client.Close(); server.Stop() }()
+	defer func() { _ = client.Close() }() // Close also stops the server
 	raw, err := client.Dispense(plugin.SinkPluginName)
 	if err != nil {
 		t.Fatalf("dispense: %v", err)
