@@ -87,10 +87,23 @@ pick_port() {
 	die "no free port in $p..$((p + 50))"
 }
 
+# is_running: the cluster's postmaster is alive and accepts connections.
 is_running() {
 	local bindir="$1"
-	[[ -f "$DATA_DIR/PG_VERSION" ]] || return 1
-	as_owner "$bindir/pg_ctl" -D "$DATA_DIR" status >/dev/null 2>&1
+	[[ -f "$DATA_DIR/PG_VERSION" && -f "$PORT_FILE" ]] || return 1
+	as_owner "$bindir/pg_ctl" -D "$DATA_DIR" status >/dev/null 2>&1 || return 1
+	"$bindir/pg_isready" -q -h 127.0.0.1 -p "$(cat "$PORT_FILE")" -t 5 >/dev/null 2>&1
+}
+
+# clear_stale removes what a killed cluster left behind (a postmaster.pid
+# whose process is gone or a zombie), so that pg_ctl start works.
+clear_stale() {
+	local bindir="$1" pid
+	[[ -f "$DATA_DIR/postmaster.pid" ]] || return 0
+	pid="$(head -n 1 "$DATA_DIR/postmaster.pid")"
+	log "removing stale postmaster.pid (pid $pid)"
+	as_owner "$bindir/pg_ctl" -D "$DATA_DIR" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
+	rm -f "$DATA_DIR/postmaster.pid"
 }
 
 print_dsn() {
@@ -103,7 +116,7 @@ cmd_start() {
 	install_postgres
 	local bindir port
 	bindir="$(find_bindir)"
-	if is_running "$bindir" && [[ -f "$PORT_FILE" ]]; then
+	if is_running "$bindir"; then
 		print_dsn
 		return 0
 	fi
@@ -115,6 +128,12 @@ cmd_start() {
 		chown postgres: "$STATE_DIR"
 	fi
 
+	local major
+	major="$(basename "$(dirname "$bindir")")"
+	if [[ -f "$DATA_DIR/PG_VERSION" && "$major" =~ ^[0-9]+$ && "$(cat "$DATA_DIR/PG_VERSION")" != "$major" ]]; then
+		log "cluster in $DATA_DIR is from another PostgreSQL version: recreating it"
+		rm -rf "$DATA_DIR"
+	fi
 	if [[ ! -f "$DATA_DIR/PG_VERSION" ]]; then
 		rm -rf "$DATA_DIR"
 		log "initdb in $DATA_DIR"
@@ -124,6 +143,7 @@ cmd_start() {
 				--encoding=UTF8 --locale=C >&2
 	fi
 
+	clear_stale "$bindir"
 	port="$(pick_port)"
 	as_owner sh -c "echo $port > '$PORT_FILE'"
 	log "starting PostgreSQL ($bindir) on 127.0.0.1:$port"
@@ -144,9 +164,10 @@ cmd_start() {
 cmd_stop() {
 	local bindir
 	bindir="$(find_bindir)" || { log "PostgreSQL not installed: nothing to stop"; return 0; }
-	if is_running "$bindir"; then
+	if [[ -f "$DATA_DIR/postmaster.pid" ]]; then
 		log "stopping PostgreSQL in $DATA_DIR"
-		as_owner "$bindir/pg_ctl" -D "$DATA_DIR" -m fast -w stop >&2
+		as_owner "$bindir/pg_ctl" -D "$DATA_DIR" -m fast -w -t 30 stop >&2 ||
+			as_owner "$bindir/pg_ctl" -D "$DATA_DIR" -m immediate -w -t 10 stop >&2 || true
 	fi
 	rm -rf "$STATE_DIR"
 }
@@ -154,7 +175,7 @@ cmd_stop() {
 cmd_dsn() {
 	local bindir
 	bindir="$(find_bindir)" || die "PostgreSQL not installed"
-	is_running "$bindir" && [[ -f "$PORT_FILE" ]] || die "not running: run '$0 start'"
+	is_running "$bindir" || die "not running: run '$0 start'"
 	print_dsn
 }
 
