@@ -145,8 +145,8 @@ func decodeBatches(payload []byte, want *arrow.Schema, mem memory.Allocator) ([]
 
 // streamReader is a connectors.RecordReader over a stream of IPC chunks:
 // the host's view of a plugin's Scan, or a plugin's view of the host's
-// Write. Next and Close may be called from different goroutines; Next
-// calls must not overlap.
+// Write. Calls must not overlap; to interrupt a blocked Next, cancel the
+// context passed to it.
 type streamReader struct {
 	who    string // prefixes errors, e.g. `connector "jsonl": source "people"`
 	recv   chunkRecv

@@ -70,12 +70,10 @@ func (p *Process) diagnose(err error) error {
 	if ps := p.cmd.ProcessState; ps != nil {
 		state = ps.String()
 	}
-	msg := fmt.Sprintf("plugin process %s (%s)", state, err)
+	inner := strings.TrimPrefix(err.Error(), ErrExited.Error()+": ")
+	msg := fmt.Sprintf("%s (%s)", state, inner)
 	if t := p.stderr.tail(); t != "" {
 		msg += "; stderr: " + t
-	}
-	if errors.Is(err, ErrExited) {
-		return fmt.Errorf("%w: %s", ErrExited, strings.TrimPrefix(msg, ErrExited.Error()+": "))
 	}
 	return fmt.Errorf("%w: %s", ErrExited, msg)
 }

@@ -206,11 +206,13 @@ func TestCrashMidStream(t *testing.T) {
 	ctx := t.Context()
 	r, stderr := newRegistry(t)
 	src, p := openSource(t, ctx, r, "crash")
+	// The crash may be seen by Scan itself or by a later Next: gRPC may
+	// drop messages already sent when the connection breaks.
+	var rows int64
 	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
-	if err != nil {
-		t.Fatal(err)
+	if err == nil {
+		rows, err = drain(ctx, scan.Records)
 	}
-	rows, err := drain(ctx, scan.Records)
 	if err == nil {
 		t.Fatal("want an error from a crashing plugin")
 	}
