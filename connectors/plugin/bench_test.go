@@ -44,7 +44,7 @@ type funcReader struct {
 	next   func() (arrow.RecordBatch, error)
 }
 
-func (r *funcReader) Schema() *arrow.Schema                          { return r.schema }
+func (r *funcReader) Schema() *arrow.Schema                           { return r.schema }
 func (r *funcReader) Next(context.Context) (arrow.RecordBatch, error) { return r.next() }
 func (r *funcReader) Close() error                                    { return nil }
 
