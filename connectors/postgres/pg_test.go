@@ -21,7 +21,7 @@ import (
 // testDSN returns the DSN of the test PostgreSQL server from
 // PIPELINE_TEST_PG_DSN (see scripts/pgtest.sh). Without it the test fails
 // in CI (CI set) or when PIPELINE_REQUIRE_PG=1, and is skipped otherwise.
-func testDSN(t *testing.T) string {
+func testDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("PIPELINE_TEST_PG_DSN")
 	if dsn != "" {
@@ -42,7 +42,7 @@ type testDB struct {
 	conn   *pgx.Conn
 }
 
-func newTestDB(t *testing.T) *testDB {
+func newTestDB(t testing.TB) *testDB {
 	t.Helper()
 	dsn := testDSN(t)
 	ctx := context.Background()
@@ -63,7 +63,7 @@ func newTestDB(t *testing.T) *testDB {
 	return &testDB{dsn: dsn, schema: schema, conn: conn}
 }
 
-func (db *testDB) exec(t *testing.T, sql string, args ...any) {
+func (db *testDB) exec(t testing.TB, sql string, args ...any) {
 	t.Helper()
 	if _, err := db.conn.Exec(context.Background(), sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
