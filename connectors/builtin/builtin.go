@@ -10,6 +10,7 @@ import (
 
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/connectors/csv"
+	"github.com/example/pipeline/connectors/http"
 	"github.com/example/pipeline/connectors/parquet"
 	"github.com/example/pipeline/connectors/postgres"
 	"github.com/example/pipeline/connectors/sdk"
@@ -21,6 +22,7 @@ type entry func() (connectors.Source, connectors.Sink)
 // table is the list of built-ins; read-only.
 func table() map[string]entry {
 	return map[string]entry{
+		http.Name:     func() (connectors.Source, connectors.Sink) { return http.NewSource(), nil },
 		csv.Name:      func() (connectors.Source, connectors.Sink) { return csv.NewSource(), nil },
 		parquet.Name:  func() (connectors.Source, connectors.Sink) { return parquet.NewSource(), parquet.NewSink() },
 		postgres.Name: func() (connectors.Source, connectors.Sink) { return postgres.NewSource(), postgres.NewSink() },

@@ -17,7 +17,7 @@ import (
 
 func TestServeUnknown(t *testing.T) {
 	err := builtin.Serve("nope")
-	if err == nil || !strings.Contains(err.Error(), `"nope"`) || !strings.Contains(err.Error(), "csv, parquet, postgres") {
+	if err == nil || !strings.Contains(err.Error(), `"nope"`) || !strings.Contains(err.Error(), "csv, http, parquet, postgres") {
 		t.Fatalf("err = %v; want one listing the known connectors", err)
 	}
 }
