@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/flow"
 )
 
 // catalogColumn is one row of `pipeline catalog --format json` (DESIGN.md).
@@ -27,12 +28,18 @@ func openReadOnly(ctx context.Context, c *common, stderr io.Writer) (*engine.DB,
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, ReadOnly: true, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+	// Wait (visibly) while a run holds the warehouse rather than fail.
+	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline (read)", stderr)
 	if err != nil {
 		return nil, nil, err
 	}
-	return db, func() { db.Close() }, nil
+	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, ReadOnly: true, Threads: cfg.Engine.Threads,
+		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+	if err != nil {
+		lk.Unlock()
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); lk.Unlock() }, nil
 }
 
 func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/example/pipeline/pipeline/flow"
 )
@@ -35,6 +36,18 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	r := &flow.Runner{Config: cfg, Connectors: conns, Log: log}
 	if isTerminal(stderr) {
 		r.Progress = stderr
+	}
+	// Test hook: PIPELINE_TEST_HOLD_BEFORE=STAGE blocks the run before STAGE
+	// until it is interrupted (the interrupted-run test sends SIGINT).
+	if hold := os.Getenv("PIPELINE_TEST_HOLD_BEFORE"); hold != "" {
+		r.BeforeStage = func(ctx context.Context, stage string) error {
+			if stage != hold {
+				return nil
+			}
+			fmt.Fprintf(stderr, "holding before stage %s\n", stage)
+			<-ctx.Done()
+			return ctx.Err()
+		}
 	}
 	rep, err := r.Run(ctx, flow.Options{Only: *only, DryRun: *dry})
 	if rep != nil {

@@ -48,6 +48,9 @@ type Runner struct {
 	Log        zerolog.Logger
 	Clock      func() time.Time // default time.Now
 	Progress   io.Writer        // optional: one line per step (terminals)
+	// BeforeStage, when set, is called before each stage; an error stops
+	// the run. Tests use it to interrupt a run at a known point.
+	BeforeStage func(ctx context.Context, stage string) error
 }
 
 // Options select what a run does.
@@ -246,6 +249,11 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		}
 		rn.Log.Debug().Str("stage", st.name).Msg("stage started")
 		rn.stageName = st.name
+		if rn.BeforeStage != nil {
+			if err := rn.BeforeStage(ctx, st.name); err != nil {
+				return err
+			}
+		}
 		if err := st.fn(ctx, c); err != nil {
 			return fmt.Errorf("stage %s: %w", st.name, err)
 		}

@@ -96,6 +96,12 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 				p[pn] = n.Params[k]
 			}
 			s := &scanSQL{Params: p}
+			// malformed rows never stop a scan: they are stored as rejects,
+			// or (probes) skipped; without this DuckDB's sniffer may fall
+			// back to one column when it meets a bad row
+			if !rejects {
+				b.WriteString(", ignore_errors = true")
+			}
 			if rejects {
 				s.Rejects = [2]string{fmt.Sprintf("_rejects_%d", idx), fmt.Sprintf("_reject_scans_%d", idx)}
 				fmt.Fprintf(&b, ", store_rejects = true, rejects_table = %s, rejects_scan = %s",
@@ -229,7 +235,7 @@ func stripRejects(s *scanSQL) *scanSQL {
 	}
 	from := s.From
 	if i := strings.Index(from, ", store_rejects = true"); i >= 0 {
-		from = from[:i] + ")"
+		from = from[:i] + ", ignore_errors = true)"
 	}
 	return &scanSQL{From: from, Params: s.Params}
 }
