@@ -69,9 +69,11 @@ func (t *table) add(raw json.RawMessage, extra ...cell) error {
 			return fmt.Errorf("key %q: %w", key, err)
 		}
 		col := t.column(key)
-		// A repeated key: the last value wins, as in encoding/json.
 		if i := slices.IndexFunc(row, func(c cell) bool { return c.col == col }); i >= 0 {
-			row[i] = cell{col: col, val: s, null: null}
+			if i < len(extra) {
+				continue // the host's column (_domain) wins over a record key
+			}
+			row[i] = cell{col: col, val: s, null: null} // repeated key: the last wins, as in encoding/json
 			continue
 		}
 		row = append(row, cell{col: col, val: s, null: null})

@@ -32,7 +32,9 @@ type column struct {
 // int2/4/8 → Int64, float4/8 → Float64, bool → Boolean, date → Date32,
 // timestamp/timestamptz → Timestamp(us, UTC), text-like types → String
 // (binary, raw bytes), and anything else (numeric, uuid, json, arrays,
-// enums, ...) → String in PostgreSQL's text format.
+// enums, ...) → String in PostgreSQL's text format. Timestamps are read as
+// UTC (timestamp without time zone is taken to be UTC already); the
+// 'infinity' and '-infinity' dates and timestamps become null.
 func planColumn(name string, fd pgconn.FieldDescription) column {
 	f := arrow.Field{Name: name, Nullable: true}
 	switch fd.DataTypeOID {
