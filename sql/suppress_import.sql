@@ -1,0 +1,17 @@
+-- suppress import: merge supp_in (hashed by suppress_sync.sql from the
+-- file) into the store as entries of one source. Additive: nothing is
+-- removed; entries already stored for this source and reason are kept as
+-- they are. added_by is the person importing, so list syncs (which only
+-- touch added_by = 'sync') leave these entries alone.
+-- $kind, $reason, $source, $now, $actor, $expires, $note
+INSERT INTO suppression (kind, hash, value, reason, source, added_at, added_by, expires_at, note)
+SELECT CAST($kind AS VARCHAR), i.hash, any_value(i.value), CAST($reason AS VARCHAR), CAST($source AS VARCHAR),
+       CAST($now AS TIMESTAMP), CAST($actor AS VARCHAR), CAST($expires AS TIMESTAMP), CAST($note AS VARCHAR)
+FROM supp_in i
+WHERE i.hash IS NOT NULL
+  AND NOT EXISTS (
+    SELECT 1 FROM suppression s
+    WHERE s.kind = CAST($kind AS VARCHAR) AND s.hash = i.hash
+      AND s.source = CAST($source AS VARCHAR) AND s.reason = CAST($reason AS VARCHAR)
+  )
+GROUP BY i.hash;
