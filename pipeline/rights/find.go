@@ -1,0 +1,511 @@
+package rights
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/pipeline/audit"
+	"github.com/example/pipeline/pipeline/classify"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+// FindOptions tune Find.
+type FindOptions struct {
+	// Deep scans every Parquet file of every export, not only the files
+	// the lineage index names.
+	Deep bool
+	// Connectors, when set, lets Find ask export sinks that implement
+	// connectors.Locator (other than the built-in parquet sink, whose
+	// files Find reads itself).
+	Connectors flow.Connectors
+}
+
+// matchCols are a table's identifier columns by category: the data of
+// sar_predicate.sql.
+type matchCols struct {
+	Table                      string
+	Email, Key, Phone, Profile []string
+	Country                    string
+	personal                   map[string]string // column -> category, personal columns only
+}
+
+// TableHit is one warehouse table holding rows of the subject.
+type TableHit struct {
+	Dataset    string
+	Table      string
+	Rows       []Row
+	Columns    []string
+	Categories []string
+	FirstSeen  time.Time
+	Sources    []string
+	match      matchCols
+}
+
+// Lineage is one line of the export lineage index for the subject.
+type Lineage struct {
+	Export, Campaign, Recipient, Dir, File, RunID string
+	ExportedAt                                    time.Time
+}
+
+// ExportHit is one export whose files hold the subject, confirmed by
+// reading them.
+type ExportHit struct {
+	Export, Campaign, Recipient string
+	Dir                         string
+	Files                       []string // absolute paths of files holding the subject
+	Rows                        []Row
+	FirstExported               time.Time
+	InLineage                   bool // false: found only by a deep scan
+}
+
+// SinkHit is where a sink with the Locate capability holds the subject.
+type SinkHit struct {
+	Export, Connector string
+	Locations         []connectors.Location
+}
+
+// Findings is everything held on one subject.
+type Findings struct {
+	Subject     Subject
+	Country     string // default region used to read national phone numbers
+	Tables      []TableHit
+	Rejects     []Row
+	Suppression []Row
+	Lineage     []Lineage
+	Exports     []ExportHit
+	Sinks       []SinkHit
+	Audit       []audit.Entry
+	Tombstoned  bool
+}
+
+// Rows is the number of rows found in tables, rejects and exports.
+func (f *Findings) Rows() int {
+	n := len(f.Rejects)
+	for _, t := range f.Tables {
+		n += len(t.Rows)
+	}
+	for _, e := range f.Exports {
+		n += len(e.Rows)
+	}
+	return n
+}
+
+// Find looks for the subject everywhere: the warehouse tables through the
+// catalog (expanded once through the phones and profile URLs found on the
+// subject's rows), the rejects, the suppression store, the audit log, the
+// exports (lineage, confirmed by reading the files) and sinks that can
+// locate. c must have the pl_* functions (engine.DB.Conn).
+func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts FindOptions) (*Findings, error) {
+	if err := ensureTables(ctx, c); err != nil {
+		return nil, err
+	}
+	f := &Findings{Subject: s, Country: "GB"}
+	tables, err := catalogTables(ctx, c, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.findTables(ctx, c, tables); err != nil {
+		return nil, err
+	}
+	// the identity graph's one hop: identifiers on the subject's rows
+	before := len(f.Subject.Phones) + len(f.Subject.Profiles)
+	f.expand()
+	if len(f.Subject.Phones)+len(f.Subject.Profiles) > before {
+		if err := f.findTables(ctx, c, tables); err != nil {
+			return nil, err
+		}
+	}
+	if f.Rejects, _, err = queryRowsT(ctx, c, "sar_rejects", nil, params{"like": likePattern(s.Email)}); err != nil {
+		return nil, fmt.Errorf("rejects: %w", err)
+	}
+	if err := f.findSuppression(ctx, c); err != nil {
+		return nil, err
+	}
+	if f.Audit, err = audit.List(ctx, c, s.Key); err != nil {
+		return nil, err
+	}
+	if err := f.findExports(ctx, c, cfg, opts.Deep); err != nil {
+		return nil, err
+	}
+	if opts.Connectors != nil {
+		if err := f.locateSinks(ctx, cfg, opts.Connectors); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// ensureTables creates the audit log when missing; the warehouse's own
+// tables are the caller's (flow.EnsureSchema).
+func ensureTables(ctx context.Context, c *sql.Conn) error {
+	return audit.EnsureTable(ctx, c)
+}
+
+func queryRowsT(ctx context.Context, c *sql.Conn, name string, data any, p params) ([]Row, []string, error) {
+	q, err := render(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return queryRows(ctx, c, q, p)
+}
+
+// catalogTables reads the catalog: every existing table with at least one
+// identifier column, in config order (sources, then derived tables).
+func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matchCols, error) {
+	rows, err := c.QueryContext(ctx, `
+		SELECT k.dataset, k."table", k."column", k.category, k.personal
+		FROM catalog k
+		JOIN duckdb_columns() dc ON dc.schema_name = 'main' AND dc.table_name = k."table" AND dc.column_name = k."column"
+		WHERE k.dataset <> 'rejects'
+		ORDER BY k.dataset, dc.column_index`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	defer rows.Close()
+	byTable := map[string]*matchCols{}
+	var order []string
+	for rows.Next() {
+		var ds, table, col, cat string
+		var personal bool
+		if err := rows.Scan(&ds, &table, &col, &cat, &personal); err != nil {
+			return nil, err
+		}
+		m := byTable[table]
+		if m == nil {
+			m = &matchCols{Table: table, personal: map[string]string{}}
+			byTable[table] = m
+			order = append(order, table)
+		}
+		switch cat {
+		case classify.ContactEmail:
+			m.Email = append(m.Email, col)
+		case classify.PseudonymousSubjectKey:
+			m.Key = append(m.Key, col)
+		case classify.ContactPhone:
+			m.Phone = append(m.Phone, col)
+		case classify.OnlineProfileURL:
+			m.Profile = append(m.Profile, col)
+		}
+		if col == "country" {
+			m.Country = col
+		}
+		if personal {
+			m.personal[col] = cat
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rank := map[string]int{}
+	for i, name := range cfg.SourceOrder {
+		rank[flow.RawTable(name)] = i
+	}
+	rank["prospects"], rank["deliverable"] = len(rank), len(rank)+1
+	sort.SliceStable(order, func(i, j int) bool {
+		ri, iok := rank[order[i]]
+		rj, jok := rank[order[j]]
+		if iok != jok {
+			return iok
+		}
+		if iok {
+			return ri < rj
+		}
+		return order[i] < order[j]
+	})
+	var out []matchCols
+	for _, t := range order {
+		m := byTable[t]
+		if len(m.Email)+len(m.Key)+len(m.Phone)+len(m.Profile) > 0 {
+			out = append(out, *m)
+		}
+	}
+	return out, nil
+}
+
+// datasetOf maps a warehouse table to its dataset name.
+func datasetOf(table string) string {
+	if strings.HasPrefix(table, "raw_") {
+		return strings.TrimPrefix(table, "raw_")
+	}
+	return table
+}
+
+// predicateData is what sar_predicate.sql renders for one table, given the
+// identifiers known so far (phone and profile columns only when there is
+// something to match).
+func (f *Findings) predicateData(m matchCols) matchCols {
+	d := m
+	if len(f.Subject.Phones) == 0 {
+		d.Phone = nil
+	}
+	if len(f.Subject.Profiles) == 0 {
+		d.Profile = nil
+	}
+	return d
+}
+
+func (f *Findings) params() params {
+	return params{"email": f.Subject.Email, "key": f.Subject.Key,
+		"phones": f.Subject.Phones, "profiles": f.Subject.Profiles, "cc": f.Country}
+}
+
+func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCols) error {
+	f.Tables = f.Tables[:0]
+	for _, m := range tables {
+		d := f.predicateData(m)
+		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.params())
+		if err != nil {
+			return fmt.Errorf("search %s: %w", m.Table, err)
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		h := TableHit{Dataset: datasetOf(m.Table), Table: m.Table, Rows: rows, Columns: cols, match: m}
+		cats := map[string]bool{}
+		srcs := map[string]bool{}
+		for _, r := range rows {
+			for col, cat := range m.personal {
+				if v := r[col]; v != nil && v != "" {
+					cats[cat] = true
+				}
+			}
+			if ts, ok := r["_loaded_at"].(string); ok {
+				if t, err := time.Parse(time.RFC3339, ts); err == nil && (h.FirstSeen.IsZero() || t.Before(h.FirstSeen)) {
+					h.FirstSeen = t
+				}
+			}
+			if s, ok := r["_source"].(string); ok {
+				srcs[s] = true
+			}
+			if l, ok := r["_sources"].([]any); ok {
+				for _, s := range l {
+					srcs[fmt.Sprint(s)] = true
+				}
+			}
+		}
+		h.Categories = keys(cats)
+		h.Sources = keys(srcs)
+		f.Tables = append(f.Tables, h)
+	}
+	return nil
+}
+
+// expand adds the phones and profile URLs found on the subject's rows
+// (matched by email or subject_key) to the subject's identifiers.
+func (f *Findings) expand() {
+	for _, h := range f.Tables {
+		for _, r := range h.Rows {
+			if c, ok := r["country"].(string); ok && len(c) == 2 && f.Country == "GB" {
+				f.Country = strings.ToUpper(c)
+			}
+		}
+	}
+	for _, h := range f.Tables {
+		for _, r := range h.Rows {
+			cc := f.Country
+			if c, ok := r["country"].(string); ok && len(c) == 2 {
+				cc = strings.ToUpper(c)
+			}
+			for _, col := range h.match.Phone {
+				if v, ok := r[col].(string); ok {
+					if p, ok := normalizePhone(v, cc); ok {
+						f.Subject.Phones = addUnique(f.Subject.Phones, p)
+					}
+				}
+			}
+			for _, col := range h.match.Profile {
+				if v, ok := r[col].(string); ok {
+					f.Subject.Profiles = addUnique(f.Subject.Profiles, ProfileKey(v))
+				}
+			}
+		}
+	}
+	sort.Strings(f.Subject.Phones)
+	sort.Strings(f.Subject.Profiles)
+}
+
+func (f *Findings) findSuppression(ctx context.Context, c *sql.Conn) error {
+	var hashes []string
+	for _, p := range f.Subject.Phones {
+		hashes = append(hashes, hashOf(p))
+	}
+	if hashes == nil {
+		hashes = []string{}
+	}
+	rows, _, err := queryRowsT(ctx, c, "sar_suppression", nil, params{"email_hash": f.Subject.Key, "phone_hashes": hashes})
+	if err != nil {
+		return fmt.Errorf("suppression: %w", err)
+	}
+	f.Suppression = rows
+	for _, r := range rows {
+		if r["kind"] == "email" && r["reason"] == "erasure" {
+			f.Tombstoned = true
+		}
+	}
+	return nil
+}
+
+// exportDirs maps each configured file export's directory to its name.
+func exportDirs(cfg *config.Config) map[string]string {
+	out := map[string]string{}
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		if d, ok := ex.Sink.Options["dir"].(string); ok && d != "" {
+			out[absDir(cfg, d)] = name
+		}
+	}
+	return out
+}
+
+func absDir(cfg *config.Config, d string) string {
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(cfg.Dir, d)
+	}
+	return filepath.Clean(d)
+}
+
+func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Config, deep bool) error {
+	rows, _, err := queryRowsT(ctx, c, "sar_lineage", nil, params{"key": f.Subject.Key})
+	if err != nil {
+		return fmt.Errorf("lineage: %w", err)
+	}
+	files := map[string]bool{}
+	inLineage := map[string]bool{}
+	for _, r := range rows {
+		l := Lineage{Export: str(r["export"]), Campaign: str(r["campaign"]), Recipient: str(r["recipient"]),
+			Dir: str(r["dir"]), File: str(r["file"]), RunID: str(r["run_id"])}
+		l.ExportedAt, _ = time.Parse(time.RFC3339, str(r["exported_at"]))
+		f.Lineage = append(f.Lineage, l)
+		p := filepath.Join(absDir(cfg, l.Dir), filepath.FromSlash(l.File))
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			files[p] = true
+			inLineage[l.Export] = true
+		}
+	}
+	dirs := exportDirs(cfg)
+	if deep {
+		for d := range dirs {
+			_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+				if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") {
+					files[p] = true
+				}
+				return nil
+			})
+		}
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	list := keys(files)
+	hits, _, err := queryRowsT(ctx, c, "sar_export_rows", nil, params{"files": list, "key": f.Subject.Key})
+	if err != nil {
+		return fmt.Errorf("read exports: %w", err)
+	}
+	byExport := map[string]*ExportHit{}
+	var order []string
+	for _, r := range hits {
+		file := str(r["_file"])
+		delete(r, "_file")
+		name, dir := "", filepath.Dir(file)
+		for d, n := range dirs {
+			if strings.HasPrefix(file, d+string(filepath.Separator)) {
+				name, dir = n, d
+			}
+		}
+		if name == "" {
+			name = filepath.Base(dir)
+		}
+		h := byExport[name]
+		if h == nil {
+			h = &ExportHit{Export: name, Dir: dir, InLineage: inLineage[name]}
+			if ex := cfg.Exports[name]; ex != nil {
+				h.Campaign = ex.Campaign
+				if camp := cfg.Campaigns[ex.Campaign]; camp != nil {
+					h.Recipient = camp.Recipient
+				}
+			}
+			for _, l := range f.Lineage {
+				if l.Export == name && (h.FirstExported.IsZero() || l.ExportedAt.Before(h.FirstExported)) {
+					h.FirstExported = l.ExportedAt
+				}
+			}
+			byExport[name] = h
+			order = append(order, name)
+		}
+		h.Files = addUnique(h.Files, file)
+		h.Rows = append(h.Rows, r)
+	}
+	sort.Strings(order)
+	for _, n := range order {
+		sort.Strings(byExport[n].Files)
+		f.Exports = append(f.Exports, *byExport[n])
+	}
+	return nil
+}
+
+// locateSinks asks every export sink with the Locate capability (files of
+// the built-in parquet sink are read directly instead).
+func (f *Findings) locateSinks(ctx context.Context, cfg *config.Config, conns flow.Connectors) error {
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		if ex.Sink.Connector == "parquet" {
+			continue
+		}
+		sink, closeFn, err := conns.Sink(ctx, ex.Sink.Connector)
+		if err != nil {
+			return fmt.Errorf("export %q: connector %q: %w", name, ex.Sink.Connector, err)
+		}
+		locs, err := locate(ctx, sink, ex.Sink.Options, f.Subject.Key)
+		_ = closeFn()
+		if err != nil {
+			return fmt.Errorf("export %q: locate: %w", name, err)
+		}
+		if len(locs) > 0 {
+			f.Sinks = append(f.Sinks, SinkHit{Export: name, Connector: ex.Sink.Connector, Locations: locs})
+		}
+	}
+	return nil
+}
+
+func locate(ctx context.Context, sink connectors.Sink, opts map[string]any, key string) ([]connectors.Location, error) {
+	l, ok := sink.(connectors.Locator)
+	if !ok {
+		return nil, nil
+	}
+	d, err := sink.Describe(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Has(connectors.CapLocate) {
+		return nil, nil
+	}
+	return l.Locate(ctx, opts, key)
+}
+
+func str(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,261 @@
+package rights
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+// Report is the answer to a subject access request (DESIGN.md "SAR
+// output"). It holds the subject's personal data: it goes to stdout or
+// --out, never to logs.
+type Report struct {
+	SubjectKey  string       `json:"subject_key"`
+	GeneratedAt time.Time    `json:"generated_at"`
+	Controller  Controller   `json:"controller"`
+	Identifiers Identifiers  `json:"identifiers"`
+	Found       []Found      `json:"found"`
+	Purposes    []Purpose    `json:"purposes"`
+	Recipients  []Recipient  `json:"recipients"`
+	Retention   []Retention  `json:"retention"`
+	Sources     []SourceInfo `json:"sources"`
+}
+
+// Controller is who answers the request.
+type Controller struct {
+	Name    string `json:"name"`
+	Contact string `json:"contact"`
+}
+
+// Identifiers are what the search used: the request's and those found on
+// the subject's rows (identity graph).
+type Identifiers struct {
+	Email    string   `json:"email"`
+	Phones   []string `json:"phones,omitempty"`
+	Profiles []string `json:"profiles,omitempty"`
+}
+
+// Found is one dataset holding data on the subject.
+type Found struct {
+	Dataset    string   `json:"dataset"`
+	Kind       string   `json:"kind"` // table | export | suppression | audit | sink
+	Categories []string `json:"categories"`
+	Rows       []Row    `json:"rows"`
+	Source     string   `json:"source"`
+	FirstSeen  string   `json:"first_seen,omitempty"`
+	Files      []string `json:"files,omitempty"`
+}
+
+// Purpose is one campaign the subject's data was used for.
+type Purpose struct {
+	Campaign    string `json:"campaign"`
+	Purpose     string `json:"purpose"`
+	LawfulBasis string `json:"lawful_basis"`
+	Recipient   string `json:"recipient"`
+}
+
+// Recipient is one disclosure to a third party (from the lineage index).
+type Recipient struct {
+	Recipient string   `json:"recipient"`
+	Export    string   `json:"export"`
+	Campaign  string   `json:"campaign"`
+	Date      string   `json:"date"`
+	Columns   []string `json:"columns,omitempty"`
+}
+
+// Retention is how long one dataset keeps data.
+type Retention struct {
+	Dataset string `json:"dataset"`
+	Period  string `json:"period"`
+}
+
+// SourceInfo is where the data came from.
+type SourceInfo struct {
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Connector string `json:"connector"`
+	Location  string `json:"location,omitempty"`
+}
+
+// NewReport builds the SAR report from the findings.
+func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
+	r := &Report{
+		SubjectKey: f.Subject.Key, GeneratedAt: now.UTC(),
+		Controller:  Controller{Name: cfg.Controller.Name, Contact: cfg.Controller.Contact},
+		Identifiers: Identifiers{Email: f.Subject.Email, Phones: f.Subject.Phones, Profiles: f.Subject.Profiles},
+		Found:       []Found{}, Purposes: []Purpose{}, Recipients: []Recipient{}, Retention: []Retention{}, Sources: []SourceInfo{},
+	}
+	usedSources := map[string]bool{}
+	for _, t := range f.Tables {
+		src := strings.Join(t.Sources, ", ")
+		if src == "" {
+			src = t.Dataset
+		}
+		for _, s := range t.Sources {
+			usedSources[s] = true
+		}
+		r.Found = append(r.Found, Found{Dataset: t.Dataset, Kind: "table", Categories: nonNil(t.Categories), Rows: t.Rows,
+			Source: src, FirstSeen: stamp(t.FirstSeen)})
+	}
+	if len(f.Rejects) > 0 {
+		first := ""
+		srcs := map[string]bool{}
+		for _, row := range f.Rejects {
+			if s := str(row["rejected_at"]); first == "" || s < first {
+				first = s
+			}
+			srcs[str(row["source"])] = true
+		}
+		for s := range srcs {
+			usedSources[s] = true
+		}
+		r.Found = append(r.Found, Found{Dataset: "rejects", Kind: "table", Categories: []string{"unparsed source line"},
+			Rows: f.Rejects, Source: strings.Join(keys(srcs), ", "), FirstSeen: first})
+	}
+	for _, e := range f.Exports {
+		cats := []string{}
+		if ex := cfg.Exports[e.Export]; ex != nil {
+			cats = flow.ExportColumns(ex)
+		}
+		src := "export to " + e.Recipient
+		if !e.InLineage {
+			src += " (found by a deep scan; not in the lineage index)"
+		}
+		r.Found = append(r.Found, Found{Dataset: e.Export, Kind: "export", Categories: cats, Rows: e.Rows,
+			Source: src, FirstSeen: stamp(e.FirstExported), Files: e.Files})
+	}
+	for _, s := range f.Sinks {
+		rows := []Row{}
+		for _, l := range s.Locations {
+			rows = append(rows, Row{"place": l.Place, "rows": l.Rows})
+		}
+		r.Found = append(r.Found, Found{Dataset: s.Export, Kind: "export", Categories: []string{}, Rows: rows,
+			Source: "sink " + s.Connector})
+	}
+	if len(f.Suppression) > 0 {
+		first := ""
+		for _, row := range f.Suppression {
+			if s := str(row["added_at"]); first == "" || s < first {
+				first = s
+			}
+		}
+		r.Found = append(r.Found, Found{Dataset: "suppression", Kind: "suppression",
+			Categories: []string{"hashed identifier (SHA-256)"}, Rows: f.Suppression,
+			Source: "suppression store (lists and manual entries)", FirstSeen: first})
+	}
+	if len(f.Audit) > 0 {
+		rows := make([]Row, 0, len(f.Audit))
+		for _, e := range f.Audit {
+			rows = append(rows, Row{"seq": e.Seq, "at": stamp(e.At), "actor": e.Actor, "action": e.Action})
+		}
+		r.Found = append(r.Found, Found{Dataset: "audit_log", Kind: "audit", Categories: []string{"pseudonymous.subject_key"},
+			Rows: rows, Source: "this pipeline's audit log", FirstSeen: stamp(f.Audit[0].At)})
+	}
+
+	// purposes and recipients
+	camps := map[string]bool{}
+	seen := map[string]bool{}
+	for _, l := range f.Lineage {
+		camps[l.Campaign] = true
+		date := l.ExportedAt.UTC().Format("2006-01-02")
+		k := l.Recipient + "\x00" + l.Export + "\x00" + date
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		rc := Recipient{Recipient: l.Recipient, Export: l.Export, Campaign: l.Campaign, Date: date}
+		if ex := cfg.Exports[l.Export]; ex != nil {
+			rc.Columns = flow.ExportColumns(ex)
+		}
+		r.Recipients = append(r.Recipients, rc)
+	}
+	for _, e := range f.Exports {
+		camps[e.Campaign] = true
+	}
+	for _, name := range cfg.CampaignOrder {
+		if !camps[name] {
+			continue
+		}
+		c := cfg.Campaigns[name]
+		r.Purposes = append(r.Purposes, Purpose{Campaign: name, Purpose: c.Purpose, LawfulBasis: c.LawfulBasis, Recipient: c.Recipient})
+	}
+	if len(f.Tables) > 0 && len(r.Purposes) == 0 {
+		for _, name := range cfg.CampaignOrder {
+			c := cfg.Campaigns[name]
+			r.Purposes = append(r.Purposes, Purpose{Campaign: name, Purpose: c.Purpose + " (held for; not yet exported)", LawfulBasis: c.LawfulBasis, Recipient: c.Recipient})
+		}
+	}
+
+	// retention and sources
+	for _, name := range cfg.SourceOrder {
+		s := cfg.Sources[name]
+		if s.Role == "suppression" || s.Role == "companies" {
+			continue
+		}
+		r.Retention = append(r.Retention, Retention{Dataset: name, Period: period(s.Retention)})
+	}
+	r.Retention = append(r.Retention,
+		Retention{Dataset: "prospects, deliverable", Period: "rebuilt from the sources at every run; no longer than the sources"},
+		Retention{Dataset: "exports", Period: "replaced at every run; recipients keep their copy under their own retention"},
+		Retention{Dataset: "suppression", Period: "kept while the objection, unsubscribe or erasure stands (hashed only)"},
+		Retention{Dataset: "audit_log", Period: "kept as proof of how requests were handled (subject_key only)"})
+	for _, name := range cfg.SourceOrder {
+		s := cfg.Sources[name]
+		if !usedSources[name] && !(s.Role == "suppression" && len(f.Suppression) > 0 && suppressionFrom(f, name)) {
+			continue
+		}
+		loc := ""
+		if p, ok := s.RawOptions["path"].(string); ok {
+			loc = p
+		}
+		r.Sources = append(r.Sources, SourceInfo{Name: name, Role: s.Role, Connector: s.Connector, Location: loc})
+	}
+	return r
+}
+
+func suppressionFrom(f *Findings, name string) bool {
+	for _, row := range f.Suppression {
+		if str(row["source"]) == name {
+			return true
+		}
+	}
+	return false
+}
+
+func period(r config.Retention) string {
+	if r.IsZero() {
+		return "not set (kept until erased)"
+	}
+	u := r.Unit
+	if r.N != 1 {
+		u += "s"
+	}
+	return fmt.Sprintf("%d %s from loading", r.N, u)
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Summary is a one-line, non-personal account of a report (for logs and
+// the audit entry): dataset names and row counts only.
+func (r *Report) Summary() map[string]any {
+	counts := map[string]any{}
+	for _, f := range r.Found {
+		counts[f.Kind+":"+f.Dataset] = len(f.Rows)
+	}
+	return map[string]any{"found": counts, "datasets": len(r.Found), "recipients": len(r.Recipients)}
+}
