@@ -4,10 +4,5 @@
 -- folder; rows ordered so identical inputs give identical files.
 -- $campaign, $path
 COPY (
-    SELECT {{qlist .Columns}}
-    FROM deliverable d
-    WHERE d.country IN (SELECT region FROM campaign_regions WHERE campaign = $campaign)
-      AND d.subscriber_type = 'corporate'
-      AND d.email_type = 'personal'
-    ORDER BY {{range .PartitionBy}}{{q .}}, {{end}}d.subject_key
+{{template "export_select" .}}
 ) TO $path (FORMAT parquet, COMPRESSION zstd{{if .PartitionBy}}, PARTITION_BY ({{qlist .PartitionBy}}), FILENAME_PATTERN 'part-{i}'{{end}});

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"sort"
+	"strings"
+
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/example/pipeline/pipeline/config"
 	"io"
 	"text/tabwriter"
 
@@ -44,8 +48,12 @@ func openReadOnly(ctx context.Context, c *common, stderr io.Writer) (*engine.DB,
 
 func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("catalog", stderr)
-	format := fs.String("format", "table", "table|json")
+	format := fs.String("format", "table", "table|json|markdown")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := c.load()
+	if err != nil {
 		return err
 	}
 	db, done, err := openReadOnly(ctx, c, stderr)
@@ -82,8 +90,10 @@ func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%.2f\t%s\t%s\n", cc.Dataset, cc.Column, cc.Category, cc.Personal, cc.Confidence, cc.Method, cc.Evidence)
 		}
 		tw.Flush()
+	case "markdown":
+		return writeRecordOfProcessing(ctx, stdout, cfg, db, cols)
 	default:
-		return usagef("--format %q: want table or json", *format)
+		return usagef("--format %q: want table, json or markdown", *format)
 	}
 	return nil
 }
@@ -138,4 +148,75 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	tw.Flush()
 	return rows.Err()
+}
+
+// writeRecordOfProcessing prints the data map as a record of processing
+// (Art. 30 style): per dataset its source, categories, whether it holds
+// personal data, lawful basis and purposes, recipients and retention.
+func writeRecordOfProcessing(ctx context.Context, w io.Writer, cfg *config.Config, db *engine.DB, cols []catalogColumn) error {
+	byDataset := map[string][]catalogColumn{}
+	var order []string
+	for _, c := range cols {
+		if _, ok := byDataset[c.Dataset]; !ok {
+			order = append(order, c.Dataset)
+		}
+		byDataset[c.Dataset] = append(byDataset[c.Dataset], c)
+	}
+	type rcpt struct{ recipient, export, last string }
+	var recipients []rcpt
+	rows, err := db.QueryContext(ctx, "SELECT recipient, export, max(exported_at)::VARCHAR FROM lineage GROUP BY ALL ORDER BY 1, 2")
+	if err == nil {
+		for rows.Next() {
+			var r rcpt
+			if err := rows.Scan(&r.recipient, &r.export, &r.last); err == nil {
+				recipients = append(recipients, r)
+			}
+		}
+		rows.Close()
+	}
+	fmt.Fprintf(w, "# Record of processing — %s\n\nController: %s (%s)\n\n", cfg.Name, cfg.Controller.Name, cfg.Controller.Contact)
+	fmt.Fprintln(w, "## Purposes and lawful basis")
+	for _, name := range cfg.CampaignOrder {
+		cp := cfg.Campaigns[name]
+		fmt.Fprintf(w, "- **%s**: %s — lawful basis `%s`, recipient %s, regions %s", name, cp.Purpose, cp.LawfulBasis, cp.Recipient, strings.Join(cp.Regions, ", "))
+		if !cp.LIA.AssessedOn.IsZero() {
+			fmt.Fprintf(w, "; LIA assessed %s by %s", cp.LIA.AssessedOn.Format("2006-01-02"), cp.LIA.AssessedBy)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "\n## Recipients")
+	if len(recipients) == 0 {
+		fmt.Fprintln(w, "- none yet")
+	}
+	for _, r := range recipients {
+		fmt.Fprintf(w, "- %s — export `%s`, last delivered %s\n", r.recipient, r.export, r.last)
+	}
+	fmt.Fprintln(w, "\n## Datasets")
+	for _, ds := range order {
+		src := cfg.Sources[ds]
+		personal := false
+		cats := map[string]bool{}
+		for _, c := range byDataset[ds] {
+			cats[c.Category] = true
+			personal = personal || c.Personal
+		}
+		var catList []string
+		for c := range cats {
+			catList = append(catList, c)
+		}
+		sort.Strings(catList)
+		fmt.Fprintf(w, "\n### %s\n\n", ds)
+		if src != nil {
+			fmt.Fprintf(w, "- source: `%s` connector, role %s\n- retention: %s\n", src.Connector, src.Role, src.Retention)
+		} else {
+			fmt.Fprintln(w, "- source: derived by the pipeline")
+		}
+		fmt.Fprintf(w, "- personal data: %v\n- categories: %s\n\n", personal, strings.Join(catList, ", "))
+		fmt.Fprintln(w, "| column | category | personal | method | evidence |")
+		fmt.Fprintln(w, "|---|---|---|---|---|")
+		for _, c := range byDataset[ds] {
+			fmt.Fprintf(w, "| %s | %s | %v | %s | %s |\n", c.Column, c.Category, c.Personal, c.Method, strings.ReplaceAll(c.Evidence, "|", "/"))
+		}
+	}
+	return nil
 }

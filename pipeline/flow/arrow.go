@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/example/pipeline/connectors"
@@ -23,11 +24,7 @@ func registerArrow(ctx context.Context, c *sqlConn, view string, rr connectors.R
 	reader.refs.Store(1)
 	var release func()
 	err := c.Raw(func(dc any) error {
-		drv, ok := dc.(interface{ Close() error })
-		if !ok {
-			return errors.New("unexpected driver connection")
-		}
-		ar, err := duckdb.NewArrowFromConn(drv.(*duckdb.Conn))
+		ar, err := duckdb.NewArrowFromConn(dc.(*duckdb.Conn))
 		if err != nil {
 			return err
 		}
@@ -85,3 +82,41 @@ func (a *arrowReader) Next() bool {
 func (a *arrowReader) RecordBatch() arrow.RecordBatch { return a.cur }
 func (a *arrowReader) Record() arrow.RecordBatch      { return a.cur }
 func (a *arrowReader) Err() error                     { return a.err }
+
+// queryArrow runs a query and streams its result as Arrow batches (for
+// streaming sinks), straight from DuckDB's Arrow interface.
+func queryArrow(ctx context.Context, c *sqlConn, q string, args ...any) (connectors.RecordReader, error) {
+	var rr array.RecordReader
+	err := c.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(*duckdb.Conn))
+		if err != nil {
+			return err
+		}
+		rr, err = ar.QueryContext(ctx, q, args...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("arrow query: %w", err)
+	}
+	return &duckReader{rr: rr}, nil
+}
+
+// duckReader adapts arrow's RecordReader to connectors.RecordReader.
+type duckReader struct{ rr array.RecordReader }
+
+func (d *duckReader) Schema() *arrow.Schema { return d.rr.Schema() }
+func (d *duckReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !d.rr.Next() {
+		if err := d.rr.Err(); err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	rec := d.rr.RecordBatch()
+	rec.Retain()
+	return rec, nil
+}
+func (d *duckReader) Close() error { d.rr.Release(); return nil }

@@ -12,3 +12,7 @@ import (
 func registerArrow(context.Context, *sqlConn, string, connectors.RecordReader) (func(), error) {
 	return nil, errors.New("streaming sources need a build with -tags duckdb_arrow (make build does this)")
 }
+
+func queryArrow(context.Context, *sqlConn, string, ...any) (connectors.RecordReader, error) {
+	return nil, errors.New("streaming sinks need a build with -tags duckdb_arrow (make build does this)")
+}

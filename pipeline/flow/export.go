@@ -10,6 +10,7 @@ import (
 
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 type stagedExport struct {
@@ -60,9 +61,26 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 		}
 		cols := ExportColumns(ex)
 		data := map[string]any{"Columns": cols, "PartitionBy": ex.PartitionBy}
+		desc, err := sink.Describe(ctx)
+		if err != nil {
+			return fmt.Errorf("export %q (connector %s): %w", name, ex.Sink.Connector, err)
+		}
 		nw, native := sink.(connectors.NativeWriter)
-		if !native {
-			return fmt.Errorf("export %q: connector %s cannot take a native write; streaming sinks arrive with the plugin protocol", name, ex.Sink.Connector)
+		if !native || !desc.Has(connectors.CapNativeWrite) {
+			// a streaming sink (a database): lineage now, rows after COMMIT
+			if err := rn.exec(ctx, c, "export_lineage_stream", data, params{
+				"run_id": rn.id, "export": name, "campaign": ex.Campaign, "recipient": camp.Recipient,
+				"dir": place(ex.Sink.Options), "now": rn.started,
+			}); err != nil {
+				return fmt.Errorf("export %q: lineage: %w", name, err)
+			}
+			if se.stream, err = renderExportSelect(data); err != nil {
+				return err
+			}
+			if se.rows, err = count(ctx, c, "SELECT count(*) FROM lineage WHERE run_id = $1 AND export = $2", rn.id, name); err != nil {
+				return err
+			}
+			continue
 		}
 		staging, err := nw.StagingDir(ctx, name, rn.id, ex.Sink.Options)
 		if err != nil {
@@ -93,19 +111,31 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 
 // swapExports hands each staged export to its sink, which swaps it into
 // place atomically and returns the verified file list.
-func (rn *run) swapExports(ctx context.Context) error {
+func (rn *run) swapExports(ctx context.Context, c *sqlConn) error {
 	var errs []error
 	for _, se := range rn.staged {
 		camp := rn.Config.Campaigns[se.ex.Campaign]
+		var records connectors.RecordReader
+		if se.stream != "" {
+			rr, err := queryArrow(ctx, c, se.stream, params{"campaign": se.ex.Campaign}.args()...)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("export %q: %w", se.name, err))
+				continue
+			}
+			records = rr
+		}
 		res, err := se.sink.Write(ctx, connectors.WriteRequest{
 			Export: se.name, RunID: rn.id, Options: se.ex.Sink.Options, PartitionBy: se.ex.PartitionBy,
-			StagedDir: se.staging,
+			StagedDir: se.staging, Records: records,
 			Metadata: map[string]string{
 				"run_id": rn.id, "pipeline": rn.Config.Name, "export": se.name, "campaign": se.ex.Campaign,
 				"recipient": camp.Recipient, "purpose": camp.Purpose, "lawful_basis": camp.LawfulBasis,
 				"columns": strings.Join(ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
 			},
 		})
+		if records != nil {
+			records.Close()
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("export %q (connector %s): %w", se.name, se.ex.Sink.Connector, err))
 			continue
@@ -148,4 +178,13 @@ func (rn *run) closeSinks() {
 			se.close = nil
 		}
 	}
+}
+
+// renderExportSelect is an export's SELECT alone (sql/export_select.sql).
+func renderExportSelect(data map[string]any) (string, error) {
+	s, err := engine.Render("export_select", data)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(strings.TrimSpace(statements(s)[0]), ";"), nil
 }

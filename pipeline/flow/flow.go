@@ -271,7 +271,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		return fmt.Errorf("commit: %w", err)
 	}
 	committed = true
-	return rn.swapExports(ctx)
+	return rn.swapExports(ctx, c)
 }
 
 type sqlConn = sql.Conn

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// pgDSN returns the throwaway PostgreSQL that make test starts; it fails
+// (not skips) in CI when there is none.
+func pgDSN(t *testing.T) string {
+	dsn := os.Getenv("PIPELINE_TEST_PG_DSN")
+	if dsn == "" {
+		if os.Getenv("CI") != "" || os.Getenv("PIPELINE_REQUIRE_PG") == "1" {
+			t.Fatal("PIPELINE_TEST_PG_DSN is not set: run the tests through make test (it starts PostgreSQL)")
+		}
+		t.Skip("no PostgreSQL: set PIPELINE_TEST_PG_DSN or run make test")
+	}
+	return dsn
+}
+
+// TestPostgresEndToEnd: a PostgreSQL people source (the CRM) and a
+// PostgreSQL export sink, both through go-plugin processes.
+func TestPostgresEndToEnd(t *testing.T) {
+	dsn := pgDSN(t)
+	ctx := context.Background()
+	pg, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close(ctx)
+	schema := fmt.Sprintf("e2e_%d", rand.Uint32())
+	if _, err := pg.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+
+	dir := workspace(t)
+	// load the CRM fixture into PostgreSQL
+	f, err := os.Open(filepath.Join(dir, "fixtures", "people_crm.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pg.Exec(ctx, `CREATE TABLE `+schema+`.crm ("First Name" text, "Last Name" text, "Work Email" text, "Title" text, "Company Website" text, "Phone" text)`); err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]any
+	for _, r := range recs[1:] {
+		row := make([]any, len(r))
+		for i, v := range r {
+			if v == "" {
+				row[i] = nil
+			} else {
+				row[i] = v
+			}
+		}
+		rows = append(rows, row)
+	}
+	if _, err := pg.CopyFrom(ctx, pgx.Identifier{schema, "crm"}, []string{"First Name", "Last Name", "Work Email", "Title", "Company Website", "Phone"}, pgx.CopyFromRows(rows)); err != nil {
+		t.Fatal(err)
+	}
+
+	p := filepath.Join(dir, "pipeline.yaml")
+	b, _ := os.ReadFile(p)
+	y := strings.Replace(string(b), "    options: {path: fixtures/people_crm.csv}",
+		"    connector: postgres\n    options: {dsn: \"${CRM_DSN}\", table: "+schema+".crm}", 1)
+	y = strings.Replace(y, "  crm_people:\n    role: people\n    connector: csv\n", "  crm_people:\n    role: people\n", 1)
+	y = strings.Replace(y, "classification:", `  crm_sync:
+    campaign: acme-q1
+    columns: [subject_key, first_name, last_name, job_title, email, company_name, company_domain, country]
+    sink: {connector: postgres, options: {dsn: "${CRM_DSN}", table: `+schema+`.acme_prospects}}
+classification:`, 1)
+	if err := os.WriteFile(p, []byte(y), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CRM_DSN", dsn)
+	r := mustPipeline(t, dir, "run")
+	if strings.Contains(r.stdout+r.stderr, dsn) {
+		t.Errorf("the DSN appears in the output")
+	}
+	var got []string
+	prow, err := pg.Query(ctx, "SELECT subject_key FROM "+schema+".acme_prospects ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for prow.Next() {
+		var k string
+		prow.Scan(&k)
+		got = append(got, k)
+	}
+	prow.Close()
+	sort.Strings(got)
+	want := expectedKeys(t)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("postgres export: got %d keys, want %d (the oracle)", len(got), len(want))
+	}
+	// the Parquet export from the same run agrees
+	mem := openDB(t, "")
+	pq := queryStrings(t, mem, "SELECT subject_key FROM read_parquet($1) ORDER BY 1", filepath.Join(dir, "exports", "acme_q1", "**", "*.parquet"))
+	if strings.Join(pq, ",") != strings.Join(want, ",") {
+		t.Fatalf("parquet export differs")
+	}
+}
