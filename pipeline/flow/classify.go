@@ -158,3 +158,5 @@ func ExpandPins(cfg *config.Config) map[string]string {
 	}
 	return pins
 }
+
+type classifyResult = classify.Result
