@@ -1,0 +1,261 @@
+//go:build duckdb_arrow
+
+// Command stream measures the plugin streaming rate: rows per second of a
+// source streaming Arrow batches through the real go-plugin path (the
+// example external connector bin/pipeline-connector-jsonl, found by the
+// plugin registry, launched as its own process, batches as Arrow IPC over
+// gRPC) into a DuckDB table via duckdb-go's Arrow RegisterView, side by
+// side with DuckDB reading the same file natively (read_json), and the
+// same rows from CSV (read_csv), in the same process and run.
+//
+//	go run -tags duckdb_arrow ./bench/stream --csv people.csv --rows 1000000 --plugin-dir bin --work DIR
+//
+// It prints one JSON object with rows, seconds and rows/s per path, and
+// the plugin/native ratio (goal >= 0.5).
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/connectors/plugin"
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+func main() {
+	csvPath := flag.String("csv", "", "people.csv from the generator")
+	rows := flag.Int64("rows", 1000000, "rows to stream")
+	pluginDir := flag.String("plugin-dir", "bin", "folder with pipeline-connector-jsonl")
+	work := flag.String("work", "", "scratch folder (the JSON-lines file is cached here)")
+	threads := flag.Int("threads", 2, "DuckDB threads")
+	repeat := flag.Int("repeat", 2, "runs per path (the best is reported; the first warms caches)")
+	flag.Parse()
+	if *csvPath == "" || *work == "" {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := run(*csvPath, *rows, *pluginDir, *work, *threads, *repeat); err != nil {
+		fmt.Fprintln(os.Stderr, "stream:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	Rows       int64   `json:"rows"`
+	Seconds    float64 `json:"seconds"`
+	RowsPerSec float64 `json:"rows_per_s"`
+}
+
+func run(csvPath string, n int64, pluginDir, work string, threads, repeat int) error {
+	ctx := context.Background()
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	db, err := engine.Open(ctx, engine.Settings{Threads: threads, MemoryLimit: "4GB", TempDirectory: filepath.Join(work, "tmp")})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	// The same data twice: the first n people as CSV and as JSON lines.
+	jsonl := filepath.Join(abs(work), fmt.Sprintf("people-%d.jsonl", n))
+	csvOut := filepath.Join(abs(work), fmt.Sprintf("people-%d.csv", n))
+	if _, err := os.Stat(jsonl); err != nil {
+		q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE src AS SELECT * FROM read_csv(%s, all_varchar = true) LIMIT %d",
+			engine.Literal(abs(csvPath)), n)
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, fmt.Sprintf("COPY src TO %s (FORMAT json)", engine.Literal(jsonl+".tmp"))); err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, fmt.Sprintf("COPY src TO %s (FORMAT csv, HEADER)", engine.Literal(csvOut))); err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, "DROP TABLE src"); err != nil {
+			return err
+		}
+		if err := os.Rename(jsonl+".tmp", jsonl); err != nil {
+			return err
+		}
+	}
+
+	reg := plugin.NewRegistry(plugin.RegistryOptions{PluginDirs: []string{abs(pluginDir)}, Stderr: os.Stderr})
+	timeIt := func(f func() (int64, error)) (result, error) {
+		var best result
+		for i := 0; i < repeat; i++ {
+			t0 := time.Now()
+			rows, err := f()
+			if err != nil {
+				return result{}, err
+			}
+			s := time.Since(t0).Seconds()
+			if i == 0 || s < best.Seconds {
+				best = result{Rows: rows, Seconds: s, RowsPerSec: float64(rows) / s}
+			}
+		}
+		return best, nil
+	}
+	load := func(from string) (int64, error) {
+		if _, err := c.ExecContext(ctx, "CREATE OR REPLACE TABLE t AS SELECT * FROM "+from); err != nil {
+			return 0, err
+		}
+		var rows int64
+		err := c.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&rows)
+		return rows, err
+	}
+	var cols string
+	{
+		var names []string
+		r, err := c.QueryContext(ctx, "SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv("+engine.Literal(csvOut)+", all_varchar = true))")
+		if err != nil {
+			return err
+		}
+		for r.Next() {
+			var s string
+			if err := r.Scan(&s); err != nil {
+				return err
+			}
+			names = append(names, engine.Literal(s)+": 'VARCHAR'")
+		}
+		r.Close()
+		cols = "{" + join(names) + "}"
+	}
+	native, err := timeIt(func() (int64, error) {
+		return load("read_json(" + engine.Literal(jsonl) + ", format = 'newline_delimited', columns = " + cols + ")")
+	})
+	if err != nil {
+		return fmt.Errorf("native read_json: %w", err)
+	}
+	nativeCSV, err := timeIt(func() (int64, error) {
+		return load("read_csv(" + engine.Literal(csvOut) + ", all_varchar = true)")
+	})
+	if err != nil {
+		return fmt.Errorf("native read_csv: %w", err)
+	}
+	viaPlugin, err := timeIt(func() (int64, error) {
+		// Launch included: a real run pays for it too.
+		src, closer, err := reg.OpenSource(ctx, "jsonl")
+		if err != nil {
+			return 0, err
+		}
+		defer closer.Close()
+		scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "bench", Options: connectors.Options{"path": jsonl}})
+		if err != nil {
+			return 0, err
+		}
+		if scan.Records == nil {
+			return 0, errors.New("jsonl connector returned no record stream")
+		}
+		release, err := registerArrow(ctx, c, "plugin_stream", scan.Records)
+		if err != nil {
+			return 0, err
+		}
+		defer release()
+		return load("plugin_stream")
+	})
+	if err != nil {
+		return fmt.Errorf("plugin jsonl: %w", err)
+	}
+	if viaPlugin.Rows != native.Rows {
+		return fmt.Errorf("plugin path loaded %d rows, native %d", viaPlugin.Rows, native.Rows)
+	}
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{
+		"plugin_jsonl":       viaPlugin,
+		"native_read_json":   native,
+		"native_read_csv":    nativeCSV,
+		"ratio_vs_read_json": viaPlugin.RowsPerSec / native.RowsPerSec,
+		"ratio_vs_read_csv":  viaPlugin.RowsPerSec / nativeCSV.RowsPerSec,
+	})
+}
+
+func join(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}
+
+// registerArrow exposes a connector's Arrow stream to DuckDB as a view, the
+// way pipeline/flow does (arrow.go): batches go from the plugin's IPC
+// decoder straight into DuckDB.
+func registerArrow(ctx context.Context, c *sql.Conn, view string, rr connectors.RecordReader) (func(), error) {
+	reader := &arrowReader{ctx: ctx, rr: rr}
+	reader.refs.Store(1)
+	var release func()
+	err := c.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(*duckdb.Conn))
+		if err != nil {
+			return err
+		}
+		release, err = ar.RegisterView(reader, view)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register arrow stream: %w", err)
+	}
+	return func() { release(); _ = rr.Close() }, nil
+}
+
+type arrowReader struct {
+	ctx  context.Context
+	rr   connectors.RecordReader
+	cur  arrow.RecordBatch
+	err  error
+	done bool
+	refs atomic.Int64
+}
+
+func (a *arrowReader) Retain() { a.refs.Add(1) }
+func (a *arrowReader) Release() {
+	if a.refs.Add(-1) == 0 && a.cur != nil {
+		a.cur.Release()
+		a.cur = nil
+	}
+}
+func (a *arrowReader) Schema() *arrow.Schema { return a.rr.Schema() }
+func (a *arrowReader) Next() bool {
+	if a.cur != nil {
+		a.cur.Release()
+		a.cur = nil
+	}
+	if a.done {
+		return false
+	}
+	rec, err := a.rr.Next(a.ctx)
+	if err != nil {
+		a.done = true
+		if !errors.Is(err, io.EOF) {
+			a.err = err
+		}
+		return false
+	}
+	a.cur = rec
+	return true
+}
+func (a *arrowReader) RecordBatch() arrow.RecordBatch { return a.cur }
+func (a *arrowReader) Record() arrow.RecordBatch      { return a.cur }
+func (a *arrowReader) Err() error                     { return a.err }
