@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/flow"
@@ -161,6 +164,142 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) error { return errNotYet }
+// EnvEraseCrashAfter is a test hook: when set to an erasure step name
+// (rights.Steps), `pipeline erase` exits with code 3 right after that step
+// is recorded in its journal, as if the process had been killed there.
+// The end-to-end tests use it to prove that re-running erase completes
+// the job. Never set it in production.
+const EnvEraseCrashAfter = "PIPELINE_ERASE_CRASH_AFTER"
+
+func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("erase", stderr)
+	sf := addSubjectFlags(fs)
+	dry := fs.Bool("dry-run", false, "print exactly what would change; change nothing")
+	yes := fs.Bool("yes", false, "really erase (required unless --dry-run)")
+	deep := fs.Bool("deep", false, "also scan every export file, not only those the lineage index names")
+	format := fs.String("format", "text", "text|json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("--format %q: want text or json", *format)
+	}
+	sub, err := sf.subject()
+	if err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := c.load()
+	if err != nil {
+		return err
+	}
+	conns, err := c.conns(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline erase", stderr)
+	if err != nil {
+		return err
+	}
+	defer lk.Unlock()
+	opts := rights.EraseOptions{DryRun: *dry || !*yes, Deep: *deep, Connectors: conns, Log: log}
+	if step := os.Getenv(EnvEraseCrashAfter); step != "" {
+		opts.AfterStep = func(s string) {
+			if s == step {
+				fmt.Fprintf(stderr, "pipeline: %s=%s: exiting after step %s (test hook)\n", EnvEraseCrashAfter, step, s)
+				os.Exit(3)
+			}
+		}
+	}
+	t0 := time.Now()
+	res, err := rights.Erase(ctx, cfg, sub, opts)
+	if err != nil {
+		return fmt.Errorf("erase: %w", err)
+	}
+	if err := res.Write(stdout, *format); err != nil {
+		return err
+	}
+	if !*dry && !*yes {
+		return usagef("refusing to erase without --yes (the above is what would change; add --dry-run to only see it)")
+	}
+	log.Info().Str("subject_key", sub.Key).Bool("dry_run", res.DryRun).Bool("resumed", res.Resumed).
+		Int("files", len(res.Files)).Int("recipients", len(res.Notices)).Dur("duration", time.Since(t0)).Msg("erasure")
+	return nil
+}
+
+func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	verify := false
+	if len(args) > 0 && args[0] == "verify" {
+		verify, args = true, args[1:]
+	}
+	fs, c := newFlags("audit", stderr)
+	key := fs.String("subject-key", "", "only the entries for this subject_key")
+	format := fs.String("format", "table", "table|json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if rest := fs.Args(); len(rest) > 0 {
+		if rest[0] == "verify" && !verify {
+			verify = true
+		} else {
+			return usagef("audit: unexpected argument %q (want: audit [verify] [--subject-key K])", rest[0])
+		}
+	}
+	env, err := openRights(ctx, c, "pipeline audit", stderr)
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	if err := audit.EnsureTable(ctx, env.conn); err != nil {
+		return err
+	}
+	if verify {
+		n, err := audit.Verify(ctx, env.conn)
+		if err != nil {
+			return fmt.Errorf("audit verify: %d entries verified before the break: %w", n, err)
+		}
+		fmt.Fprintf(stdout, "audit log OK: %d entries, hash chain intact\n", n)
+		return nil
+	}
+	entries, err := audit.List(ctx, env.conn, *key)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		type entry struct {
+			Seq        int64          `json:"seq"`
+			At         time.Time      `json:"at"`
+			Actor      string         `json:"actor"`
+			Action     string         `json:"action"`
+			SubjectKey string         `json:"subject_key,omitempty"`
+			Details    map[string]any `json:"details,omitempty"`
+			PrevHash   string         `json:"prev_hash"`
+			Hash       string         `json:"hash"`
+		}
+		out := make([]entry, 0, len(entries))
+		for _, e := range entries {
+			out = append(out, entry{e.Seq, e.At, e.Actor, e.Action, e.SubjectKey, e.Details, e.PrevHash, e.Hash})
+		}
+		b, _ := json.MarshalIndent(out, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "seq\tat\tactor\taction\tsubject_key\thash")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.At.Format(time.RFC3339), e.Actor, e.Action, e.SubjectKey, short(e.Hash))
+	}
+	return tw.Flush()
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
 func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error { return errNotYet }
-func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error { return errNotYet }

@@ -61,7 +61,8 @@ type Lineage struct {
 type ExportHit struct {
 	Export, Campaign, Recipient string
 	Dir                         string
-	Files                       []string // absolute paths of files holding the subject
+	Files                       []string       // absolute paths of files holding the subject
+	FileRows                    map[string]int // subject rows per file
 	Rows                        []Row
 	FirstExported               time.Time
 	InLineage                   bool // false: found only by a deep scan
@@ -426,7 +427,7 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 		}
 		h := byExport[name]
 		if h == nil {
-			h = &ExportHit{Export: name, Dir: dir, InLineage: inLineage[name]}
+			h = &ExportHit{Export: name, Dir: dir, InLineage: inLineage[name], FileRows: map[string]int{}}
 			if ex := cfg.Exports[name]; ex != nil {
 				h.Campaign = ex.Campaign
 				if camp := cfg.Campaigns[ex.Campaign]; camp != nil {
@@ -442,6 +443,7 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 			order = append(order, name)
 		}
 		h.Files = addUnique(h.Files, file)
+		h.FileRows[file]++
 		h.Rows = append(h.Rows, r)
 	}
 	sort.Strings(order)

@@ -1,0 +1,588 @@
+package rights
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/connectors/parquet"
+	"github.com/example/pipeline/pipeline/audit"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+// EraseOptions tune Erase.
+type EraseOptions struct {
+	DryRun     bool            // find and report what would change; change nothing
+	Deep       bool            // also scan every export file, not only those in the lineage index
+	Connectors flow.Connectors // sinks with the Erase capability are asked (nil: none)
+	Now        func() time.Time
+	Log        zerolog.Logger
+	// AfterStep, when set, is called after each step is recorded in the
+	// journal (tests use it to crash the process at every step).
+	AfterStep func(step string)
+}
+
+// TableChange is rows deleted (or to delete) in one warehouse table.
+type TableChange struct {
+	Dataset string `json:"dataset"`
+	Table   string `json:"table"`
+	Rows    int64  `json:"rows"`
+}
+
+// SinkChange is one sink asked to erase.
+type SinkChange struct {
+	Export    string `json:"export"`
+	Connector string `json:"connector"`
+	Rows      int64  `json:"rows"`
+}
+
+// EraseResult is what an erasure changed, or with DryRun would change.
+type EraseResult struct {
+	SubjectKey string        `json:"subject_key"`
+	JobID      string        `json:"job_id,omitempty"`
+	DryRun     bool          `json:"dry_run"`
+	Resumed    bool          `json:"resumed"`
+	Tables     []TableChange `json:"tables"`
+	Rejects    int64         `json:"rejects"`
+	Lineage    int64         `json:"lineage"`
+	Files      []PlannedFile `json:"files"`
+	Sinks      []SinkChange  `json:"sinks"`
+	Tombstone  string        `json:"tombstone"` // "added" | "already present" | "would be added"
+	Notices    []Notice      `json:"notify"`    // Art. 19: recipients to tell
+	Steps      []string      `json:"steps_done,omitempty"`
+	Journal    string        `json:"journal,omitempty"`
+}
+
+// OpenWarehouse opens the configured warehouse with the pipeline's
+// settings and makes sure its tables exist.
+func OpenWarehouse(ctx context.Context, cfg *config.Config) (*engine.DB, error) {
+	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
+		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+	if err != nil {
+		return nil, err
+	}
+	if err := flow.EnsureSchema(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Erase erases the subject everywhere, as one journaled job (see Steps):
+// tombstone, export files rewritten without the subject (only those that
+// hold them) and swapped in by rename with their manifest updated, sinks
+// asked to erase, warehouse rows deleted (rejects too, lineage last), an
+// audit entry, and a rewrite of the warehouse file so that no erased value
+// is left in its free blocks. An unfinished job for the same subject is
+// resumed. The caller holds the warehouse lock; Erase opens the warehouse
+// itself (the last step replaces its file).
+func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions) (*EraseResult, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	log := opts.Log.With().Str("subject_key", s.Key).Logger()
+	j, err := loadJournal(cfg.Warehouse, s.Key)
+	if err != nil {
+		return nil, err
+	}
+	res := &EraseResult{SubjectKey: s.Key, DryRun: opts.DryRun, Tables: []TableChange{}, Files: []PlannedFile{}, Sinks: []SinkChange{}, Notices: []Notice{}}
+	if j != nil && !opts.DryRun {
+		res.Resumed = true
+		log.Warn().Str("job_id", j.JobID).Interface("steps_done", j.Done).Msg("resuming an unfinished erasure")
+	}
+	if j == nil {
+		j = &Journal{SubjectKey: s.Key, JobID: newJobID(now()), Actor: audit.Actor(), StartedAt: now().UTC(),
+			Done: map[string]string{}, Counts: map[string]int64{}, path: journalPath(cfg.Warehouse, s.Key)}
+	}
+	res.JobID, res.Journal = j.JobID, j.path
+	if !j.done(StepCompact) {
+		if err := os.Remove(compactPath(cfg.Warehouse)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+
+	db, err := OpenWarehouse(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if db != nil {
+			db.Close()
+		}
+	}()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if c != nil {
+			c.Close()
+		}
+	}()
+	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep})
+	if err != nil {
+		return nil, err
+	}
+	step := func(name string, fn func() error) error {
+		if j.done(name) {
+			return nil
+		}
+		if err := fn(); err != nil {
+			return fmt.Errorf("erase step %s: %w", name, err)
+		}
+		j.Done[name] = now().UTC().Format(time.RFC3339Nano)
+		if err := j.save(); err != nil {
+			return fmt.Errorf("erase step %s: journal: %w", name, err)
+		}
+		log.Info().Str("step", name).Str("job_id", j.JobID).Msg("erasure step done")
+		if opts.AfterStep != nil {
+			opts.AfterStep(name)
+		}
+		return nil
+	}
+
+	if opts.DryRun {
+		j.Files, j.Notices = planFiles(cfg, f), notices(cfg, f)
+		return dryRun(f, j, res), nil
+	}
+	if err := step(StepPlan, func() error {
+		j.Files, j.Notices = planFiles(cfg, f), notices(cfg, f)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := step(StepTombstone, func() error {
+		n, err := execT(ctx, c, "erase_tombstone", nil, params{"hash": s.Key, "now": now().UTC(), "actor": j.Actor})
+		j.Counts["tombstone_added"] = n
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := step(StepExports, func() error { return rewriteExports(ctx, c, j, s.Key) }); err != nil {
+		return nil, err
+	}
+	if err := step(StepSinks, func() error { return eraseSinks(ctx, cfg, opts.Connectors, j, s.Key) }); err != nil {
+		return nil, err
+	}
+	if err := step(StepTables, func() error { return deleteRows(ctx, c, f, j) }); err != nil {
+		return nil, err
+	}
+	if err := step(StepAudit, func() error { return auditErase(ctx, c, j, now()) }); err != nil {
+		return nil, err
+	}
+	c.Close()
+	c = nil
+	db.Close()
+	db = nil
+	if err := step(StepCompact, func() error { return compact(ctx, cfg) }); err != nil {
+		return nil, err
+	}
+	t := now().UTC()
+	j.FinishedAt = &t
+	if err := j.save(); err != nil {
+		return nil, err
+	}
+	return finished(j, res), nil
+}
+
+func newJobID(t time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return "erase-" + t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+func execT(ctx context.Context, c *sql.Conn, name string, data any, p params) (int64, error) {
+	q, err := render(name, data)
+	if err != nil {
+		return 0, err
+	}
+	n, err := execQ(ctx, c, q, p)
+	if err != nil {
+		return 0, fmt.Errorf("%s.sql: %w", name, err)
+	}
+	return n, nil
+}
+
+// planFiles lists the export files holding the subject (confirmed by
+// reading them), relative to their export's directory.
+func planFiles(cfg *config.Config, f *Findings) []PlannedFile {
+	out := []PlannedFile{}
+	for _, e := range f.Exports {
+		for _, file := range e.Files {
+			rel, err := filepath.Rel(e.Dir, file)
+			if err != nil {
+				rel = file
+			}
+			out = append(out, PlannedFile{Export: e.Export, Dir: e.Dir, File: filepath.ToSlash(rel), Rows: e.FileRows[file]})
+		}
+	}
+	return out
+}
+
+// notices are the Art. 19 recipients, from the lineage index.
+func notices(cfg *config.Config, f *Findings) []Notice {
+	by := map[string]*Notice{}
+	var order []string
+	for _, l := range f.Lineage {
+		k := l.Recipient + "\x00" + l.Export
+		n := by[k]
+		d := l.ExportedAt.UTC().Format(time.RFC3339)
+		if n == nil {
+			n = &Notice{Recipient: l.Recipient, Export: l.Export, Campaign: l.Campaign, First: d, Last: d}
+			if ex := cfg.Exports[l.Export]; ex != nil {
+				n.Columns = flow.ExportColumns(ex)
+			}
+			by[k] = n
+			order = append(order, k)
+		}
+		if d < n.First {
+			n.First = d
+		}
+		if d > n.Last {
+			n.Last = d
+		}
+	}
+	sort.Strings(order)
+	out := []Notice{}
+	for _, k := range order {
+		out = append(out, *by[k])
+	}
+	return out
+}
+
+// rewriteExports rewrites each planned file without the subject into a
+// temp file beside it and renames it over the original, then updates each
+// touched export's manifest (rows, bytes, checksums). A file that no
+// longer holds the subject (a resumed job) is left alone; the manifest is
+// recomputed for every planned file either way.
+func rewriteExports(ctx context.Context, c *sql.Conn, j *Journal, key string) error {
+	dirs := map[string]bool{}
+	for _, pf := range j.Files {
+		path := filepath.Join(pf.Dir, filepath.FromSlash(pf.File))
+		dirs[pf.Dir] = true
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			continue // replaced by a later run meanwhile
+		}
+		var n int64
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet($1, hive_partitioning = false) WHERE subject_key = $2", path, key).Scan(&n); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if n == 0 {
+			continue
+		}
+		tmp := filepath.Join(filepath.Dir(path), ".erase-"+filepath.Base(path))
+		if _, err := execT(ctx, c, "erase_rewrite", nil, params{"file": path, "key": key, "tmp": tmp}); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if err := syncFile(tmp); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return err
+		}
+		j.Counts["export_rows"] += n
+		j.Counts["export_files"]++
+	}
+	for d := range dirs {
+		if err := updateManifest(d); err != nil {
+			return fmt.Errorf("manifest %s: %w", d, err)
+		}
+	}
+	return nil
+}
+
+func syncFile(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// updateManifest recomputes rows, bytes and checksums of every file the
+// manifest lists.
+func updateManifest(dir string) error {
+	m, err := parquet.ReadManifest(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m.Rows = 0
+	for i, f := range m.Files {
+		d, err := parquet.Describe(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if err != nil {
+			return err
+		}
+		d.Path = f.Path
+		m.Files[i] = d
+		m.Rows += d.Rows
+	}
+	return parquet.WriteManifest(dir, m)
+}
+
+// eraseSinks asks every export sink that has the Erase capability (the
+// built-in parquet sink's files are rewritten by rewriteExports).
+func eraseSinks(ctx context.Context, cfg *config.Config, conns flow.Connectors, j *Journal, key string) error {
+	if conns == nil {
+		return nil
+	}
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		if ex.Sink.Connector == "parquet" {
+			continue
+		}
+		sink, closeFn, err := conns.Sink(ctx, ex.Sink.Connector)
+		if err != nil {
+			return fmt.Errorf("export %q: connector %q: %w", name, ex.Sink.Connector, err)
+		}
+		n, err := eraseSink(ctx, sink, ex.Sink.Options, key)
+		_ = closeFn()
+		if err != nil {
+			return fmt.Errorf("export %q: erase: %w", name, err)
+		}
+		j.Counts["sink:"+name] = n
+	}
+	return nil
+}
+
+func eraseSink(ctx context.Context, sink connectors.Sink, opts map[string]any, key string) (int64, error) {
+	e, ok := sink.(connectors.Eraser)
+	if !ok {
+		return 0, nil
+	}
+	d, err := sink.Describe(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if !d.Has(connectors.CapErase) {
+		return 0, nil
+	}
+	return e.Erase(ctx, opts, key)
+}
+
+// deleteRows deletes the subject's rows from every table Find searched,
+// the rejects, and last the lineage, in one transaction.
+func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err error) {
+	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	for _, t := range f.Tables {
+		n, err := execT(ctx, c, "erase_delete", f.predicateData(t.match), f.params())
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.Table, err)
+		}
+		j.Counts["table:"+t.Table] = n
+	}
+	n, err := execT(ctx, c, "erase_rejects", nil, params{"like": likePattern(f.Subject.Email)})
+	if err != nil {
+		return err
+	}
+	j.Counts["rejects"] = n
+	if n, err = execT(ctx, c, "erase_lineage", nil, params{"key": f.Subject.Key}); err != nil {
+		return err
+	}
+	j.Counts["lineage"] = n
+	_, err = c.ExecContext(ctx, "COMMIT")
+	return err
+}
+
+// auditErase writes the erasure's audit entry, once per job (a job that
+// crashed after writing it does not write it twice).
+func auditErase(ctx context.Context, c *sql.Conn, j *Journal, now time.Time) error {
+	prev, err := audit.List(ctx, c, j.SubjectKey)
+	if err != nil {
+		return err
+	}
+	for _, e := range prev {
+		if e.Action == "erase" && fmt.Sprint(e.Details["job_id"]) == j.JobID {
+			return nil
+		}
+	}
+	recipients := []string{}
+	for _, n := range j.Notices {
+		recipients = append(recipients, n.Recipient+" ("+n.Export+")")
+	}
+	counts := map[string]any{}
+	for k, v := range j.Counts {
+		counts[k] = v
+	}
+	_, err = audit.Append(ctx, c, audit.Entry{At: now, Actor: j.Actor, Action: "erase", SubjectKey: j.SubjectKey, Details: map[string]any{
+		"job_id": j.JobID, "counts": counts, "files": len(j.Files), "notify": recipients, "started_at": j.StartedAt.Format(time.RFC3339),
+	}})
+	return err
+}
+
+func compactPath(warehouse string) string { return warehouse + ".erase-compact" }
+
+// compact checkpoints the warehouse and rewrites it into a fresh file
+// (COPY FROM DATABASE) that replaces the old one by rename: DuckDB leaves
+// deleted values in free blocks, a fresh file has none.
+func compact(ctx context.Context, cfg *config.Config) error {
+	tmp := compactPath(cfg.Warehouse)
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
+		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+	if err != nil {
+		return err
+	}
+	err = func() error {
+		c, err := db.DB.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, err := c.ExecContext(ctx, "CHECKPOINT"); err != nil {
+			return err
+		}
+		var name string
+		if err := c.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			"ATTACH " + engine.Literal(tmp) + " AS erase_compact",
+			"COPY FROM DATABASE " + engine.Quote(name) + " TO erase_compact",
+			"DETACH erase_compact",
+		} {
+			if _, err := c.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("compact: %w", err)
+			}
+		}
+		return nil
+	}()
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := syncFile(tmp); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, cfg.Warehouse); err != nil {
+		return err
+	}
+	_ = os.Remove(cfg.Warehouse + ".wal")
+	return nil
+}
+
+func dryRun(f *Findings, j *Journal, res *EraseResult) *EraseResult {
+	for _, t := range f.Tables {
+		res.Tables = append(res.Tables, TableChange{Dataset: t.Dataset, Table: t.Table, Rows: int64(len(t.Rows))})
+	}
+	res.Rejects = int64(len(f.Rejects))
+	res.Lineage = int64(len(f.Lineage))
+	res.Files = j.Files
+	res.Notices = j.Notices
+	res.Tombstone = "would be added"
+	if f.Tombstoned {
+		res.Tombstone = "already present"
+	}
+	for _, s := range f.Sinks {
+		var n int64
+		for _, l := range s.Locations {
+			n += l.Rows
+		}
+		res.Sinks = append(res.Sinks, SinkChange{Export: s.Export, Connector: s.Connector, Rows: n})
+	}
+	return res
+}
+
+func finished(j *Journal, res *EraseResult) *EraseResult {
+	for k, v := range j.Counts {
+		switch {
+		case len(k) > 6 && k[:6] == "table:":
+			res.Tables = append(res.Tables, TableChange{Dataset: datasetOf(k[6:]), Table: k[6:], Rows: v})
+		case len(k) > 5 && k[:5] == "sink:":
+			res.Sinks = append(res.Sinks, SinkChange{Export: k[5:], Rows: v})
+		}
+	}
+	sort.Slice(res.Tables, func(a, b int) bool { return res.Tables[a].Table < res.Tables[b].Table })
+	res.Rejects, res.Lineage = j.Counts["rejects"], j.Counts["lineage"]
+	res.Files = j.Files
+	res.Notices = j.Notices
+	res.Tombstone = "already present"
+	if j.Counts["tombstone_added"] > 0 {
+		res.Tombstone = "added"
+	}
+	for _, s := range Steps {
+		if j.done(s) {
+			res.Steps = append(res.Steps, s)
+		}
+	}
+	return res
+}
+
+// Write prints the result as text or json.
+func (r *EraseResult) Write(w io.Writer, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	verb := "erased"
+	if r.DryRun {
+		verb = "would erase"
+		fmt.Fprintf(w, "DRY RUN — nothing changed. Erasure of subject %s would:\n", r.SubjectKey)
+	} else {
+		fmt.Fprintf(w, "Erasure of subject %s (job %s%s): done\n", r.SubjectKey, r.JobID, map[bool]string{true: ", resumed", false: ""}[r.Resumed])
+	}
+	fmt.Fprintf(w, "  tombstone: %s\n", r.Tombstone)
+	for _, t := range r.Tables {
+		fmt.Fprintf(w, "  table %s: %s %d rows\n", t.Table, verb, t.Rows)
+	}
+	fmt.Fprintf(w, "  rejects: %s %d lines\n  lineage: %s %d entries\n", verb, r.Rejects, verb, r.Lineage)
+	for _, f := range r.Files {
+		what := "rewritten without the subject"
+		if r.DryRun {
+			what = "would be rewritten without the subject"
+		}
+		fmt.Fprintf(w, "  export %s file %s: %s (%d rows)\n", f.Export, filepath.Join(f.Dir, f.File), what, f.Rows)
+	}
+	for _, s := range r.Sinks {
+		fmt.Fprintf(w, "  sink %s (%s): %s %d rows\n", s.Export, s.Connector, verb, s.Rows)
+	}
+	if len(r.Notices) == 0 {
+		fmt.Fprintln(w, "Recipients to notify (GDPR Art. 19): none — the subject's data was never exported")
+		return nil
+	}
+	fmt.Fprintln(w, "Recipients to notify (GDPR Art. 19):")
+	for _, n := range r.Notices {
+		fmt.Fprintf(w, "  %s — export %s (campaign %s), columns %s, sent %s", n.Recipient, n.Export, n.Campaign, strings.Join(n.Columns, ", "), n.First)
+		if n.Last != n.First {
+			fmt.Fprintf(w, " … %s", n.Last)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
