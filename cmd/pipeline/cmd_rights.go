@@ -302,4 +302,41 @@ func short(h string) string {
 	return h
 }
 
-func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error { return errNotYet }
+func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("purge", stderr)
+	dry := fs.Bool("dry-run", false, "report what retention would delete; change nothing")
+	format := fs.String("format", "table", "table|json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	env, err := openRights(ctx, c, "pipeline purge", stderr)
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	now := time.Now()
+	var changes []rights.PurgeChange
+	if *dry {
+		changes, err = rights.PurgePlan(ctx, env.conn, env.cfg, now)
+	} else {
+		changes, err = rights.Purge(ctx, env.conn, env.cfg, now)
+	}
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	if *format == "json" {
+		b, _ := json.MarshalIndent(map[string]any{"dry_run": *dry, "sources": changes}, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+		return nil
+	}
+	verb := "deleted"
+	if *dry {
+		verb = "would delete"
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "source\tretention\tcutoff\trows %s\trejects %s\n", verb, verb)
+	for _, ch := range changes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\n", ch.Source, ch.Retention, ch.Cutoff.Format(time.RFC3339), ch.Rows, ch.Rejects)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,124 @@
+package rights
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/example/pipeline/pipeline/audit"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+// PurgeChange is what retention removes (or would remove) from one source.
+type PurgeChange struct {
+	Source    string    `json:"source"`
+	Table     string    `json:"table"`
+	Retention string    `json:"retention"`
+	Cutoff    time.Time `json:"cutoff"`
+	Rows      int64     `json:"rows"`
+	Rejects   int64     `json:"rejects"`
+}
+
+// Purge deletes, for every source with a retention, the rows of
+// raw_<source> loaded before Retention.Cutoff(now) and the source's
+// quarantined lines rejected before it, in one transaction, and writes an
+// audit entry (action "purge", counts only). prospects and deliverable
+// are rebuilt from the sources by every run, exports replaced by it.
+//
+// The run calls Purge at its end (on its own connection, under its lock);
+// `pipeline purge` calls it under the warehouse lock. c needs no pl_*
+// functions.
+func Purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time) (_ []PurgeChange, err error) {
+	changes, err := purge(ctx, c, cfg, now, false)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]any{}
+	for _, ch := range changes {
+		counts[ch.Source] = map[string]any{"rows": ch.Rows, "rejects": ch.Rejects, "cutoff": ch.Cutoff.Format(time.RFC3339)}
+	}
+	if err := audit.EnsureTable(ctx, c); err != nil {
+		return nil, err
+	}
+	if _, err := audit.Append(ctx, c, audit.Entry{At: now, Action: "purge", Details: map[string]any{"sources": counts}}); err != nil {
+		return nil, err
+	}
+	return changes, nil
+}
+
+// PurgePlan reports what Purge would delete, changing nothing.
+func PurgePlan(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time) ([]PurgeChange, error) {
+	return purge(ctx, c, cfg, now, true)
+}
+
+func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, dry bool) (_ []PurgeChange, err error) {
+	var exists map[string]bool
+	if exists, err = tableSet(ctx, c); err != nil {
+		return nil, err
+	}
+	if !dry {
+		if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			}
+		}()
+	}
+	changes := []PurgeChange{}
+	for _, name := range cfg.SourceOrder {
+		src := cfg.Sources[name]
+		if src.Retention.IsZero() || src.Role == "suppression" {
+			continue
+		}
+		ch := PurgeChange{Source: name, Table: flow.RawTable(name), Retention: period(src.Retention), Cutoff: src.Retention.Cutoff(now).UTC()}
+		p := params{"cutoff": ch.Cutoff, "source": name}
+		if exists[ch.Table] {
+			if dry {
+				q, err := render("purge_count", map[string]any{"Table": ch.Table})
+				if err != nil {
+					return nil, err
+				}
+				if err := c.QueryRowContext(ctx, q, p.args()...).Scan(&ch.Rows); err != nil {
+					return nil, fmt.Errorf("purge %s: %w", name, err)
+				}
+			} else if ch.Rows, err = execT(ctx, c, "purge_source", map[string]any{"Table": ch.Table}, p); err != nil {
+				return nil, fmt.Errorf("purge %s: %w", name, err)
+			}
+		}
+		if dry {
+			if err := c.QueryRowContext(ctx, "SELECT count(*) FROM rejects WHERE source = $1 AND rejected_at < $2", name, ch.Cutoff).Scan(&ch.Rejects); err != nil {
+				return nil, err
+			}
+		} else if ch.Rejects, err = execT(ctx, c, "purge_rejects", nil, p); err != nil {
+			return nil, fmt.Errorf("purge %s rejects: %w", name, err)
+		}
+		changes = append(changes, ch)
+	}
+	if !dry {
+		if _, err = c.ExecContext(ctx, "COMMIT"); err != nil {
+			return nil, err
+		}
+	}
+	return changes, nil
+}
+
+func tableSet(ctx context.Context, c *sql.Conn) (map[string]bool, error) {
+	rows, err := c.QueryContext(ctx, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out[t] = true
+	}
+	return out, rows.Err()
+}
