@@ -26,7 +26,7 @@ var errNotYet = errors.New("not implemented yet")
 const suppressUsage = `usage: pipeline suppress COMMAND [flags]
 
   add     --email|--domain|--phone VALUE --reason R [--expires DATE] [--note TEXT] [--source S]
-  import  FILE --kind email|domain|phone --reason R [--source NAME] [--column C] [--expires DATE]
+  import  FILE|--file FILE --kind email|domain|phone --reason R [--source NAME] [--column C] [--expires DATE]
   list    [--reason R] [--kind K] [--source S] [--format table|json]
   check   --email X | --domain D | --phone P [--format text|json]
   remove  --email|--domain|--phone VALUE [--source S] [--reason R]
@@ -236,10 +236,15 @@ func suppressImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	country := fs.String("country", suppress.DefaultPhoneCountry, "region for phone numbers in national form")
 	expires := fs.String("expires", "", "YYYY-MM-DD: the entries stop applying at the start of that day (UTC)")
 	note := fs.String("note", "", "a note for every entry (never an email or phone)")
+	file := fs.String("file", "", "the list (or give FILE as the argument)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	switch {
+	case *file != "" && fs.NArg() == 0:
+	case *file == "" && fs.NArg() == 1:
+		*file = fs.Arg(0)
+	default:
 		return usagef("suppress import takes one FILE")
 	}
 	k, err := suppress.ParseKind(*kind)
@@ -256,7 +261,7 @@ func suppressImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := suppress.CheckNote(*note, ""); err != nil {
 		return storeError(err)
 	}
-	path, err := filepath.Abs(fs.Arg(0))
+	path, err := filepath.Abs(*file)
 	if err != nil {
 		return err
 	}
