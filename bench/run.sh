@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# make bench: pipeline run vs the floor (one DuckDB script) vs the pandas
+# peer, plus suppression import, SAR/erasure and the plugin streaming rate.
+# See bench/README.md. Environment:
+#   BENCH_SIZE          people in the generated set (default 1000000)
+#   BENCH_SEED          generator seed (default 1)
+#   BENCH_MEMORY_LIMIT  engine.memory_limit for pipeline and floor
+#                       (default 4GB; 2GB from 10M people on)
+#   BENCH_THREADS       DuckDB threads (default 2)
+#   BENCH_SKIP          space-separated parts to skip: peer stream privacy
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+SIZE=${BENCH_SIZE:-1000000}
+SEED=${BENCH_SEED:-1}
+THREADS=${BENCH_THREADS:-2}
+if [[ -z ${BENCH_MEMORY_LIMIT:-} ]]; then
+  if (( SIZE >= 10000000 )); then BENCH_MEMORY_LIMIT=2GB; else BENCH_MEMORY_LIMIT=4GB; fi
+fi
+SKIP=" ${BENCH_SKIP:-} "
+WORK=$ROOT/bench/work/$SIZE
+DATA=$WORK/data
+BIN=$ROOT/bench/work/bin
+DATE=$(date +%Y-%m-%d)
+RESULT=$ROOT/bench/results/$DATE-$SIZE.md
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] FAIL: %s\n' "$*" >&2; exit 1; }
+
+# --- tools -----------------------------------------------------------------
+apt_updated=
+apt_install() {
+  [[ -n $apt_updated ]] || { apt-get update -qq >&2; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+[[ -x /usr/bin/time ]] || { log "installing time"; apt_install time; }
+PY=
+for p in python3 /usr/bin/python3; do
+  if command -v "$p" >/dev/null && "$p" -c 'import pandas' 2>/dev/null; then PY=$p; break; fi
+done
+if [[ -z $PY ]]; then
+  log "installing python3-pandas"
+  apt_install python3-pandas
+  PY=/usr/bin/python3
+  "$PY" -c 'import pandas' || die "python3-pandas installed but pandas does not import"
+fi
+
+# --- build -----------------------------------------------------------------
+if [[ -z ${MAKELEVEL:-} || ! -x bin/pipeline ]]; then make -s build >&2; fi
+mkdir -p "$BIN"
+go build -tags duckdb_arrow -o "$BIN/floor" ./bench/floor
+go build -tags duckdb_arrow -o "$BIN/stream" ./bench/stream
+
+# --- data (cached by size and seed) -----------------------------------------
+if [[ ! -f $DATA/.done || $(cat "$DATA/.done") != "seed=$SEED" ]]; then
+  log "generating $SIZE people (seed $SEED) into $DATA"
+  rm -rf "$DATA"; mkdir -p "$DATA"
+  go run ./fixtures/cmd/genfixtures --people "$SIZE" --seed "$SEED" --out "$DATA" >&2
+  echo "seed=$SEED" >"$DATA/.done"
+fi
+# The generated config with the bench's engine settings.
+sed -E "s/^engine: .*/engine: {threads: $THREADS, memory_limit: $BENCH_MEMORY_LIMIT, temp_directory: state\/tmp}/" \
+  "$DATA/pipeline.yaml" >"$DATA/bench.yaml"
+grep -q "memory_limit: $BENCH_MEMORY_LIMIT" "$DATA/bench.yaml" || die "could not set engine settings in bench.yaml"
+
+# --- measuring -------------------------------------------------------------
+# measure NAME CMD...: one process under /usr/bin/time -v; stdout to
+# $WORK/NAME.out, stderr to NAME.err; sets WALL (s) and RSS (MiB).
+measure() {
+  local name=$1; shift
+  if ! /usr/bin/time -v -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"; then
+    tail -20 "$WORK/$name.err" >&2
+    die "$name failed (log: $WORK/$name.err)"
+  fi
+  WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/$name.time")
+  RSS=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$WORK/$name.time")
+}
+json() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+ROWS=()   # "impl|wall|rss|exported"
+NOTES=()
+
+run_pipeline() {
+  rm -rf "$DATA/state" "$DATA/exports"
+  measure "$1" "$ROOT/bin/pipeline" run -f "$DATA/bench.yaml" --format json --log-format json
+}
+log "pipeline run: warm-up"; run_pipeline pipeline-warmup
+log "pipeline run: measured"; run_pipeline pipeline
+P_EXPORTED=$(json "$WORK/pipeline.out" "sum(e['rows'] for e in d['exports'])")
+ROWS+=("pipeline run|$WALL|$RSS|$P_EXPORTED")
+cp "$WORK/pipeline.out" "$WORK/pipeline-report.json"
+
+run_floor() {
+  measure "$1" "$BIN/floor" --data "$DATA" --out "$WORK/floor_exports" --title-rules "$ROOT/sql/title_rules.csv" \
+    --threads "$THREADS" --memory-limit "$BENCH_MEMORY_LIMIT" --temp-directory "$WORK/floor_tmp"
+}
+log "floor: warm-up"; run_floor floor-warmup
+log "floor: measured"; run_floor floor
+F_EXPORTED=$(json "$WORK/floor.out" "d['exported']")
+ROWS+=("floor (one DuckDB script)|$WALL|$RSS|$F_EXPORTED")
+FLOOR_WALL=$WALL
+[[ $F_EXPORTED == "$P_EXPORTED" ]] || die "row counts differ: pipeline run exported $P_EXPORTED, floor $F_EXPORTED"
+
+if [[ $SKIP == *" peer "* ]]; then
+  NOTES+=("peer (pandas): skipped (BENCH_SKIP)")
+elif (( SIZE > 2000000 )); then
+  NOTES+=("peer (pandas): skipped above 2M people (1M only; it holds everything in memory)")
+else
+  run_peer() { measure "$1" "$PY" "$ROOT/bench/peer/peer.py" --data "$DATA" --out "$WORK/peer_exports" \
+    --lists "$ROOT/pipeline/normalize/lists" --title-rules "$ROOT/sql/title_rules.csv"; }
+  log "peer: warm-up"; run_peer peer-warmup
+  log "peer: measured"; run_peer peer
+  X_EXPORTED=$(json "$WORK/peer.out" "d['exported']")
+  ROWS+=("peer (pandas $("$PY" -c 'import pandas; print(pandas.__version__)'))|$WALL|$RSS|$X_EXPORTED")
+  [[ $(json "$WORK/peer.out" "d['format']") == parquet ]] || NOTES+=("peer writes CSV partitions: no pyarrow/fastparquet in Debian's python3")
+  [[ $X_EXPORTED == "$P_EXPORTED" ]] || die "row counts differ: pipeline run exported $P_EXPORTED, peer $X_EXPORTED"
+fi
+
+# --- privacy commands (once they exist) --------------------------------------
+# On the warehouse and exports the measured pipeline run left behind.
+PRIV=()   # "what|wall|rss"
+implemented() { ! "$ROOT/bin/pipeline" "$@" --help 2>&1 | grep -q "not implemented"; }
+if [[ $SKIP != *" privacy "* ]]; then
+  mapfile -t SUBJECTS < <("$ROOT/bin/pipeline" query -f "$DATA/bench.yaml" --log-format json \
+    "SELECT email FROM deliverable WHERE email_type = 'personal' AND country IN ('GB','IE') ORDER BY subject_key LIMIT 2" 2>/dev/null | tail -n +2)
+  if ((${#SUBJECTS[@]} < 2)); then
+    NOTES+=("SAR/erasure: skipped (could not pick exported subjects with \`pipeline query\`)")
+  else
+    if implemented sar; then
+      measure sar-warmup "$ROOT/bin/pipeline" sar -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[0]}" --format json
+      measure sar "$ROOT/bin/pipeline" sar -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[0]}" --format json
+      PRIV+=("sar --email (an exported subject; process wall)|$WALL|$RSS")
+    else
+      NOTES+=("SAR latency: skipped (\`pipeline sar\` not implemented yet)")
+    fi
+    if implemented erase; then
+      # a different subject each time: the first is the warm-up
+      measure erase-warmup "$ROOT/bin/pipeline" erase -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[1]}" --yes
+      measure erase "$ROOT/bin/pipeline" erase -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[0]}" --yes
+      PRIV+=("erase --email --yes (an exported subject; process wall)|$WALL|$RSS")
+    else
+      NOTES+=("erasure time: skipped (\`pipeline erase\` not implemented yet)")
+    fi
+  fi
+  if implemented suppress import; then
+    # 1M suppression entries: people's emails, as a list arrives (raw, mixed case, padded)
+    SUPP=$ROOT/bench/work/supp_1m.csv
+    if [[ ! -f $SUPP ]]; then
+      "$ROOT/bin/pipeline" query -f "$DATA/bench.yaml" --log-format json \
+        "COPY (SELECT email FROM raw_vendor_people WHERE email IS NOT NULL AND trim(email) <> '' LIMIT 1000000) TO '$SUPP.tmp' (HEADER)" >/dev/null 2>&1 \
+        && mv "$SUPP.tmp" "$SUPP" || { echo email >"$SUPP.tmp"; cut -d, -f3 "$DATA/people.csv" | grep @ | head -1000000 >>"$SUPP.tmp" || true; mv "$SUPP.tmp" "$SUPP"; }
+    fi
+    n=$(( $(wc -l <"$SUPP") - 1 ))
+    measure suppress-import-warmup "$ROOT/bin/pipeline" suppress import -f "$DATA/bench.yaml" --log-format json \
+      --kind email --reason objection --source bench_warmup "$SUPP"
+    measure suppress-import "$ROOT/bin/pipeline" suppress import -f "$DATA/bench.yaml" --log-format json \
+      --kind email --reason objection --source bench_1m "$SUPP"
+    PRIV+=("suppress import ($n emails, new list)|$WALL|$RSS")
+  else
+    NOTES+=("suppress import: skipped (\`pipeline suppress import\` not implemented yet)")
+  fi
+fi
+
+# --- plugin streaming rate ------------------------------------------------------
+STREAM=
+if [[ $SKIP != *" stream "* ]]; then
+  STREAM_ROWS=$(( SIZE < 1000000 ? SIZE : 1000000 ))
+  log "plugin streaming rate ($STREAM_ROWS rows)"
+  measure stream "$BIN/stream" --csv "$DATA/people.csv" --rows "$STREAM_ROWS" --plugin-dir "$ROOT/bin" \
+    --work "$ROOT/bench/work/stream" --threads "$THREADS"
+  STREAM=$WORK/stream.out
+fi
+
+# --- report ------------------------------------------------------------------
+report() {
+  local mem; mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+  echo "# make bench — $SIZE people, $DATE"
+  echo
+  echo "Machine: $(nproc) cores, $mem RAM; DuckDB threads=$THREADS, memory_limit=$BENCH_MEMORY_LIMIT; seed $SEED;" \
+       "commit $(git rev-parse --short HEAD)$(git diff --quiet -- . ':!bench' || echo ' (dirty)')."
+  echo "Each implementation: one warm-up run, then one measured run in its own process (/usr/bin/time -v)."
+  echo
+  echo "| implementation | wall s | rows/s (people in / wall) | peak RSS MiB | exported rows | ratio vs floor |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  local r
+  for r in "${ROWS[@]}"; do
+    IFS='|' read -r impl wall rss exp <<<"$r"
+    awk -v i="$impl" -v w="$wall" -v r="$rss" -v e="$exp" -v n="$SIZE" -v f="$FLOOR_WALL" \
+      'BEGIN {printf "| %s | %.2f | %.0f | %d | %d | %.2f× |\n", i, w, n/w, r, e, w/f}'
+  done
+  echo
+  echo "### pipeline run, per stage"
+  echo
+  echo "| stage | step | rows in | rows out | s |"
+  echo "|---|---|---:|---:|---:|"
+  "$PY" - "$WORK/pipeline-report.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+tot = 0
+for s in d["stages"]:
+    tot += s["duration_ns"]
+    print(f"| {s['stage']} | {s['step']} | {s.get('rows_in', 0)} | {s.get('rows_out', 0)} | {s['duration_ns']/1e9:.2f} |")
+print(f"| **sum of stages** | | | | **{tot/1e9:.2f}** |")
+PYEOF
+  if ((${#PRIV[@]})); then
+    echo
+    echo "### privacy commands"
+    echo
+    echo "| command | wall s | peak RSS MiB |"
+    echo "|---|---:|---:|"
+    for r in "${PRIV[@]}"; do IFS='|' read -r what wall rss _ <<<"$r"; echo "| $what | $wall | $rss |"; done
+  fi
+  if [[ -n $STREAM ]]; then
+    echo
+    echo "### plugin streaming rate"
+    echo
+    "$PY" - "$STREAM" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("| path | rows | s | rows/s |")
+print("|---|---:|---:|---:|")
+for k, label in [("plugin_jsonl", "jsonl connector via go-plugin → Arrow RegisterView → table"),
+                 ("plugin_mem", "in-memory bench connector via go-plugin → Arrow RegisterView → table"),
+                 ("native_read_json", "DuckDB read_json (same file) → table"),
+                 ("native_read_csv", "DuckDB read_csv (same rows) → table")]:
+    if k in d:
+        r = d[k]
+        print(f"| {label} | {r['rows']} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} |")
+print()
+for k, v in d.items():
+    if k.startswith("ratio"):
+        print(f"- {k.replace('_', ' ')}: **{v:.0%}** (goal ≥ 50%)")
+PYEOF
+  fi
+  if ((${#NOTES[@]})); then
+    echo
+    echo "### notes"
+    echo
+    for r in "${NOTES[@]}"; do echo "- $r"; done
+  fi
+  echo
+  echo "Goals (issue 7): pipeline run ≤ 1.5× the floor (moonshot ≤ 1.2×), ≥ 4× faster than pandas;" \
+       "10M ≤ 11× the 1M time; 10M with memory_limit 2GB under 3 GiB peak RSS."
+}
+mkdir -p "$(dirname "$RESULT")"
+report | tee "$RESULT"
+log "written $RESULT"
