@@ -231,7 +231,7 @@ func suppressImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs, c := newFlags("suppress import", stderr)
 	kind := fs.String("kind", "", "email | domain | phone")
 	reason := fs.String("reason", "", "unsubscribe | objection | complaint | tps | ctps | client_dnc | ...")
-	source := fs.String("source", "", "list name (default: the file name without extension)")
+	source := fs.String("source", "", "list name (default: import:FILENAME)")
 	column := fs.String("column", "", "value column (default: the kind's name; a sha256 column is used when present)")
 	country := fs.String("country", suppress.DefaultPhoneCountry, "region for phone numbers in national form")
 	expires := fs.String("expires", "", "YYYY-MM-DD: the entries stop applying at the start of that day (UTC)")

@@ -19,7 +19,7 @@ type ImportRequest struct {
 	Path    string // a CSV file with a header
 	Kind    Kind
 	Reason  string
-	Source  string     // "" = the file's base name without extension
+	Source  string     // "" = "import:" + the file's base name without extension (never a synced list's name)
 	Column  string     // the value column; "" = the kind's name
 	Country string     // default region for national phone forms; "" = GB
 	Expires *time.Time // nil = permanent
@@ -51,7 +51,7 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 		return res, fmt.Errorf("%w: erasure tombstones are written by `pipeline erase`", ErrUsage)
 	}
 	if r.Source == "" {
-		r.Source = strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path))
+		r.Source = "import:" + strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path))
 	}
 	if r.Source == "sync" {
 		return res, fmt.Errorf("%w: source %q is reserved", ErrUsage, r.Source)

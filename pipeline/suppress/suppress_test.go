@@ -284,7 +284,7 @@ func TestImportMatchesGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Rows != 4 || res.Unusable != 1 || res.Added != 2 || res.Source != "raw" {
+	if res.Rows != 4 || res.Unusable != 1 || res.Added != 2 || res.Source != "import:raw" {
 		t.Fatalf("Import raw = %+v", res)
 	}
 	res2, err := s.Import(ctx, suppress.ImportRequest{Path: write("hashed.csv", "sha256", append(hashed, "zz")), Kind: suppress.Email, Reason: "unsubscribe"})
@@ -295,7 +295,7 @@ func TestImportMatchesGo(t *testing.T) {
 		t.Fatalf("Import hashed = %+v", res2)
 	}
 	got := map[string][]string{}
-	for _, src := range []string{"raw", "hashed"} {
+	for _, src := range []string{"import:raw", "import:hashed"} {
 		es, err := s.List(ctx, suppress.ListFilter{Source: src})
 		if err != nil {
 			t.Fatal(err)
@@ -304,8 +304,8 @@ func TestImportMatchesGo(t *testing.T) {
 			got[src] = append(got[src], e.Hash)
 		}
 	}
-	if fmt.Sprint(got["raw"]) != fmt.Sprint(got["hashed"]) || len(got["raw"]) != 2 {
-		t.Fatalf("raw list %v != hashed list %v", got["raw"], got["hashed"])
+	if fmt.Sprint(got["import:raw"]) != fmt.Sprint(got["import:hashed"]) || len(got["import:raw"]) != 2 {
+		t.Fatalf("raw list %v != hashed list %v", got["import:raw"], got["import:hashed"])
 	}
 	// Re-importing adds nothing.
 	again, err := s.Import(ctx, suppress.ImportRequest{Path: filepath.Join(dir, "raw.csv"), Kind: suppress.Email, Reason: "unsubscribe"})
