@@ -386,7 +386,15 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 			Dir: str(r["dir"]), File: str(r["file"]), RunID: str(r["run_id"])}
 		l.ExportedAt, _ = time.Parse(time.RFC3339, str(r["exported_at"]))
 		f.Lineage = append(f.Lineage, l)
-		p := filepath.Join(absDir(cfg, l.Dir), filepath.FromSlash(l.File))
+		// the export's configured folder wins over the recorded one, so a
+		// project folder that moved is still covered
+		dir := absDir(cfg, l.Dir)
+		if ex := cfg.Exports[l.Export]; ex != nil {
+			if d, ok := ex.Sink.Options["dir"].(string); ok && d != "" {
+				dir = absDir(cfg, d)
+			}
+		}
+		p := filepath.Join(dir, filepath.FromSlash(l.File))
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			files[p] = true
 			inLineage[l.Export] = true
