@@ -1,0 +1,124 @@
+package rights
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+func TestProfileKey(t *testing.T) {
+	for _, tt := range []struct{ give, want string }{
+		{"https://www.linkedin.com/in/jo-bloggs/", "linkedin.com/in/jo-bloggs"},
+		{" HTTP://LinkedIn.com/in/Jo ", "linkedin.com/in/jo"},
+		{"linkedin.com/in/jo//", "linkedin.com/in/jo"},
+		{"", ""},
+	} {
+		if got := ProfileKey(tt.give); got != tt.want {
+			t.Errorf("ProfileKey(%q) = %q, want %q", tt.give, got, tt.want)
+		}
+	}
+}
+
+func TestLikePattern(t *testing.T) {
+	if got := likePattern(`a_b%c\d@x.com`); got != `%a\_b\%c\\d@x.com%` {
+		t.Errorf("likePattern = %q", got)
+	}
+}
+
+func TestNewSubject(t *testing.T) {
+	s, err := NewSubject("  Jo.Bloggs@Example.COM ", "020 7946 0123", "https://www.linkedin.com/in/jo/", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Email != "jo.bloggs@example.com" || len(s.Key) != 64 || len(s.Phones) != 1 || s.Phones[0] != "+442079460123" || s.Profiles[0] != "linkedin.com/in/jo" {
+		t.Errorf("subject %+v", s)
+	}
+	if _, err := NewSubject("nope", "", "", ""); err != ErrBadEmail {
+		t.Errorf("bad email: %v", err)
+	}
+}
+
+func TestPredicateRender(t *testing.T) {
+	m := matchCols{Table: "raw_x", Email: []string{"email"}, Phone: []string{"phone"}, Country: "country"}
+	f := &Findings{Subject: Subject{Email: "a@b.co", Key: "k"}}
+	q, err := render("sar_match", f.predicateData(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(q, "list_contains") || !strings.Contains(q, `pl_email(CAST("email" AS VARCHAR)) = $email`) {
+		t.Errorf("without phones:\n%s", q)
+	}
+	f.Subject.Phones = []string{"+441"}
+	q, _ = render("erase_delete", f.predicateData(m))
+	if !strings.Contains(q, `DELETE FROM "raw_x"`) || !strings.Contains(q, `coalesce(CAST("country" AS VARCHAR), $cc)`) || !strings.Contains(q, "AND NOT") {
+		t.Errorf("with phones:\n%s", q)
+	}
+}
+
+// TestFindAndPurge builds a tiny warehouse by hand: the catalog drives the
+// search, a phone on the subject's row finds an email-less row (identity
+// graph) but not a colleague sharing the number, and purge honours
+// retention.
+func TestFindAndPurge(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
+		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people", Retention: config.Retention{N: 12, Unit: "month"}}},
+		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
+	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := flow.EnsureSchema(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, q := range []string{
+		`CREATE TABLE raw_people (email VARCHAR, phone VARCHAR, country VARCHAR, _loaded_at TIMESTAMP)`,
+		`INSERT INTO raw_people VALUES (' Jo@Example.com', '020 7946 0123', 'GB', TIMESTAMP '2026-10-01'),
+			(NULL, '+44 20 7946 0123', 'GB', TIMESTAMP '2026-10-01'),
+			('colleague@example.com', '02079460123', 'GB', TIMESTAMP '2026-10-01'),
+			('old@example.com', NULL, 'GB', TIMESTAMP '2024-01-01')`,
+		`INSERT INTO catalog VALUES ('people','raw_people','email','contact.email',true,1,'name','',NULL,NULL),
+			('people','raw_people','phone','contact.phone',true,1,'name','',NULL,NULL),
+			('people','raw_people','country','company.country',false,1,'name','',NULL,NULL)`,
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, _ := NewSubject("jo@example.com", "", "", "")
+	f, err := Find(ctx, c, cfg, s, FindOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Tables) != 1 || len(f.Tables[0].Rows) != 2 {
+		t.Fatalf("found %+v", f.Tables)
+	}
+	if f.Rows() != 2 || len(f.Subject.Phones) != 1 {
+		t.Errorf("rows %d phones %v", f.Rows(), f.Subject.Phones)
+	}
+	plan, err := PurgePlan(ctx, c, cfg, now)
+	if err != nil || len(plan) != 1 || plan[0].Rows != 1 {
+		t.Fatalf("purge plan %+v %v", plan, err)
+	}
+	done, err := Purge(ctx, c, cfg, now)
+	if err != nil || done[0].Rows != 1 {
+		t.Fatalf("purge %+v %v", done, err)
+	}
+	var n int
+	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM raw_people").Scan(&n); err != nil || n != 3 {
+		t.Errorf("rows left %d %v", n, err)
+	}
+}
