@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/rights"
 )
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -33,7 +36,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if _, err := flow.Validate(ctx, cfg, conns); err != nil {
 		return err
 	}
-	r := &flow.Runner{Config: cfg, Connectors: conns, Log: log}
+	r := &flow.Runner{Config: cfg, Connectors: conns, Log: log,
+		// retention runs at the end of every run (DESIGN.md), audited
+		AfterCommit: func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error) {
+			changes, err := rights.Purge(ctx, c, cfg, now)
+			var n int64
+			for _, ch := range changes {
+				n += ch.Rows + ch.Rejects
+			}
+			return n, err
+		}}
 	if isTerminal(stderr) {
 		r.Progress = stderr
 	}

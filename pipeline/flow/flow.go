@@ -51,6 +51,10 @@ type Runner struct {
 	// BeforeStage, when set, is called before each stage; an error stops
 	// the run. Tests use it to interrupt a run at a known point.
 	BeforeStage func(ctx context.Context, stage string) error
+	// AfterCommit, when set, runs on the run's connection after the run
+	// committed and its exports were swapped in, still under the run's
+	// lock: the retention purge (rights.Purge). It returns rows deleted.
+	AfterCommit func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error)
 }
 
 // Options select what a run does.
@@ -271,7 +275,19 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		return fmt.Errorf("commit: %w", err)
 	}
 	committed = true
-	return rn.swapExports(ctx, c)
+	if err := rn.swapExports(ctx, c); err != nil {
+		return err
+	}
+	if rn.AfterCommit != nil {
+		t0 := time.Now()
+		n, err := rn.AfterCommit(ctx, c, rn.started)
+		if err != nil {
+			return fmt.Errorf("retention purge: %w", err)
+		}
+		rn.report.add(StageRow{Stage: "purge", Step: "retention", RowsIn: n, RowsOut: 0, Duration: time.Since(t0),
+			Note: fmt.Sprintf("%d rows older than their source's retention deleted", n)})
+	}
+	return nil
 }
 
 type sqlConn = sql.Conn
