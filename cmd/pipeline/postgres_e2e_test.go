@@ -113,4 +113,20 @@ classification:`, 1)
 	if strings.Join(pq, ",") != strings.Join(want, ",") {
 		t.Fatalf("parquet export differs")
 	}
+
+	// Erasure reaches the PostgreSQL sink through the connector's Erase.
+	const email = "aisling.murphy@liffeycloud.ie"
+	r = mustPipeline(t, dir, "erase", "--email", email, "--yes")
+	if strings.Contains(r.stdout+r.stderr, dsn) {
+		t.Errorf("the DSN appears in the erase output")
+	}
+	var left int
+	if err := pg.QueryRow(ctx, "SELECT count(*) FROM "+schema+".acme_prospects WHERE subject_key = $1", key(email)).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	var total int
+	pg.QueryRow(ctx, "SELECT count(*) FROM "+schema+".acme_prospects").Scan(&total)
+	if left != 0 || total != len(want)-1 {
+		t.Fatalf("after erase: %d rows of the subject, %d rows in all (want 0 and %d)", left, total, len(want)-1)
+	}
 }
