@@ -42,7 +42,7 @@ var (
 	companyQualifiers = []string{"company", "org", "business", "employer", "firm", "corporate",
 		"registered", "hq", "head", "office", "trading", "account", "vendor", "supplier", "merchant",
 		"brand", "parent", "generic", "general", "info", "main", "switchboard", "reception", "billing"}
-	statusModifiers = []string{"verified", "verification", "valid", "validity", "type", "status",
+	statusModifiers = []string{"verified", "verification", "valid", "validity", "type", "status", "origin", "source",
 		"opt", "optin", "optout", "consent", "bounce", "bounced", "bounces", "count", "sent", "opened",
 		"open", "clicked", "click", "deliverable", "deliverability", "score", "flag", "is", "has",
 		"confidence", "unsubscribed", "subscribed", "quality", "result", "check", "checked", "tps",
