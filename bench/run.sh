@@ -28,6 +28,7 @@ RESULT=$ROOT/bench/results/$DATE-$SIZE.md
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] FAIL: %s\n' "$*" >&2; exit 1; }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- tools -----------------------------------------------------------------
 apt_updated=
 apt_install() {
@@ -178,6 +179,7 @@ report() {
   echo
   echo "Machine: $(nproc) cores, $mem RAM; DuckDB threads=$THREADS, memory_limit=$BENCH_MEMORY_LIMIT; seed $SEED;" \
        "commit $(git rev-parse --short HEAD)$(git diff --quiet -- . ':!bench' || echo ' (dirty)')."
+  echo "Load average at start: $LOAD0 (measure on a quiet machine; concurrent jobs inflate every row)."
   echo "Each implementation: one warm-up run, then one measured run in its own process (/usr/bin/time -v)."
   echo
   echo "| implementation | wall s | rows/s (people in / wall) | peak RSS MiB | exported rows | ratio vs floor |"
