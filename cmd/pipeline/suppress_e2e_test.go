@@ -228,11 +228,12 @@ func TestSuppressionAcrossRuns(t *testing.T) {
 		t.Errorf("unrestricted person not back in the export")
 	}
 
-	// The audit log holds every change, by subject_key, and verifies.
+	// The audit log holds every change, by subject_key, and verifies (the
+	// retention purge at the end of each run is audited too; not counted here).
 	db = suppWarehouse(t, dir)
 	defer db.Close()
 	var actions string
-	if err := db.QueryRowContext(context.Background(), "SELECT string_agg(action, ',' ORDER BY seq) FROM audit_log").Scan(&actions); err != nil {
+	if err := db.QueryRowContext(context.Background(), "SELECT string_agg(action, ',' ORDER BY seq) FROM audit_log WHERE action <> 'purge'").Scan(&actions); err != nil {
 		t.Fatal(err)
 	}
 	if actions != "object,restrict,unrestrict" {
