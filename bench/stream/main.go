@@ -16,23 +16,18 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"time"
-
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/connectors/plugin"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/flow"
 )
 
 func main() {
@@ -166,7 +161,7 @@ func run(csvPath string, n int64, pluginDir, work string, threads, repeat int) e
 		if scan.Records == nil {
 			return 0, errors.New("jsonl connector returned no record stream")
 		}
-		release, err := registerArrow(ctx, c, "plugin_stream", scan.Records)
+		release, err := flow.RegisterArrowView(ctx, c, "plugin_stream", scan.Records)
 		if err != nil {
 			return 0, err
 		}
@@ -198,64 +193,3 @@ func join(s []string) string {
 	}
 	return out
 }
-
-// registerArrow exposes a connector's Arrow stream to DuckDB as a view, the
-// way pipeline/flow does (arrow.go): batches go from the plugin's IPC
-// decoder straight into DuckDB.
-func registerArrow(ctx context.Context, c *sql.Conn, view string, rr connectors.RecordReader) (func(), error) {
-	reader := &arrowReader{ctx: ctx, rr: rr}
-	reader.refs.Store(1)
-	var release func()
-	err := c.Raw(func(dc any) error {
-		ar, err := duckdb.NewArrowFromConn(dc.(*duckdb.Conn))
-		if err != nil {
-			return err
-		}
-		release, err = ar.RegisterView(reader, view)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("register arrow stream: %w", err)
-	}
-	return func() { release(); _ = rr.Close() }, nil
-}
-
-type arrowReader struct {
-	ctx  context.Context
-	rr   connectors.RecordReader
-	cur  arrow.RecordBatch
-	err  error
-	done bool
-	refs atomic.Int64
-}
-
-func (a *arrowReader) Retain() { a.refs.Add(1) }
-func (a *arrowReader) Release() {
-	if a.refs.Add(-1) == 0 && a.cur != nil {
-		a.cur.Release()
-		a.cur = nil
-	}
-}
-func (a *arrowReader) Schema() *arrow.Schema { return a.rr.Schema() }
-func (a *arrowReader) Next() bool {
-	if a.cur != nil {
-		a.cur.Release()
-		a.cur = nil
-	}
-	if a.done {
-		return false
-	}
-	rec, err := a.rr.Next(a.ctx)
-	if err != nil {
-		a.done = true
-		if !errors.Is(err, io.EOF) {
-			a.err = err
-		}
-		return false
-	}
-	a.cur = rec
-	return true
-}
-func (a *arrowReader) RecordBatch() arrow.RecordBatch { return a.cur }
-func (a *arrowReader) Record() arrow.RecordBatch      { return a.cur }
-func (a *arrowReader) Err() error                     { return a.err }

@@ -16,10 +16,11 @@ import (
 	"github.com/example/pipeline/connectors"
 )
 
-// registerArrow exposes a connector's Arrow stream to DuckDB as a view
+// RegisterArrowView exposes a connector's Arrow stream to DuckDB as a view
 // (duckdb-go's Arrow RegisterView): batches go straight from the plugin's
-// IPC decoder into DuckDB, never row by row through Go values.
-func registerArrow(ctx context.Context, c *sqlConn, view string, rr connectors.RecordReader) (func(), error) {
+// IPC decoder into DuckDB, never row by row through Go values. The view
+// can be read once; the returned func releases it and closes rr.
+func RegisterArrowView(ctx context.Context, c *sqlConn, view string, rr connectors.RecordReader) (func(), error) {
 	reader := &arrowReader{ctx: ctx, rr: rr}
 	reader.refs.Store(1)
 	var release func()
@@ -38,6 +39,10 @@ func registerArrow(ctx context.Context, c *sqlConn, view string, rr connectors.R
 		release()
 		_ = rr.Close()
 	}, nil
+}
+
+func registerArrow(ctx context.Context, c *sqlConn, view string, rr connectors.RecordReader) (func(), error) {
+	return RegisterArrowView(ctx, c, view, rr)
 }
 
 // arrowReader adapts a ctx-first connectors.RecordReader to arrow's
