@@ -20,9 +20,6 @@ import (
 	"github.com/example/pipeline/pipeline/suppress"
 )
 
-// errNotYet backs the placeholders of commands still to come (cmd_rights.go).
-var errNotYet = errors.New("not implemented yet")
-
 const suppressUsage = `usage: pipeline suppress COMMAND [flags]
 
   add     --email|--domain|--phone VALUE --reason R [--expires DATE] [--note TEXT] [--source S]
@@ -447,9 +444,24 @@ func plural(n int64, one, many string) string {
 }
 
 func cmdRestrict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("restrict", stderr)
+	return manualSuppression(ctx, args, stdout, stderr, manual{
+		name: "restrict", noteDoc: "why (a ticket number; never an email or phone)",
+		add: (*suppress.Store).Restrict, action: suppress.ActionRestrict, logMsg: "processing restricted",
+		already: "already restricted",
+		done:    "restricted: %s — kept in the warehouse, excluded from every export from the next run until `pipeline unrestrict` (audit seq %d)\n",
+	})
+}
+
+// manual is one of the DPO's single-person suppressions (restrict, object).
+type manual struct {
+	name, noteDoc, action, logMsg, already, done string
+	add                                          func(*suppress.Store, context.Context, suppress.Value, string) (suppress.AddResult, error)
+}
+
+func manualSuppression(ctx context.Context, args []string, stdout, stderr io.Writer, m manual) error {
+	fs, c := newFlags(m.name, stderr)
 	vf := addValueFlags(fs, suppress.Email)
-	note := fs.String("note", "", "why (a ticket number; never an email or phone)")
+	note := fs.String("note", "", m.noteDoc)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -460,21 +472,21 @@ func cmdRestrict(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := suppress.CheckNote(*note, raw); err != nil {
 		return storeError(err)
 	}
-	s, log, done, err := openStore(ctx, c, stderr, "pipeline restrict")
+	s, log, done, err := openStore(ctx, c, stderr, "pipeline "+m.name)
 	if err != nil {
 		return err
 	}
 	defer done()
-	res, err := s.Restrict(ctx, v, *note)
+	res, err := m.add(s, ctx, v, *note)
 	if err != nil {
 		return storeError(err)
 	}
 	if !res.Added {
-		fmt.Fprintf(stdout, "already restricted: %s\n", label(v))
+		fmt.Fprintf(stdout, "%s: %s\n", m.already, label(v))
 		return nil
 	}
-	log.Info().Str("action", suppress.ActionRestrict).Str("subject_key", v.Hash).Int64("audit_seq", res.Seq).Msg("processing restricted")
-	fmt.Fprintf(stdout, "restricted: %s — kept in the warehouse, excluded from every export from the next run until `pipeline unrestrict` (audit seq %d)\n", label(v), res.Seq)
+	log.Info().Str("action", m.action).Str("subject_key", v.Hash).Int64("audit_seq", res.Seq).Msg(m.logMsg)
+	fmt.Fprintf(stdout, m.done, label(v), res.Seq)
 	return nil
 }
 
@@ -507,33 +519,10 @@ func cmdUnrestrict(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 func cmdObject(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("object", stderr)
-	vf := addValueFlags(fs, suppress.Email)
-	note := fs.String("note", "", "a note (never an email or phone)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	v, raw, err := vf.value()
-	if err != nil {
-		return err
-	}
-	if err := suppress.CheckNote(*note, raw); err != nil {
-		return storeError(err)
-	}
-	s, log, done, err := openStore(ctx, c, stderr, "pipeline object")
-	if err != nil {
-		return err
-	}
-	defer done()
-	res, err := s.Object(ctx, v, *note)
-	if err != nil {
-		return storeError(err)
-	}
-	if !res.Added {
-		fmt.Fprintf(stdout, "objection already recorded: %s\n", label(v))
-		return nil
-	}
-	log.Info().Str("action", suppress.ActionObject).Str("subject_key", v.Hash).Int64("audit_seq", res.Seq).Msg("objection recorded")
-	fmt.Fprintf(stdout, "objection recorded: %s — a permanent suppression, removes the person from every export (audit seq %d)\n", label(v), res.Seq)
-	return nil
+	return manualSuppression(ctx, args, stdout, stderr, manual{
+		name: "object", noteDoc: "a note (never an email or phone)",
+		add: (*suppress.Store).Object, action: suppress.ActionObject, logMsg: "objection recorded",
+		already: "objection already recorded",
+		done:    "objection recorded: %s — a permanent suppression, removes the person from every export (audit seq %d)\n",
+	})
 }

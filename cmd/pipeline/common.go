@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -133,5 +132,3 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 	_, err := fmt.Fprintln(p.w, s)
 	return len(b), err
 }
-
-var _ = context.Background

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,5 +110,3 @@ func mustPipeline(t testing.TB, dir string, args ...string) result {
 	}
 	return r
 }
-
-var _ = io.Discard
