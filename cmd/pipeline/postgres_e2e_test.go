@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/example/pipeline/pipeline/flow"
 )
 
 // pgDSN returns the throwaway PostgreSQL that make test starts; it fails
@@ -128,5 +131,28 @@ classification:`, 1)
 	pg.QueryRow(ctx, "SELECT count(*) FROM "+schema+".acme_prospects").Scan(&total)
 	if left != 0 || total != len(want)-1 {
 		t.Fatalf("after erase: %d rows of the subject, %d rows in all (want 0 and %d)", left, total, len(want)-1)
+	}
+
+	// The next run reads the subject again from the PostgreSQL source (a
+	// record stream) and refuses the row at stage: the tombstone screen
+	// reads the stream twice, which must not empty it.
+	r = mustPipeline(t, dir, "run", "--format", "json")
+	var rep flow.Report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	refused := -1
+	for _, st := range rep.Stages {
+		if st.Stage == "stage" && st.Step == "crm_people" {
+			refused = int(st.Suppressed)
+		}
+	}
+	if refused != 1 {
+		t.Fatalf("crm_people (postgres stream) refused %d rows of the erased subject, want 1", refused)
+	}
+	pg.QueryRow(ctx, "SELECT count(*) FROM "+schema+".acme_prospects").Scan(&total)
+	pg.QueryRow(ctx, "SELECT count(*) FROM "+schema+".acme_prospects WHERE subject_key = $1", key(email)).Scan(&left)
+	if left != 0 || total != len(want)-1 {
+		t.Fatalf("after the second run: %d rows of the subject, %d in all (want 0 and %d)", left, total, len(want)-1)
 	}
 }

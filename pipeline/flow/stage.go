@@ -36,7 +36,8 @@ type column struct{ Src, Dst string }
 // built only from fixed function names, whitelisted parameter names and
 // our own generated identifiers; paths and options are bound parameters.
 type scanSQL struct {
-	From    string
+	From    string // the scan as staged (CSV: malformed rows stored as rejects)
+	Probe   string // the same scan that skips malformed rows and records nothing: column and count probes
 	Params  params
 	Rejects [2]string // errors and scans tables, CSV only
 	release func()
@@ -95,34 +96,41 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 				}
 				p[pn] = n.Params[k]
 			}
-			s := &scanSQL{Params: p}
-			// malformed rows never stop a scan: they are stored as rejects,
-			// or (probes) skipped; without this DuckDB's sniffer may fall
-			// back to one column when it meets a bad row
-			if !rejects {
-				b.WriteString(", ignore_errors = true")
-			}
+			// Malformed rows never stop a scan: they are stored as rejects, or
+			// skipped (probes, and suppression lists, whose raw lines must
+			// never be stored). Without this DuckDB's sniffer may fall back to
+			// one column when it meets a bad row.
+			base := b.String()
+			s := &scanSQL{Params: p, Probe: base + ", ignore_errors = true)"}
+			s.From = s.Probe
 			if rejects {
 				s.Rejects = [2]string{fmt.Sprintf("_rejects_%d", idx), fmt.Sprintf("_reject_scans_%d", idx)}
-				fmt.Fprintf(&b, ", store_rejects = true, rejects_table = %s, rejects_scan = %s",
-					engine.Literal(s.Rejects[0]), engine.Literal(s.Rejects[1]))
+				s.From = fmt.Sprintf("%s, store_rejects = true, rejects_table = %s, rejects_scan = %s)",
+					base, engine.Literal(s.Rejects[0]), engine.Literal(s.Rejects[1]))
 			}
-			b.WriteString(")")
-			s.From = b.String()
 			return s, nil
 		case "parquet":
-			return &scanSQL{From: "read_parquet($path)", Params: p}, nil
+			return &scanSQL{From: "read_parquet($path)", Probe: "read_parquet($path)", Params: p}, nil
 		default:
 			return nil, fmt.Errorf("native scan format %q not supported", n.Format)
 		}
 	}
 	if scan.Records != nil {
-		view := fmt.Sprintf("_arrow_%d", idx)
+		// An Arrow stream can be read once, but the stage reads a source
+		// more than once (probes, tombstone count): land it in a temp table
+		// (memory, spilling to temp_directory; never the warehouse file).
+		view, tmp := fmt.Sprintf("_arrow_%d", idx), fmt.Sprintf("_stream_%d", idx)
 		release, err := registerArrow(ctx, c, view, scan.Records)
 		if err != nil {
 			return nil, err
 		}
-		return &scanSQL{From: engine.Quote(view), Params: p, release: release}, nil
+		_, err = c.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+engine.Quote(tmp)+" AS SELECT * FROM "+engine.Quote(view))
+		release()
+		if err != nil {
+			return nil, fmt.Errorf("read record stream: %w", err)
+		}
+		drop := func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+engine.Quote(tmp)) }
+		return &scanSQL{From: engine.Quote(tmp), Probe: engine.Quote(tmp), Params: p, release: drop}, nil
 	}
 	return nil, fmt.Errorf("connector returned neither a native scan nor a record stream")
 }
@@ -159,7 +167,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, err
 	}
 	defer closeFn()
-	cols, err := columns(ctx, c, "SELECT * FROM "+scan.From, stripRejects(scan).Params.args()...)
+	cols, err := columns(ctx, c, "SELECT * FROM "+scan.Probe, scan.Params.args()...)
 	if err != nil {
 		return StageRow{}, fmt.Errorf("source %q: read columns: %w", name, err)
 	}
@@ -178,11 +186,11 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	rn.sources[name] = info
 	var refused int64
 	if tombstones && emailCol != "" {
-		q, err := engine.Render("stage_tombstoned", map[string]any{"Scan": stripRejects(scan).From, "TombstoneEmail": emailCol})
+		q, err := engine.Render("stage_tombstoned", map[string]any{"Scan": scan.Probe, "TombstoneEmail": emailCol})
 		if err != nil {
 			return StageRow{}, err
 		}
-		if refused, err = count(ctx, c, q, stripRejects(scan).Params.args()...); err != nil {
+		if refused, err = count(ctx, c, q, scan.Params.args()...); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: tombstone screen: %w", name, err)
 		}
 	} else {
@@ -225,19 +233,6 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		}
 	}
 	return row, nil
-}
-
-// stripRejects is the same scan without store_rejects (for column and
-// count probes, which must not record rejects twice).
-func stripRejects(s *scanSQL) *scanSQL {
-	if s.Rejects[0] == "" {
-		return s
-	}
-	from := s.From
-	if i := strings.Index(from, ", store_rejects = true"); i >= 0 {
-		from = from[:i] + ", ignore_errors = true)"
-	}
-	return &scanSQL{From: from, Params: s.Params}
 }
 
 // mapColumns applies `map:` (canonical <- source column) and checks it.
