@@ -1,6 +1,9 @@
 -- stage: one source into raw_<source>, every value as received (VARCHAR),
 -- canonical names applied from `map:`, provenance added.
 -- Parameters: $source, $run_id, $now, plus the scan's own ($path, ...).
+-- Row order within a raw table carries no meaning (every later step orders
+-- explicitly), so DuckDB may write it in parallel.
+SET preserve_insertion_order = false;
 CREATE OR REPLACE TABLE {{q .Table}} AS
 SELECT
 {{- range .Columns}}
@@ -17,3 +20,4 @@ WHERE NOT EXISTS (
       AND s.hash = sha256(pl_email({{q .TombstoneEmail}}))
 )
 {{- end}};
+RESET preserve_insertion_order;

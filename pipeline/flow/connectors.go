@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/example/pipeline/connectors"
@@ -63,4 +64,54 @@ func (p Plugins) Sink(ctx context.Context, name string) (connectors.Sink, func()
 		return nil, nil, err
 	}
 	return s, c.Close, nil
+}
+
+// reuse keeps one instance of each connector for a whole run: a run with
+// five CSV sources launches the csv plugin once, not five times. Close
+// ends them all; the per-call close funcs it hands out do nothing.
+type reuse struct {
+	inner   Connectors
+	sources map[string]connectors.Source
+	sinks   map[string]connectors.Sink
+	closers []func() error
+}
+
+func newReuse(inner Connectors) *reuse {
+	return &reuse{inner: inner, sources: map[string]connectors.Source{}, sinks: map[string]connectors.Sink{}}
+}
+
+// Source implements Connectors.
+func (r *reuse) Source(ctx context.Context, name string) (connectors.Source, func() error, error) {
+	if s, ok := r.sources[name]; ok {
+		return s, noClose, nil
+	}
+	s, c, err := r.inner.Source(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.sources[name], r.closers = s, append(r.closers, c)
+	return s, noClose, nil
+}
+
+// Sink implements Connectors.
+func (r *reuse) Sink(ctx context.Context, name string) (connectors.Sink, func() error, error) {
+	if s, ok := r.sinks[name]; ok {
+		return s, noClose, nil
+	}
+	s, c, err := r.inner.Sink(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.sinks[name], r.closers = s, append(r.closers, c)
+	return s, noClose, nil
+}
+
+// Close ends every connector the run opened.
+func (r *reuse) Close() error {
+	var errs []error
+	for _, c := range r.closers {
+		errs = append(errs, c())
+	}
+	r.closers = nil
+	return errors.Join(errs...)
 }

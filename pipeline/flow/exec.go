@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/example/pipeline/pipeline/engine"
 )
@@ -106,5 +107,8 @@ func (rn *run) exec(ctx context.Context, c *sql.Conn, name string, data any, p p
 		}
 		*rn.plan = append(*rn.plan, PlanStep{Stage: rn.stageName, Template: name + ".sql", SQL: strings.TrimSpace(script)})
 	}
-	return execScript(ctx, c, name, data, p)
+	t0 := time.Now()
+	err := execScript(ctx, c, name, data, p)
+	rn.Log.Debug().Str("stage", rn.stageName).Str("sql", name+".sql").Dur("took", time.Since(t0)).Err(err).Msg("sql")
+	return err
 }

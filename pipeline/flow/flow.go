@@ -119,7 +119,11 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 
 	started := r.now()
-	rn := &run{Runner: r, id: NewRunID(started), started: started, db: db,
+	conns := newReuse(r.Connectors)
+	defer conns.Close()
+	rr := *r
+	rr.Connectors = conns
+	rn := &run{Runner: &rr, id: NewRunID(started), started: started, db: db,
 		report:  &Report{Pipeline: cfg.Name, Started: started, Status: "running"},
 		sources: map[string]*sourceInfo{}}
 	rn.report.RunID = rn.id

@@ -34,6 +34,9 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 	}
 	defer c.Close()
 	var plan []PlanStep
+	reused := newReuse(conns)
+	defer reused.Close()
+	conns = reused
 	rn := &run{Runner: &Runner{Config: cfg, Connectors: conns}, id: "validate", db: db,
 		report: &Report{}, sources: map[string]*sourceInfo{}, plan: &plan}
 	var diags config.Diagnostics
