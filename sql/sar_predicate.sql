@@ -6,15 +6,26 @@ generated from the catalog's categories for one table:
   .Phone   columns of category contact.phone     E.164 in $phones
   .Profile columns of category online.profile_url normalised URL in $profiles
   .Country a column holding the row's country (default region for phones)
+Cheap filters come first (in CASE WHEN, which DuckDB never reorders) so
+the pl_* functions run on a handful of rows,
+not on every row (they are exact supersets, so nothing is missed):
+  an email column can only normalise to $email if its lower-cased text
+  contains the (ASCII) local part $email_local — rows with any non-ASCII
+  character always go to pl_email; a phone column can only normalise to one
+  of $phones if its digits contain one of their last six digits
+  ($phone_tails, a regex of digit alternatives) — rows with any character
+  other than digits, spaces and ()+./- always go to pl_phone.
 A row found only through a phone or profile URL (the identity graph's
 second hop) belongs to the subject only when it carries no other email or
 subject_key: a shared switchboard number must not pull in a colleague.
-Parameters: $email, $key, and when used $phones, $profiles, $cc.
+Parameters: $email, $email_local, $key, and when used $phones,
+$phone_tails, $profiles, $cc.
 */ -}}
 {{- define "subject_match" -}}
 (FALSE
 {{- range .Email}}
-    OR pl_email(CAST({{q .}} AS VARCHAR)) = $email
+    OR CASE WHEN strpos(lower(CAST({{q .}} AS VARCHAR)), $email_local) > 0 OR regexp_matches(CAST({{q .}} AS VARCHAR), '[^\x00-\x7F]')
+            THEN coalesce(pl_email(CAST({{q .}} AS VARCHAR)) = $email, FALSE) ELSE FALSE END
 {{- end}}
 {{- range .Key}}
     OR CAST({{q .}} AS VARCHAR) = $key
@@ -22,7 +33,8 @@ Parameters: $email, $key, and when used $phones, $profiles, $cc.
 {{- if or .Phone .Profile}}
     OR ((FALSE
     {{- range .Phone}}
-        OR list_contains(CAST($phones AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}}))
+        OR CASE WHEN regexp_matches(regexp_replace(CAST({{q .}} AS VARCHAR), '[^0-9]', '', 'g'), $phone_tails) OR regexp_matches(CAST({{q .}} AS VARCHAR), '[^0-9 ()+./-]')
+                THEN coalesce(list_contains(CAST($phones AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}})), FALSE) ELSE FALSE END
     {{- end}}
     {{- range .Profile}}
         OR list_contains(CAST($profiles AS VARCHAR[]), regexp_replace(lower(trim(CAST({{q .}} AS VARCHAR))), '^(https?://)?(www\.)?|/+$', '', 'g'))

@@ -16,6 +16,7 @@ import (
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/normalize"
 )
 
 // FindOptions tune Find.
@@ -255,8 +256,43 @@ func (f *Findings) predicateData(m matchCols) matchCols {
 }
 
 func (f *Findings) params() params {
-	return params{"email": f.Subject.Email, "key": f.Subject.Key,
-		"phones": f.Subject.Phones, "profiles": f.Subject.Profiles, "cc": f.Country}
+	return params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
+		"phones": f.Subject.Phones, "phone_tails": phoneTails(f.Subject.Phones),
+		"profiles": f.Subject.Profiles, "cc": f.Country}
+}
+
+// emailNeedle is the text every raw value that normalises to email
+// contains once lower-cased: its local part when that is ASCII. A
+// non-ASCII local part gives "" (contained in everything: no filtering).
+// See sql/sar_predicate.sql.
+func emailNeedle(email string) string {
+	local, _ := normalize.SplitEmail(email)
+	for i := 0; i < len(local); i++ {
+		if local[i] >= 0x80 {
+			return ""
+		}
+	}
+	return local
+}
+
+// phoneTails is a regular expression matching any of the last six digits
+// of each E.164 number: the subscriber digits every written form of the
+// number contains contiguously. With no phones it matches nothing.
+func phoneTails(phones []string) string {
+	var alts []string
+	for _, p := range phones {
+		d := strings.TrimPrefix(p, "+")
+		if len(d) > 6 {
+			d = d[len(d)-6:]
+		}
+		if d != "" {
+			alts = append(alts, d)
+		}
+	}
+	if len(alts) == 0 {
+		return "^$x" // never matches
+	}
+	return "(" + strings.Join(alts, "|") + ")"
 }
 
 func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCols) error {

@@ -1,0 +1,68 @@
+package rights
+
+import (
+	"encoding/csv"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/example/pipeline/pipeline/normalize"
+)
+
+// The SAR/erase SQL filters rows with cheap string tests before calling
+// pl_email / pl_phone (sql/sar_predicate.sql). The filters must never drop
+// a row the exact match would keep: checked here over hand-made awkward
+// forms and every email and phone in the fixtures.
+func TestPrefilterIsSuperset(t *testing.T) {
+	emails := []string{"  Jo.Bloggs@Example.CO.UK ", "mailto:JO.BLOGGS@example.co.uk", "Jo Bloggs <jo.bloggs@example.co.uk>",
+		"<JO.Bloggs@EXAMPLE.co.uk>", "jörg@bücher.de", "JÖRG@BÜCHER.DE", "a+tag@x.com"}
+	phones := [][2]string{{"020 7946 0018", "GB"}, {"+44 (0)20 7946 0018", "GB"}, {"0044 20 7946 0018", "GB"},
+		{"tel:+442079460018", "GB"}, {"(01) 234 5678", "IE"}, {"+353 1 234 5678", "GB"}, {"020-7946-0018 ext. 12", "GB"}}
+	for _, f := range []string{"people.csv", "people_crm.csv"} {
+		fh, err := os.Open("../../fixtures/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(fh)
+		r.FieldsPerRecord = -1
+		recs, _ := r.ReadAll()
+		fh.Close()
+		for _, rec := range recs[1:] {
+			if len(rec) > 5 {
+				emails = append(emails, rec[2])
+				phones = append(phones, [2]string{rec[5], "GB"})
+			}
+		}
+	}
+	nonASCII := regexp.MustCompile(`[^\x00-\x7F]`)
+	for _, raw := range emails {
+		norm, ok := normalize.Email(raw)
+		if !ok {
+			continue
+		}
+		if !strings.Contains(strings.ToLower(raw), emailNeedle(norm)) && !nonASCII.MatchString(raw) {
+			t.Errorf("email prefilter drops %q (normalises to %q)", raw, norm)
+		}
+	}
+	digits := regexp.MustCompile(`[^0-9]`)
+	other := regexp.MustCompile(`[^0-9 ()+./-]`)
+	checked := 0
+	for _, p := range phones {
+		e164, ok := normalizePhone(p[0], p[1])
+		if !ok {
+			continue
+		}
+		checked++
+		tails := regexp.MustCompile(phoneTails([]string{e164}))
+		if !tails.MatchString(digits.ReplaceAllString(p[0], "")) && !other.MatchString(p[0]) {
+			t.Errorf("phone prefilter drops %q (normalises to %q)", p[0], e164)
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("only %d phones checked", checked)
+	}
+	if regexp.MustCompile(phoneTails(nil)).MatchString("0123456789") {
+		t.Error("no phones must match nothing")
+	}
+}
