@@ -23,12 +23,14 @@ FORCE:
 run: build
 	./$(BIN)/pipeline run -f pipeline.yaml
 
-# Every test. Installs and starts a throwaway PostgreSQL on 127.0.0.1 first
-# (Debian packages via apt-get when missing); the postgres connector tests
-# fail, not skip, when it is missing in CI.
+# Every test. Installs and starts a throwaway PostgreSQL on 127.0.0.1 and
+# installs Debian's Chromium (for the SAR HTML rendering test) first, via
+# apt-get when missing; those tests fail, not skip, when their part is
+# missing. Screenshots land in test-artifacts/.
 test: build
-	@eval "$$(scripts/pgtest.sh start)" && \
-	  export PIPELINE_REQUIRE_PG=1 && \
+	@scripts/chromium.sh && \
+	  eval "$$(scripts/pgtest.sh start)" && \
+	  export PIPELINE_REQUIRE_PG=1 PIPELINE_REQUIRE_CHROMIUM=1 PIPELINE_TEST_ARTIFACTS=$(CURDIR)/test-artifacts && \
 	  $(GO) vet $(GOFLAGS) ./... && \
 	  $(GO) test $(GOFLAGS) -count=1 -timeout 20m ./... && \
 	  $(GO) test $(GOFLAGS) -count=1 -race -timeout 20m ./connectors/... ./pipeline/flow/...
@@ -61,4 +63,4 @@ eval:
 	$(GO) test $(GOFLAGS) -count=1 -run Eval -v ./pipeline/classify/ | grep -v '^=== RUN'
 
 clean:
-	rm -rf $(BIN) state exports
+	rm -rf $(BIN) state exports test-artifacts

@@ -17,6 +17,7 @@ var templateFS embed.FS
 var htmlTemplate = template.Must(template.New("sar.html").Funcs(template.FuncMap{
 	"join":    strings.Join,
 	"columns": rowColumns,
+	"inc":     func(i int) int { return i + 1 },
 	"cell":    cell,
 }).ParseFS(templateFS, "templates/sar.html"))
 

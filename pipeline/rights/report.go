@@ -2,6 +2,7 @@ package rights
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -116,9 +117,23 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 			Rows: f.Rejects, Source: strings.Join(keys(srcs), ", "), FirstSeen: first})
 	}
 	for _, e := range f.Exports {
+		// the export's columns carry the categories the catalog gives them
+		// in deliverable, which exports select from
 		cats := []string{}
 		if ex := cfg.Exports[e.Export]; ex != nil {
-			cats = flow.ExportColumns(ex)
+			seen := map[string]bool{}
+			for _, t := range f.Tables {
+				if t.Table != "deliverable" {
+					continue
+				}
+				for _, col := range flow.ExportColumns(ex) {
+					if cat, ok := t.match.personal[col]; ok && !seen[cat] {
+						seen[cat] = true
+						cats = append(cats, cat)
+					}
+				}
+			}
+			sort.Strings(cats)
 		}
 		src := "export to " + e.Recipient
 		if !e.InLineage {
