@@ -83,6 +83,8 @@ func (s source) Scan(ctx context.Context, req connectors.ScanRequest) (*connecto
 					switch {
 					case !ok || string(v) == "null":
 						sb.AppendNull()
+					case v[0] == '"' && bytes.IndexByte(v, '\\') < 0:
+						sb.Append(string(v[1 : len(v)-1])) // no escapes: the bytes are the string
 					case v[0] == '"':
 						var s string
 						if err := json.Unmarshal(v, &s); err != nil {
@@ -115,19 +117,16 @@ func newLines(r io.Reader) *lines {
 	return &lines{sc: sc}
 }
 
-// object is one line's members in their order.
+// object is one line's members; keys keeps their order only when the
+// line was parsed with order (the column pass, for lines with new keys).
 type object struct {
 	keys []string
-	vals []json.RawMessage
+	vals map[string]json.RawMessage
 }
 
 func (o *object) get(k string) (json.RawMessage, bool) {
-	for i, x := range o.keys {
-		if x == k {
-			return o.vals[i], true
-		}
-	}
-	return nil, false
+	v, ok := o.vals[k]
+	return v, ok
 }
 
 func (l *lines) next() (*object, error) {
@@ -148,13 +147,23 @@ func (l *lines) next() (*object, error) {
 	return nil, io.EOF
 }
 
-// parseObject decodes a JSON object keeping its members' order.
+// parseObject decodes a JSON object (members by name; encoding/json's
+// one-shot Unmarshal, several times faster than token by token).
 func parseObject(line []byte) (*object, error) {
+	o := &object{}
+	if err := json.Unmarshal(line, &o.vals); err != nil || o.vals == nil {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	return o, nil
+}
+
+// orderedKeys returns a JSON object's keys in the order they are written.
+func orderedKeys(line []byte) ([]string, error) {
 	d := json.NewDecoder(bytes.NewReader(line))
 	if t, err := d.Token(); err != nil || t != json.Delim('{') {
 		return nil, fmt.Errorf("not a JSON object")
 	}
-	o := &object{}
+	var keys []string
 	for d.More() {
 		t, err := d.Token()
 		if err != nil {
@@ -164,12 +173,9 @@ func parseObject(line []byte) (*object, error) {
 		if err := d.Decode(&v); err != nil {
 			return nil, err
 		}
-		o.keys, o.vals = append(o.keys, t.(string)), append(o.vals, v)
+		keys = append(keys, t.(string))
 	}
-	if _, err := d.Token(); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return keys, nil
 }
 
 // columns returns the union of the file's keys in first-seen order.
@@ -189,7 +195,22 @@ func columns(path string) ([]string, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		for _, k := range obj.keys {
+		fresh := false
+		for k := range obj.vals {
+			if !seen[k] {
+				fresh = true
+				break
+			}
+		}
+		if !fresh {
+			continue
+		}
+		// a line with a key not seen yet: take its keys in written order
+		ordered, err := orderedKeys(l.sc.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("%s: line %d: %w", path, l.n, err)
+		}
+		for _, k := range ordered {
 			if !seen[k] {
 				seen[k] = true
 				keys = append(keys, k)
