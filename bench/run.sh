@@ -52,6 +52,7 @@ if [[ -z ${MAKELEVEL:-} || ! -x bin/pipeline ]]; then make -s build >&2; fi
 mkdir -p "$BIN"
 go build -tags duckdb_arrow -o "$BIN/floor" ./bench/floor
 go build -tags duckdb_arrow -o "$BIN/stream" ./bench/stream
+CGO_ENABLED=0 go build -o "$ROOT/bin/pipeline-connector-benchparquet" ./bench/pipeline-connector-benchparquet
 
 # --- data (cached by size and seed) -----------------------------------------
 if [[ ! -f $DATA/.done || $(cat "$DATA/.done") != "seed=$SEED" ]]; then
@@ -222,7 +223,8 @@ d = json.load(open(sys.argv[1]))
 print("| path | rows | s | rows/s |")
 print("|---|---:|---:|---:|")
 for k, label in [("plugin_jsonl", "jsonl connector via go-plugin → Arrow RegisterView → table"),
-                 ("plugin_mem", "in-memory bench connector via go-plugin → Arrow RegisterView → table"),
+                 ("plugin_parquet", "benchparquet connector (arrow-go columnar decode) via go-plugin → Arrow RegisterView → table"),
+                 ("native_read_parquet", "DuckDB read_parquet (same rows) → table"),
                  ("native_read_json", "DuckDB read_json (same file) → table"),
                  ("native_read_csv", "DuckDB read_csv (same rows) → table")]:
     if k in d:
