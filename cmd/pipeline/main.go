@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/example/pipeline/connectors/plugin"
@@ -20,6 +21,12 @@ import (
 func main() {
 	// Files this process creates may hold personal data: 0600/0700.
 	syscall.Umask(0o077)
+	// The Go heap holds little (DuckDB's memory is its own); the pl_*
+	// normalisation functions allocate per value, so collect less often:
+	// 16% faster phone normalisation at 2 threads. $GOGC still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
