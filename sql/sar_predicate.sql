@@ -17,9 +17,11 @@ not on every row (they are exact supersets, so nothing is missed):
   other than digits, spaces and ()+./- always go to pl_phone.
 A row found only through a phone or profile URL (the identity graph's
 second hop) belongs to the subject only when it carries no other email or
-subject_key: a shared switchboard number must not pull in a colleague.
+subject_key and, where the table has name columns, the same name as a row
+matched by email or key ($names, see rights.NameKey): a shared
+switchboard number must not pull in a colleague.
 Parameters: $email, $email_local, $key, and when used $phones,
-$phone_tails, $profiles, $cc.
+$phone_tails, $profiles, $names, $cc.
 */ -}}
 {{- define "subject_match" -}}
 (FALSE
@@ -39,7 +41,12 @@ $phone_tails, $profiles, $cc.
     {{- range .Profile}}
         OR list_contains(CAST($profiles AS VARCHAR[]), regexp_replace(lower(trim(CAST({{q .}} AS VARCHAR))), '^(https?://)?(www\.)?|/+$', '', 'g'))
     {{- end}}
-    ) AND NOT (FALSE
+    )
+    {{- if .Name}}
+    AND (len(CAST($names AS VARCHAR[])) = 0 OR list_contains(CAST($names AS VARCHAR[]),
+        array_to_string(list_sort(list_filter(regexp_split_to_array(lower(trim(concat_ws(' '{{range .Name}}, CAST({{q .}} AS VARCHAR){{end}}))), '[\s,]+'), lambda w: w <> '')), ' ')))
+    {{- end}}
+    AND NOT (FALSE
     {{- range .Email}}
         OR coalesce(pl_email(CAST({{q .}} AS VARCHAR)) <> $email, FALSE)
     {{- end}}

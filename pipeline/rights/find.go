@@ -35,6 +35,7 @@ type FindOptions struct {
 type matchCols struct {
 	Table                      string
 	Email, Key, Phone, Profile []string
+	Name                       []string // identity.name columns: guard the identity-graph hop
 	Country                    string
 	personal                   map[string]string // column -> category, personal columns only
 }
@@ -87,6 +88,11 @@ type Findings struct {
 	Sinks       []SinkHit
 	Audit       []audit.Entry
 	Tombstoned  bool
+	// Names are the name keys (NameKey) on rows matched by email or
+	// subject_key: a row reached only through a shared phone or profile URL
+	// must carry one of them, so a SAR never discloses (and an erasure never
+	// deletes) a colleague who shares a switchboard number.
+	Names []string
 }
 
 // Rows is the number of rows found in tables, rejects and exports.
@@ -196,6 +202,8 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 			m.Phone = append(m.Phone, col)
 		case classify.OnlineProfileURL:
 			m.Profile = append(m.Profile, col)
+		case classify.IdentityName:
+			m.Name = append(m.Name, col)
 		}
 		if col == "country" {
 			m.Country = col
@@ -256,8 +264,12 @@ func (f *Findings) predicateData(m matchCols) matchCols {
 }
 
 func (f *Findings) params() params {
+	names := f.Names
+	if names == nil {
+		names = []string{}
+	}
 	return params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
-		"phones": f.Subject.Phones, "phone_tails": phoneTails(f.Subject.Phones),
+		"phones": f.Subject.Phones, "phone_tails": phoneTails(f.Subject.Phones), "names": names,
 		"profiles": f.Subject.Profiles, "cc": f.Country}
 }
 
@@ -364,8 +376,21 @@ func (f *Findings) expand() {
 					f.Subject.Profiles = addUnique(f.Subject.Profiles, ProfileKey(v))
 				}
 			}
+			if !f.matchedDirectly(h.match, r) {
+				continue
+			}
+			var parts []string
+			for _, col := range h.match.Name {
+				if v, ok := r[col].(string); ok {
+					parts = append(parts, v)
+				}
+			}
+			if k := NameKey(strings.Join(parts, " ")); k != "" {
+				f.Names = addUnique(f.Names, k)
+			}
 		}
 	}
+	sort.Strings(f.Names)
 	sort.Strings(f.Subject.Phones)
 	sort.Strings(f.Subject.Profiles)
 }
@@ -554,4 +579,31 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// NameKey is how the identity-graph hop compares names: lower-cased words,
+// sorted, joined by one space ("Taylor,  Stuart" and "stuart taylor" agree).
+// sql/sar_predicate.sql computes the same in DuckDB.
+func NameKey(s string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
+	sort.Strings(words)
+	return strings.Join(words, " ")
+}
+
+// matchedDirectly reports whether a row belongs to the subject by its email
+// or subject_key (not only through the identity-graph hop).
+func (f *Findings) matchedDirectly(m matchCols, r Row) bool {
+	for _, col := range m.Key {
+		if v, ok := r[col].(string); ok && v == f.Subject.Key {
+			return true
+		}
+	}
+	for _, col := range m.Email {
+		if v, ok := r[col].(string); ok {
+			if n, ok := normalize.Email(v); ok && n == f.Subject.Email {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package rights
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,73 @@ func TestFindAndPurge(t *testing.T) {
 	var n int
 	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM raw_people").Scan(&n); err != nil || n != 3 {
 		t.Errorf("rows left %d %v", n, err)
+	}
+}
+
+// TestIdentityHopNeedsTheName: a row reached only through the subject's
+// phone belongs to them only under their name; an email-less colleague on
+// the same switchboard number (and a nameless row) is neither disclosed by
+// a SAR nor deleted by an erasure.
+func TestIdentityHopNeedsTheName(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
+		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people"}},
+		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
+	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := flow.EnsureSchema(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, q := range []string{
+		`CREATE TABLE raw_people (first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR)`,
+		`INSERT INTO raw_people VALUES ('Jo', 'Bloggs', 'jo@example.com', '020 7946 0123'),
+			('BLOGGS,', ' jo', NULL, '+44 20 7946 0123'),
+			('Sam', 'Other', NULL, '02079460123'),
+			(NULL, NULL, NULL, '020 7946 0123')`,
+		`INSERT INTO catalog VALUES ('people','raw_people','first_name','identity.name',true,1,'name','',NULL,NULL),
+			('people','raw_people','last_name','identity.name',true,1,'name','',NULL,NULL),
+			('people','raw_people','email','contact.email',true,1,'name','',NULL,NULL),
+			('people','raw_people','phone','contact.phone',true,1,'name','',NULL,NULL)`,
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, _ := NewSubject("jo@example.com", "", "", "")
+	f, err := Find(ctx, c, cfg, s, FindOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Tables) != 1 {
+		t.Fatalf("tables %+v", f.Tables)
+	}
+	var names []string
+	for _, r := range f.Tables[0].Rows {
+		names = append(names, NameKey(fmt.Sprint(r["first_name"], " ", r["last_name"])))
+	}
+	if strings.Join(names, ",") != "bloggs jo,bloggs jo" {
+		t.Fatalf("rows found: %v (want the subject's two rows, not the colleague's or the nameless one)", names)
+	}
+	if strings.Join(f.Names, ",") != "bloggs jo" {
+		t.Errorf("names = %v", f.Names)
+	}
+}
+
+func TestNameKey(t *testing.T) {
+	for _, tt := range []struct{ give, want string }{
+		{"Stuart Taylor", "stuart taylor"}, {"Taylor, Stuart", "stuart taylor"}, {"  ZOË   hartley ", "hartley zoë"}, {"", ""},
+	} {
+		if got := NameKey(tt.give); got != tt.want {
+			t.Errorf("NameKey(%q) = %q, want %q", tt.give, got, tt.want)
+		}
 	}
 }
