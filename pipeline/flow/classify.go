@@ -37,10 +37,12 @@ func (rn *run) classify(ctx context.Context, c *sqlConn) error {
 			continue // written by the suppress stage; same columns as prospects
 		}
 		tables = append(tables, d)
+		t1 := time.Now()
 		res, err := classify.Table(ctx, c, d.Name, d.Table, opts)
 		if err != nil {
 			return err
 		}
+		rn.Log.Debug().Str("dataset", d.Name).Dur("took", time.Since(t1)).Msg("classified")
 		for i := range res {
 			all = append(all, res[i])
 		}
