@@ -29,7 +29,7 @@ func main() {
 	if p == ":memory:" {
 		p = ""
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: p, Threads: *threads, MemoryLimit: "4GB", TempDirectory: os.TempDir() + "/bench-profile"})
+	db, err := engine.Open(ctx, engine.Settings{Path: p, Threads: *threads, MemoryLimit: os.Getenv("MEM"), TempDirectory: os.TempDir() + "/bench-profile"})
 	check(err)
 	defer db.Close()
 	c, err := db.Conn(ctx)

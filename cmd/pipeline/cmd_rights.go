@@ -188,15 +188,7 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log, err := c.logger(stderr)
-	if err != nil {
-		return err
-	}
-	cfg, err := c.load()
-	if err != nil {
-		return err
-	}
-	conns, err := c.conns(cfg, stderr)
+	log, cfg, conns, err := c.setup(stderr)
 	if err != nil {
 		return err
 	}

@@ -21,15 +21,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log, err := c.logger(stderr)
-	if err != nil {
-		return err
-	}
-	cfg, err := c.load()
-	if err != nil {
-		return err
-	}
-	conns, err := c.conns(cfg, stderr)
+	log, cfg, conns, err := c.setup(stderr)
 	if err != nil {
 		return err
 	}

@@ -132,3 +132,18 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 	_, err := fmt.Fprintln(p.w, s)
 	return len(b), err
 }
+
+// setup is what a command that runs connectors needs: the logger, the
+// loaded config and the connector registry.
+func (c *common) setup(stderr io.Writer) (zerolog.Logger, *config.Config, flow.Connectors, error) {
+	log, err := c.logger(stderr)
+	if err != nil {
+		return log, nil, nil, err
+	}
+	cfg, err := c.load()
+	if err != nil {
+		return log, nil, nil, err
+	}
+	conns, err := c.conns(cfg, stderr)
+	return log, cfg, conns, err
+}

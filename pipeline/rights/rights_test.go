@@ -2,6 +2,7 @@ package rights
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -71,19 +72,7 @@ func TestFindAndPurge(t *testing.T) {
 	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
 		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people", Retention: config.Retention{N: 12, Unit: "month"}}},
 		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := flow.EnsureSchema(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := testWarehouse(t, cfg.Warehouse)
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for _, q := range []string{
 		`CREATE TABLE raw_people (email VARCHAR, phone VARCHAR, country VARCHAR, _loaded_at TIMESTAMP)`,
@@ -134,19 +123,7 @@ func TestIdentityHopNeedsTheName(t *testing.T) {
 	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
 		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people"}},
 		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := flow.EnsureSchema(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := testWarehouse(t, cfg.Warehouse)
 	for _, q := range []string{
 		`CREATE TABLE raw_people (first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR)`,
 		`INSERT INTO raw_people VALUES ('Jo', 'Bloggs', 'jo@example.com', '020 7946 0123'),
@@ -180,6 +157,27 @@ func TestIdentityHopNeedsTheName(t *testing.T) {
 	if strings.Join(f.Names, ",") != "bloggs jo" {
 		t.Errorf("names = %v", f.Names)
 	}
+}
+
+// testWarehouse opens a warehouse with the pipeline's tables in a temp
+// folder and returns a connection with the pl_* functions.
+func testWarehouse(t *testing.T, path string) *sql.Conn {
+	t.Helper()
+	ctx := context.Background()
+	db, err := engine.Open(ctx, engine.Settings{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := flow.EnsureSchema(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 func TestNameKey(t *testing.T) {
