@@ -4,7 +4,7 @@
 -- companies are carried further. Emails and phones are normalised later,
 -- only for people in target roles.
 CREATE OR REPLACE TEMP TABLE people_n AS
-WITH src AS (
+WITH src AS NOT MATERIALIZED ( -- read twice, never copied: the domain list needs two columns of it
     SELECT *, coalesce(nullif(trim(company_domain), ''), split_part(trim(email), '@', 2)) AS _dom_raw
     FROM (
 {{- range $i, $s := .Sources}}

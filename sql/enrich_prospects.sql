@@ -2,16 +2,21 @@
 -- a derived work email where one is missing, email and subscriber types,
 -- GDPR region, subject_key = sha256(normalised email), one row per subject.
 -- $run_id, $now
+CREATE OR REPLACE TEMP TABLE roled AS
+-- the job titles in targeting.roles (a handful), then only their people:
+-- nothing costly runs for the others. A missing title counts as other/staff.
+WITH target_titles AS (
+    SELECT tm.job_title, tm.department, tm.seniority FROM title_map tm
+    WHERE EXISTS (SELECT 1 FROM target_roles r WHERE r.department = tm.department
+                  AND (r.seniority IS NULL OR r.seniority = tm.seniority))
+)
+SELECT p.*, t.department, t.seniority FROM people_n p JOIN target_titles t ON t.job_title = p.job_title
+UNION ALL
+SELECT p.*, 'other' AS department, 'staff' AS seniority FROM people_n p
+WHERE p.job_title IS NULL
+  AND EXISTS (SELECT 1 FROM target_roles r WHERE r.department = 'other' AND (r.seniority IS NULL OR r.seniority = 'staff'));
 CREATE OR REPLACE TABLE prospects AS
-WITH roled AS (
-    SELECT p.*, coalesce(tm.department, 'other') AS department, coalesce(tm.seniority, 'staff') AS seniority
-    FROM people_n p LEFT JOIN title_map tm USING (job_title)
-    WHERE EXISTS (
-        SELECT 1 FROM target_roles r
-        WHERE r.department = coalesce(tm.department, 'other')
-          AND (r.seniority IS NULL OR r.seniority = coalesce(tm.seniority, 'staff'))
-    )
-), derived AS (
+WITH derived AS (
     SELECT *,
         CASE
             WHEN email_raw IS NOT NULL THEN pl_email(email_raw)

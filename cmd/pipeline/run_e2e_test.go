@@ -260,7 +260,7 @@ func TestInterruptedRun(t *testing.T) {
 	dir := workspace(t)
 	mustPipeline(t, dir, "run")
 	before := exportChecksums(t, dir)
-	for _, stage := range []string{"enrich", "export"} {
+	for _, stage := range []string{"stage", "enrich", "export"} {
 		cmd := exec.Command(binPath, "run")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "CI=1", "PIPELINE_TEST_HOLD_BEFORE="+stage)
@@ -288,7 +288,7 @@ func TestInterruptedRun(t *testing.T) {
 	}
 	wh := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
 	st := queryStrings(t, wh, "SELECT status FROM runs ORDER BY started_at")
-	if strings.Join(st, ",") != "succeeded,interrupted,interrupted" {
+	if strings.Join(st, ",") != "succeeded,interrupted,interrupted,interrupted" {
 		t.Errorf("runs = %v", st)
 	}
 	if n := queryStrings(t, wh, "SELECT count(DISTINCT run_id)::VARCHAR FROM lineage"); n[0] != "1" {
@@ -307,5 +307,44 @@ func TestLock(t *testing.T) {
 	r := pipeline(t, dir, "run")
 	if r.code != 1 || !strings.Contains(r.stderr, "test holder") || !strings.Contains(r.stderr, "holds") {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestCrashedRunLeavesNothingBehind: a run killed (SIGKILL) after it
+// committed its staged raw tables leaves raw_*__next behind; the next
+// command that takes the warehouse drops them, so no personal data sits
+// outside the catalog's reach.
+func TestCrashedRunLeavesNothingBehind(t *testing.T) {
+	dir := workspace(t)
+	mustPipeline(t, dir, "run")
+	before := exportChecksums(t, dir)
+	cmd := exec.Command(binPath, "run")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CI=1", "PIPELINE_TEST_HOLD_BEFORE=enrich")
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(errb.String(), "holding before stage") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	next := func() []string {
+		wh := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
+		defer wh.Close()
+		return queryStrings(t, wh, "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%\\_\\_next' ESCAPE '\\' ORDER BY 1")
+	}
+	if left := next(); len(left) != 3 {
+		t.Fatalf("after the crash: staged tables %v, want the three raw_*__next", left)
+	}
+	if after := exportChecksums(t, dir); !equalMaps(before, after) {
+		t.Errorf("crashed run changed the export")
+	}
+	mustPipeline(t, dir, "sar", "--email", "tom.hughes@northwind-payroll.co.uk")
+	if left := next(); len(left) != 0 {
+		t.Fatalf("after the next command: %v left", left)
 	}
 }

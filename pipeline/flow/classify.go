@@ -10,18 +10,20 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 )
 
-// Dataset is one warehouse table the catalog covers.
-type Dataset struct{ Name, Table string }
+// Dataset is one warehouse table the catalog covers: Table is its name in
+// the catalog, Read where this run reads it (a raw table's staged copy).
+type Dataset struct{ Name, Table, Read string }
 
 // datasets lists every table a run writes that holds source data.
 func (rn *run) datasets() []Dataset {
 	var out []Dataset
 	for _, name := range rn.Config.SourceOrder {
 		if info := rn.sources[name]; info != nil {
-			out = append(out, Dataset{Name: name, Table: info.Table})
+			out = append(out, Dataset{Name: name, Table: info.Table, Read: info.Staged})
 		}
 	}
-	return append(out, Dataset{"prospects", "prospects"}, Dataset{"deliverable", "deliverable"}, Dataset{"rejects", "rejects"})
+	return append(out, Dataset{"prospects", "prospects", "prospects"}, Dataset{"deliverable", "deliverable", "deliverable"},
+		Dataset{"rejects", "rejects", "rejects"})
 }
 
 // classify writes the catalog for every dataset and then applies the export
@@ -38,7 +40,7 @@ func (rn *run) classify(ctx context.Context, c *sqlConn) error {
 		}
 		tables = append(tables, d)
 		t1 := time.Now()
-		res, err := classify.Table(ctx, c, d.Name, d.Table, opts)
+		res, err := classify.Table(ctx, c, d.Name, d.Read, opts)
 		if err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 		for _, c := range info.Columns {
 			have[c] = true
 		}
-		us := unionSource{Table: info.Table}
+		us := unionSource{Table: info.Staged}
 		for _, c := range canonical {
 			if !have[c] {
 				us.Missing = append(us.Missing, c)
@@ -60,7 +60,7 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 	sort.Strings(extras)
 	// every table must have every extra for UNION ALL BY NAME to be total
 	for i := range out {
-		info := rn.sources[tableSource(out[i].Table)]
+		info := rn.byStaged(out[i].Table)
 		for _, e := range extras {
 			if !contains(info.Columns, e) {
 				out[i].Missing = append(out[i].Missing, e)
@@ -70,7 +70,14 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 	return out, extras
 }
 
-func tableSource(table string) string { return table[len("raw_"):] }
+func (rn *run) byStaged(table string) *sourceInfo {
+	for _, info := range rn.sources {
+		if info.Staged == table {
+			return info
+		}
+	}
+	return nil
+}
 
 func contains(xs []string, x string) bool {
 	for _, s := range xs {

@@ -201,48 +201,78 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-// execute runs the stages in one transaction on one connection. Exports
-// are staged inside it and swapped into place only after COMMIT.
+// execute runs a run on one connection in two transactions. The first
+// stages the sources into raw_<source>__next tables (and their rejects)
+// and commits; the second does everything else — list sync, enrich,
+// classify, suppress, export staging — and swaps the __next tables into
+// place. Exports are swapped in only after the second COMMIT. A failed,
+// interrupted or dry run drops the __next tables and leaves the warehouse
+// and the exports as they were (rejects of a failed run are kept).
 func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	c, err := rn.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
+	bg := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	}
 	committed := false
 	defer func() {
 		if committed {
 			return
 		}
-		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		cctx, cancel := bg()
 		defer cancel()
-		var keep string
-		var kerr error
-		if !opts.DryRun {
-			keep, kerr = rn.saveRejects(bg, c)
+		if derr := rn.dropNext(cctx, c, opts.DryRun); derr != nil {
+			rn.Log.Warn().Err(derr).Msg("could not drop this run's staged tables; the next run drops them")
 		}
-		if _, rerr := c.ExecContext(bg, "ROLLBACK"); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
-		}
-		if kerr == nil {
-			kerr = rn.restoreRejects(bg, c, keep)
-		}
-		if kerr != nil {
-			rn.Log.Warn().Err(kerr).Msg("could not keep this run's rejects")
-		}
-		rn.abortExports(bg)
+		rn.abortExports(cctx)
 	}()
 	if err := rn.loadReference(ctx, c); err != nil {
 		return fmt.Errorf("reference tables: %w", err)
 	}
+
+	// Transaction 1: the sources.
+	if err := rn.before(ctx, StageStage); err != nil {
+		return err
+	}
+	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	if err := rn.stageSources(ctx, c); err != nil {
+		// keep the rejects that explain the failure; the staged tables
+		// committed with them are dropped by the deferred cleanup
+		cctx, cancel := bg()
+		defer cancel()
+		if _, cerr := c.ExecContext(cctx, "COMMIT"); cerr != nil {
+			_, _ = c.ExecContext(cctx, "ROLLBACK")
+		}
+		return fmt.Errorf("stage %s: %w", StageStage, err)
+	}
+	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit staging: %w", err)
+	}
+
+	// Transaction 2: everything else.
+	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	open := true
+	defer func() {
+		if open {
+			cctx, cancel := bg()
+			defer cancel()
+			if _, rerr := c.ExecContext(cctx, "ROLLBACK"); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+			}
+		}
+	}()
 	steps := []struct {
 		name string
 		fn   func(context.Context, *sqlConn) error
 	}{
-		{StageStage, rn.stage},
+		{StageStage, rn.syncLists},
 		{StageEnrich, rn.enrich},
 		{StageClassify, rn.classify},
 		{StageSuppress, rn.suppress},
@@ -255,10 +285,8 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		if st.name == StageExport && (opts.DryRun || (opts.Only != "" && opts.Only != StageExport)) {
 			break
 		}
-		rn.Log.Debug().Str("stage", st.name).Msg("stage started")
-		rn.stageName = st.name
-		if rn.BeforeStage != nil {
-			if err := rn.BeforeStage(ctx, st.name); err != nil {
+		if st.name != StageStage {
+			if err := rn.before(ctx, st.name); err != nil {
 				return err
 			}
 		}
@@ -275,10 +303,13 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if opts.DryRun {
 		return errDryRun
 	}
+	if err := rn.promote(ctx, c); err != nil {
+		return err
+	}
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	committed = true
+	open, committed = false, true
 	if err := rn.swapExports(ctx, c); err != nil {
 		return err
 	}
@@ -292,6 +323,52 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 			Note: fmt.Sprintf("%d rows older than their source's retention deleted", n)})
 	}
 	return nil
+}
+
+// before marks the start of a stage (logs, the test hook).
+func (rn *run) before(ctx context.Context, stage string) error {
+	rn.Log.Debug().Str("stage", stage).Msg("stage started")
+	rn.stageName = stage
+	if rn.BeforeStage != nil {
+		return rn.BeforeStage(ctx, stage)
+	}
+	return nil
+}
+
+// promote replaces each raw table by the one this run staged.
+func (rn *run) promote(ctx context.Context, c *sqlConn) error {
+	for _, name := range rn.Config.SourceOrder {
+		info := rn.sources[name]
+		if info == nil || info.Staged == info.Table {
+			continue
+		}
+		for _, q := range []string{
+			"DROP TABLE IF EXISTS " + engine.Quote(info.Table),
+			"ALTER TABLE " + engine.Quote(info.Staged) + " RENAME TO " + engine.Quote(info.Table),
+		} {
+			if _, err := c.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("replace %s: %w", info.Table, err)
+			}
+		}
+	}
+	return nil
+}
+
+// dropNext drops the tables this run staged (and, for a dry run, its
+// rejects) after a run that did not commit.
+func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
+	var errs []error
+	for _, info := range rn.sources {
+		if info.Staged != info.Table {
+			_, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+engine.Quote(info.Staged))
+			errs = append(errs, err)
+		}
+	}
+	if dry {
+		_, err := c.ExecContext(ctx, "DELETE FROM rejects WHERE run_id = $1", rn.id)
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 type sqlConn = sql.Conn

@@ -2,9 +2,8 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -24,9 +23,20 @@ var (
 // RawTable is the warehouse table a source is staged into.
 func RawTable(source string) string { return "raw_" + source }
 
+// nextSuffix marks a raw table staged by a run that has not committed yet.
+const nextSuffix = "__next"
+
+// Next is the table a run stages raw into before it replaces raw: staging
+// is committed on its own (DuckDB reads committed data far faster than a
+// transaction's own large writes), and the run's final transaction swaps
+// raw_<source>__next into raw_<source>. A run that fails drops them; one
+// that crashed leaves them for the next EnsureSchema to drop.
+func Next(table string) string { return table + nextSuffix }
+
 type sourceInfo struct {
 	Name    string
-	Table   string
+	Table   string // the raw table (raw_<source>)
+	Staged  string // where this run staged it: read this (raw_<source>__next; in validate the same as Table)
 	Columns []string // canonical/carried names in the raw table (without provenance)
 }
 
@@ -135,21 +145,39 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 	return nil, fmt.Errorf("connector returned neither a native scan nor a record stream")
 }
 
-// stage reads every source into the warehouse.
-func (rn *run) stage(ctx context.Context, c *sqlConn) error {
-	cfg := rn.Config
+// stageSources reads every companies, people and reference source into
+// its next raw table (raw_<source>__next, see Next), with its rejects.
+func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 	tombstones, err := count(ctx, c, "SELECT count(*) FROM suppression WHERE kind = 'email' AND reason = 'erasure'")
 	if err != nil {
 		return err
 	}
-	for i, name := range cfg.SourceOrder {
-		src := cfg.Sources[name]
-		t0 := time.Now()
-		var row StageRow
+	return rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
 		if src.Role == "suppression" {
-			row, err = rn.syncSuppression(ctx, c, i, name, src)
-		} else {
-			row, err = rn.stageSource(ctx, c, i, name, src, tombstones > 0)
+			return StageRow{}, errSkip
+		}
+		return rn.stageSource(ctx, c, i, name, src, tombstones > 0)
+	})
+}
+
+// syncLists syncs every suppression list into the store.
+func (rn *run) syncLists(ctx context.Context, c *sqlConn) error {
+	return rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
+		if src.Role != "suppression" {
+			return StageRow{}, errSkip
+		}
+		return rn.syncSuppression(ctx, c, i, name, src)
+	})
+}
+
+var errSkip = errors.New("skip")
+
+func (rn *run) eachSource(fn func(i int, name string, src *config.Source) (StageRow, error)) error {
+	for i, name := range rn.Config.SourceOrder {
+		t0 := time.Now()
+		row, err := fn(i, name, rn.Config.Sources[name])
+		if errors.Is(err, errSkip) {
+			continue
 		}
 		if err != nil {
 			return err
@@ -175,7 +203,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	if err != nil {
 		return StageRow{}, err
 	}
-	info := &sourceInfo{Name: name, Table: RawTable(name)}
+	info := &sourceInfo{Name: name, Table: RawTable(name), Staged: Next(RawTable(name))}
 	var emailCol string
 	for _, col := range cols2 {
 		info.Columns = append(info.Columns, col.Dst)
@@ -201,11 +229,11 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		p[k] = v
 	}
 	if err := rn.exec(ctx, c, "stage_table", map[string]any{
-		"Table": info.Table, "Columns": cols2, "Scan": scan.From, "TombstoneEmail": emailCol,
+		"Table": info.Staged, "Columns": cols2, "Scan": scan.From, "TombstoneEmail": emailCol,
 	}, p); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
 	}
-	out, err := countTable(ctx, c, info.Table)
+	out, err := countTable(ctx, c, info.Staged)
 	if err != nil {
 		return StageRow{}, err
 	}
@@ -278,35 +306,4 @@ func (rn *run) progress(format string, args ...any) {
 	if rn.Progress != nil {
 		fmt.Fprintf(rn.Progress, format+"\n", args...)
 	}
-}
-
-// saveRejects copies this run's rejects to a private temp file before a
-// rollback, so a failed run still shows what was malformed.
-func (rn *run) saveRejects(ctx context.Context, c *sqlConn) (string, error) {
-	n, err := count(ctx, c, "SELECT count(*) FROM rejects WHERE run_id = $1", rn.id)
-	if err != nil || n == 0 {
-		return "", nil // the transaction may be aborted; nothing to keep
-	}
-	dir := rn.Config.Engine.TempDirectory
-	if dir == "" {
-		dir = os.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "rejects-"+rn.id+".parquet")
-	if _, err := c.ExecContext(ctx, "COPY (SELECT * FROM rejects WHERE run_id = $run_id) TO $path (FORMAT parquet)",
-		params{"run_id": rn.id, "path": path}.args()...); err != nil {
-		return "", err
-	}
-	return path, nil
-}
-
-func (rn *run) restoreRejects(ctx context.Context, c *sqlConn, path string) error {
-	if path == "" {
-		return nil
-	}
-	defer os.Remove(path)
-	_, err := c.ExecContext(ctx, "INSERT INTO rejects SELECT * FROM read_parquet($1)", path)
-	return err
 }

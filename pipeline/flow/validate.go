@@ -76,7 +76,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 			diags = append(diags, cfg.Diag(cfg.Pos("sources", name, "map"), "%v", err))
 			continue
 		}
-		info := &sourceInfo{Name: name, Table: RawTable(name)}
+		info := &sourceInfo{Name: name, Table: RawTable(name), Staged: RawTable(name)}
 		var defs []string
 		for _, m := range mapped {
 			info.Columns = append(info.Columns, m.Dst)
