@@ -35,8 +35,8 @@ func Next(table string) string { return table + nextSuffix }
 
 type sourceInfo struct {
 	Name    string
-	Table   string // the raw table (raw_<source>)
-	Staged  string // where this run staged it: read this (raw_<source>__next; in validate the same as Table)
+	Table   string   // the raw table (raw_<source>)
+	Staged  string   // where this run staged it: read this (raw_<source>__next; in validate the same as Table)
 	Columns []string // canonical/carried names in the raw table (without provenance)
 }
 
