@@ -11,49 +11,54 @@ the pl_* functions run on a handful of rows,
 not on every row (they are exact supersets, so nothing is missed):
   an email column can only normalise to $email if its lower-cased text
   contains the (ASCII) local part $email_local — rows with any non-ASCII
-  character always go to pl_email; a phone column can only normalise to one
-  of $phones if its digits contain one of their last six digits
-  ($phone_tails, a regex of digit alternatives) — rows with any character
-  other than digits, spaces and ()+./- always go to pl_phone.
+  character (byte length <> character length) always go to pl_email; a
+  phone column can only normalise to one of $phones if the last six digits
+  of one of them appear in it in order ($phone_like_N: +442079460228 gives '%4%6%0%2%2%8%') —
+  rows with non-ASCII characters or letters (vanity numbers) always go to
+  pl_phone; a profile URL only matches if it contains the last path segment
+  of one of $profiles ($profile_needle_N).
 A row found only through a phone or profile URL (the identity graph's
 second hop) belongs to the subject only when it carries no other email or
 subject_key and, where the table has name columns, the same name as a row
 matched by email or key ($names, see rights.NameKey): a shared
 switchboard number must not pull in a colleague.
 Parameters: $email, $email_local, $key, and when used $phones,
-$phone_tails, $profiles, $names, $cc.
+$phone_like_0.., $profiles, $profile_needle_0.., $names, $cc.
 */ -}}
 {{- define "subject_match" -}}
 (FALSE
 {{- range .Email}}
-    OR CASE WHEN strpos(lower(CAST({{q .}} AS VARCHAR)), $email_local) > 0 OR regexp_matches(CAST({{q .}} AS VARCHAR), '[^\x00-\x7F]')
+    OR CASE WHEN strpos(lower(CAST({{q .}} AS VARCHAR)), $email_local) > 0 OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR))
             THEN coalesce(pl_email(CAST({{q .}} AS VARCHAR)) = $email, FALSE) ELSE FALSE END
 {{- end}}
 {{- range .Key}}
     OR CAST({{q .}} AS VARCHAR) = $key
 {{- end}}
 {{- if or .Phone .Profile}}
-    OR ((FALSE
-    {{- range .Phone}}
-        OR CASE WHEN regexp_matches(regexp_replace(CAST({{q .}} AS VARCHAR), '[^0-9]', '', 'g'), $phone_tails) OR regexp_matches(CAST({{q .}} AS VARCHAR), '[^0-9 ()+./-]')
+    OR CASE WHEN (FALSE
+    {{- range $c := .Phone}}
+        OR CASE WHEN ({{range $i, $p := $.PhoneLikes}}{{if $i}} OR {{end}}CAST({{q $c}} AS VARCHAR) LIKE ${{$p}}{{end}})
+                     OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR)) OR lower(CAST({{q .}} AS VARCHAR)) <> upper(CAST({{q .}} AS VARCHAR))
                 THEN coalesce(list_contains(CAST($phones AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}})), FALSE) ELSE FALSE END
     {{- end}}
-    {{- range .Profile}}
-        OR list_contains(CAST($profiles AS VARCHAR[]), regexp_replace(lower(trim(CAST({{q .}} AS VARCHAR))), '^(https?://)?(www\.)?|/+$', '', 'g'))
+    {{- range $c := .Profile}}
+        OR CASE WHEN ({{range $i, $p := $.ProfileNeedles}}{{if $i}} OR {{end}}strpos(lower(CAST({{q $c}} AS VARCHAR)), ${{$p}}) > 0{{end}})
+                     OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR))
+                THEN list_contains(CAST($profiles AS VARCHAR[]), regexp_replace(lower(trim(CAST({{q .}} AS VARCHAR))), '^(https?://)?(www\.)?|/+$', '', 'g')) ELSE FALSE END
     {{- end}}
-    )
+    ) THEN (TRUE
     {{- if .Name}}
-    AND (len(CAST($names AS VARCHAR[])) = 0 OR list_contains(CAST($names AS VARCHAR[]),
-        array_to_string(list_sort(list_filter(regexp_split_to_array(lower(trim(concat_ws(' '{{range .Name}}, CAST({{q .}} AS VARCHAR){{end}}))), '[\s,]+'), lambda w: w <> '')), ' ')))
+        AND (len(CAST($names AS VARCHAR[])) = 0 OR list_contains(CAST($names AS VARCHAR[]),
+            array_to_string(list_sort(list_filter(regexp_split_to_array(lower(trim(concat_ws(' '{{range .Name}}, CAST({{q .}} AS VARCHAR){{end}}))), '[\s,]+'), lambda w: w <> '')), ' ')))
     {{- end}}
-    AND NOT (FALSE
-    {{- range .Email}}
-        OR coalesce(pl_email(CAST({{q .}} AS VARCHAR)) <> $email, FALSE)
-    {{- end}}
-    {{- range .Key}}
-        OR coalesce(CAST({{q .}} AS VARCHAR) <> $key, FALSE)
-    {{- end}}
-    ))
+        AND NOT (FALSE
+        {{- range .Email}}
+            OR coalesce(pl_email(CAST({{q .}} AS VARCHAR)) <> $email, FALSE)
+        {{- end}}
+        {{- range .Key}}
+            OR coalesce(CAST({{q .}} AS VARCHAR) <> $key, FALSE)
+        {{- end}}
+        )) ELSE FALSE END
 {{- end}}
 )
 {{- end -}}

@@ -36,6 +36,8 @@ type matchCols struct {
 	Table                      string
 	Email, Key, Phone, Profile []string
 	Name                       []string // identity.name columns: guard the identity-graph hop
+	PhoneLikes                 []string // parameter names of the phone prefilter patterns
+	ProfileNeedles             []string // parameter names of the profile prefilter needles
 	Country                    string
 	personal                   map[string]string // column -> category, personal columns only
 }
@@ -257,8 +259,16 @@ func (f *Findings) predicateData(m matchCols) matchCols {
 	if len(f.Subject.Phones) == 0 {
 		d.Phone = nil
 	}
+	d.PhoneLikes = nil
+	for i := range f.Subject.Phones {
+		d.PhoneLikes = append(d.PhoneLikes, fmt.Sprintf("phone_like_%d", i))
+	}
 	if len(f.Subject.Profiles) == 0 {
 		d.Profile = nil
+	}
+	d.ProfileNeedles = nil
+	for i := range f.Subject.Profiles {
+		d.ProfileNeedles = append(d.ProfileNeedles, fmt.Sprintf("profile_needle_%d", i))
 	}
 	return d
 }
@@ -268,9 +278,16 @@ func (f *Findings) params() params {
 	if names == nil {
 		names = []string{}
 	}
-	return params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
-		"phones": f.Subject.Phones, "phone_tails": phoneTails(f.Subject.Phones), "names": names,
+	ps := params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
+		"phones": f.Subject.Phones, "names": names,
 		"profiles": f.Subject.Profiles, "cc": f.Country}
+	for i, p := range f.Subject.Phones {
+		ps[fmt.Sprintf("phone_like_%d", i)] = phoneLike(p)
+	}
+	for i, p := range f.Subject.Profiles {
+		ps[fmt.Sprintf("profile_needle_%d", i)] = p[strings.LastIndexByte(p, '/')+1:]
+	}
+	return ps
 }
 
 // emailNeedle is the text every raw value that normalises to email
@@ -287,24 +304,21 @@ func emailNeedle(email string) string {
 	return local
 }
 
-// phoneTails is a regular expression matching any of the last six digits
-// of each E.164 number: the subscriber digits every written form of the
-// number contains contiguously. With no phones it matches nothing.
-func phoneTails(phones []string) string {
-	var alts []string
-	for _, p := range phones {
-		d := strings.TrimPrefix(p, "+")
-		if len(d) > 6 {
-			d = d[len(d)-6:]
-		}
-		if d != "" {
-			alts = append(alts, d)
-		}
+// phoneLike is a LIKE pattern every written form of an E.164 number
+// matches: its last six digits in order, anything around and between them
+// ("+442079460228" -> "%4%6%0%2%2%8%").
+func phoneLike(e164 string) string {
+	d := strings.TrimPrefix(e164, "+")
+	if len(d) > 6 {
+		d = d[len(d)-6:]
 	}
-	if len(alts) == 0 {
-		return "^$x" // never matches
+	var b strings.Builder
+	b.WriteByte('%')
+	for _, r := range d {
+		b.WriteRune(r)
+		b.WriteByte('%')
 	}
-	return "(" + strings.Join(alts, "|") + ")"
+	return b.String()
 }
 
 func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCols) error {
