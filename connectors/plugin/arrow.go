@@ -23,17 +23,28 @@ import (
 const ChunkSize = 3 << 20
 
 // encoder serialises batches as self-contained Arrow IPC streams (schema,
-// one batch, end of stream). It reuses its buffer; not safe for
+// one batch, end of stream). It alternates between two buffers, so the
+// bytes of one call stay valid during the next call (a batch is encoded
+// while the previous one is sent) and until the call after. Not safe for
 // concurrent use.
 type encoder struct {
 	schema *arrow.Schema
-	buf    bytes.Buffer
+	bufs   [2]bytes.Buffer
+	n      int
+	buf    *bytes.Buffer
+}
+
+// next switches to the other buffer and empties it.
+func (e *encoder) next() *bytes.Buffer {
+	e.n++
+	e.buf = &e.bufs[e.n%2]
+	e.buf.Reset()
+	return e.buf
 }
 
 // encodeSchema returns the IPC stream of the schema alone.
 func (e *encoder) encodeSchema() ([]byte, error) {
-	e.buf.Reset()
-	w := ipc.NewWriter(&e.buf, ipc.WithSchema(e.schema))
+	w := ipc.NewWriter(e.next(), ipc.WithSchema(e.schema))
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("encode schema: %w", err)
 	}
@@ -41,13 +52,12 @@ func (e *encoder) encodeSchema() ([]byte, error) {
 }
 
 // encodeBatch returns rec as an IPC stream; the bytes are valid until the
-// next call.
+// call after next.
 func (e *encoder) encodeBatch(rec arrow.RecordBatch) ([]byte, error) {
 	if !rec.Schema().Equal(e.schema) {
 		return nil, fmt.Errorf("%w: batch schema %s differs from stream schema %s", ErrBadBatch, rec.Schema(), e.schema)
 	}
-	e.buf.Reset()
-	w := ipc.NewWriter(&e.buf, ipc.WithSchema(e.schema))
+	w := ipc.NewWriter(e.next(), ipc.WithSchema(e.schema))
 	if err := w.Write(rec); err != nil {
 		_ = w.Close()
 		return nil, fmt.Errorf("encode batch: %w", err)

@@ -86,24 +86,51 @@ func sendRecords(ctx context.Context, rr connectors.RecordReader, sendSchema, se
 	if err := sendChunks(payload, sendSchema); err != nil {
 		return err
 	}
-	for {
-		rec, err := rr.Next(ctx)
-		if err == io.EOF {
-			return nil
+	// The connector reads and encodes the next batch while the previous
+	// one is on the wire: a producer goroutine and an unbuffered hand-over,
+	// so at most two encoded batches exist (the encoder's two buffers).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type item struct {
+		payload []byte
+		err     error
+	}
+	next := make(chan item)
+	go func() {
+		defer close(next)
+		for {
+			rec, err := rr.Next(ctx)
+			if err == io.EOF {
+				return
+			}
+			if err == nil && rec == nil {
+				err = errors.New("connector bug: Next returned a nil batch and no error")
+			}
+			var payload []byte
+			if err == nil {
+				payload, err = enc.encodeBatch(rec)
+				rec.Release()
+				if err != nil {
+					err = fmt.Errorf("batch: %w", err)
+				}
+			}
+			select {
+			case next <- item{payload, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
-		if err != nil {
-			return err
+	}()
+	for it := range next {
+		if it.err != nil {
+			return it.err
 		}
-		if rec == nil {
-			return errors.New("connector bug: Next returned a nil batch and no error")
-		}
-		payload, err := enc.encodeBatch(rec)
-		rec.Release()
-		if err != nil {
-			return fmt.Errorf("batch: %w", err)
-		}
-		if err := sendChunks(payload, sendBatch); err != nil {
+		if err := sendChunks(it.payload, sendBatch); err != nil {
 			return err
 		}
 	}
+	return ctx.Err()
 }
