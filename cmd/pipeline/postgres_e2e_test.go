@@ -117,8 +117,29 @@ classification:`, 1)
 		t.Fatalf("parquet export differs")
 	}
 
-	// Erasure reaches the PostgreSQL sink through the connector's Erase.
+	// A SAR finds the subject in the PostgreSQL sink through Locate.
 	const email = "aisling.murphy@liffeycloud.ie"
+	sar := mustPipeline(t, dir, "sar", "--email", email, "--format", "json")
+	var sarRep struct {
+		Found []struct {
+			Dataset, Kind string
+			Rows          []map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(sar.stdout), &sarRep); err != nil {
+		t.Fatal(err)
+	}
+	located := false
+	for _, f := range sarRep.Found {
+		if f.Dataset == "crm_sync" && len(f.Rows) > 0 {
+			located = true
+		}
+	}
+	if !located || strings.Contains(sar.stdout, dsn) {
+		t.Fatalf("SAR did not locate the subject in the postgres sink (or printed the DSN):\n%s", sar.stdout)
+	}
+
+	// Erasure reaches the PostgreSQL sink through the connector's Erase.
 	r = mustPipeline(t, dir, "erase", "--email", email, "--yes")
 	if strings.Contains(r.stdout+r.stderr, dsn) {
 		t.Errorf("the DSN appears in the erase output")
