@@ -178,15 +178,28 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	yes := fs.Bool("yes", false, "really erase (required unless --dry-run)")
 	deep := fs.Bool("deep", false, "also scan every export file, not only those the lineage index names")
 	format := fs.String("format", "text", "text|json")
+	batch := fs.String("emails-from", "", "erase every email in FILE (one per line, # comments) as one batch: the warehouse file is rewritten once")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {
 		return usagef("--format %q: want text or json", *format)
 	}
-	sub, err := sf.subject()
-	if err != nil {
-		return err
+	var subs []rights.Subject
+	if *batch != "" {
+		if *sf.email != "" {
+			return usagef("--email and --emails-from exclude each other")
+		}
+		var err error
+		if subs, err = readSubjects(*batch); err != nil {
+			return err
+		}
+	} else {
+		sub, err := sf.subject()
+		if err != nil {
+			return err
+		}
+		subs = []rights.Subject{sub}
 	}
 	log, cfg, conns, err := c.setup(stderr)
 	if err != nil {
@@ -206,20 +219,68 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	t0 := time.Now()
-	res, err := rights.Erase(ctx, cfg, sub, opts)
-	if err != nil {
-		return fmt.Errorf("erase: %w", err)
-	}
-	if err := res.Write(stdout, *format); err != nil {
-		return err
+	// A batch defers each job's last step (the warehouse rewrite) and
+	// rewrites the file once for all of them.
+	opts.DeferCompact = len(subs) > 1 && !opts.DryRun
+	for _, sub := range subs {
+		t0 := time.Now()
+		res, err := rights.Erase(ctx, cfg, sub, opts)
+		if err != nil {
+			return fmt.Errorf("erase subject_key %s: %w", sub.Key, err)
+		}
+		if err := res.Write(stdout, *format); err != nil {
+			return err
+		}
+		log.Info().Str("subject_key", sub.Key).Bool("dry_run", res.DryRun).Bool("resumed", res.Resumed).
+			Int("files", len(res.Files)).Int("recipients", len(res.Notices)).Dur("duration", time.Since(t0)).Msg("erasure")
 	}
 	if !*dry && !*yes {
 		return usagef("refusing to erase without --yes (the above is what would change; add --dry-run to only see it)")
 	}
-	log.Info().Str("subject_key", sub.Key).Bool("dry_run", res.DryRun).Bool("resumed", res.Resumed).
-		Int("files", len(res.Files)).Int("recipients", len(res.Notices)).Dur("duration", time.Since(t0)).Msg("erasure")
+	if opts.DeferCompact {
+		t0 := time.Now()
+		if err := rights.Compact(ctx, cfg); err != nil {
+			return fmt.Errorf("erase: rewrite the warehouse: %w", err)
+		}
+		for _, sub := range subs {
+			if err := rights.FinishCompacted(cfg, sub.Key, time.Now()); err != nil {
+				return fmt.Errorf("erase subject_key %s: %w", sub.Key, err)
+			}
+		}
+		log.Info().Int("subjects", len(subs)).Dur("duration", time.Since(t0)).Msg("warehouse rewritten once for the batch")
+		fmt.Fprintf(stdout, "warehouse rewritten once for %d erasures: no erased value is left in it\n", len(subs))
+	}
 	return nil
+}
+
+// readSubjects reads a batch file: one email per line, blank lines and
+// # comments skipped. A line that is not an email stops the batch before
+// anything is erased, naming the line (never echoing its content).
+func readSubjects(path string) ([]rights.Subject, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var subs []rights.Subject
+	seen := map[string]bool{}
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		sub, err := rights.NewSubject(line, "", "", "")
+		if err != nil {
+			return nil, usagef("%s:%d: not a valid email address; fix the line and run the batch again (nothing was erased)", path, i+1)
+		}
+		if !seen[sub.Key] {
+			seen[sub.Key] = true
+			subs = append(subs, sub)
+		}
+	}
+	if len(subs) == 0 {
+		return nil, usagef("%s: no email addresses", path)
+	}
+	return subs, nil
 }
 
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {

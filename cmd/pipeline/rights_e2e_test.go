@@ -388,3 +388,43 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 		t.Errorf("tampered audit verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestEraseBatch: several subjects from a file, one warehouse rewrite; a
+// crash before the rewrite is completed by re-running the batch; no byte
+// of either subject is left anywhere.
+func TestEraseBatch(t *testing.T) {
+	dir := workspace(t)
+	mustPipeline(t, dir, "run")
+	const other = "tom.hughes@northwind-payroll.co.uk"
+	list := filepath.Join(dir, "erase.txt")
+	if err := os.WriteFile(list, []byte("# DPO batch\n"+sarEmail+"\n\n  Tom.Hughes@Northwind-Payroll.co.uk \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// killed right after the first subject's audit step: nothing compacted yet
+	if crash := crashPipeline(t, dir, rights.StepAudit, "erase", "--emails-from", list, "--yes"); crash.code != 3 {
+		t.Fatalf("crash: exit %d\n%s", crash.code, crash.stderr)
+	}
+	r := mustPipeline(t, dir, "erase", "--emails-from", list, "--yes")
+	if !strings.Contains(r.stdout, "warehouse rewritten once for 2 erasures") {
+		t.Fatalf("batch output:\n%s", r.stdout)
+	}
+	for _, e := range []string{sarEmail, other} {
+		k := kinds(sar(t, dir, "--email", e))
+		if len(k) != 2 || k["suppression"] == "" || k["audit_log"] == "" {
+			t.Errorf("after the batch, SAR for %s found %v", e, k)
+		}
+	}
+	mustPipeline(t, dir, "audit", "verify")
+	files := append(filesUnder(t, filepath.Join(dir, "state")), filesUnder(t, filepath.Join(dir, "exports"))...)
+	assertAbsent(t, files, sarEmail, sarName, other, "Hughes")
+	// the jobs are closed: another batch finds nothing to resume
+	again := mustPipeline(t, dir, "erase", "--emails-from", list, "--yes", "--format", "json")
+	if strings.Contains(again.stdout, `"resumed": true`) {
+		t.Errorf("jobs left open:\n%s", again.stdout)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte(sarEmail+"\nnot-an-email\n"), 0o600)
+	if r := pipeline(t, dir, "erase", "--emails-from", bad, "--yes"); r.code != 2 || !strings.Contains(r.stderr, "bad.txt:2:") {
+		t.Errorf("bad batch file: exit %d\n%s", r.code, r.stderr)
+	}
+}

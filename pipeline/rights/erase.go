@@ -35,6 +35,11 @@ type EraseOptions struct {
 	// AfterStep, when set, is called after each step is recorded in the
 	// journal (tests use it to crash the process at every step).
 	AfterStep func(step string)
+	// DeferCompact stops the job before its last step, the warehouse
+	// rewrite: a batch of erasures rewrites the file once (Compact), then
+	// FinishCompacted closes each job. The journal stays open meanwhile,
+	// so a crash is completed by re-running the batch.
+	DeferCompact bool
 }
 
 // TableChange is rows deleted (or to delete) in one warehouse table.
@@ -66,6 +71,7 @@ type EraseResult struct {
 	Notices    []Notice      `json:"notify"`    // Art. 19: recipients to tell
 	Steps      []string      `json:"steps_done,omitempty"`
 	Journal    string        `json:"journal,omitempty"`
+	Pending    string        `json:"pending,omitempty"` // a step left to the batch (DeferCompact)
 }
 
 // OpenWarehouse opens the configured warehouse with the pipeline's
@@ -190,6 +196,10 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 	c = nil
 	db.Close()
 	db = nil
+	if opts.DeferCompact {
+		res.Pending = StepCompact
+		return finished(j, res), nil
+	}
 	if err := step(StepCompact, func() error { return compact(ctx, cfg) }); err != nil {
 		return nil, err
 	}
@@ -585,4 +595,27 @@ func (r *EraseResult) Write(w io.Writer, format string) error {
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+// Compact rewrites the warehouse file so that no erased value is left in
+// its free blocks (the last step of an erasure; see DeferCompact).
+func Compact(ctx context.Context, cfg *config.Config) error { return compact(ctx, cfg) }
+
+// FinishCompacted records, after Compact, that the deferred erasure of
+// subjectKey is complete. A job that is not waiting for compaction is left
+// alone.
+func FinishCompacted(cfg *config.Config, subjectKey string, now time.Time) error {
+	j, err := loadJournal(cfg.Warehouse, subjectKey)
+	if err != nil || j == nil {
+		return err
+	}
+	for _, st := range Steps {
+		if st != StepCompact && !j.done(st) {
+			return nil
+		}
+	}
+	j.Done[StepCompact] = now.UTC().Format(time.RFC3339Nano)
+	t := now.UTC()
+	j.FinishedAt = &t
+	return j.save()
 }
