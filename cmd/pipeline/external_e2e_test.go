@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -24,15 +23,7 @@ func TestExternalConnector(t *testing.T) {
 	}
 	dir := workspace(t)
 	// the CRM file as JSON lines
-	f, err := os.Open(filepath.Join(dir, "fixtures", "people_crm.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, filepath.Join(dir, "fixtures", "people_crm.csv"))
 	var lines []string
 	for _, r := range recs[1:] {
 		obj := map[string]any{}

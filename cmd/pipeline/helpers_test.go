@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -109,4 +110,38 @@ func mustPipeline(t testing.TB, dir string, args ...string) result {
 		t.Fatalf("pipeline %v: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
 	}
 	return r
+}
+
+// readCSV reads a whole CSV file (header first).
+func readCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return recs
+}
+
+// startHeld starts `pipeline run` in dir held before stage (the
+// PIPELINE_TEST_HOLD_BEFORE hook) and returns once it is holding.
+func startHeld(t testing.TB, dir, stage string) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(binPath, "run")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CI=1", "PIPELINE_TEST_HOLD_BEFORE="+stage)
+	errb := &strings.Builder{}
+	cmd.Stderr = errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(errb.String(), "holding before stage") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	return cmd, errb
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -48,15 +47,7 @@ func TestPostgresEndToEnd(t *testing.T) {
 
 	dir := workspace(t)
 	// load the CRM fixture into PostgreSQL
-	f, err := os.Open(filepath.Join(dir, "fixtures", "people_crm.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, filepath.Join(dir, "fixtures", "people_crm.csv"))
 	if _, err := pg.Exec(ctx, `CREATE TABLE `+schema+`.crm ("First Name" text, "Last Name" text, "Work Email" text, "Title" text, "Company Website" text, "Phone" text)`); err != nil {
 		t.Fatal(err)
 	}

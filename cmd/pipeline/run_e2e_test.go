@@ -8,13 +8,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
@@ -261,18 +259,7 @@ func TestInterruptedRun(t *testing.T) {
 	mustPipeline(t, dir, "run")
 	before := exportChecksums(t, dir)
 	for _, stage := range []string{"stage", "enrich", "export"} {
-		cmd := exec.Command(binPath, "run")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "CI=1", "PIPELINE_TEST_HOLD_BEFORE="+stage)
-		var errb strings.Builder
-		cmd.Stderr = &errb
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(60 * time.Second)
-		for !strings.Contains(errb.String(), "holding before stage") && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
+		cmd, errb := startHeld(t, dir, stage)
 		cmd.Process.Signal(syscall.SIGINT)
 		err := cmd.Wait()
 		if err == nil {
@@ -318,18 +305,7 @@ func TestCrashedRunLeavesNothingBehind(t *testing.T) {
 	dir := workspace(t)
 	mustPipeline(t, dir, "run")
 	before := exportChecksums(t, dir)
-	cmd := exec.Command(binPath, "run")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CI=1", "PIPELINE_TEST_HOLD_BEFORE=enrich")
-	var errb strings.Builder
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(errb.String(), "holding before stage") && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	cmd, _ := startHeld(t, dir, "enrich")
 	cmd.Process.Kill()
 	cmd.Wait()
 	next := func() []string {
