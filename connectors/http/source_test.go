@@ -397,7 +397,7 @@ func TestTimeout(t *testing.T) {
 	if strings.Contains(err.Error(), "abc") || strings.Contains(err.Error(), "zzzz") {
 		t.Fatalf("error leaks a secret: %v", err)
 	}
-	if d := time.Since(start); d > 2*time.Second || len(fs.waits) != 1 {
+	if d := time.Since(start); d > 20*time.Second || len(fs.waits) != 1 { // a hang detector: the handler never answers
 		t.Fatalf("took %v, waits %v", d, fs.waits)
 	}
 

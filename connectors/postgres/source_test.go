@@ -302,7 +302,8 @@ func TestSourceCloseEarly(t *testing.T) {
 	if err := scan.Records.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	// a hang detector, not a speed test: draining 50M rows takes minutes
+	if d := time.Since(start); d > 20*time.Second {
 		t.Fatalf("Close of a half-read scan took %v (drained instead of cancelled?)", d)
 	}
 }
