@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -53,6 +55,7 @@ func (s source) Scan(ctx context.Context, req connectors.ScanRequest) (*connecto
 		pf.Close()
 		return nil, err
 	}
+	stopProfile := startProfile()
 	return &connectors.Scan{Records: &sdk.FuncReader{S: rr.Schema(),
 		NextFn: func(ctx context.Context) (arrow.RecordBatch, error) {
 			if err := ctx.Err(); err != nil {
@@ -68,8 +71,26 @@ func (s source) Scan(ctx context.Context, req connectors.ScanRequest) (*connecto
 			rec.Retain()
 			return rec, nil
 		},
-		CloseFn: func() error { rr.Release(); return pf.Close() },
+		CloseFn: func() error { stopProfile(); rr.Release(); return pf.Close() },
 	}}, nil
+}
+
+// startProfile writes a CPU profile of one scan to
+// $BENCH_CPUPROFILE when set (for bench/streamprobe investigations).
+func startProfile() func() {
+	path := os.Getenv("BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 func main() {

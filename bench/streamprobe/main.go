@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/example/pipeline/connectors"
@@ -20,8 +21,19 @@ func main() {
 	path := flag.String("path", "", "file for the connector's path option")
 	name := flag.String("connector", "jsonl", "connector name")
 	dir := flag.String("plugin-dir", "bin", "plugin folder")
+	cpuprofile := flag.String("cpuprofile", "", "write the host's CPU profile here")
 	flag.Parse()
 	ctx := context.Background()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			panic(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			panic(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	reg := plugin.NewRegistry(plugin.RegistryOptions{PluginDirs: []string{*dir}, Stderr: os.Stderr})
 	src, closer, err := reg.OpenSource(ctx, *name)
 	if err != nil {

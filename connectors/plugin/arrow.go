@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -55,7 +56,7 @@ func (e *encoder) encodeSchema() ([]byte, error) {
 // call after next.
 func (e *encoder) encodeBatch(rec arrow.RecordBatch) ([]byte, error) {
 	if !rec.Schema().Equal(e.schema) {
-		return nil, fmt.Errorf("%w: batch schema %s differs from stream schema %s", ErrBadBatch, rec.Schema(), e.schema)
+		return nil, fmt.Errorf("%w: batch schema %s differs from stream schema %s", ErrBadBatch, schemaString(rec.Schema()), schemaString(e.schema))
 	}
 	w := ipc.NewWriter(e.next(), ipc.WithSchema(e.schema))
 	if err := w.Write(rec); err != nil {
@@ -136,7 +137,7 @@ func decodeBatches(payload []byte, want *arrow.Schema, mem memory.Allocator) ([]
 	}
 	defer r.Release()
 	if !r.Schema().Equal(want) {
-		return nil, fmt.Errorf("%w: schema changed mid-stream: got %s, want %s", ErrBadBatch, r.Schema(), want)
+		return nil, fmt.Errorf("%w: schema changed mid-stream: got %s, want %s", ErrBadBatch, schemaString(r.Schema()), schemaString(want))
 	}
 	var out []arrow.RecordBatch
 	for r.Next() {
@@ -259,4 +260,111 @@ func (r *streamReader) Close() error {
 	}
 	r.queue = nil
 	return nil
+}
+
+// prefetchReader reads the next batch of inner (on the host: a receive
+// and an IPC decode) on its own goroutine while the caller still works on
+// the previous one, so DuckDB ingests batch n while batch n+1 arrives. At
+// most one batch waits in the hand-over.
+type prefetchReader struct {
+	inner  connectors.RecordReader
+	next   chan prefetched
+	cancel context.CancelFunc // stops the goroutine and the remote stream
+	err    error              // sticky: io.EOF or the first error
+	once   sync.Once
+}
+
+type prefetched struct {
+	rec arrow.RecordBatch
+	err error
+}
+
+// prefetch starts reading inner under ctx; cancel must end ctx (and so
+// inner's stream, where the goroutine may be blocked in a receive).
+func prefetch(ctx context.Context, cancel context.CancelFunc, inner connectors.RecordReader) *prefetchReader {
+	p := &prefetchReader{inner: inner, next: make(chan prefetched), cancel: cancel}
+	go func() {
+		defer close(p.next)
+		for {
+			rec, err := inner.Next(ctx)
+			if err == nil && rec == nil {
+				err = errors.New("connector bug: Next returned a nil batch and no error")
+			}
+			select {
+			case p.next <- prefetched{rec, err}:
+			case <-ctx.Done():
+				if rec != nil {
+					rec.Release()
+				}
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// Schema implements connectors.RecordReader.
+func (p *prefetchReader) Schema() *arrow.Schema { return p.inner.Schema() }
+
+// Next implements connectors.RecordReader. Cancelling ctx ends the
+// remote stream.
+func (p *prefetchReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	select {
+	case it, ok := <-p.next:
+		switch {
+		case !ok: // the stream's own context ended
+			p.err = context.Canceled
+			if err := ctx.Err(); err != nil {
+				p.err = err
+			}
+		case it.err != nil:
+			p.err = it.err
+		default:
+			return it.rec, nil
+		}
+	case <-ctx.Done():
+		p.cancel()
+		p.err = ctx.Err()
+	}
+	return nil, p.err
+}
+
+// stop ends the goroutine and releases a batch waiting in the hand-over;
+// inner stays open.
+func (p *prefetchReader) stop() {
+	p.once.Do(func() {
+		p.cancel()
+		for it := range p.next {
+			if it.rec != nil {
+				it.rec.Release()
+			}
+		}
+	})
+}
+
+// Close implements connectors.RecordReader: stop, then close inner.
+func (p *prefetchReader) Close() error {
+	p.stop()
+	return p.inner.Close()
+}
+
+// schemaString is a schema on one line, for error messages:
+// "(id int64, name utf8)".
+func schemaString(s *arrow.Schema) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, f := range s.Fields() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f.Name + " " + f.Type.String())
+	}
+	b.WriteByte(')')
+	return b.String()
 }

@@ -341,6 +341,7 @@ func (r *Registry) launch(ctx context.Context, c Candidate) (*Process, goplugin.
 		SyncStderr:       sync,   // os.Stderr inside the plugin once it serves
 		SyncStdout:       sync,
 		StartTimeout:     r.opts.StartTimeout,
+		GRPCDialOptions:  GRPCDialOptions(),
 	})
 	p := &Process{name: c.Name, client: client, cmd: cmd, stderr: stderr, sync: sync}
 	rpc, err := client.Client()

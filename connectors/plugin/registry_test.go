@@ -21,7 +21,7 @@ import (
 // pluginDir holds the test plugin built as pipeline-connector-MODE.
 var pluginDir string
 
-var modes = []string{"ok", "big", "crash", "hang", "garbage", "schema", "nostart"}
+var modes = []string{"ok", "big", "crash", "hang", "garbage", "schema", "drift", "nostart"}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "plugin-test-")
@@ -305,6 +305,91 @@ func TestBadBatches(t *testing.T) {
 	if !strings.Contains(stderr.String(), "connector garbage: sending garbage") {
 		t.Errorf("stderr: %s", stderr)
 	}
+}
+
+// transportOf names the path a scan's batches take: "socket" (the data
+// socket) or "grpc" (chunks on the Scan stream).
+func transportOf(t *testing.T, rr connectors.RecordReader) string {
+	t.Helper()
+	p, ok := rr.(*prefetchReader)
+	if !ok {
+		t.Fatalf("records are %T, want *prefetchReader", rr)
+	}
+	switch p.inner.(type) {
+	case *socketReader:
+		return "socket"
+	case *streamReader:
+		return "grpc"
+	}
+	t.Fatalf("inner reader is %T", p.inner)
+	return ""
+}
+
+// An SDK plugin sends its records over the data socket; the socket's
+// folder is gone once the scan is under way, and nothing is left in the
+// temp folder afterwards. With the socket switched off the same plugin
+// falls back to gRPC and delivers the same rows.
+func TestDataSocketAndFallback(t *testing.T) {
+	ctx := t.Context()
+	for _, tt := range []struct {
+		name, env, want string
+	}{
+		{"socket", "", "socket"},
+		{"fallback", "off", "grpc"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			t.Setenv(DataSocketEnv, tt.env)
+			r, _ := newRegistry(t)
+			for _, mode := range []string{"ok", "big"} {
+				src, _ := openSource(t, ctx, r, mode)
+				scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := transportOf(t, scan.Records); got != tt.want {
+					t.Errorf("%s: transport = %s, want %s", mode, got, tt.want)
+				}
+				rows, err := drain(ctx, scan.Records)
+				want := map[string]int64{"ok": 3000, "big": 64 * 1024}[mode]
+				if err != nil || rows != want {
+					t.Errorf("%s: rows = %d, %v; want %d", mode, rows, err, want)
+				}
+				_ = scan.Records.Close()
+			}
+			left, _ := filepath.Glob(filepath.Join(tmp, "pipeline-conn-*"))
+			if len(left) != 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+}
+
+// A batch with another schema on the data socket fails the scan as a bad
+// batch naming the connector and source; the first batch was delivered.
+func TestDataSocketSchemaDrift(t *testing.T) {
+	ctx := t.Context()
+	r, _ := newRegistry(t)
+	src, p := openSource(t, ctx, r, "drift")
+	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := transportOf(t, scan.Records); got != "socket" {
+		t.Fatalf("transport = %s", got)
+	}
+	rows, err := drain(ctx, scan.Records)
+	if !errors.Is(err, ErrBadBatch) || !strings.Contains(err.Error(), `connector "drift": source "people"`) || !strings.Contains(err.Error(), "differs from stream schema") {
+		t.Fatalf("err = %v", err)
+	}
+	if rows != 1000 {
+		t.Errorf("rows before the error = %d, want 1000", rows)
+	}
+	_ = scan.Records.Close()
+	pid := p.Pid()
+	_ = p.Close()
+	assertGone(t, pid)
 }
 
 func TestStartFailures(t *testing.T) {

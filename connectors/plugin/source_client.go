@@ -67,8 +67,16 @@ func (c *SourceClient) Scan(ctx context.Context, req connectors.ScanRequest) (*c
 		return nil, fmt.Errorf("connector %q: source %q: %w", c.name, req.Source, err)
 	}
 	op := fmt.Sprintf("source %q: scan", req.Source)
+	who := fmt.Sprintf("connector %q: source %q", c.name, req.Source)
+	mapErr := func(ctx context.Context, err error) error { return fromStatus(ctx, err, c.diag) }
 	sctx, cancel := context.WithCancel(ctx)
-	stream, err := c.rpc.Scan(sctx, &pb.ScanRequest{Source: req.Source, OptionsJson: b})
+	sock := listenData()
+	defer sock.close() // the folder goes once the plugin is connected or gone
+	sreq := &pb.ScanRequest{Source: req.Source, OptionsJson: b}
+	if sock != nil {
+		sreq.DataSocket = sock.path
+	}
+	stream, err := c.rpc.Scan(sctx, sreq)
 	if err != nil {
 		cancel()
 		return nil, c.errorf(ctx, op, err)
@@ -82,12 +90,29 @@ func (c *SourceClient) Scan(ctx context.Context, req connectors.ScanRequest) (*c
 		cancel()
 		return &connectors.Scan{Native: &connectors.NativeScan{Format: n.GetFormat(), Paths: n.GetPaths(), Params: n.GetParams()}}, nil
 	}
+	if first.GetDataSocket() {
+		if sock == nil {
+			cancel()
+			return nil, fmt.Errorf("%s: %w: data socket announced but none was offered", who, ErrBadBatch)
+		}
+		conn, err := sock.accept(sctx)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("%s: %w", who, err)
+		}
+		r, err := newSocketReader(ctx, who, conn, c.mem, finalStatus(stream), mapErr, cancel)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		return &connectors.Scan{Records: prefetch(sctx, cancel, r)}, nil
+	}
 	pending := first
 	r := &streamReader{
-		who:    fmt.Sprintf("connector %q: source %q", c.name, req.Source),
+		who:    who,
 		cancel: cancel,
 		mem:    c.mem,
-		mapErr: func(ctx context.Context, err error) error { return fromStatus(ctx, err, c.diag) },
+		mapErr: mapErr,
 		recv: func() (*pb.Chunk, bool, error) {
 			m := pending
 			pending = nil
@@ -111,5 +136,5 @@ func (c *SourceClient) Scan(ctx context.Context, req connectors.ScanRequest) (*c
 		cancel()
 		return nil, err
 	}
-	return &connectors.Scan{Records: r}, nil
+	return &connectors.Scan{Records: prefetch(sctx, cancel, r)}, nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"net"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/example/pipeline/connectors"
 	pb "github.com/example/pipeline/connectors/internal/proto"
@@ -65,6 +67,17 @@ func (s *SourceServer) Scan(req *pb.ScanRequest, stream pb.Source_ScanServer) er
 	}
 	rr := scan.Records
 	defer rr.Close()
+	if path := req.GetDataSocket(); path != "" {
+		var d net.Dialer
+		if conn, err := d.DialContext(ctx, "unix", path); err == nil {
+			defer conn.Close()
+			if err := stream.Send(&pb.ScanMessage{Msg: &pb.ScanMessage_DataSocket{DataSocket: true}}); err != nil {
+				return err
+			}
+			return toStatus(writeDataSocket(ctx, rr, conn))
+		}
+		// Unreachable from here (another mount namespace, say): gRPC.
+	}
 	return toStatus(sendRecords(ctx, rr,
 		func(c *pb.Chunk) error { return stream.Send(&pb.ScanMessage{Msg: &pb.ScanMessage_Schema{Schema: c}}) },
 		func(c *pb.Chunk) error { return stream.Send(&pb.ScanMessage{Msg: &pb.ScanMessage_Batch{Batch: c}}) },
@@ -86,51 +99,12 @@ func sendRecords(ctx context.Context, rr connectors.RecordReader, sendSchema, se
 	if err := sendChunks(payload, sendSchema); err != nil {
 		return err
 	}
-	// The connector reads and encodes the next batch while the previous
-	// one is on the wire: a producer goroutine and an unbuffered hand-over,
-	// so at most two encoded batches exist (the encoder's two buffers).
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type item struct {
-		payload []byte
-		err     error
-	}
-	next := make(chan item)
-	go func() {
-		defer close(next)
-		for {
-			rec, err := rr.Next(ctx)
-			if err == io.EOF {
-				return
-			}
-			if err == nil && rec == nil {
-				err = errors.New("connector bug: Next returned a nil batch and no error")
-			}
-			var payload []byte
-			if err == nil {
-				payload, err = enc.encodeBatch(rec)
-				rec.Release()
-				if err != nil {
-					err = fmt.Errorf("batch: %w", err)
-				}
-			}
-			select {
-			case next <- item{payload, err}:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil {
-				return
-			}
+	return readAhead(ctx, rr, func(rec arrow.RecordBatch) error {
+		payload, err := enc.encodeBatch(rec)
+		rec.Release()
+		if err != nil {
+			return fmt.Errorf("batch: %w", err)
 		}
-	}()
-	for it := range next {
-		if it.err != nil {
-			return it.err
-		}
-		if err := sendChunks(it.payload, sendBatch); err != nil {
-			return err
-		}
-	}
-	return ctx.Err()
+		return sendChunks(payload, sendBatch)
+	})
 }

@@ -51,7 +51,7 @@ func Serve(src connectors.Source, sink connectors.Sink) error {
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  plugin.Handshake,
 		VersionedPlugins: plugin.VersionedPlugins(src, sink),
-		GRPCServer:       goplugin.DefaultGRPCServer,
+		GRPCServer:       plugin.NewGRPCServer,
 		Logger: hclog.New(&hclog.LoggerOptions{
 			Level: hclog.Warn, Output: os.Stderr, JSONFormat: true,
 		}),

@@ -8,6 +8,7 @@
 //	hang    a source whose Scan never answers
 //	garbage a source whose second message is not Arrow IPC
 //	schema  a source whose batch has another schema than announced
+//	drift   an SDK source whose second batch changes schema (data socket)
 //	nostart a binary that never completes the handshake
 package main
 
@@ -40,7 +41,7 @@ func main() {
 	mode := strings.TrimPrefix(filepath.Base(os.Args[0]), plugin.ExecutablePrefix)
 	fmt.Fprintf(os.Stderr, "testplugin starting in mode %s\n", mode)
 	switch mode {
-	case "ok", "big", "crash", "hang":
+	case "ok", "big", "crash", "hang", "drift":
 		_ = sdk.Serve(&source{mode: mode}, &sink{})
 	case "garbage", "schema":
 		goplugin.Serve(&goplugin.ServeConfig{
@@ -105,6 +106,11 @@ func (s *source) Scan(ctx context.Context, req connectors.ScanRequest) (*connect
 			return batch(0, 64*1024, 100), nil
 		case s.mode == "big":
 			return nil, io.EOF
+		case s.mode == "drift" && n == 2:
+			b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema([]arrow.Field{{Name: "other", Type: arrow.PrimitiveTypes.Int64}}, nil))
+			defer b.Release()
+			b.Field(0).(*array.Int64Builder).Append(1)
+			return b.NewRecordBatch(), nil
 		case s.mode == "crash" && n == 2:
 			log.Print("boom: crashing on purpose") // log writes to the process's stderr
 			os.Exit(3)
