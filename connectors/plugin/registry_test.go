@@ -234,6 +234,42 @@ func TestCrashMidStream(t *testing.T) {
 	assertGone(t, p.Pid())
 }
 
+// A sink that dies mid-Write fails the write with its exit status and
+// last words, naming the connector and the export; no process is left.
+func TestSinkCrashMidWrite(t *testing.T) {
+	ctx := t.Context()
+	r, stderr := newRegistry(t)
+	src, _ := openSource(t, ctx, r, "ok")
+	sink, closer, err := r.OpenSink(ctx, "crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := closer.(*Process)
+	t.Cleanup(func() { _ = p.Close() })
+	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scan.Records.Close()
+	res, err := sink.Write(ctx, connectors.WriteRequest{Export: "prospects", RunID: "r1", Records: scan.Records})
+	if err == nil {
+		t.Fatalf("want an error from a crashing sink, got %+v", res)
+	}
+	msg := err.Error()
+	for _, want := range []string{`connector "crash"`, `export "prospects"`, "exit status 4", "sink boom: crashing on purpose"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if !errors.Is(err, ErrExited) {
+		t.Errorf("error does not wrap ErrExited: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "sink boom") {
+		t.Errorf("stderr not logged: %s", stderr)
+	}
+	assertGone(t, p.Pid())
+}
+
 func TestHangCancelled(t *testing.T) {
 	r, stderr := newRegistry(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)

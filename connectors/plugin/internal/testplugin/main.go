@@ -4,7 +4,8 @@
 //
 //	ok      a source of 3 batches of 1000 rows and a counting sink
 //	big     a source of one 64k-row batch of wide strings (chunked)
-//	crash   a source that exits with status 3 after its first batch
+//	crash   a source that exits with status 3 after its first batch, and
+//	        a sink that exits with status 4 on receiving its second batch
 //	hang    a source whose Scan never answers
 //	garbage a source whose second message is not Arrow IPC
 //	schema  a source whose batch has another schema than announced
@@ -42,7 +43,7 @@ func main() {
 	fmt.Fprintf(os.Stderr, "testplugin starting in mode %s\n", mode)
 	switch mode {
 	case "ok", "big", "crash", "hang", "drift":
-		_ = sdk.Serve(&source{mode: mode}, &sink{})
+		_ = sdk.Serve(&source{mode: mode}, &sink{mode: mode})
 	case "garbage", "schema":
 		goplugin.Serve(&goplugin.ServeConfig{
 			HandshakeConfig: plugin.Handshake,
@@ -122,7 +123,7 @@ func (s *source) Scan(ctx context.Context, req connectors.ScanRequest) (*connect
 }
 
 // sink counts rows; it can Locate but not Erase.
-type sink struct{}
+type sink struct{ mode string }
 
 func (*sink) Describe(context.Context) (connectors.Description, error) {
 	return connectors.Description{Name: "ok", Kind: connectors.KindSink, Version: "9.9.9",
@@ -131,7 +132,7 @@ func (*sink) Describe(context.Context) (connectors.Description, error) {
 
 func (*sink) Validate(context.Context, connectors.Options) error { return nil }
 
-func (*sink) Write(ctx context.Context, req connectors.WriteRequest) (*connectors.WriteResult, error) {
+func (s *sink) Write(ctx context.Context, req connectors.WriteRequest) (*connectors.WriteResult, error) {
 	var rows int64
 	for {
 		rec, err := req.Records.Next(ctx)
@@ -143,6 +144,10 @@ func (*sink) Write(ctx context.Context, req connectors.WriteRequest) (*connector
 		}
 		rows += rec.NumRows()
 		rec.Release()
+		if s.mode == "crash" && rows > 1000 {
+			log.Print("sink boom: crashing on purpose")
+			os.Exit(4)
+		}
 	}
 	return &connectors.WriteResult{Location: "memory:" + req.Export + ":" + req.Metadata["campaign"], Rows: rows}, nil
 }
