@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -47,7 +48,7 @@ func PossiblePhone(raw, country string) (e164 string, ok bool) {
 // parsePhone trims raw and parses it with the region derived from country.
 func parsePhone(raw, country string) (*phonenumbers.PhoneNumber, bool) {
 	s := trim(raw)
-	if s == "" {
+	if !twoDigits(s) {
 		return nil, false
 	}
 	n, err := phonenumbers.Parse(s, region(country))
@@ -67,4 +68,23 @@ func region(country string) string {
 		return unknownRegion
 	}
 	return c
+}
+
+// twoDigits reports whether s holds at least two decimal digits (any
+// script). libphonenumber's viable-number pattern needs two, so Parse
+// rejects anything with fewer; checking first spares its regular
+// expressions on junk such as "TBC", "n/a" or "see switchboard", which
+// would otherwise dominate a SAR's phone search (sar_predicate.sql sends
+// every value with letters to pl_phone). TestTwoDigitsAgreesWithParse
+// holds it to that.
+func twoDigits(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			if n++; n == 2 {
+				return true
+			}
+		}
+	}
+	return false
 }

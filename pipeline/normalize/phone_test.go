@@ -1,6 +1,12 @@
 package normalize
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+)
 
 func TestPhone(t *testing.T) {
 	tests := []struct {
@@ -110,5 +116,48 @@ func BenchmarkPhone(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		in := inputs[i%len(inputs)]
 		Phone(in.raw, in.country)
+	}
+}
+
+// TestTwoDigitsAgreesWithParse: whatever twoDigits turns away,
+// libphonenumber would have rejected too, so the shortcut never changes
+// Phone's or PossiblePhone's answer. Fixed junk plus random strings of
+// letters, punctuation and at most one digit (ASCII or another script).
+func TestTwoDigitsAgreesWithParse(t *testing.T) {
+	inputs := []string{"TBC", "n/a", "see switchboard", "ext. 9", "+FLOWERS", "tel:+CALL-NOW", "1-FLOWERS", "１", "x1",
+		"+4", "(0)", "0800 FLOWERS", "+1 FLOWERS", "ＡＢＣ-ＤＥＦ-ＧＨＩＪ", "9 MAIN ST",
+		"12", "x12", "TBC12", "٣7"} // two digits: Parse accepts these, so the bound is tight
+	alphabet := []rune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz+-.() /#*ext:٣१")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		var b []rune
+		digits := 0
+		for range 1 + rng.IntN(16) {
+			r := alphabet[rng.IntN(len(alphabet))]
+			if unicode.IsDigit(r) {
+				if digits == 1 {
+					continue
+				}
+				digits++
+			}
+			b = append(b, r)
+		}
+		if rng.IntN(3) == 0 && digits == 0 {
+			b = append(b, '7')
+		}
+		inputs = append(inputs, string(b))
+	}
+	for _, s := range inputs {
+		if twoDigits(s) {
+			continue
+		}
+		for _, region := range []string{"GB", "US", "DE", unknownRegion} {
+			if n, err := phonenumbers.Parse(s, region); err == nil {
+				t.Fatalf("Parse(%q, %s) = %v, but twoDigits turns it away", s, region, n)
+			}
+		}
+	}
+	if !twoDigits("٣ 7") || twoDigits("ext. 9") {
+		t.Error("twoDigits miscounts")
 	}
 }

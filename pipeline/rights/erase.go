@@ -141,7 +141,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 			c.Close()
 		}
 	}()
-	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep})
+	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/classify"
@@ -28,6 +30,9 @@ type FindOptions struct {
 	// connectors.Locator (other than the built-in parquet sink, whose
 	// files Find reads itself).
 	Connectors flow.Connectors
+	// Log receives one debug line per search (dataset, rows, duration);
+	// the zero value logs nothing.
+	Log zerolog.Logger
 }
 
 // matchCols are a table's identifier columns by category: the data of
@@ -95,6 +100,8 @@ type Findings struct {
 	// must carry one of them, so a SAR never discloses (and an erasure never
 	// deletes) a colleague who shares a switchboard number.
 	Names []string
+
+	log zerolog.Logger
 }
 
 // Rows is the number of rows found in tables, rejects and exports.
@@ -118,40 +125,56 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	if err := ensureTables(ctx, c); err != nil {
 		return nil, err
 	}
-	f := &Findings{Subject: s, Country: "GB"}
+	f := &Findings{Subject: s, Country: "GB", log: opts.Log.With().Str("subject_key", s.Key).Logger()}
 	tables, err := catalogTables(ctx, c, cfg)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.findTables(ctx, c, tables); err != nil {
+	if err := f.findTables(ctx, c, tables, "email"); err != nil {
 		return nil, err
 	}
 	// the identity graph's one hop: identifiers on the subject's rows
 	before := len(f.Subject.Phones) + len(f.Subject.Profiles)
 	f.expand()
 	if len(f.Subject.Phones)+len(f.Subject.Profiles) > before {
-		if err := f.findTables(ctx, c, tables); err != nil {
+		if err := f.findTables(ctx, c, tables, "hop"); err != nil {
 			return nil, err
 		}
 	}
+	t0 := time.Now()
 	if f.Rejects, _, err = queryRowsT(ctx, c, "sar_rejects", nil, params{"like": likePattern(s.Email)}); err != nil {
 		return nil, fmt.Errorf("rejects: %w", err)
 	}
+	f.timed("rejects", "rejects", len(f.Rejects), t0)
+	t0 = time.Now()
 	if err := f.findSuppression(ctx, c); err != nil {
 		return nil, err
 	}
+	f.timed("suppression", "suppression", len(f.Suppression), t0)
+	t0 = time.Now()
 	if f.Audit, err = audit.List(ctx, c, s.Key); err != nil {
 		return nil, err
 	}
+	f.timed("audit", "audit_log", len(f.Audit), t0)
+	t0 = time.Now()
 	if err := f.findExports(ctx, c, cfg, opts.Deep); err != nil {
 		return nil, err
 	}
+	f.timed("exports", "lineage", len(f.Exports), t0)
 	if opts.Connectors != nil {
+		t0 = time.Now()
 		if err := f.locateSinks(ctx, cfg, opts.Connectors); err != nil {
 			return nil, err
 		}
+		f.timed("sinks", "locate", len(f.Sinks), t0)
 	}
 	return f, nil
+}
+
+// timed logs one search step at debug level.
+func (f *Findings) timed(step, table string, rows int, t0 time.Time) {
+	f.log.Debug().Str("step", step).Str("table", table).Int("rows", rows).
+		Dur("duration", time.Since(t0)).Msg("subject search")
 }
 
 // ensureTables creates the audit log when missing; the warehouse's own
@@ -321,14 +344,16 @@ func phoneLike(e164 string) string {
 	return b.String()
 }
 
-func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCols) error {
+func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCols, step string) error {
 	f.Tables = f.Tables[:0]
 	for _, m := range tables {
 		d := f.predicateData(m)
+		t0 := time.Now()
 		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.params())
 		if err != nil {
 			return fmt.Errorf("search %s: %w", m.Table, err)
 		}
+		f.timed(step, m.Table, len(rows), t0)
 		if len(rows) == 0 {
 			continue
 		}
