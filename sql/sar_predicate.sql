@@ -22,17 +22,23 @@ second hop) belongs to the subject only when it carries no other email or
 subject_key and, where the table has name columns, the same name as a row
 matched by email or key ($names, see rights.NameKey): a shared
 switchboard number must not pull in a colleague.
+.HopOnly (SAR's second pass) leaves out the email and key branches and
+keeps only rows found through a phone or profile URL that are not also
+direct matches: the first pass already has those, so the big tables are
+not searched for the email twice.
 Parameters: $email, $email_local, $key, and when used $phones,
 $phone_like_0.., $profiles, $profile_needle_0.., $names, $cc.
 */ -}}
 {{- define "subject_match" -}}
 (FALSE
+{{- if not .HopOnly}}
 {{- range .Email}}
     OR CASE WHEN strpos(lower(CAST({{q .}} AS VARCHAR)), $email_local) > 0 OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR))
             THEN coalesce(pl_email(CAST({{q .}} AS VARCHAR)) = $email, FALSE) ELSE FALSE END
 {{- end}}
 {{- range .Key}}
     OR CAST({{q .}} AS VARCHAR) = $key
+{{- end}}
 {{- end}}
 {{- if or .Phone .Profile}}
     OR CASE WHEN (FALSE
@@ -58,7 +64,18 @@ $phone_like_0.., $profiles, $profile_needle_0.., $names, $cc.
         {{- range .Key}}
             OR coalesce(CAST({{q .}} AS VARCHAR) <> $key, FALSE)
         {{- end}}
-        )) ELSE FALSE END
+        )
+    {{- if .HopOnly}}
+        AND NOT (FALSE
+        {{- range .Email}}
+            OR coalesce(pl_email(CAST({{q .}} AS VARCHAR)) = $email, FALSE)
+        {{- end}}
+        {{- range .Key}}
+            OR coalesce(CAST({{q .}} AS VARCHAR) = $key, FALSE)
+        {{- end}}
+        )
+    {{- end}}
+        ) ELSE FALSE END
 {{- end}}
 )
 {{- end -}}

@@ -45,6 +45,17 @@ func PossiblePhone(raw, country string) (e164 string, ok bool) {
 	return phonenumbers.Format(n, phonenumbers.E164), true
 }
 
+// NationalNumber is the national significant number of an E.164 number
+// ("+442079460018" -> "2079460018"): the digits every written form of it
+// contains. Anything unparsable comes back without its "+".
+func NationalNumber(e164 string) string {
+	n, err := phonenumbers.Parse(e164, unknownRegion)
+	if err != nil {
+		return strings.TrimPrefix(e164, "+")
+	}
+	return phonenumbers.GetNationalSignificantNumber(n)
+}
+
 // parsePhone trims raw and parses it with the region derived from country.
 func parsePhone(raw, country string) (*phonenumbers.PhoneNumber, bool) {
 	s := trim(raw)

@@ -44,6 +44,7 @@ type matchCols struct {
 	PhoneLikes                 []string // parameter names of the phone prefilter patterns
 	ProfileNeedles             []string // parameter names of the profile prefilter needles
 	Country                    string
+	HopOnly                    bool              // only rows reached through a phone or profile URL (the second pass)
 	personal                   map[string]string // column -> category, personal columns only
 }
 
@@ -130,14 +131,14 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	if err != nil {
 		return nil, err
 	}
-	if err := f.findTables(ctx, c, tables, "email"); err != nil {
+	if err := f.findTables(ctx, c, tables, false); err != nil {
 		return nil, err
 	}
 	// the identity graph's one hop: identifiers on the subject's rows
 	before := len(f.Subject.Phones) + len(f.Subject.Profiles)
 	f.expand()
 	if len(f.Subject.Phones)+len(f.Subject.Profiles) > before {
-		if err := f.findTables(ctx, c, tables, "hop"); err != nil {
+		if err := f.findTables(ctx, c, tables, true); err != nil {
 			return nil, err
 		}
 	}
@@ -328,10 +329,13 @@ func emailNeedle(email string) string {
 }
 
 // phoneLike is a LIKE pattern every written form of an E.164 number
-// matches: its last six digits in order, anything around and between them
-// ("+442079460228" -> "%4%6%0%2%2%8%").
+// matches: the last six digits of its national significant number in
+// order, anything around and between them ("+442079460228" ->
+// "%4%6%0%2%2%8%"). A national number shorter than six digits gives all
+// of its digits: a national form ("22158" in Saint Helena) does not
+// contain the country code.
 func phoneLike(e164 string) string {
-	d := strings.TrimPrefix(e164, "+")
+	d := normalize.NationalNumber(e164)
 	if len(d) > 6 {
 		d = d[len(d)-6:]
 	}
@@ -344,47 +348,84 @@ func phoneLike(e164 string) string {
 	return b.String()
 }
 
-func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCols, step string) error {
-	f.Tables = f.Tables[:0]
+// findTables searches every table. The first pass finds the rows matched
+// by email or subject_key; the second (hop) adds, to the same hits, the
+// rows reached only through the phones and profile URLs found by the
+// first, searching only tables that have such columns.
+func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCols, hop bool) error {
+	step := "email"
+	if !hop {
+		f.Tables = f.Tables[:0]
+	} else {
+		step = "hop"
+	}
 	for _, m := range tables {
 		d := f.predicateData(m)
+		if hop {
+			if len(d.Phone)+len(d.Profile) == 0 {
+				continue
+			}
+			d.HopOnly = true
+		}
 		t0 := time.Now()
 		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.params())
 		if err != nil {
 			return fmt.Errorf("search %s: %w", m.Table, err)
 		}
 		f.timed(step, m.Table, len(rows), t0)
-		if len(rows) == 0 {
-			continue
+		if len(rows) > 0 {
+			f.addHit(m, rows, cols)
 		}
-		h := TableHit{Dataset: datasetOf(m.Table), Table: m.Table, Rows: rows, Columns: cols, match: m}
-		cats := map[string]bool{}
-		srcs := map[string]bool{}
-		for _, r := range rows {
-			for col, cat := range m.personal {
-				if v := r[col]; v != nil && v != "" {
-					cats[cat] = true
-				}
-			}
-			if ts, ok := r["_loaded_at"].(string); ok {
-				if t, err := time.Parse(time.RFC3339, ts); err == nil && (h.FirstSeen.IsZero() || t.Before(h.FirstSeen)) {
-					h.FirstSeen = t
-				}
-			}
-			if s, ok := r["_source"].(string); ok {
-				srcs[s] = true
-			}
-			if l, ok := r["_sources"].([]any); ok {
-				for _, s := range l {
-					srcs[fmt.Sprint(s)] = true
-				}
-			}
+	}
+	if hop { // keep the catalog's table order
+		rank := map[string]int{}
+		for i, m := range tables {
+			rank[m.Table] = i
 		}
-		h.Categories = keys(cats)
-		h.Sources = keys(srcs)
-		f.Tables = append(f.Tables, h)
+		sort.SliceStable(f.Tables, func(i, j int) bool { return rank[f.Tables[i].Table] < rank[f.Tables[j].Table] })
 	}
 	return nil
+}
+
+// addHit adds rows of table m to its hit (creating it) and recomputes the
+// hit's categories, sources and first-seen time.
+func (f *Findings) addHit(m matchCols, rows []Row, cols []string) {
+	var h *TableHit
+	for i := range f.Tables {
+		if f.Tables[i].Table == m.Table {
+			h = &f.Tables[i]
+		}
+	}
+	if h == nil {
+		f.Tables = append(f.Tables, TableHit{Dataset: datasetOf(m.Table), Table: m.Table, Columns: cols, match: m})
+		h = &f.Tables[len(f.Tables)-1]
+	}
+	h.Rows = append(h.Rows, rows...)
+	cats := map[string]bool{}
+	srcs := map[string]bool{}
+	h.FirstSeen = time.Time{}
+	for _, r := range h.Rows {
+		for col, cat := range m.personal {
+			if v := r[col]; v != nil && v != "" {
+				cats[cat] = true
+			}
+		}
+		if ts, ok := r["_loaded_at"].(string); ok {
+			if t, err := time.Parse(time.RFC3339, ts); err == nil && (h.FirstSeen.IsZero() || t.Before(h.FirstSeen)) {
+				h.FirstSeen = t
+			}
+		}
+		if s, ok := r["_source"].(string); ok {
+			srcs[s] = true
+		}
+		if l, ok := r["_sources"].([]any); ok {
+			for _, s := range l {
+				srcs[fmt.Sprint(s)] = true
+			}
+		}
+	}
+	h.Categories = keys(cats)
+	h.Sources = keys(srcs)
 }
 
 // expand adds the phones and profile URLs found on the subject's rows
