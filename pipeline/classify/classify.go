@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -87,7 +88,11 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("classify %s: %w", dataset, err)
 	}
-	src, err := render(sampleSQL, map[string]any{"Table": quoteIdent(table), "SampleSize": opts.SampleSize})
+	pct, err := systemPercent(ctx, db, table, opts.SampleSize)
+	if err != nil {
+		return nil, fmt.Errorf("classify %s: %w", dataset, err)
+	}
+	src, err := render(sampleSQL, map[string]any{"Table": quoteIdent(table), "SampleSize": opts.SampleSize, "SystemPercent": pct})
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +105,36 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 		out = append(out, decide(dataset, c, stats[c], opts))
 	}
 	return out, nil
+}
+
+// PreSampleRows is about how many rows the reservoir sample draws from on
+// a large table (see sample.sql): 64 DuckDB vectors, and never fewer than
+// 64 times the sample size.
+const PreSampleRows = 64 * 2048
+
+// systemPercent is the system-sample percentage for table, or "" when the
+// table is small enough for a reservoir over all of it (four times
+// PreSampleRows, or 64 times the sample size).
+func systemPercent(ctx context.Context, db Querier, table string, sampleSize int) (string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT count(*) FROM "+quoteIdent(table))
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var n int64
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return "", err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	want := max(int64(PreSampleRows), 64*int64(sampleSize))
+	if n <= 4*want {
+		return "", nil
+	}
+	return strconv.FormatFloat(100*float64(want)/float64(n), 'f', 4, 64), nil
 }
 
 // columns lists a table's columns in order without reading rows.

@@ -130,3 +130,60 @@ func TestTableLooksPersonal(t *testing.T) {
 		t.Errorf("threshold 0.3: got %+v", r)
 	}
 }
+
+// A table past four times PreSampleRows is sampled through a system
+// pre-sample: the SQL says so, the sample still has SampleSize rows, and
+// the values still decide the columns, in the same way on every call.
+func TestLargeTableSystemPreSample(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	n := 4*PreSampleRows + 10000
+	if _, err := db.Exec(`CREATE TABLE big AS SELECT 'p' || i || '@example' || (i % 50) || '.com' AS col_a,
+		'+44 20 7946 ' || lpad(CAST(i % 10000 AS VARCHAR), 4, '0') AS col_b, i AS n FROM range(?) r(i)`, n); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		table string
+		rows  int
+		want  bool
+	}{{"big", n, true}, {"small", 1000, false}} {
+		if tt.table == "small" {
+			if _, err := db.Exec(`CREATE TABLE small AS SELECT * FROM big LIMIT 1000`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pct, err := systemPercent(ctx, db, tt.table, DefaultSampleSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (pct != "") != tt.want {
+			t.Errorf("%s (%d rows): system percent %q", tt.table, tt.rows, pct)
+		}
+	}
+	var first []Result
+	for i := range 2 {
+		got, err := Table(ctx, db, "big", "big", Options{Now: refDate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byCol := map[string]Result{}
+		for _, r := range got {
+			byCol[r.Column] = r
+		}
+		if byCol["col_a"].Category != ContactEmail || byCol["col_b"].Category != ContactPhone {
+			t.Fatalf("categories: col_a %s, col_b %s", byCol["col_a"].Category, byCol["col_b"].Category)
+		}
+		if !strings.Contains(byCol["col_a"].Evidence, "1000") {
+			t.Errorf("evidence %q does not show a 1000-row sample", byCol["col_a"].Evidence)
+		}
+		if i == 0 {
+			first = got
+		} else {
+			for j := range got {
+				if got[j] != first[j] {
+					t.Errorf("second call differs: %+v vs %+v", got[j], first[j])
+				}
+			}
+		}
+	}
+}

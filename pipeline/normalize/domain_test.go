@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -73,5 +74,38 @@ func BenchmarkDomain(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		Domain(inputs[i%len(inputs)])
+	}
+}
+
+// TestPlainHostAgreesWithIDNA: whenever the fast path decides, the IDNA
+// path gives the same host. Fixed awkward cases plus random strings over
+// letters, digits, hyphens and dots.
+func TestPlainHostAgreesWithIDNA(t *testing.T) {
+	inputs := []string{"Example.COM", "example.com", "a-b.co.uk", "xn--bcher-kva.de", "ab--cd.com", "-ab.com", "ab-.com",
+		"a..b.com", "example.com.", "123.456", "1.2.3.4", "a.b", "WWW.ACME.CO.UK", strings.Repeat("a", 64) + ".com",
+		"XN--BCHER-KVA.DE", "a.xn--p1ai", "localhost"}
+	alphabet := "abcXYZ019-.-."
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		b := make([]byte, 1+rng.IntN(20))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		inputs = append(inputs, string(b))
+	}
+	decided := 0
+	for _, s := range inputs {
+		fast, ok := plainHost(s)
+		if !ok {
+			continue
+		}
+		decided++
+		slow, sok := idnaHost(s)
+		if !sok || slow != fast {
+			t.Errorf("plainHost(%q) = %q; idnaHost = %q, %v", s, fast, slow, sok)
+		}
+	}
+	if decided < 1000 {
+		t.Fatalf("fast path decided only %d inputs", decided)
 	}
 }
