@@ -1,6 +1,9 @@
 -- enrich: prospects — people in targeting.roles at target companies, with
 -- a derived work email where one is missing, email and subscriber types,
 -- GDPR region, subject_key = sha256(normalised email), one row per subject.
+-- Built as the TEMP table prospects_work outside the run's write
+-- transaction (DuckDB reads a transaction's own large writes slowly);
+-- enrich_publish.sql copies it into the warehouse inside it.
 -- $run_id, $now
 CREATE OR REPLACE TEMP TABLE roled AS
 -- the job titles in targeting.roles (a handful), then only their people:
@@ -15,7 +18,7 @@ UNION ALL
 SELECT p.*, 'other' AS department, 'staff' AS seniority FROM people_n p
 WHERE p.job_title IS NULL
   AND EXISTS (SELECT 1 FROM target_roles r WHERE r.department = 'other' AND (r.seniority IS NULL OR r.seniority = 'staff'));
-CREATE OR REPLACE TABLE prospects AS
+CREATE OR REPLACE TEMP TABLE prospects_work AS
 WITH derived AS (
     SELECT *,
         CASE

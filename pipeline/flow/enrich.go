@@ -88,8 +88,20 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// enrich builds prospects from the staged companies and people.
+// enrich builds prospects from the staged companies and people: the
+// working tables (enrichWork), then the warehouse table (publish).
 func (rn *run) enrich(ctx context.Context, c *sqlConn) error {
+	if err := rn.enrichWork(ctx, c); err != nil {
+		return err
+	}
+	return rn.publishProspects(ctx, c)
+}
+
+// enrichWork builds enrichment's TEMP tables, prospects_work last. A run
+// calls it between its two transactions: these are the largest writes of
+// a run, and DuckDB reads a transaction's own large writes slowly (at 10M
+// people, 16 s inside the transaction against 12 s outside).
+func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	companies, _ := rn.union("companies", CompanyColumns)
 	people, extras := rn.union("people", PeopleColumns)
 	if len(companies) == 0 || len(people) == 0 {
@@ -130,13 +142,24 @@ func (rn *run) enrich(ctx context.Context, c *sqlConn) error {
 	if err := rn.exec(ctx, c, "enrich_prospects", map[string]any{"Extras": extras}, params{"run_id": rn.id, "now": rn.started}); err != nil {
 		return err
 	}
-	var peopleIn int64
+	rn.peopleIn = 0
 	for _, s := range people {
 		n, err := countTable(ctx, c, s.Table)
 		if err != nil {
 			return err
 		}
-		peopleIn += n
+		rn.peopleIn += n
+	}
+	rn.enrichTook = time.Since(t0)
+	return nil
+}
+
+// publishProspects writes prospects_work into the warehouse's prospects
+// table (inside the run's write transaction) and reports the step.
+func (rn *run) publishProspects(ctx context.Context, c *sqlConn) error {
+	t0 := time.Now()
+	if err := rn.exec(ctx, c, "enrich_publish", nil, nil); err != nil {
+		return err
 	}
 	atTargets, err := countTable(ctx, c, "people_n")
 	if err != nil {
@@ -146,7 +169,7 @@ func (rn *run) enrich(ctx context.Context, c *sqlConn) error {
 	if err != nil {
 		return err
 	}
-	rn.report.add(StageRow{Stage: StageEnrich, Step: "prospects", RowsIn: peopleIn, RowsOut: out, Duration: time.Since(t0),
+	rn.report.add(StageRow{Stage: StageEnrich, Step: "prospects", RowsIn: rn.peopleIn, RowsOut: out, Duration: rn.enrichTook + time.Since(t0),
 		Note: fmt.Sprintf("%d people at target companies; %d in target roles after de-duplication", atTargets, out)})
 	rn.progress("enrich: %d prospects", out)
 	return nil

@@ -92,6 +92,9 @@ type run struct {
 	// plan, when set, collects every SQL statement (pipeline validate)
 	plan      *[]PlanStep
 	stageName string
+	// enrichWork's counts for the report's prospects row
+	peopleIn   int64
+	enrichTook time.Duration
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
@@ -203,9 +206,10 @@ func nullIfEmpty(s string) any {
 
 // execute runs a run on one connection in two transactions. The first
 // stages the sources into raw_<source>__next tables (and their rejects)
-// and commits; the second does everything else — list sync, enrich,
-// classify, suppress, export staging — and swaps the __next tables into
-// place. Exports are swapped in only after the second COMMIT. A failed,
+// and commits; enrichment's TEMP working tables are built next, outside
+// any transaction; the second does everything else — list sync, the
+// prospects table, classify, suppress, export staging — and swaps the
+// __next tables into place. Exports are swapped in only after the second COMMIT. A failed,
 // interrupted or dry run drops the __next tables and leaves the warehouse
 // and the exports as they were (rejects of a failed run are kept).
 func (rn *run) execute(ctx context.Context, opts Options) (err error) {
@@ -254,6 +258,17 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		return fmt.Errorf("commit staging: %w", err)
 	}
 
+	// Between the transactions: enrichment's working tables (TEMP, this
+	// connection's own), autocommitted; see enrichWork.
+	if opts.Only != StageStage {
+		if err := rn.before(ctx, StageEnrich); err != nil {
+			return err
+		}
+		if err := rn.enrichWork(ctx, c); err != nil {
+			return fmt.Errorf("stage %s: %w", StageEnrich, err)
+		}
+	}
+
 	// Transaction 2: everything else.
 	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
@@ -273,7 +288,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		fn   func(context.Context, *sqlConn) error
 	}{
 		{StageStage, rn.syncLists},
-		{StageEnrich, rn.enrich},
+		{StageEnrich, rn.publishProspects},
 		{StageClassify, rn.classify},
 		{StageSuppress, rn.suppress},
 		{StageExport, rn.export},
@@ -285,7 +300,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		if st.name == StageExport && (opts.DryRun || (opts.Only != "" && opts.Only != StageExport)) {
 			break
 		}
-		if st.name != StageStage {
+		if st.name != StageStage && st.name != StageEnrich { // enrich's hook ran before enrichWork
 			if err := rn.before(ctx, st.name); err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package flow
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -53,7 +54,24 @@ type Report struct {
 	Exports     []ExportResult     `json:"exports"`
 }
 
-func (r *Report) add(row StageRow) { r.Stages = append(r.Stages, row) }
+// add appends a row, kept in pipeline order: a run builds enrichment's
+// working tables before it syncs the suppression lists, but the report
+// reads stage, enrich, classify, suppress, export.
+func (r *Report) add(row StageRow) {
+	i := len(r.Stages)
+	for i > 0 && stageRank(r.Stages[i-1].Stage) > stageRank(row.Stage) {
+		i--
+	}
+	r.Stages = slices.Insert(r.Stages, i, row)
+}
+
+// stageRank orders stages as Stages does; others (purge) come last.
+func stageRank(stage string) int {
+	if i := slices.Index(Stages, stage); i >= 0 {
+		return i
+	}
+	return len(Stages)
+}
 
 // Print writes the report as tables.
 func (r *Report) Print(w io.Writer) {
