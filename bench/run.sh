@@ -231,9 +231,14 @@ for k, label in [("plugin_jsonl", "jsonl connector via go-plugin → Arrow Regis
         r = d[k]
         print(f"| {label} | {r['rows']} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} |")
 print()
-for k, v in d.items():
-    if k.startswith("ratio"):
-        print(f"- {k.replace('_', ' ')}: **{v:.0%}** (goal ≥ 50%)")
+# The goal (issue 3) is about the plugin path itself: the same Parquet rows
+# decoded by a connector and streamed, against DuckDB's read_parquet. The
+# jsonl ratios are dominated by JSON parsing in Go and are shown for scale.
+if "ratio_parquet_plugin_vs_read_parquet" in d:
+    print(f"- plugin path (benchparquet) vs read_parquet: **{d['ratio_parquet_plugin_vs_read_parquet']:.0%}** (goal ≥ 50%)")
+for k in ("ratio_vs_read_json", "ratio_vs_read_csv"):
+    if k in d:
+        print(f"- jsonl connector {k[len('ratio_'):].replace('_', ' ')}: {d[k]:.0%} (JSON parsing in Go; for scale)")
 PYEOF
   fi
   if ((${#NOTES[@]})); then
