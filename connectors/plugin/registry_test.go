@@ -21,7 +21,7 @@ import (
 // pluginDir holds the test plugin built as pipeline-connector-MODE.
 var pluginDir string
 
-var modes = []string{"ok", "big", "crash", "hang", "garbage", "schema", "drift", "nostart"}
+var modes = []string{"ok", "big", "crash", "hang", "garbage", "schema", "drift", "stall", "nostart"}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "plugin-test-")
@@ -423,6 +423,44 @@ func TestDataSocketSchemaDrift(t *testing.T) {
 		t.Errorf("rows before the error = %d, want 1000", rows)
 	}
 	_ = scan.Records.Close()
+	pid := p.Pid()
+	_ = p.Close()
+	assertGone(t, pid)
+}
+
+// A plugin that stops sending mid-stream on the data socket: cancelling
+// the context unblocks the host's read, and closing the connector ends
+// the process.
+func TestDataSocketStallCancelled(t *testing.T) {
+	ctx := t.Context()
+	r, stderr := newRegistry(t)
+	src, p := openSource(t, ctx, r, "stall")
+	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := transportOf(t, scan.Records); got != "socket" {
+		t.Fatalf("transport = %s", got)
+	}
+	rec, err := scan.Records.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Release()
+	nctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err = scan.Records.Next(nctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want deadline exceeded", err)
+	}
+	if d := time.Since(start); d > 10*time.Second { // a hang detector, not a speed test
+		t.Errorf("Next returned after %v", d)
+	}
+	_ = scan.Records.Close()
+	if !strings.Contains(stderr.String(), "stalling after the first batch") {
+		t.Errorf("stderr: %s", stderr)
+	}
 	pid := p.Pid()
 	_ = p.Close()
 	assertGone(t, pid)

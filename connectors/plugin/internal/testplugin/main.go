@@ -10,6 +10,7 @@
 //	garbage a source whose second message is not Arrow IPC
 //	schema  a source whose batch has another schema than announced
 //	drift   an SDK source whose second batch changes schema (data socket)
+//	stall   an SDK source that sends one batch, then hangs (data socket)
 //	nostart a binary that never completes the handshake
 package main
 
@@ -42,7 +43,7 @@ func main() {
 	mode := strings.TrimPrefix(filepath.Base(os.Args[0]), plugin.ExecutablePrefix)
 	fmt.Fprintf(os.Stderr, "testplugin starting in mode %s\n", mode)
 	switch mode {
-	case "ok", "big", "crash", "hang", "drift":
+	case "ok", "big", "crash", "hang", "drift", "stall":
 		_ = sdk.Serve(&source{mode: mode}, &sink{mode: mode})
 	case "garbage", "schema":
 		goplugin.Serve(&goplugin.ServeConfig{
@@ -107,6 +108,9 @@ func (s *source) Scan(ctx context.Context, req connectors.ScanRequest) (*connect
 			return batch(0, 64*1024, 100), nil
 		case s.mode == "big":
 			return nil, io.EOF
+		case s.mode == "stall" && n == 2:
+			fmt.Fprintln(os.Stderr, "stalling after the first batch")
+			select {} // never answers, even when cancelled
 		case s.mode == "drift" && n == 2:
 			b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema([]arrow.Field{{Name: "other", Type: arrow.PrimitiveTypes.Int64}}, nil))
 			defer b.Release()
