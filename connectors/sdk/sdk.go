@@ -11,7 +11,9 @@
 //
 // The connector implements connectors.Source and/or connectors.Sink (and
 // any optional capability); the SDK handles the handshake, gRPC and the
-// Arrow IPC transport. Write logs to stderr: the host copies it into its
+// Arrow IPC transport (a source's batches go over the Unix socket the host
+// offers for them, or over gRPC when it offers none or the socket cannot
+// be reached). Write logs to stderr: the host copies it into its
 // own log, prefixed with the connector's name. Never write to stdout, which
 // carries the handshake. Package sdktest checks a connector against the
 // contract in a plain go test.
