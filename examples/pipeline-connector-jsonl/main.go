@@ -11,7 +11,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -67,32 +66,46 @@ func (s source) Scan(ctx context.Context, req connectors.ScanRequest) (*connecto
 		return nil, err
 	}
 	lines := newLines(f)
+	index := make(map[string]int, len(keys))
+	for i, k := range keys {
+		index[k] = i
+	}
+	vals := make([][]byte, len(keys)) // this line's values by column; nil: missing
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	return &connectors.Scan{Records: &sdk.FuncReader{S: schema,
 		NextFn: func(ctx context.Context) (arrow.RecordBatch, error) {
 			for b.Field(0).Len() < sdk.BatchRows {
-				obj, err := lines.next()
+				line, err := lines.next()
 				if err == io.EOF {
 					break
 				} else if err != nil {
-					return nil, err
+					return nil, fmt.Errorf("%s: %w", path, err)
 				}
-				for i, k := range keys {
+				clear(vals)
+				err = members(line, func(k, v []byte) error {
+					i, ok := index[string(k)]
+					if !ok {
+						return fmt.Errorf("key %q was not in the file when its columns were read (did it change?)", k)
+					}
+					vals[i] = v // a repeated key: the last one wins, as in encoding/json
+					return nil
+				})
+				if err != nil {
+					return nil, fmt.Errorf("%s: line %d: %w", path, lines.n, err)
+				}
+				for i, v := range vals {
 					sb := b.Field(i).(*array.StringBuilder)
-					v, ok := obj.get(k)
 					switch {
-					case !ok || string(v) == "null":
+					case v == nil || string(v) == "null":
 						sb.AppendNull()
-					case v[0] == '"' && bytes.IndexByte(v, '\\') < 0:
-						sb.Append(string(v[1 : len(v)-1])) // no escapes: the bytes are the string
 					case v[0] == '"':
-						var s string
-						if err := json.Unmarshal(v, &s); err != nil {
+						s, err := decodeString(v)
+						if err != nil {
 							return nil, fmt.Errorf("%s: line %d: %w", path, lines.n, err)
 						}
-						sb.Append(s)
+						sb.BinaryBuilder.Append(s)
 					default:
-						sb.Append(string(v))
+						sb.BinaryBuilder.Append(v)
 					}
 				}
 			}
@@ -117,65 +130,18 @@ func newLines(r io.Reader) *lines {
 	return &lines{sc: sc}
 }
 
-// object is one line's members; keys keeps their order only when the
-// line was parsed with order (the column pass, for lines with new keys).
-type object struct {
-	keys []string
-	vals map[string]json.RawMessage
-}
-
-func (o *object) get(k string) (json.RawMessage, bool) {
-	v, ok := o.vals[k]
-	return v, ok
-}
-
-func (l *lines) next() (*object, error) {
+func (l *lines) next() ([]byte, error) {
 	for l.sc.Scan() {
 		l.n++
 		if len(bytes.TrimSpace(l.sc.Bytes())) == 0 {
 			continue
 		}
-		obj, err := parseObject(l.sc.Bytes())
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", l.n, err)
-		}
-		return obj, nil
+		return l.sc.Bytes(), nil
 	}
 	if err := l.sc.Err(); err != nil {
 		return nil, err
 	}
 	return nil, io.EOF
-}
-
-// parseObject decodes a JSON object (members by name; encoding/json's
-// one-shot Unmarshal, several times faster than token by token).
-func parseObject(line []byte) (*object, error) {
-	o := &object{}
-	if err := json.Unmarshal(line, &o.vals); err != nil || o.vals == nil {
-		return nil, fmt.Errorf("not a JSON object")
-	}
-	return o, nil
-}
-
-// orderedKeys returns a JSON object's keys in the order they are written.
-func orderedKeys(line []byte) ([]string, error) {
-	d := json.NewDecoder(bytes.NewReader(line))
-	if t, err := d.Token(); err != nil || t != json.Delim('{') {
-		return nil, fmt.Errorf("not a JSON object")
-	}
-	var keys []string
-	for d.More() {
-		t, err := d.Token()
-		if err != nil {
-			return nil, err
-		}
-		var v json.RawMessage
-		if err := d.Decode(&v); err != nil {
-			return nil, err
-		}
-		keys = append(keys, t.(string))
-	}
-	return keys, nil
 }
 
 // columns returns the union of the file's keys in first-seen order.
@@ -189,32 +155,21 @@ func columns(path string) ([]string, error) {
 	var keys []string
 	l := newLines(f)
 	for {
-		obj, err := l.next()
+		line, err := l.next()
 		if err == io.EOF {
 			break
 		} else if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		fresh := false
-		for k := range obj.vals {
-			if !seen[k] {
-				fresh = true
-				break
+		err = members(line, func(k, _ []byte) error {
+			if !seen[string(k)] {
+				seen[string(k)] = true
+				keys = append(keys, string(k))
 			}
-		}
-		if !fresh {
-			continue
-		}
-		// a line with a key not seen yet: take its keys in written order
-		ordered, err := orderedKeys(l.sc.Bytes())
+			return nil
+		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: line %d: %w", path, l.n, err)
-		}
-		for _, k := range ordered {
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
 		}
 	}
 	if len(keys) == 0 {

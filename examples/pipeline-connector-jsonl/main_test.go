@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +97,72 @@ func TestDiscoveredBinary(t *testing.T) {
 	}
 	if _, err := rr.Next(ctx); err != io.EOF {
 		t.Fatalf("Next = %v, want io.EOF", err)
+	}
+}
+
+// TestMembersAgreesWithEncodingJSON: on every line members accepts,
+// encoding/json gives the same members (last duplicate wins) and the same
+// decoded strings; on every line encoding/json rejects, members fails too.
+func TestMembersAgreesWithEncodingJSON(t *testing.T) {
+	lines := []string{
+		`{"a": "x", "b": 1, "c": null, "d": true}`,
+		`  {"a":"x","b":-1.5e3}  `,
+		`{}`, `{ }`,
+		`{"e\u0301":"caf\u00e9", "q": "say \"hi\""}`,
+		`{"n": {"x": [1, "]}", {"y": "}"}]}, "m": [1,2,3]}`,
+		`{"a": "1", "a": "2"}`,
+		`{"tab": "a\tb"}`, `{"nl": "a\nb"}`,
+		`{"a": "x",}`, `{"a" "x"}`, `{"a": x}`, `{"a": tru}`, `{"a": 01}`, `{"a": "x"} trailing`,
+		`["a"]`, `"a"`, `{"a": "unterminated}`, `{"a": [1, 2}`, `{"a": {"b": 1}`, `{a: 1}`,
+		`{"a": 1 2}`, `{"a": -}`, `{"a": 1.}`, "{\"a\": \"ctl\x01\"}", `{"a": "\x"}`, `{"a": nul}`,
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	atoms := []string{`"s"`, `"Ünïcödé"`, `"esc\\\"aped"`, `12`, `-0.5`, `true`, `false`, `null`, `[]`, `{"k": [1, {"z": "}"}]}`, `"\u00e9"`}
+	for range 2000 {
+		var sb strings.Builder
+		sb.WriteString("{")
+		for j := range rng.IntN(5) {
+			if j > 0 {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, `"k%d": %s`, rng.IntN(4), atoms[rng.IntN(len(atoms))])
+		}
+		sb.WriteString("}")
+		lines = append(lines, sb.String())
+	}
+	for _, line := range lines {
+		var want map[string]json.RawMessage
+		jerr := json.Unmarshal([]byte(line), &want)
+		if jerr == nil && want == nil {
+			jerr = errors.New("not an object")
+		}
+		got := map[string]string{}
+		err := members([]byte(line), func(k, v []byte) error {
+			got[string(k)] = string(v)
+			return nil
+		})
+		if (err == nil) != (jerr == nil) {
+			t.Errorf("%q: members err = %v, encoding/json err = %v", line, err, jerr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if len(got) != len(want) {
+			t.Errorf("%q: members %v, encoding/json %v", line, got, want)
+		}
+		for k, raw := range want {
+			if got[k] != string(raw) {
+				t.Errorf("%q: key %q: members %s, encoding/json %s", line, k, got[k], raw)
+			}
+			if len(raw) > 0 && raw[0] == '"' {
+				var ws string
+				_ = json.Unmarshal(raw, &ws)
+				gs, err := decodeString([]byte(got[k]))
+				if err != nil || string(gs) != ws {
+					t.Errorf("%q: key %q decodes to %q, want %q (%v)", line, k, gs, ws, err)
+				}
+			}
+		}
 	}
 }
