@@ -209,9 +209,10 @@ func nullIfEmpty(s string) any {
 // and commits; enrichment's TEMP working tables are built next, outside
 // any transaction; the second does everything else — list sync, the
 // prospects table, classify, suppress, export staging — and swaps the
-// __next tables into place. Exports are swapped in only after the second COMMIT. A failed,
-// interrupted or dry run drops the __next tables and leaves the warehouse
-// and the exports as they were (rejects of a failed run are kept).
+// __next tables into place. Exports are swapped in only after the second
+// COMMIT. A failed, interrupted or dry run drops the __next tables and
+// leaves the warehouse and the exports as they were (rejects of a failed
+// run are kept).
 func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	c, err := rn.db.Conn(ctx)
 	if err != nil {
