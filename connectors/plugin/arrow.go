@@ -269,6 +269,7 @@ func (r *streamReader) Close() error {
 type prefetchReader struct {
 	inner  connectors.RecordReader
 	next   chan prefetched
+	done   chan struct{}      // closed by stop: nobody will receive any more
 	cancel context.CancelFunc // stops the goroutine and the remote stream
 	err    error              // sticky: io.EOF or the first error
 	once   sync.Once
@@ -282,7 +283,7 @@ type prefetched struct {
 // prefetch starts reading inner under ctx; cancel must end ctx (and so
 // inner's stream, where the goroutine may be blocked in a receive).
 func prefetch(ctx context.Context, cancel context.CancelFunc, inner connectors.RecordReader) *prefetchReader {
-	p := &prefetchReader{inner: inner, next: make(chan prefetched), cancel: cancel}
+	p := &prefetchReader{inner: inner, next: make(chan prefetched), done: make(chan struct{}), cancel: cancel}
 	go func() {
 		defer close(p.next)
 		for {
@@ -290,9 +291,11 @@ func prefetch(ctx context.Context, cancel context.CancelFunc, inner connectors.R
 			if err == nil && rec == nil {
 				err = errors.New("connector bug: Next returned a nil batch and no error")
 			}
+			// Hand over until stop, not until ctx ends: the error that
+			// explains a cancelled stream must not be dropped.
 			select {
 			case p.next <- prefetched{rec, err}:
-			case <-ctx.Done():
+			case <-p.done:
 				if rec != nil {
 					rec.Release()
 				}
@@ -339,6 +342,7 @@ func (p *prefetchReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 // inner stays open.
 func (p *prefetchReader) stop() {
 	p.once.Do(func() {
+		close(p.done)
 		p.cancel()
 		for it := range p.next {
 			if it.rec != nil {

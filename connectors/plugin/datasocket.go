@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -118,9 +119,11 @@ func newSocketReader(ctx context.Context, who string, conn net.Conn, mem memory.
 	defer stop()
 	rd, err := ipc.NewReader(bufio.NewReaderSize(conn, 256<<10), ipc.WithAllocator(mem))
 	if err != nil {
-		_ = conn.Close()
-		if ferr := r.statusAfter(ctx); ferr != nil {
-			return nil, fmt.Errorf("%s: %w", who, ferr)
+		// Nothing (or half a message) came: the plugin's own error, say a
+		// source whose first read failed, is the cause. Bytes that are not
+		// Arrow IPC are ours to report, unless the plugin died.
+		if status := r.statusAfter(ctx, statusWaitAfterError); prefersStatus(ctx, status, err) {
+			return nil, fmt.Errorf("%s: %w", who, status)
 		}
 		return nil, fmt.Errorf("%s: %w: undecodable schema on the data socket: %v", who, ErrBadBatch, err)
 	}
@@ -134,14 +137,50 @@ func (r *socketReader) abort() {
 	_ = r.conn.Close()
 }
 
+// Waits for a plugin's Scan call to end once its data has: it should end
+// at once; a plugin that hangs there is cut off and reported.
+const (
+	statusWaitAfterEnd   = 30 * time.Second // after a clean end of stream
+	statusWaitAfterError = 2 * time.Second  // after undecodable bytes
+)
+
 // statusAfter closes the socket (a plugin still writing fails at once)
-// and returns the RPC's status, mapped; ctx ending wins.
-func (r *socketReader) statusAfter(ctx context.Context) error {
+// and returns the RPC's status, mapped; ctx ending wins. It waits at most
+// wait for the plugin to end the call.
+func (r *socketReader) statusAfter(ctx context.Context, wait time.Duration) error {
 	_ = r.conn.Close()
-	if err := r.final(); err != nil {
+	var timedOut atomic.Bool
+	t := time.AfterFunc(wait, func() { timedOut.Store(true); r.cancel() })
+	err := r.final()
+	t.Stop()
+	if timedOut.Load() {
+		return fmt.Errorf("%w: the plugin did not end its Scan call within %v of the end of its data", errLingered, wait)
+	}
+	if err != nil {
 		return r.mapErr(ctx, err)
 	}
 	return ctx.Err()
+}
+
+// errLingered: a plugin kept its Scan call open after its data ended.
+var errLingered = fmt.Errorf("%w: plugin lingered", ErrBadBatch)
+
+// prefersStatus reports whether the plugin's status explains a stream
+// that stopped (with ipcErr, nil for a clean end) better than the stream
+// itself: always after a clean end; after undecodable bytes only when the
+// plugin died or the caller cancelled, not when the status is just the
+// plugin failing to write after we hung up.
+func prefersStatus(ctx context.Context, status, ipcErr error) bool {
+	switch {
+	case status == nil:
+		return false
+	case ipcErr == nil, errors.Is(ipcErr, io.EOF), errors.Is(ipcErr, io.ErrUnexpectedEOF):
+		return true
+	case errors.Is(status, errLingered):
+		return false
+	default:
+		return errors.Is(status, ErrExited) || ctx.Err() != nil
+	}
 }
 
 // Schema implements connectors.RecordReader.
@@ -165,16 +204,23 @@ func (r *socketReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return rec, nil
 	}
 	ipcErr := r.rd.Err()
-	if err := r.statusAfter(ctx); err != nil {
-		r.err = fmt.Errorf("%s: batch %d: %w", r.who, r.batches+1, err)
-		return nil, r.err
+	if errors.Is(ipcErr, io.EOF) {
+		ipcErr = nil
 	}
-	if ipcErr != nil && !errors.Is(ipcErr, io.EOF) {
+	wait := statusWaitAfterEnd
+	if ipcErr != nil {
+		wait = statusWaitAfterError
+	}
+	status := r.statusAfter(ctx, wait)
+	switch {
+	case prefersStatus(ctx, status, ipcErr):
+		r.err = fmt.Errorf("%s: batch %d: %w", r.who, r.batches+1, status)
+	case ipcErr != nil:
 		r.err = fmt.Errorf("%s: batch %d: %w: undecodable Arrow IPC: %v", r.who, r.batches+1, ErrBadBatch, ipcErr)
-		return nil, r.err
+	default:
+		r.err = io.EOF
 	}
-	r.err = io.EOF
-	return nil, io.EOF
+	return nil, r.err
 }
 
 // Close implements connectors.RecordReader.

@@ -21,7 +21,7 @@ import (
 // pluginDir holds the test plugin built as pipeline-connector-MODE.
 var pluginDir string
 
-var modes = []string{"ok", "big", "crash", "hang", "garbage", "schema", "drift", "stall", "nostart"}
+var modes = []string{"ok", "big", "crash", "hang", "garbage", "schema", "drift", "stall", "firstfail", "sockgarbage", "nostart"}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "plugin-test-")
@@ -459,6 +459,53 @@ func TestDataSocketStallCancelled(t *testing.T) {
 	}
 	_ = scan.Records.Close()
 	if !strings.Contains(stderr.String(), "stalling after the first batch") {
+		t.Errorf("stderr: %s", stderr)
+	}
+	pid := p.Pid()
+	_ = p.Close()
+	assertGone(t, pid)
+}
+
+// A source whose first read fails: its error (not a transport error)
+// reaches the host, naming the connector and source.
+func TestDataSocketFirstReadFails(t *testing.T) {
+	ctx := t.Context()
+	r, _ := newRegistry(t)
+	src, _ := openSource(t, ctx, r, "firstfail")
+	var err error
+	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
+	if err == nil {
+		_, err = drain(ctx, scan.Records)
+		_ = scan.Records.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "vendor said no (HTTP 503)") || !strings.Contains(err.Error(), `connector "firstfail": source "people"`) {
+		t.Fatalf("err = %v", err)
+	}
+	if errors.Is(err, ErrBadBatch) {
+		t.Errorf("a connector's own error reported as a bad batch: %v", err)
+	}
+}
+
+// Bytes that are not Arrow IPC on the data socket, from a plugin that then
+// never ends its call: a bad batch, reported after a bounded wait.
+func TestDataSocketGarbage(t *testing.T) {
+	ctx := t.Context()
+	r, stderr := newRegistry(t)
+	src, p := openSource(t, ctx, r, "sockgarbage")
+	start := time.Now()
+	var err error
+	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
+	if err == nil {
+		_, err = drain(ctx, scan.Records)
+		_ = scan.Records.Close()
+	}
+	if !errors.Is(err, ErrBadBatch) || !strings.Contains(err.Error(), `connector "sockgarbage": source "people"`) || !strings.Contains(err.Error(), "undecodable") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 20*time.Second { // a hang detector, not a speed test
+		t.Errorf("took %v", d)
+	}
+	if !strings.Contains(stderr.String(), "sending garbage on the data socket") {
 		t.Errorf("stderr: %s", stderr)
 	}
 	pid := p.Pid()

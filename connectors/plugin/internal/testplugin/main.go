@@ -11,6 +11,9 @@
 //	schema  a source whose batch has another schema than announced
 //	drift   an SDK source whose second batch changes schema (data socket)
 //	stall   an SDK source that sends one batch, then hangs (data socket)
+//	firstfail an SDK source whose first read fails (data socket)
+//	sockgarbage a source that announces the data socket, writes a schema
+//	        and then bytes that are not Arrow IPC, and never ends its call
 //	nostart a binary that never completes the handshake
 package main
 
@@ -20,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,9 +47,9 @@ func main() {
 	mode := strings.TrimPrefix(filepath.Base(os.Args[0]), plugin.ExecutablePrefix)
 	fmt.Fprintf(os.Stderr, "testplugin starting in mode %s\n", mode)
 	switch mode {
-	case "ok", "big", "crash", "hang", "drift", "stall":
+	case "ok", "big", "crash", "hang", "drift", "stall", "firstfail":
 		_ = sdk.Serve(&source{mode: mode}, &sink{mode: mode})
-	case "garbage", "schema":
+	case "garbage", "schema", "sockgarbage":
 		goplugin.Serve(&goplugin.ServeConfig{
 			HandshakeConfig: plugin.Handshake,
 			VersionedPlugins: map[int]goplugin.PluginSet{plugin.ProtocolVersion: {
@@ -108,6 +112,8 @@ func (s *source) Scan(ctx context.Context, req connectors.ScanRequest) (*connect
 			return batch(0, 64*1024, 100), nil
 		case s.mode == "big":
 			return nil, io.EOF
+		case s.mode == "firstfail":
+			return nil, fmt.Errorf("vendor said no (HTTP 503)")
 		case s.mode == "stall" && n == 2:
 			fmt.Fprintln(os.Stderr, "stalling after the first batch")
 			select {} // never answers, even when cancelled
@@ -184,10 +190,25 @@ func (r *rawServer) Describe(context.Context, *pb.DescribeRequest) (*pb.Describe
 	return &pb.DescribeResponse{Name: r.mode, Kind: "source", Version: "0.0.1"}, nil
 }
 
-func (r *rawServer) Scan(_ *pb.ScanRequest, stream pb.Source_ScanServer) error {
+func (r *rawServer) Scan(req *pb.ScanRequest, stream pb.Source_ScanServer) error {
 	var buf bytes.Buffer
 	w := ipc.NewWriter(&buf, ipc.WithSchema(schema))
 	_ = w.Close()
+	if r.mode == "sockgarbage" {
+		conn, err := net.Dial("unix", req.GetDataSocket())
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if err := stream.Send(&pb.ScanMessage{Msg: &pb.ScanMessage_DataSocket{DataSocket: true}}); err != nil {
+			return err
+		}
+		fmt.Fprintln(os.Stderr, "sending garbage on the data socket")
+		schemaOnly := buf.Bytes()[:buf.Len()-8] // without the end-of-stream marker
+		_, _ = conn.Write(append(append([]byte{}, schemaOnly...), []byte("\xff\xff\xff\xff\x10\x00\x00\x00this is not a flatbuffer")...))
+		<-stream.Context().Done() // never ends its call on its own
+		return stream.Context().Err()
+	}
 	if err := stream.Send(&pb.ScanMessage{Msg: &pb.ScanMessage_Schema{Schema: &pb.Chunk{Data: buf.Bytes()}}}); err != nil {
 		return err
 	}
