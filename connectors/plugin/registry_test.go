@@ -15,13 +15,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/example/pipeline/connectors"
 )
 
 // pluginDir holds the test plugin built as pipeline-connector-MODE.
 var pluginDir string
 
-var modes = []string{"ok", "big", "crash", "hang", "garbage", "schema", "drift", "stall", "firstfail", "sockgarbage", "nostart"}
+var modes = []string{"ok", "big", "crash", "hang", "garbage", "schema", "drift", "stall", "firstfail", "sockgarbage", "empty", "nostart"}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "plugin-test-")
@@ -464,6 +466,36 @@ func TestDataSocketStallCancelled(t *testing.T) {
 	pid := p.Pid()
 	_ = p.Close()
 	assertGone(t, pid)
+}
+
+// A source with no rows: its schema, then a clean end, on both paths.
+func TestEmptyStream(t *testing.T) {
+	ctx := t.Context()
+	for _, env := range []string{"", "off"} {
+		t.Setenv(DataSocketEnv, env)
+		r, _ := newRegistry(t)
+		src, _ := openSource(t, ctx, r, "empty")
+		scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
+		if err != nil {
+			t.Fatalf("%q: %v", env, err)
+		}
+		if !scan.Records.Schema().Equal(arrowSchemaOfTestPlugin()) {
+			t.Errorf("%q: schema %s", env, scan.Records.Schema())
+		}
+		rows, err := drain(ctx, scan.Records)
+		if err != nil || rows != 0 {
+			t.Errorf("%q: rows = %d, err = %v", env, rows, err)
+		}
+		_ = scan.Records.Close()
+	}
+}
+
+// arrowSchemaOfTestPlugin is internal/testplugin's schema.
+func arrowSchemaOfTestPlugin() *arrow.Schema {
+	return arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
+	}, nil)
 }
 
 // A source whose first read fails: its error (not a transport error)

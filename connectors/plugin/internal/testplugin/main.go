@@ -12,6 +12,7 @@
 //	drift   an SDK source whose second batch changes schema (data socket)
 //	stall   an SDK source that sends one batch, then hangs (data socket)
 //	firstfail an SDK source whose first read fails (data socket)
+//	empty   an SDK source with a schema and no rows
 //	sockgarbage a source that announces the data socket, writes a schema
 //	        and then bytes that are not Arrow IPC, and never ends its call
 //	nostart a binary that never completes the handshake
@@ -47,7 +48,7 @@ func main() {
 	mode := strings.TrimPrefix(filepath.Base(os.Args[0]), plugin.ExecutablePrefix)
 	fmt.Fprintf(os.Stderr, "testplugin starting in mode %s\n", mode)
 	switch mode {
-	case "ok", "big", "crash", "hang", "drift", "stall", "firstfail":
+	case "ok", "big", "crash", "hang", "drift", "stall", "firstfail", "empty":
 		_ = sdk.Serve(&source{mode: mode}, &sink{mode: mode})
 	case "garbage", "schema", "sockgarbage":
 		goplugin.Serve(&goplugin.ServeConfig{
@@ -111,6 +112,8 @@ func (s *source) Scan(ctx context.Context, req connectors.ScanRequest) (*connect
 		case s.mode == "big" && n == 1:
 			return batch(0, 64*1024, 100), nil
 		case s.mode == "big":
+			return nil, io.EOF
+		case s.mode == "empty":
 			return nil, io.EOF
 		case s.mode == "firstfail":
 			return nil, fmt.Errorf("vendor said no (HTTP 503)")
