@@ -19,7 +19,7 @@ import (
 
 // ChunkSize is the largest Arrow payload piece put in one gRPC message.
 // A batch larger than this travels as several chunks and is reassembled,
-// so sources keep their batch size (64k rows is a good one) whatever the
+// so sources keep their batch size (128k rows is a good one) whatever the
 // row width; gRPC's 4 MiB default message limit is never reached.
 const ChunkSize = 3 << 20
 

@@ -57,7 +57,7 @@ func (*Source) Describe(context.Context) (connectors.Description, error) {
 				Doc: "connection string, postgres://user:pass@host:5432/db or key=value; use ${ENV}"},
 			{Name: "query", Type: "string", Doc: "SELECT to run (read-only transaction); exclusive with table"},
 			{Name: "table", Type: "string", Doc: "table to read, optionally schema-qualified; exclusive with query"},
-			{Name: "batch_size", Type: "int", Doc: "rows per Arrow batch (default 65536)"},
+			{Name: "batch_size", Type: "int", Doc: "rows per Arrow batch (default 131072)"},
 		},
 	}, nil
 }
