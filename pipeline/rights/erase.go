@@ -149,6 +149,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 		if j.done(name) {
 			return nil
 		}
+		t0 := time.Now()
 		if err := fn(); err != nil {
 			return fmt.Errorf("erase step %s: %w", name, err)
 		}
@@ -156,7 +157,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 		if err := j.save(); err != nil {
 			return fmt.Errorf("erase step %s: journal: %w", name, err)
 		}
-		log.Info().Str("step", name).Str("job_id", j.JobID).Msg("erasure step done")
+		log.Info().Str("step", name).Str("job_id", j.JobID).Dur("took", time.Since(t0)).Msg("erasure step done")
 		if opts.AfterStep != nil {
 			opts.AfterStep(name)
 		}
