@@ -108,6 +108,25 @@ func openSource(t *testing.T, ctx context.Context, r *Registry, name string) (co
 	return src, p
 }
 
+// closeGone closes the connector process and asserts it is gone.
+func closeGone(t *testing.T, p *Process) {
+	t.Helper()
+	pid := p.Pid()
+	_ = p.Close()
+	assertGone(t, pid)
+}
+
+// scanAll scans source "people" to the end: the rows and the first error,
+// from Scan or from the stream.
+func scanAll(ctx context.Context, src connectors.Source) (int64, error) {
+	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
+	if err != nil {
+		return 0, err
+	}
+	defer scan.Records.Close()
+	return drain(ctx, scan.Records)
+}
+
 func drain(ctx context.Context, rr connectors.RecordReader) (int64, error) {
 	var rows int64
 	for {
@@ -147,9 +166,7 @@ func TestScanOverProcess(t *testing.T) {
 				t.Fatalf("Next after EOF = %v, want io.EOF", err)
 			}
 			_ = scan.Records.Close()
-			pid := p.Pid()
-			_ = p.Close()
-			assertGone(t, pid)
+			closeGone(t, p)
 		})
 	}
 	if !strings.Contains(stderr.String(), "connector ok: testplugin starting in mode ok") {
@@ -312,9 +329,7 @@ func TestHangClosed(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Scan did not return after cancel")
 	}
-	pid := p.Pid()
-	_ = p.Close()
-	assertGone(t, pid)
+	closeGone(t, p)
 }
 
 func TestBadBatches(t *testing.T) {
@@ -335,9 +350,7 @@ func TestBadBatches(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 			_ = scan.Records.Close()
-			pid := p.Pid()
-			_ = p.Close()
-			assertGone(t, pid)
+			closeGone(t, p)
 		})
 	}
 	if !strings.Contains(stderr.String(), "connector garbage: sending garbage") {
@@ -425,9 +438,7 @@ func TestDataSocketSchemaDrift(t *testing.T) {
 		t.Errorf("rows before the error = %d, want 1000", rows)
 	}
 	_ = scan.Records.Close()
-	pid := p.Pid()
-	_ = p.Close()
-	assertGone(t, pid)
+	closeGone(t, p)
 }
 
 // A plugin that stops sending mid-stream on the data socket: cancelling
@@ -463,9 +474,7 @@ func TestDataSocketStallCancelled(t *testing.T) {
 	if !strings.Contains(stderr.String(), "stalling after the first batch") {
 		t.Errorf("stderr: %s", stderr)
 	}
-	pid := p.Pid()
-	_ = p.Close()
-	assertGone(t, pid)
+	closeGone(t, p)
 }
 
 // A source with no rows: its schema, then a clean end, on both paths.
@@ -504,12 +513,7 @@ func TestDataSocketFirstReadFails(t *testing.T) {
 	ctx := t.Context()
 	r, _ := newRegistry(t)
 	src, _ := openSource(t, ctx, r, "firstfail")
-	var err error
-	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
-	if err == nil {
-		_, err = drain(ctx, scan.Records)
-		_ = scan.Records.Close()
-	}
+	_, err := scanAll(ctx, src)
 	if err == nil || !strings.Contains(err.Error(), "vendor said no (HTTP 503)") || !strings.Contains(err.Error(), `connector "firstfail": source "people"`) {
 		t.Fatalf("err = %v", err)
 	}
@@ -525,12 +529,7 @@ func TestDataSocketGarbage(t *testing.T) {
 	r, stderr := newRegistry(t)
 	src, p := openSource(t, ctx, r, "sockgarbage")
 	start := time.Now()
-	var err error
-	scan, err := src.Scan(ctx, connectors.ScanRequest{Source: "people"})
-	if err == nil {
-		_, err = drain(ctx, scan.Records)
-		_ = scan.Records.Close()
-	}
+	_, err := scanAll(ctx, src)
 	if !errors.Is(err, ErrBadBatch) || !strings.Contains(err.Error(), `connector "sockgarbage": source "people"`) || !strings.Contains(err.Error(), "undecodable") {
 		t.Fatalf("err = %v", err)
 	}
@@ -540,9 +539,7 @@ func TestDataSocketGarbage(t *testing.T) {
 	if !strings.Contains(stderr.String(), "sending garbage on the data socket") {
 		t.Errorf("stderr: %s", stderr)
 	}
-	pid := p.Pid()
-	_ = p.Close()
-	assertGone(t, pid)
+	closeGone(t, p)
 }
 
 func TestStartFailures(t *testing.T) {
