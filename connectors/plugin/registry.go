@@ -248,17 +248,14 @@ func dispense(ctx context.Context, name string, rpc goplugin.ClientProtocol, kin
 	if err != nil {
 		return nil, connectors.Description{}, fmt.Errorf("connector %q: dispense %s: %w", name, kind, err)
 	}
-	var c connectors.Describer
-	switch x := raw.(type) {
-	case *SourceClient:
-		x.name, x.diag = name, p.diagnose
-		c = x
-	case *SinkClient:
-		x.name, x.diag = name, p.diagnose
-		c = x
-	default:
+	c, ok := raw.(interface {
+		connectors.Describer
+		bind(name string, diag func(error) error)
+	})
+	if !ok {
 		return nil, connectors.Description{}, fmt.Errorf("connector %q: unexpected plugin type %T", name, raw)
 	}
+	c.bind(name, p.diagnose)
 	d, err := c.Describe(ctx)
 	return c, d, err
 }
@@ -269,29 +266,27 @@ func dispense(ctx context.Context, name string, rpc goplugin.ClientProtocol, kin
 // that spans the whole use of the source. The error wraps ErrNotFound for
 // an unknown name and ErrUnsupported when the connector has no source.
 func (r *Registry) OpenSource(ctx context.Context, name string) (connectors.Source, io.Closer, error) {
-	c, err := r.Find(name)
+	c, p, err := r.open(ctx, name, SourcePluginName)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, rpc, err := r.launch(ctx, c)
-	if err != nil {
-		return nil, nil, err
-	}
-	c2, _, err := dispense(ctx, name, rpc, SourcePluginName, p)
-	if err != nil {
-		_ = p.Close()
-		if errors.Is(err, ErrUnsupported) {
-			return nil, nil, fmt.Errorf("connector %q is not a source: %w", name, ErrUnsupported)
-		}
-		return nil, nil, err
-	}
-	return c2.(*SourceClient), p, nil
+	return c.(*SourceClient), p, nil
 }
 
 // OpenSink launches the named connector and returns its sink, which also
 // implements the optional interfaces (see SinkClient). Lifetime and errors
 // as for OpenSource.
 func (r *Registry) OpenSink(ctx context.Context, name string) (connectors.Sink, io.Closer, error) {
+	c, p, err := r.open(ctx, name, SinkPluginName)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.(*SinkClient), p, nil
+}
+
+// open launches the named connector and dispenses kind from it
+// (SourcePluginName or SinkPluginName).
+func (r *Registry) open(ctx context.Context, name, kind string) (connectors.Describer, *Process, error) {
 	c, err := r.Find(name)
 	if err != nil {
 		return nil, nil, err
@@ -300,15 +295,15 @@ func (r *Registry) OpenSink(ctx context.Context, name string) (connectors.Sink, 
 	if err != nil {
 		return nil, nil, err
 	}
-	c2, _, err := dispense(ctx, name, rpc, SinkPluginName, p)
+	d, _, err := dispense(ctx, name, rpc, kind, p)
 	if err != nil {
 		_ = p.Close()
 		if errors.Is(err, ErrUnsupported) {
-			return nil, nil, fmt.Errorf("connector %q is not a sink: %w", name, ErrUnsupported)
+			return nil, nil, fmt.Errorf("connector %q is not a %s: %w", name, kind, ErrUnsupported)
 		}
 		return nil, nil, err
 	}
-	return c2.(*SinkClient), p, nil
+	return d, p, nil
 }
 
 // launch starts c's process and connects to it. On error nothing is left

@@ -20,9 +20,8 @@ import (
 // ErrUnsupported (and so errors.ErrUnsupported). Every error names the
 // connector. Safe for concurrent use.
 type SinkClient struct {
-	name string
-	rpc  pb.SinkClient
-	diag func(error) error
+	client
+	rpc pb.SinkClient
 }
 
 var (
@@ -36,36 +35,8 @@ var (
 // NewSinkClient returns a client for the Sink service on conn; name is
 // the connector's name, used in error messages.
 func NewSinkClient(name string, conn grpc.ClientConnInterface) *SinkClient {
-	return &SinkClient{name: name, rpc: pb.NewSinkClient(conn)}
-}
-
-// Name returns the connector name used in errors.
-func (c *SinkClient) Name() string { return c.name }
-
-func (c *SinkClient) errorf(ctx context.Context, op string, err error) error {
-	return fmt.Errorf("connector %q: %s: %w", c.name, op, fromStatus(ctx, err, c.diag))
-}
-
-// Describe implements connectors.Describer.
-func (c *SinkClient) Describe(ctx context.Context) (connectors.Description, error) {
-	r, err := c.rpc.Describe(ctx, &pb.DescribeRequest{})
-	if err != nil {
-		return connectors.Description{}, c.errorf(ctx, "describe", err)
-	}
-	return descriptionFromProto(r), nil
-}
-
-// Validate implements connectors.Describer. Bad options wrap
-// connectors.ErrBadOptions.
-func (c *SinkClient) Validate(ctx context.Context, opts connectors.Options) error {
-	b, err := encodeOptions(opts)
-	if err != nil {
-		return fmt.Errorf("connector %q: validate: %w", c.name, err)
-	}
-	if _, err := c.rpc.Validate(ctx, &pb.ValidateRequest{OptionsJson: b}); err != nil {
-		return c.errorf(ctx, "validate", err)
-	}
-	return nil
+	rpc := pb.NewSinkClient(conn)
+	return &SinkClient{client: client{name: name, desc: rpc}, rpc: rpc}
 }
 
 // Write implements connectors.Sink: it streams req.Records (releasing

@@ -23,23 +23,12 @@ func NewSinkServer(sink connectors.Sink) *SinkServer { return &SinkServer{impl: 
 
 // Describe implements pb.SinkServer.
 func (s *SinkServer) Describe(ctx context.Context, _ *pb.DescribeRequest) (*pb.DescribeResponse, error) {
-	d, err := s.impl.Describe(ctx)
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	return descriptionToProto(d), nil
+	return serveDescribe(ctx, s.impl)
 }
 
 // Validate implements pb.SinkServer.
 func (s *SinkServer) Validate(ctx context.Context, req *pb.ValidateRequest) (*pb.ValidateResponse, error) {
-	opts, err := decodeOptions(req.GetOptionsJson())
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	if err := s.impl.Validate(ctx, opts); err != nil {
-		return nil, toStatus(err)
-	}
-	return &pb.ValidateResponse{}, nil
+	return serveValidate(ctx, s.impl, req)
 }
 
 // Write implements pb.SinkServer: it reads the header, hands the sink a

@@ -15,10 +15,9 @@ import (
 // implements connectors.Source; every error names the connector. Safe
 // for concurrent use.
 type SourceClient struct {
-	name string
-	rpc  pb.SourceClient
-	diag func(error) error // adds the process's fate to transport errors
-	mem  memory.Allocator
+	client
+	rpc pb.SourceClient
+	mem memory.Allocator
 }
 
 var _ connectors.Source = (*SourceClient)(nil)
@@ -26,36 +25,8 @@ var _ connectors.Source = (*SourceClient)(nil)
 // NewSourceClient returns a client for the Source service on conn; name
 // is the connector's name, used in error messages.
 func NewSourceClient(name string, conn grpc.ClientConnInterface) *SourceClient {
-	return &SourceClient{name: name, rpc: pb.NewSourceClient(conn), mem: memory.DefaultAllocator}
-}
-
-// Name returns the connector name used in errors.
-func (c *SourceClient) Name() string { return c.name }
-
-func (c *SourceClient) errorf(ctx context.Context, op string, err error) error {
-	return fmt.Errorf("connector %q: %s: %w", c.name, op, fromStatus(ctx, err, c.diag))
-}
-
-// Describe implements connectors.Describer.
-func (c *SourceClient) Describe(ctx context.Context) (connectors.Description, error) {
-	r, err := c.rpc.Describe(ctx, &pb.DescribeRequest{})
-	if err != nil {
-		return connectors.Description{}, c.errorf(ctx, "describe", err)
-	}
-	return descriptionFromProto(r), nil
-}
-
-// Validate implements connectors.Describer. Bad options wrap
-// connectors.ErrBadOptions.
-func (c *SourceClient) Validate(ctx context.Context, opts connectors.Options) error {
-	b, err := encodeOptions(opts)
-	if err != nil {
-		return fmt.Errorf("connector %q: validate: %w", c.name, err)
-	}
-	if _, err := c.rpc.Validate(ctx, &pb.ValidateRequest{OptionsJson: b}); err != nil {
-		return c.errorf(ctx, "validate", err)
-	}
-	return nil
+	rpc := pb.NewSourceClient(conn)
+	return &SourceClient{client: client{name: name, desc: rpc}, rpc: rpc, mem: memory.DefaultAllocator}
 }
 
 // Scan implements connectors.Source. For a record stream, the stream

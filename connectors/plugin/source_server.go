@@ -25,23 +25,12 @@ func NewSourceServer(src connectors.Source) *SourceServer { return &SourceServer
 
 // Describe implements pb.SourceServer.
 func (s *SourceServer) Describe(ctx context.Context, _ *pb.DescribeRequest) (*pb.DescribeResponse, error) {
-	d, err := s.impl.Describe(ctx)
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	return descriptionToProto(d), nil
+	return serveDescribe(ctx, s.impl)
 }
 
 // Validate implements pb.SourceServer.
 func (s *SourceServer) Validate(ctx context.Context, req *pb.ValidateRequest) (*pb.ValidateResponse, error) {
-	opts, err := decodeOptions(req.GetOptionsJson())
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	if err := s.impl.Validate(ctx, opts); err != nil {
-		return nil, toStatus(err)
-	}
-	return &pb.ValidateResponse{}, nil
+	return serveValidate(ctx, s.impl, req)
 }
 
 // Scan implements pb.SourceServer: a native scan is one message; a
