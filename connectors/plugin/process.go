@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -23,6 +24,8 @@ type Process struct {
 	cmd    *exec.Cmd
 	stderr *stderrLog
 	sync   *lineWriter
+	// sockDir is the private folder of go-plugin's socket, removed by Close.
+	sockDir string
 }
 
 // Name returns the connector's name.
@@ -46,6 +49,9 @@ func (p *Process) Stderr() string { return p.stderr.tail() }
 func (p *Process) Close() error {
 	p.client.Kill()
 	p.sync.flush()
+	if p.sockDir != "" {
+		_ = os.RemoveAll(p.sockDir)
+	}
 	return nil
 }
 

@@ -323,6 +323,14 @@ func (r *Registry) launch(ctx context.Context, c Candidate) (*Process, goplugin.
 		cmd = exec.CommandContext(ctx, c.Path)
 	}
 	cmd.WaitDelay = 5 * time.Second
+	// go-plugin's server puts its gRPC socket in os.TempDir unless told
+	// otherwise, and nothing removes it when the process is killed: give
+	// each process a private (0700) folder that Close removes.
+	sockDir, err := os.MkdirTemp("", "pipeline-plugin-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("connector %q: socket folder: %w", c.Name, err)
+	}
+	cmd.Env = []string{goplugin.EnvUnixSocketDir + "=" + sockDir} // go-plugin appends os.Environ()
 	stderr := &stderrLog{prefix: fmt.Sprintf("connector %s: ", c.Name), out: r.opts.Stderr}
 	sync := &lineWriter{dst: stderr}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
@@ -338,10 +346,10 @@ func (r *Registry) launch(ctx context.Context, c Candidate) (*Process, goplugin.
 		StartTimeout:     r.opts.StartTimeout,
 		GRPCDialOptions:  GRPCDialOptions(),
 	})
-	p := &Process{name: c.Name, client: client, cmd: cmd, stderr: stderr, sync: sync}
+	p := &Process{name: c.Name, client: client, cmd: cmd, stderr: stderr, sync: sync, sockDir: sockDir}
 	rpc, err := client.Client()
 	if err != nil {
-		client.Kill()
+		_ = p.Close()
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = fmt.Errorf("%w (%v)", ctxErr, err)
 		}

@@ -611,3 +611,50 @@ func TestListAndShadowing(t *testing.T) {
 		t.Errorf("shadowed = %d, want 2: %+v", shadowed, infos)
 	}
 }
+
+// Nothing of a plugin is left in the temp folder once it is closed: not
+// go-plugin's gRPC socket (which its server leaves behind when the process
+// is killed) nor the data socket's folder, whether the plugin finished, crashed
+// mid-scan or never answered and had to be killed.
+func TestNothingLeftInTemp(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	r, _ := newRegistry(t)
+	for _, mode := range []string{"ok", "crash", "nostart"} {
+		src, closer, err := r.OpenSource(t.Context(), mode)
+		if mode == "nostart" {
+			if err == nil {
+				_ = closer.Close()
+				t.Fatalf("nostart: OpenSource succeeded")
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("OpenSource(%s): %v", mode, err)
+		}
+		p := closer.(*Process)
+		if ents, _ := os.ReadDir(tmp); len(ents) == 0 {
+			t.Errorf("%s: no socket folder in TMPDIR while the plugin runs", mode)
+		}
+		_, scanErr := scanAll(t.Context(), src)
+		if (scanErr != nil) != (mode == "crash") {
+			t.Errorf("%s: scan error %v", mode, scanErr)
+		}
+		closeGone(t, p)
+	}
+	// hang: Scan never answers; cancelling it leaves a process that Close
+	// must kill by force.
+	src, p := openSource(t, t.Context(), r, "hang")
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	_, _ = scanAll(ctx, src)
+	cancel()
+	closeGone(t, p)
+	ents, _ := os.ReadDir(tmp)
+	var left []string
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	if len(left) != 0 {
+		t.Errorf("left in TMPDIR: %v", left)
+	}
+}
