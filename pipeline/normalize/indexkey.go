@@ -139,7 +139,7 @@ func ProfileLookupKey(norm string) uint32 { return hashKey(norm) }
 
 // ProfileIndexKey is the key of a raw profile URL under the SAR
 // predicate's SQL rewrite regexp_replace(lower(trim(v)),
-// '^(https?://)?(www\.)?|/+$', '', 'g') (DuckDB's trim removes spaces
+// '^(https?://)?(www\.)?|/+$', ”, 'g') (DuckDB's trim removes spaces
 // only). For ASCII values it is that rewrite, done here; a non-ASCII value
 // gets KeyAny, since DuckDB's Unicode lower-casing is not Go's.
 func ProfileIndexKey(raw string) uint32 {
