@@ -138,10 +138,10 @@ func PhoneIndexKey(raw, country string) (key uint32, ok bool) {
 func ProfileLookupKey(norm string) uint32 { return hashKey(norm) }
 
 // ProfileIndexKey is the key of a raw profile URL under the SAR
-// predicate's SQL rewrite regexp_replace(lower(trim(v)),
-// '^(https?://)?(www\.)?|/+$', ”, 'g') (DuckDB's trim removes spaces
-// only). For ASCII values it is that rewrite, done here; a non-ASCII value
-// gets KeyAny, since DuckDB's Unicode lower-casing is not Go's.
+// predicate's SQL rewrite (sql/sar_predicate.sql): DuckDB's trim (spaces
+// only), lower, then the scheme, a "www." and trailing slashes removed. For
+// ASCII values it is that rewrite, done here; a non-ASCII value gets
+// KeyAny, since DuckDB's Unicode lower-casing is not Go's.
 func ProfileIndexKey(raw string) uint32 {
 	s := strings.Trim(raw, " ")
 	for i := 0; i < len(s); i++ {
