@@ -19,9 +19,18 @@ import (
 //	pl_domain(raw VARCHAR) -> VARCHAR   normalised domain, NULL when none
 //	pl_phone(raw VARCHAR, country VARCHAR) -> VARCHAR  E.164, NULL when invalid
 //	pl_email_type(norm VARCHAR) -> VARCHAR  invalid|role|free_webmail|personal
+//
+// and the subject index keys (normalize.*IndexKey; NULL: matches no
+// subject, 0: may match any):
+//
+//	pl_ikey_email(raw VARCHAR) -> UINTEGER
+//	pl_ikey_phone(raw VARCHAR, country VARCHAR) -> UINTEGER
+//	pl_ikey_profile(raw VARCHAR) -> UINTEGER
+//	pl_ikey_text(raw VARCHAR) -> UINTEGER
 type udf struct {
-	n  int
-	fn func(args []driver.Value) (any, error)
+	n   int
+	fn  func(args []driver.Value) (any, error)
+	out duckdb.Type // result type; zero means VARCHAR
 }
 
 func (u *udf) Config() duckdb.ScalarFuncConfig {
@@ -30,7 +39,27 @@ func (u *udf) Config() duckdb.ScalarFuncConfig {
 	for i := range in {
 		in[i] = vc
 	}
-	return duckdb.ScalarFuncConfig{InputTypeInfos: in, ResultTypeInfo: vc, SpecialNullHandling: true}
+	out := vc
+	if u.out != duckdb.TYPE_INVALID {
+		out, _ = duckdb.NewTypeInfo(u.out)
+	}
+	return duckdb.ScalarFuncConfig{InputTypeInfos: in, ResultTypeInfo: out, SpecialNullHandling: true}
+}
+
+// ikey wraps a subject index key function as a UINTEGER UDF of n
+// arguments (the raw value first).
+func ikey(n int, key func(a []driver.Value) (uint32, bool)) func() *udf {
+	return func() *udf {
+		return &udf{n: n, out: duckdb.TYPE_UINTEGER, fn: func(a []driver.Value) (any, error) {
+			if a[0] == nil {
+				return nil, nil
+			}
+			if k, ok := key(a); ok {
+				return k, nil
+			}
+			return nil, nil
+		}}
+	}
 }
 
 func (u *udf) Executor() duckdb.ScalarFuncExecutor {
@@ -84,6 +113,10 @@ var functions = map[string]func() *udf{
 			return orNull(normalize.PossiblePhone(str(a[0]), str(a[1])))
 		}}
 	},
+	"pl_ikey_email":   ikey(1, func(a []driver.Value) (uint32, bool) { return normalize.EmailIndexKey(str(a[0])) }),
+	"pl_ikey_phone":   ikey(2, func(a []driver.Value) (uint32, bool) { return normalize.PhoneIndexKey(str(a[0]), str(a[1])) }),
+	"pl_ikey_profile": ikey(1, func(a []driver.Value) (uint32, bool) { return normalize.ProfileIndexKey(str(a[0])), true }),
+	"pl_ikey_text":    ikey(1, func(a []driver.Value) (uint32, bool) { return normalize.TextKey(str(a[0])), true }),
 }
 
 var registerMu sync.Mutex

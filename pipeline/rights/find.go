@@ -33,6 +33,10 @@ type FindOptions struct {
 	// Log receives one debug line per search (dataset, rows, duration);
 	// the zero value logs nothing.
 	Log zerolog.Logger
+	// IndexMinRows is the size from which a table is searched through its
+	// subject index (built on first need; see index.go): 0 means
+	// DefaultIndexMinRows, negative never.
+	IndexMinRows int64
 }
 
 // matchCols are a table's identifier columns by category: the data of
@@ -45,6 +49,7 @@ type matchCols struct {
 	ProfileNeedles             []string // parameter names of the profile prefilter needles
 	Country                    string
 	HopOnly                    bool              // only rows reached through a phone or profile URL (the second pass)
+	Index                      string            // the table's subject index, "" for none (index.go)
 	personal                   map[string]string // column -> category, personal columns only
 }
 
@@ -129,6 +134,14 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	f := &Findings{Subject: s, Country: "GB", log: opts.Log.With().Str("subject_key", s.Key).Logger()}
 	tables, err := catalogTables(ctx, c, cfg)
 	if err != nil {
+		return nil, err
+	}
+	minRows := opts.IndexMinRows
+	if minRows == 0 {
+		minRows = DefaultIndexMinRows
+	}
+	f.ensureIndexes(ctx, c, tables, minRows)
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := f.findTables(ctx, c, tables, false); err != nil {
@@ -280,6 +293,11 @@ func datasetOf(table string) string {
 // something to match).
 func (f *Findings) predicateData(m matchCols) matchCols {
 	d := m
+	if d.Index != "" {
+		if _, err := f.lookupKeys(); err != nil {
+			d.Index = "" // a phone the index cannot key: read the whole table
+		}
+	}
 	if len(f.Subject.Phones) == 0 {
 		d.Phone = nil
 	}
@@ -308,6 +326,13 @@ func (f *Findings) params() params {
 	for i, p := range f.Subject.Phones {
 		ps[fmt.Sprintf("phone_like_%d", i)] = phoneLike(p)
 	}
+	// []uint32: duckdb-go binds a list by the type DuckDB infers from the
+	// SQL (UINTEGER[]), and panics on any other element type.
+	ikeys := []uint32{}
+	if keys, err := f.lookupKeys(); err == nil {
+		ikeys = keys
+	}
+	ps["ikeys"] = ikeys
 	for i, p := range f.Subject.Profiles {
 		ps[fmt.Sprintf("profile_needle_%d", i)] = p[strings.LastIndexByte(p, '/')+1:]
 	}

@@ -1,0 +1,170 @@
+package rights
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/normalize"
+)
+
+// DefaultIndexMinRows is the size from which a table is searched through a
+// subject index rather than read whole.
+const DefaultIndexMinRows = 250_000
+
+// The subject index. A SAR or erasure on a large table reads every value
+// of its identifier columns; on a 10M-row source that is seconds. The
+// first search after a run therefore builds, per large table, an index of
+// (row id, 32-bit key) with one entry per identifier value
+// (sql/subject_index_build.sql, keys from normalize.*IndexKey), and every
+// later search reads only the rows whose key is one of the subject's (or
+// 0, "may match anyone") before applying the same exact predicate. The
+// index only narrows; the predicate decides, so the answer is the same
+// with or without it (TestIndexedSearchMatchesScan).
+//
+// It is built lazily, not by the run: the nightly run would pay for it
+// every night, for requests that come a few times a month. Row ids change
+// when a run replaces a table or an erasure compacts the file, so both drop
+// every index (flow.DropSubjectIndexes); an erasure's delete removes the
+// entries of the rows it deletes; subject_index_state records the columns
+// and row count each index was built from, and an index that no longer
+// matches its table is rebuilt before use.
+
+// indexPart is one identifier column of an index and its key function.
+type indexPart struct{ Fn, Column string }
+
+// indexParts are the columns of m that the index covers, with their key
+// functions (every identifier column the predicate matches on).
+func indexParts(m matchCols) []indexPart {
+	var ps []indexPart
+	for _, c := range m.Email {
+		ps = append(ps, indexPart{"pl_ikey_email", c})
+	}
+	for _, c := range m.Key {
+		ps = append(ps, indexPart{"pl_ikey_text", c})
+	}
+	for _, c := range m.Phone {
+		ps = append(ps, indexPart{"pl_ikey_phone", c})
+	}
+	for _, c := range m.Profile {
+		ps = append(ps, indexPart{"pl_ikey_profile", c})
+	}
+	return ps
+}
+
+// indexSignature identifies what an index of m is built from: the key
+// version, the columns and the phone region's source.
+func indexSignature(m matchCols, cc string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "v%d;cc=%s;country=%s", normalize.KeyVersion, cc, m.Country)
+	for _, p := range indexParts(m) {
+		fmt.Fprintf(&b, ";%s(%s)", p.Fn, p.Column)
+	}
+	return b.String()
+}
+
+// ensureIndexes makes sure every table of at least minRows rows has a
+// current subject index, building those that are missing or stale, and
+// sets Index on those tables. minRows < 0 turns the index off. A table
+// whose index cannot be built is searched whole (logged, not fatal: the
+// index is an optimisation).
+func (f *Findings) ensureIndexes(ctx context.Context, c *sql.Conn, tables []matchCols, minRows int64) {
+	if minRows < 0 {
+		return
+	}
+	for i := range tables {
+		m := &tables[i]
+		idx, err := f.ensureIndex(ctx, c, *m, minRows)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			f.log.Warn().Err(err).Str("table", m.Table).Msg("subject index unavailable; searching the whole table")
+			continue
+		}
+		m.Index = idx
+	}
+}
+
+func (f *Findings) ensureIndex(ctx context.Context, c *sql.Conn, m matchCols, minRows int64) (string, error) {
+	var rows int64
+	q, err := render("table_rows", map[string]any{"Table": m.Table})
+	if err != nil {
+		return "", err
+	}
+	if err := c.QueryRowContext(ctx, q).Scan(&rows); err != nil {
+		return "", err
+	}
+	if rows < minRows || len(indexParts(m)) == 0 {
+		return "", nil
+	}
+	idx := flow.SubjectIndexTable(m.Table)
+	sig := indexSignature(m, f.Country)
+	p := params{"table": m.Table, "rows": rows, "signature": sig, "index": idx}
+	q, err = render("subject_index_valid", nil)
+	if err != nil {
+		return "", err
+	}
+	var valid bool
+	if err := c.QueryRowContext(ctx, q, p.args()...).Scan(&valid); err != nil {
+		return "", err
+	}
+	if valid {
+		return idx, nil
+	}
+	t0 := time.Now()
+	if err := buildIndex(ctx, c, m, idx, rows, sig, f.Country); err != nil {
+		return "", err
+	}
+	f.log.Info().Str("table", m.Table).Int64("rows", rows).Dur("took", time.Since(t0)).Msg("subject index built")
+	return idx, nil
+}
+
+// buildIndex (re)builds the index of m in one transaction.
+func buildIndex(ctx context.Context, c *sql.Conn, m matchCols, idx string, rows int64, sig, cc string) (err error) {
+	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	data := map[string]any{"Table": m.Table, "Index": idx, "Parts": indexParts(m), "Country": m.Country}
+	if _, err := execT(ctx, c, "subject_index_build", data, params{"cc": cc}); err != nil {
+		return err
+	}
+	if _, err := execT(ctx, c, "subject_index_unrecord", nil, params{"table": m.Table}); err != nil {
+		return err
+	}
+	if _, err := execT(ctx, c, "subject_index_record", nil, params{"table": m.Table, "rows": rows, "signature": sig, "now": time.Now().UTC()}); err != nil {
+		return err
+	}
+	_, err = c.ExecContext(ctx, "COMMIT")
+	return err
+}
+
+// errNoKey: an identifier the index cannot key (a phone number with fewer
+// national digits than normalize.PhoneKeyDigits).
+var errNoKey = errors.New("identifier without an index key")
+
+// lookupKeys are the index keys of everything known of the subject: its
+// email, subject_key, phones and profile URLs.
+func (f *Findings) lookupKeys() ([]uint32, error) {
+	keys := []uint32{normalize.EmailLookupKey(f.Subject.Email), normalize.TextKey(f.Subject.Key)}
+	for _, p := range f.Subject.Phones {
+		k, ok := normalize.PhoneLookupKey(p)
+		if !ok {
+			return nil, errNoKey
+		}
+		keys = append(keys, k)
+	}
+	for _, p := range f.Subject.Profiles {
+		keys = append(keys, normalize.ProfileLookupKey(p))
+	}
+	return keys, nil
+}

@@ -1,0 +1,15 @@
+-- subject index: one key per identifier value of a large table, with its
+-- row id (pipeline/rights/index.go). The keys (pl_ikey_*, from
+-- normalize.*IndexKey) are a superset of what sar_predicate.sql matches:
+-- a SAR reads only the rows whose key is one of the subject's or 0 ("may
+-- match anyone"), then applies the exact predicate to them. Values that
+-- can match no subject (NULL key) are left out.
+-- $cc: the default region for phone numbers, as in sar_predicate.sql.
+CREATE OR REPLACE TABLE {{q .Index}} AS
+SELECT rid, k FROM (
+{{- range $i, $p := .Parts}}
+    {{if $i}}UNION ALL {{end}}SELECT rowid AS rid, {{$p.Fn}}(CAST({{q $p.Column}} AS VARCHAR)
+        {{- if eq $p.Fn "pl_ikey_phone"}}, {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}}{{end}}) AS k
+    FROM {{q $.Table}} WHERE {{q $p.Column}} IS NOT NULL
+{{- end}}
+) WHERE k IS NOT NULL;

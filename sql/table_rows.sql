@@ -1,0 +1,2 @@
+-- the number of rows of one table.
+SELECT count(*) FROM {{q .Table}};
