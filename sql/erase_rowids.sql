@@ -6,7 +6,7 @@ CREATE OR REPLACE TEMP TABLE erase_rids AS
 {{- if .Index}}
 WITH cand AS MATERIALIZED (
     SELECT rowid AS _pl_rid, * FROM {{q .Table}}
-    WHERE rowid IN (SELECT rid FROM {{q .Index}} WHERE k = 0 OR list_contains(CAST($ikeys AS UINTEGER[]), k))
+    WHERE rowid IN (SELECT rid FROM {{q .Index}} WHERE k = 0 OR list_contains(list_transform(CAST($ikeys AS VARCHAR[]), lambda x: {{template "ikey_hash" "x"}}), k))
 )
 SELECT _pl_rid FROM cand
 {{- else}}

@@ -8,7 +8,7 @@
 {{- if .Index}}
 WITH cand AS MATERIALIZED (
     SELECT * FROM {{q .Table}}
-    WHERE rowid IN (SELECT rid FROM {{q .Index}} WHERE k = 0 OR list_contains(CAST($ikeys AS UINTEGER[]), k))
+    WHERE rowid IN (SELECT rid FROM {{q .Index}} WHERE k = 0 OR list_contains(list_transform(CAST($ikeys AS VARCHAR[]), lambda x: {{template "ikey_hash" "x"}}), k))
 )
 SELECT * FROM cand
 {{- else}}

@@ -5,11 +5,12 @@
 -- match anyone"), then applies the exact predicate to them. Values that
 -- can match no subject (NULL key) are left out.
 -- $cc: the default region for phone numbers, as in sar_predicate.sql.
+{{- define "ikey_hash"}}CASE WHEN {{.}} = '' THEN 0::UINTEGER ELSE greatest((hash({{.}}) >> 32)::UINTEGER, 1::UINTEGER) END{{end}}
 CREATE OR REPLACE TABLE {{q .Index}} AS
-SELECT rid, k FROM (
+SELECT rid, {{template "ikey_hash" "s"}} AS k FROM (
 {{- range $i, $p := .Parts}}
-    {{if $i}}UNION ALL {{end}}SELECT rowid AS rid, {{$p.Fn}}(CAST({{q $p.Column}} AS VARCHAR)
-        {{- if eq $p.Fn "pl_ikey_phone"}}, {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}}{{end}}) AS k
+    {{if $i}}UNION ALL {{end}}SELECT rowid AS rid, {{if $p.Fn}}{{$p.Fn}}(CAST({{q $p.Column}} AS VARCHAR)
+        {{- if eq $p.Fn "pl_ikey_phone"}}, {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}}{{end}}){{else}}CAST({{q $p.Column}} AS VARCHAR){{end}} AS s
     FROM {{q $.Table}} WHERE {{q $p.Column}} IS NOT NULL
 {{- end}}
-) WHERE k IS NOT NULL;
+) WHERE s IS NOT NULL;

@@ -40,8 +40,9 @@ type EraseOptions struct {
 	// FinishCompacted closes each job. The journal stays open meanwhile,
 	// so a crash is completed by re-running the batch.
 	DeferCompact bool
-	// IndexMinRows is FindOptions.IndexMinRows for the search.
+	// IndexMinRows and BuildIndex are FindOptions' for the search.
 	IndexMinRows int64
+	BuildIndex   bool
 }
 
 // TableChange is rows deleted (or to delete) in one warehouse table.
@@ -143,7 +144,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 			c.Close()
 		}
 	}()
-	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, IndexMinRows: opts.IndexMinRows})
+	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, IndexMinRows: opts.IndexMinRows, BuildIndex: opts.BuildIndex && !opts.DryRun})
 	if err != nil {
 		return nil, err
 	}

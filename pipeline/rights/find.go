@@ -34,9 +34,13 @@ type FindOptions struct {
 	// the zero value logs nothing.
 	Log zerolog.Logger
 	// IndexMinRows is the size from which a table is searched through its
-	// subject index (built on first need; see index.go): 0 means
-	// DefaultIndexMinRows, negative never.
+	// subject index (index.go): 0 means DefaultIndexMinRows, negative
+	// never.
 	IndexMinRows int64
+	// BuildIndex builds (or rebuilds) a missing or stale subject index;
+	// without it an index is used only when one is already current. Worth
+	// it for a batch of subjects, not for one (see index.go).
+	BuildIndex bool
 }
 
 // matchCols are a table's identifier columns by category: the data of
@@ -140,7 +144,7 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	if minRows == 0 {
 		minRows = DefaultIndexMinRows
 	}
-	f.ensureIndexes(ctx, c, tables, minRows)
+	f.ensureIndexes(ctx, c, tables, minRows, opts.BuildIndex)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -326,9 +330,7 @@ func (f *Findings) params() params {
 	for i, p := range f.Subject.Phones {
 		ps[fmt.Sprintf("phone_like_%d", i)] = phoneLike(p)
 	}
-	// []uint32: duckdb-go binds a list by the type DuckDB infers from the
-	// SQL (UINTEGER[]), and panics on any other element type.
-	ikeys := []uint32{}
+	ikeys := []string{}
 	if keys, err := f.lookupKeys(); err == nil {
 		ikeys = keys
 	}

@@ -17,22 +17,29 @@ import (
 const DefaultIndexMinRows = 250_000
 
 // The subject index. A SAR or erasure on a large table reads every value
-// of its identifier columns; on a 10M-row source that is seconds. The
-// first search after a run therefore builds, per large table, an index of
-// (row id, 32-bit key) with one entry per identifier value
-// (sql/subject_index_build.sql, keys from normalize.*IndexKey), and every
-// later search reads only the rows whose key is one of the subject's (or
-// 0, "may match anyone") before applying the same exact predicate. The
-// index only narrows; the predicate decides, so the answer is the same
-// with or without it (TestIndexedSearchMatchesScan).
+// of its identifier columns: about 3 s on a 10M-row source. A search can
+// instead go through an index of (row id, 32-bit key) per large table,
+// one entry per identifier value (sql/subject_index_build.sql, keys from
+// normalize.*IndexKey), reading only the rows whose key is one of the
+// subject's (or 0, "may match anyone") before applying the same exact
+// predicate. The index only narrows; the predicate decides, so the answer
+// is the same with or without it (TestIndexedSearchMatchesScan).
 //
-// It is built lazily, not by the run: the nightly run would pay for it
-// every night, for requests that come a few times a month. Row ids change
-// when a run replaces a table or an erasure compacts the file, so both drop
-// every index (flow.DropSubjectIndexes); an erasure's delete removes the
-// entries of the rows it deletes; subject_index_state records the columns
-// and row count each index was built from, and an index that no longer
-// matches its table is rebuilt before use.
+// Building it costs more than one scan (about 9 s for the 24M identifier
+// values of a 10M-row source on 2 cores, most of it handing strings to Go
+// and back), so it is built only where that pays: by a batch erasure
+// (erase --emails-from), whose subjects then each search in a fraction of
+// the time. Not by the nightly run, which would pay every night for
+// requests that come a few times a month; not by a single SAR, which
+// would wait longer than for a scan. A search uses an index that is
+// already current.
+//
+// Row ids change when a run replaces a table or an erasure compacts the
+// file, so both drop every index (flow.DropSubjectIndexes), as does a
+// purge that deleted rows; an erasure's delete removes the entries of the
+// rows it deletes, keeping the index usable for the rest of a batch;
+// subject_index_state records the key version, DuckDB version, columns and
+// row count each index was built from, and a stale one is never used.
 
 // indexPart is one identifier column of an index and its key function.
 type indexPart struct{ Fn, Column string }
@@ -45,7 +52,7 @@ func indexParts(m matchCols) []indexPart {
 		ps = append(ps, indexPart{"pl_ikey_email", c})
 	}
 	for _, c := range m.Key {
-		ps = append(ps, indexPart{"pl_ikey_text", c})
+		ps = append(ps, indexPart{"", c}) // compared exactly: the value is the key
 	}
 	for _, c := range m.Phone {
 		ps = append(ps, indexPart{"pl_ikey_phone", c})
@@ -57,28 +64,29 @@ func indexParts(m matchCols) []indexPart {
 }
 
 // indexSignature identifies what an index of m is built from: the key
-// version, the columns and the phone region's source.
-func indexSignature(m matchCols, cc string) string {
+// version, DuckDB's version (its hash function makes the stored keys), the
+// columns and the phone region's source.
+func indexSignature(m matchCols, cc, duckdbVersion string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "v%d;cc=%s;country=%s", normalize.KeyVersion, cc, m.Country)
+	fmt.Fprintf(&b, "v%d;duckdb=%s;cc=%s;country=%s", normalize.KeyVersion, duckdbVersion, cc, m.Country)
 	for _, p := range indexParts(m) {
 		fmt.Fprintf(&b, ";%s(%s)", p.Fn, p.Column)
 	}
 	return b.String()
 }
 
-// ensureIndexes makes sure every table of at least minRows rows has a
-// current subject index, building those that are missing or stale, and
-// sets Index on those tables. minRows < 0 turns the index off. A table
+// ensureIndexes sets Index on every table of at least minRows rows that
+// has a current subject index, first building those that are missing or
+// stale when build is set. minRows < 0 turns the index off. A table
 // whose index cannot be built is searched whole (logged, not fatal: the
 // index is an optimisation).
-func (f *Findings) ensureIndexes(ctx context.Context, c *sql.Conn, tables []matchCols, minRows int64) {
+func (f *Findings) ensureIndexes(ctx context.Context, c *sql.Conn, tables []matchCols, minRows int64, build bool) {
 	if minRows < 0 {
 		return
 	}
 	for i := range tables {
 		m := &tables[i]
-		idx, err := f.ensureIndex(ctx, c, *m, minRows)
+		idx, err := f.ensureIndex(ctx, c, *m, minRows, build)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -90,7 +98,7 @@ func (f *Findings) ensureIndexes(ctx context.Context, c *sql.Conn, tables []matc
 	}
 }
 
-func (f *Findings) ensureIndex(ctx context.Context, c *sql.Conn, m matchCols, minRows int64) (string, error) {
+func (f *Findings) ensureIndex(ctx context.Context, c *sql.Conn, m matchCols, minRows int64, build bool) (string, error) {
 	var rows int64
 	q, err := render("table_rows", map[string]any{"Table": m.Table})
 	if err != nil {
@@ -103,7 +111,11 @@ func (f *Findings) ensureIndex(ctx context.Context, c *sql.Conn, m matchCols, mi
 		return "", nil
 	}
 	idx := flow.SubjectIndexTable(m.Table)
-	sig := indexSignature(m, f.Country)
+	var version string
+	if err := c.QueryRowContext(ctx, "SELECT version()").Scan(&version); err != nil {
+		return "", err
+	}
+	sig := indexSignature(m, f.Country, version)
 	p := params{"table": m.Table, "rows": rows, "signature": sig, "index": idx}
 	q, err = render("subject_index_valid", nil)
 	if err != nil {
@@ -115,6 +127,9 @@ func (f *Findings) ensureIndex(ctx context.Context, c *sql.Conn, m matchCols, mi
 	}
 	if valid {
 		return idx, nil
+	}
+	if !build {
+		return "", nil
 	}
 	t0 := time.Now()
 	if err := buildIndex(ctx, c, m, idx, rows, sig, f.Country); err != nil {
@@ -153,9 +168,10 @@ func buildIndex(ctx context.Context, c *sql.Conn, m matchCols, idx string, rows 
 var errNoKey = errors.New("identifier without an index key")
 
 // lookupKeys are the index keys of everything known of the subject: its
-// email, subject_key, phones and profile URLs.
-func (f *Findings) lookupKeys() ([]uint32, error) {
-	keys := []uint32{normalize.EmailLookupKey(f.Subject.Email), normalize.TextKey(f.Subject.Key)}
+// email, subject_key, phones and profile URLs (hashed in SQL as the index
+// is, sql/subject_index_build.sql).
+func (f *Findings) lookupKeys() ([]string, error) {
+	keys := []string{f.Subject.Email, f.Subject.Key}
 	for _, p := range f.Subject.Phones {
 		k, ok := normalize.PhoneLookupKey(p)
 		if !ok {
@@ -163,8 +179,5 @@ func (f *Findings) lookupKeys() ([]uint32, error) {
 		}
 		keys = append(keys, k)
 	}
-	for _, p := range f.Subject.Profiles {
-		keys = append(keys, normalize.ProfileLookupKey(p))
-	}
-	return keys, nil
+	return append(keys, f.Subject.Profiles...), nil
 }

@@ -91,7 +91,7 @@ func findJSON(t *testing.T, cfg *config.Config, email, phone, profile string, mi
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := Find(ctx, c, cfg, s, FindOptions{IndexMinRows: minRows})
+	f, err := Find(ctx, c, cfg, s, FindOptions{IndexMinRows: minRows, BuildIndex: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestEraseThroughIndex(t *testing.T) {
 	ctx := context.Background()
 	before := findJSON(t, cfg, "jo.bloggs@example.com", "", "", 1)
 	s, _ := NewSubject("jo.bloggs@example.com", "", "", "")
-	res, err := Erase(ctx, cfg, s, EraseOptions{IndexMinRows: 1, DeferCompact: true})
+	res, err := Erase(ctx, cfg, s, EraseOptions{IndexMinRows: 1, BuildIndex: true, DeferCompact: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,5 +188,42 @@ func TestEraseThroughIndex(t *testing.T) {
 	}
 	if got := findJSON(t, cfg, "s17@example.com", "", "", 1); got != findJSON(t, cfg, "s17@example.com", "", "", -1) {
 		t.Errorf("after compaction: %s", got)
+	}
+}
+
+// Without BuildIndex a search builds nothing (a single SAR would wait
+// longer for the build than for a scan) but uses an index that is current.
+func TestSearchBuildsIndexOnlyWhenAsked(t *testing.T) {
+	cfg, _ := indexTestWarehouse(t)
+	ctx := context.Background()
+	count := func() (n int64) {
+		db, _ := OpenWarehouse(ctx, cfg)
+		defer db.Close()
+		c, _ := db.Conn(ctx)
+		defer c.Close()
+		_ = c.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE starts_with(table_name, 'subject_index__')`).Scan(&n)
+		return n
+	}
+	find := func(build bool) int {
+		db, _ := OpenWarehouse(ctx, cfg)
+		defer db.Close()
+		c, _ := db.Conn(ctx)
+		defer c.Close()
+		s, _ := NewSubject("jo.bloggs@example.com", "", "", "")
+		f, err := Find(ctx, c, cfg, s, FindOptions{IndexMinRows: 1, BuildIndex: build})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Rows()
+	}
+	scanned := find(false)
+	if n := count(); n != 0 {
+		t.Fatalf("a search without BuildIndex built %d indexes", n)
+	}
+	if got := find(true); got != scanned || count() != 1 {
+		t.Fatalf("with BuildIndex: %d rows (scan %d), %d indexes", got, scanned, count())
+	}
+	if got := find(false); got != scanned {
+		t.Errorf("through the existing index: %d rows, scan %d", got, scanned)
 	}
 }
