@@ -25,6 +25,7 @@ import (
 //
 //	pl_ikey_email(raw VARCHAR) -> VARCHAR
 //	pl_ikey_phone(raw VARCHAR, country VARCHAR) -> VARCHAR
+//	pl_ikey_phone_name(raw VARCHAR, country VARCHAR, names VARCHAR) -> VARCHAR
 //	pl_ikey_profile(raw VARCHAR) -> VARCHAR
 type udf struct {
 	n  int
@@ -162,8 +163,11 @@ var functions = map[string]func() *udf{
 
 // indexKeys are the subject index key functions (chunk UDFs, see ikey).
 var indexKeys = map[string]*ikey{
-	"pl_ikey_email":   {n: 1, key: func(a []string) (string, bool) { return normalize.EmailIndexKey(a[0]) }},
-	"pl_ikey_phone":   {n: 2, key: func(a []string) (string, bool) { return normalize.PhoneIndexKey(a[0], a[1]) }},
+	"pl_ikey_email": {n: 1, key: func(a []string) (string, bool) { return normalize.EmailIndexKey(a[0]) }},
+	"pl_ikey_phone": {n: 2, key: func(a []string) (string, bool) { return normalize.PhoneIndexKey(a[0], a[1]) }},
+	"pl_ikey_phone_name": {n: 3, key: func(a []string) (string, bool) {
+		return normalize.PhoneNameIndexKey(a[0], a[1], a[2])
+	}},
 	"pl_ikey_profile": {n: 1, key: func(a []string) (string, bool) { return normalize.ProfileIndexKey(a[0]), true }},
 }
 

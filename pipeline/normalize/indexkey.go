@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -74,14 +75,17 @@ func PhoneLookupKey(e164 string) (key string, ok bool) {
 	return nsn[len(nsn)-PhoneKeyDigits:], true
 }
 
-// PhoneIndexKey is the key of a raw phone value read with the default
-// country: PhoneLookupKey(PossiblePhone(raw, country)) whenever
-// PossiblePhone accepts raw and the number has at least PhoneKeyDigits
-// national digits (ok false: raw matches no number). Fast path: a value
-// made only of digits and the separators " +-()./" ends with the national
-// significant number (libphonenumber strips prefixes — country code,
-// trunk and carrier codes — never a suffix; an extension needs a letter or
-// one of "#,;~"), so its last digits are the key. Anything else is parsed.
+// PhoneIndexKey is the key of a raw phone value whose row has the given
+// country (the SAR reads a row without one with a default region that is
+// only known at search time, so pass "" for it): PhoneLookupKey(
+// PossiblePhone(raw, country)) whenever PossiblePhone accepts raw and the
+// number has at least PhoneKeyDigits national digits (ok false: raw
+// matches no number). Fast path: a value made only of digits and the
+// separators " +-()./" ends with the national significant number in any
+// region (libphonenumber strips prefixes — country code, trunk and carrier
+// codes — never a suffix; an extension needs a letter or one of "#,;~"),
+// so its last digits are the key. Anything else is parsed with the row's
+// country, or is KeyAny when the row has none.
 func PhoneIndexKey(raw, country string) (key string, ok bool) {
 	var tail [PhoneKeyDigits]byte
 	n := 0
@@ -93,6 +97,9 @@ func PhoneIndexKey(raw, country string) (key string, ok bool) {
 			n++
 		case c == ' ', c == '+', c == '-', c == '(', c == ')', c == '.', c == '/':
 		default:
+			if country == "" {
+				return KeyAny, true
+			}
 			p, ok := parsePhone(raw, country)
 			if !ok || phonenumbers.IsPossibleNumberWithReason(p) != phonenumbers.IS_POSSIBLE {
 				return "", false
@@ -105,6 +112,43 @@ func PhoneIndexKey(raw, country string) (key string, ok bool) {
 		return "", false // PossiblePhone needs two digits
 	}
 	return string(tail[PhoneKeyDigits-min(n, PhoneKeyDigits):]), true
+}
+
+// PhoneNameIndexKey is the key of a raw phone value on a row with names
+// (names: the row's name columns joined by spaces, as SQL concat_ws does):
+// PhoneIndexKey's key, "|" and NameIndexKey(names). A row reached only
+// through a phone must carry the subject's name (sql/sar_predicate.sql),
+// so keying phone and name together keeps a shared switchboard number
+// from making every colleague a candidate. KeyAny stays KeyAny.
+func PhoneNameIndexKey(raw, country, names string) (key string, ok bool) {
+	k, ok := PhoneIndexKey(raw, country)
+	if !ok || k == KeyAny {
+		return k, ok
+	}
+	return PhoneNameLookupKey(k, NameIndexKey(names)), true
+}
+
+// PhoneNameLookupKey is the key of a phone key and a name key together.
+func PhoneNameLookupKey(phoneKey, nameKey string) string { return phoneKey + "|" + nameKey }
+
+// AnyName is NameIndexKey's answer for a name it cannot key.
+const AnyName = "*"
+
+// NameIndexKey is sql/sar_predicate.sql's name key, for ASCII text:
+// lower(trim(s)) split on runs of [\t\n\f\r ,], empty words dropped,
+// sorted, joined by one space. Non-ASCII text gives AnyName, since
+// DuckDB's Unicode lower-casing is not Go's (search for tail|AnyName too).
+func NameIndexKey(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return AnyName
+		}
+	}
+	words := strings.FieldsFunc(strings.ToLower(strings.Trim(s, " ")), func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\f' || r == '\r' || r == ','
+	})
+	sort.Strings(words)
+	return strings.Join(words, " ")
 }
 
 // ProfileIndexKey is the key of a raw profile URL under the SAR

@@ -407,7 +407,7 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 	}()
 	for _, t := range f.Tables {
 		d := f.predicateData(t.match)
-		if _, err := execT(ctx, c, "erase_rowids", d, f.params()); err != nil {
+		if _, err := execT(ctx, c, "erase_rowids", d, f.paramsFor(d)); err != nil {
 			return fmt.Errorf("%s: %w", t.Table, err)
 		}
 		if d.Index != "" {

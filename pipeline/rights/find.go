@@ -54,6 +54,7 @@ type matchCols struct {
 	Country                    string
 	HopOnly                    bool              // only rows reached through a phone or profile URL (the second pass)
 	Index                      string            // the table's subject index, "" for none (index.go)
+	IKeys                      []string          // with Index: the subject's keys in it ($ikeys)
 	personal                   map[string]string // column -> category, personal columns only
 }
 
@@ -298,9 +299,11 @@ func datasetOf(table string) string {
 func (f *Findings) predicateData(m matchCols) matchCols {
 	d := m
 	if d.Index != "" {
-		if _, err := f.lookupKeys(); err != nil {
-			d.Index = "" // a phone the index cannot key: read the whole table
+		keys, err := f.lookupKeys(m)
+		if err != nil {
+			d.Index = "" // an identifier the index cannot key: read the whole table
 		}
+		d.IKeys = keys
 	}
 	if len(f.Subject.Phones) == 0 {
 		d.Phone = nil
@@ -330,15 +333,20 @@ func (f *Findings) params() params {
 	for i, p := range f.Subject.Phones {
 		ps[fmt.Sprintf("phone_like_%d", i)] = phoneLike(p)
 	}
-	ikeys := []string{}
-	if keys, err := f.lookupKeys(); err == nil {
-		ikeys = keys
-	}
-	ps["ikeys"] = ikeys
+	ps["ikeys"] = []string{} // per table: see paramsFor
 	for i, p := range f.Subject.Profiles {
 		ps[fmt.Sprintf("profile_needle_%d", i)] = p[strings.LastIndexByte(p, '/')+1:]
 	}
 	return ps
+}
+
+// paramsFor is params with the subject's index keys for table d.
+func (f *Findings) paramsFor(d matchCols) params {
+	p := f.params()
+	if d.IKeys != nil {
+		p["ikeys"] = d.IKeys
+	}
+	return p
 }
 
 // emailNeedle is the text every raw value that normalises to email
@@ -395,7 +403,7 @@ func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCo
 			d.HopOnly = true
 		}
 		t0 := time.Now()
-		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.params())
+		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.paramsFor(d))
 		if err != nil {
 			return fmt.Errorf("search %s: %w", m.Table, err)
 		}

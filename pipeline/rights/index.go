@@ -54,8 +54,12 @@ func indexParts(m matchCols) []indexPart {
 	for _, c := range m.Key {
 		ps = append(ps, indexPart{"", c}) // compared exactly: the value is the key
 	}
+	fn := "pl_ikey_phone"
+	if len(m.Name) > 0 {
+		fn = "pl_ikey_phone_name"
+	}
 	for _, c := range m.Phone {
-		ps = append(ps, indexPart{"pl_ikey_phone", c})
+		ps = append(ps, indexPart{fn, c})
 	}
 	for _, c := range m.Profile {
 		ps = append(ps, indexPart{"pl_ikey_profile", c})
@@ -64,11 +68,11 @@ func indexParts(m matchCols) []indexPart {
 }
 
 // indexSignature identifies what an index of m is built from: the key
-// version, DuckDB's version (its hash function makes the stored keys), the
-// columns and the phone region's source.
-func indexSignature(m matchCols, cc, duckdbVersion string) string {
+// version, DuckDB's version (its hash function makes the stored keys) and
+// the columns.
+func indexSignature(m matchCols, duckdbVersion string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "v%d;duckdb=%s;cc=%s;country=%s", normalize.KeyVersion, duckdbVersion, cc, m.Country)
+	fmt.Fprintf(&b, "v%d;duckdb=%s;country=%s;names=%s", normalize.KeyVersion, duckdbVersion, m.Country, strings.Join(m.Name, ","))
 	for _, p := range indexParts(m) {
 		fmt.Fprintf(&b, ";%s(%s)", p.Fn, p.Column)
 	}
@@ -115,7 +119,7 @@ func (f *Findings) ensureIndex(ctx context.Context, c *sql.Conn, m matchCols, mi
 	if err := c.QueryRowContext(ctx, "SELECT version()").Scan(&version); err != nil {
 		return "", err
 	}
-	sig := indexSignature(m, f.Country, version)
+	sig := indexSignature(m, version)
 	p := params{"table": m.Table, "rows": rows, "signature": sig, "index": idx}
 	q, err = render("subject_index_valid", nil)
 	if err != nil {
@@ -132,7 +136,7 @@ func (f *Findings) ensureIndex(ctx context.Context, c *sql.Conn, m matchCols, mi
 		return "", nil
 	}
 	t0 := time.Now()
-	if err := buildIndex(ctx, c, m, idx, rows, sig, f.Country); err != nil {
+	if err := buildIndex(ctx, c, m, idx, rows, sig); err != nil {
 		return "", err
 	}
 	f.log.Info().Str("table", m.Table).Int64("rows", rows).Dur("took", time.Since(t0)).Msg("subject index built")
@@ -140,7 +144,7 @@ func (f *Findings) ensureIndex(ctx context.Context, c *sql.Conn, m matchCols, mi
 }
 
 // buildIndex (re)builds the index of m in one transaction.
-func buildIndex(ctx context.Context, c *sql.Conn, m matchCols, idx string, rows int64, sig, cc string) (err error) {
+func buildIndex(ctx context.Context, c *sql.Conn, m matchCols, idx string, rows int64, sig string) (err error) {
 	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
@@ -149,8 +153,8 @@ func buildIndex(ctx context.Context, c *sql.Conn, m matchCols, idx string, rows 
 			_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	data := map[string]any{"Table": m.Table, "Index": idx, "Parts": indexParts(m), "Country": m.Country}
-	if _, err := execT(ctx, c, "subject_index_build", data, params{"cc": cc}); err != nil {
+	data := map[string]any{"Table": m.Table, "Index": idx, "Parts": indexParts(m), "Country": m.Country, "Name": m.Name}
+	if _, err := execT(ctx, c, "subject_index_build", data, nil); err != nil {
 		return err
 	}
 	if _, err := execT(ctx, c, "subject_index_unrecord", nil, params{"table": m.Table}); err != nil {
@@ -164,20 +168,34 @@ func buildIndex(ctx context.Context, c *sql.Conn, m matchCols, idx string, rows 
 }
 
 // errNoKey: an identifier the index cannot key (a phone number with fewer
-// national digits than normalize.PhoneKeyDigits).
+// national digits than normalize.PhoneKeyDigits, or a phone on a table
+// with names while the subject's name is not known).
 var errNoKey = errors.New("identifier without an index key")
 
-// lookupKeys are the index keys of everything known of the subject: its
-// email, subject_key, phones and profile URLs (hashed in SQL as the index
-// is, sql/subject_index_build.sql).
-func (f *Findings) lookupKeys() ([]string, error) {
-	keys := []string{f.Subject.Email, f.Subject.Key}
+// lookupKeys are the index keys of everything known of the subject for
+// table m (hashed in SQL as the index is, sql/subject_index_build.sql):
+// its email, subject_key, profile URLs and phones — on a table with name
+// columns, each phone with each of the subject's names (and AnyName).
+func (f *Findings) lookupKeys(m matchCols) ([]string, error) {
+	keys := append([]string{f.Subject.Email, f.Subject.Key}, f.Subject.Profiles...)
+	if len(m.Phone) == 0 {
+		return keys, nil
+	}
 	for _, p := range f.Subject.Phones {
 		k, ok := normalize.PhoneLookupKey(p)
 		if !ok {
 			return nil, errNoKey
 		}
-		keys = append(keys, k)
+		if len(m.Name) == 0 {
+			keys = append(keys, k)
+			continue
+		}
+		if len(f.Names) == 0 { // the predicate takes any name then
+			return nil, errNoKey
+		}
+		for _, n := range append([]string{normalize.AnyName}, f.Names...) {
+			keys = append(keys, normalize.PhoneNameLookupKey(k, n))
+		}
 	}
-	return append(keys, f.Subject.Profiles...), nil
+	return keys, nil
 }

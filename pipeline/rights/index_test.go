@@ -62,6 +62,13 @@ func indexTestWarehouse(t *testing.T) (*config.Config, func() []string) {
 	for _, ph := range phones { // email-less rows under jo's name
 		exec(ins, "BLOGGS", "jo", nil, ph, nil, "GB", nil)
 	}
+	for _, r := range [][3]any{ // odd names and rows without a country
+		{"Jo\tBloggs", nil, "GB"}, {"Bloggs", "Jo\n", nil}, {"Jö", "Bloggs", "GB"}, {"jo", "BLOGGS", nil}, {"Jo Q", "Bloggs", "GB"},
+	} {
+		for _, ph := range []string{"+44 20 7946 0123 ext 9", "020 7946 0123", "tel:020-7946-0123"} {
+			exec(ins, r[0], r[1], nil, ph, nil, r[2], nil)
+		}
+	}
 	for _, u := range []string{"https://www.linkedin.com/in/jo-bloggs/", "HTTP://LinkedIn.com/in/jo-bloggs", " linkedin.com/in/jo-bloggs// ", "www.linkedin.com/in/jo-bloggs"} {
 		exec(ins, "Jo", "Bloggs", nil, nil, u, "GB", nil)
 	}
