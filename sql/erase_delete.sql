@@ -1,3 +1,5 @@
--- erase: delete the subject's rows (erase_rowids.sql) from one warehouse
--- table.
-DELETE FROM {{q .Table}} WHERE rowid IN (SELECT _pl_rid FROM erase_rids);
+-- erase: delete the subject's rows from one warehouse table (same
+-- predicate as the SAR, sar_predicate.sql).
+-- $email, $key, $phones, $profiles, $cc
+DELETE FROM {{q .Table}}
+WHERE {{template "subject_match" .}};

@@ -68,14 +68,3 @@ CREATE TABLE IF NOT EXISTS catalog (
     classified_at TIMESTAMP,
     run_id        VARCHAR
 );
--- The subject index (pipeline/rights, built on a SAR's first need): one
--- table subject_index__<table> of (rid, k) per large table, and here which
--- identifier columns and how many rows each was built from. Every run and
--- every erasure's compaction drops them (row ids change); an erasure
--- deletes the entries of the rows it deletes.
-CREATE TABLE IF NOT EXISTS subject_index_state (
-    "table"   VARCHAR NOT NULL,
-    "rows"    BIGINT NOT NULL,
-    signature VARCHAR NOT NULL,
-    built_at  TIMESTAMP NOT NULL
-);

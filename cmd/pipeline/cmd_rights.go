@@ -222,9 +222,6 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// A batch defers each job's last step (the warehouse rewrite) and
 	// rewrites the file once for all of them.
 	opts.DeferCompact = len(subs) > 1 && !opts.DryRun
-	// A batch builds the subject index on its first search and keeps it
-	// through its deletes: every later subject reads only its own rows.
-	opts.BuildIndex = opts.DeferCompact
 	for _, sub := range subs {
 		t0 := time.Now()
 		res, err := rights.Erase(ctx, cfg, sub, opts)

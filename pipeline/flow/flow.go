@@ -284,10 +284,6 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 			}
 		}
 	}()
-	// The run replaces the tables the subject indexes point into.
-	if err := DropSubjectIndexes(ctx, c); err != nil {
-		return err
-	}
 	steps := []struct {
 		name string
 		fn   func(context.Context, *sqlConn) error

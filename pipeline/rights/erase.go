@@ -40,9 +40,6 @@ type EraseOptions struct {
 	// FinishCompacted closes each job. The journal stays open meanwhile,
 	// so a crash is completed by re-running the batch.
 	DeferCompact bool
-	// IndexMinRows and BuildIndex are FindOptions' for the search.
-	IndexMinRows int64
-	BuildIndex   bool
 }
 
 // TableChange is rows deleted (or to delete) in one warehouse table.
@@ -144,7 +141,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 			c.Close()
 		}
 	}()
-	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, IndexMinRows: opts.IndexMinRows, BuildIndex: opts.BuildIndex && !opts.DryRun})
+	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -406,23 +403,9 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 		}
 	}()
 	for _, t := range f.Tables {
-		d := f.predicateData(t.match)
-		if _, err := execT(ctx, c, "erase_rowids", d, f.paramsFor(d)); err != nil {
-			return fmt.Errorf("%s: %w", t.Table, err)
-		}
-		if d.Index != "" {
-			if _, err := execT(ctx, c, "subject_index_forget", d, nil); err != nil {
-				return fmt.Errorf("%s: %w", t.Table, err)
-			}
-		}
-		n, err := execT(ctx, c, "erase_delete", d, nil)
+		n, err := execT(ctx, c, "erase_delete", f.predicateData(t.match), f.params())
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.Table, err)
-		}
-		if d.Index != "" {
-			if _, err := execT(ctx, c, "subject_index_shrink", nil, params{"table": t.Table, "n": n}); err != nil {
-				return fmt.Errorf("%s: %w", t.Table, err)
-			}
 		}
 		j.Counts["table:"+t.Table] = n
 	}
@@ -486,12 +469,6 @@ func compact(ctx context.Context, cfg *config.Config) error {
 			return err
 		}
 		defer c.Close()
-		// The copy renumbers rows: the subject indexes would point at the
-		// wrong ones (and hold keys of erased values). The next SAR
-		// rebuilds them.
-		if err := flow.DropSubjectIndexes(ctx, c); err != nil {
-			return err
-		}
 		if _, err := c.ExecContext(ctx, "CHECKPOINT"); err != nil {
 			return err
 		}

@@ -33,14 +33,6 @@ type FindOptions struct {
 	// Log receives one debug line per search (dataset, rows, duration);
 	// the zero value logs nothing.
 	Log zerolog.Logger
-	// IndexMinRows is the size from which a table is searched through its
-	// subject index (index.go): 0 means DefaultIndexMinRows, negative
-	// never.
-	IndexMinRows int64
-	// BuildIndex builds (or rebuilds) a missing or stale subject index;
-	// without it an index is used only when one is already current. Worth
-	// it for a batch of subjects, not for one (see index.go).
-	BuildIndex bool
 }
 
 // matchCols are a table's identifier columns by category: the data of
@@ -53,8 +45,6 @@ type matchCols struct {
 	ProfileNeedles             []string // parameter names of the profile prefilter needles
 	Country                    string
 	HopOnly                    bool              // only rows reached through a phone or profile URL (the second pass)
-	Index                      string            // the table's subject index, "" for none (index.go)
-	IKeys                      []string          // with Index: the subject's keys in it ($ikeys)
 	personal                   map[string]string // column -> category, personal columns only
 }
 
@@ -139,14 +129,6 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	f := &Findings{Subject: s, Country: "GB", log: opts.Log.With().Str("subject_key", s.Key).Logger()}
 	tables, err := catalogTables(ctx, c, cfg)
 	if err != nil {
-		return nil, err
-	}
-	minRows := opts.IndexMinRows
-	if minRows == 0 {
-		minRows = DefaultIndexMinRows
-	}
-	f.ensureIndexes(ctx, c, tables, minRows, opts.BuildIndex)
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := f.findTables(ctx, c, tables, false); err != nil {
@@ -298,13 +280,6 @@ func datasetOf(table string) string {
 // something to match).
 func (f *Findings) predicateData(m matchCols) matchCols {
 	d := m
-	if d.Index != "" {
-		keys, err := f.lookupKeys(m)
-		if err != nil {
-			d.Index = "" // an identifier the index cannot key: read the whole table
-		}
-		d.IKeys = keys
-	}
 	if len(f.Subject.Phones) == 0 {
 		d.Phone = nil
 	}
@@ -333,20 +308,10 @@ func (f *Findings) params() params {
 	for i, p := range f.Subject.Phones {
 		ps[fmt.Sprintf("phone_like_%d", i)] = phoneLike(p)
 	}
-	ps["ikeys"] = []string{} // per table: see paramsFor
 	for i, p := range f.Subject.Profiles {
 		ps[fmt.Sprintf("profile_needle_%d", i)] = p[strings.LastIndexByte(p, '/')+1:]
 	}
 	return ps
-}
-
-// paramsFor is params with the subject's index keys for table d.
-func (f *Findings) paramsFor(d matchCols) params {
-	p := f.params()
-	if d.IKeys != nil {
-		p["ikeys"] = d.IKeys
-	}
-	return p
 }
 
 // emailNeedle is the text every raw value that normalises to email
@@ -403,7 +368,7 @@ func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCo
 			d.HopOnly = true
 		}
 		t0 := time.Now()
-		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.paramsFor(d))
+		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.params())
 		if err != nil {
 			return fmt.Errorf("search %s: %w", m.Table, err)
 		}

@@ -99,15 +99,6 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 		changes = append(changes, ch)
 	}
 	if !dry {
-		purged := false
-		for _, ch := range changes {
-			purged = purged || ch.Rows > 0
-		}
-		if purged { // the keys of purged values go too; the next SAR rebuilds
-			if err = flow.DropSubjectIndexes(ctx, c); err != nil {
-				return nil, err
-			}
-		}
 		if _, err = c.ExecContext(ctx, "COMMIT"); err != nil {
 			return nil, err
 		}

@@ -56,21 +56,9 @@ func TestPredicateRender(t *testing.T) {
 		t.Errorf("without phones:\n%s", q)
 	}
 	f.Subject.Phones = []string{"+441"}
-	q, _ = render("erase_rowids", f.predicateData(m))
-	if !strings.Contains(q, `FROM "raw_x"`) || !strings.Contains(q, `coalesce(CAST("country" AS VARCHAR), $cc)`) || !strings.Contains(q, "AND NOT") || strings.Contains(q, "cand") {
+	q, _ = render("erase_delete", f.predicateData(m))
+	if !strings.Contains(q, `DELETE FROM "raw_x"`) || !strings.Contains(q, `coalesce(CAST("country" AS VARCHAR), $cc)`) || !strings.Contains(q, "AND NOT") {
 		t.Errorf("with phones:\n%s", q)
-	}
-	m.Index = "subject_index__raw_x"
-	f.Subject.Phones = []string{"+442079460123"}
-	for _, name := range []string{"sar_match", "erase_rowids"} {
-		q, _ = render(name, f.predicateData(m))
-		if !strings.Contains(q, `WITH cand AS MATERIALIZED`) || !strings.Contains(q, `FROM "subject_index__raw_x"`) || !strings.Contains(q, `pl_email(CAST("email" AS VARCHAR)) = $email`) {
-			t.Errorf("%s with an index:\n%s", name, q)
-		}
-	}
-	f.Subject.Phones = []string{"+29022158"} // too few national digits to key: no index
-	if q, _ = render("sar_match", f.predicateData(m)); strings.Contains(q, "cand") {
-		t.Errorf("a phone without a key must not use the index:\n%s", q)
 	}
 }
 

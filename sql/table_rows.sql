@@ -1,2 +1,0 @@
--- the number of rows of one table.
-SELECT count(*) FROM {{q .Table}};
