@@ -25,10 +25,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if _, err := flow.Validate(ctx, cfg, conns); err != nil {
+	// one pool for validation and the run: the plugins validation started
+	// serve the run
+	pool := flow.NewPool(conns)
+	defer pool.Close()
+	if _, err := flow.Validate(ctx, cfg, pool); err != nil {
 		return err
 	}
-	r := &flow.Runner{Config: cfg, Connectors: conns, Log: log,
+	r := &flow.Runner{Config: cfg, Connectors: pool, Log: log,
 		// retention runs at the end of every run (DESIGN.md), audited
 		AfterCommit: func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error) {
 			changes, err := rights.Purge(ctx, c, cfg, now)

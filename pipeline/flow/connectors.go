@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/connectors/builtin"
@@ -66,52 +67,133 @@ func (p Plugins) Sink(ctx context.Context, name string) (connectors.Sink, func()
 	return s, c.Close, nil
 }
 
-// reuse keeps one instance of each connector for a whole run: a run with
-// five CSV sources launches the csv plugin once, not five times. Close
-// ends them all; the per-call close funcs it hands out do nothing.
-type reuse struct {
+// Pool keeps one instance of each connector for as long as it is open: a
+// run with five CSV sources launches the csv plugin once, not five times,
+// and `pipeline run` shares one pool between validation and the run, so
+// validation's plugins serve the run too. Prestart launches connectors in
+// the background so that their start-up (a plugin process, its handshake)
+// overlaps other work. Close ends them all; the per-call close funcs it
+// hands out do nothing. A Pool is safe for concurrent use.
+type Pool struct {
 	inner   Connectors
-	sources map[string]connectors.Source
-	sinks   map[string]connectors.Sink
-	closers []func() error
+	mu      sync.Mutex
+	sources map[string]*pooled[connectors.Source]
+	sinks   map[string]*pooled[connectors.Sink]
+	starts  sync.WaitGroup
 }
 
-func newReuse(inner Connectors) *reuse {
-	return &reuse{inner: inner, sources: map[string]connectors.Source{}, sinks: map[string]connectors.Sink{}}
+// pooled is one connector being opened (ready not yet closed) or open.
+type pooled[T any] struct {
+	ready chan struct{}
+	v     T
+	close func() error
+	err   error
+}
+
+var _ Connectors = (*Pool)(nil)
+
+// NewPool returns a pool over inner.
+func NewPool(inner Connectors) *Pool {
+	return &Pool{inner: inner, sources: map[string]*pooled[connectors.Source]{}, sinks: map[string]*pooled[connectors.Sink]{}}
+}
+
+// get returns the pooled connector name of m, opening it with open on
+// first use. A failed open is not kept: the next call tries again (and
+// reports its own error).
+func get[T any](ctx context.Context, p *Pool, m map[string]*pooled[T], name string,
+	open func(context.Context, string) (T, func() error, error)) (T, func() error, error) {
+	p.mu.Lock()
+	e, ok := m[name]
+	if !ok {
+		e = &pooled[T]{ready: make(chan struct{})}
+		m[name] = e
+		p.mu.Unlock()
+		e.v, e.close, e.err = open(ctx, name)
+		if e.err != nil {
+			p.mu.Lock()
+			delete(m, name)
+			p.mu.Unlock()
+		}
+		close(e.ready)
+	} else {
+		p.mu.Unlock()
+		select {
+		case <-e.ready:
+		case <-ctx.Done():
+			var zero T
+			return zero, nil, ctx.Err()
+		}
+	}
+	if e.err != nil {
+		var zero T
+		return zero, nil, e.err
+	}
+	return e.v, noClose, nil
 }
 
 // Source implements Connectors.
-func (r *reuse) Source(ctx context.Context, name string) (connectors.Source, func() error, error) {
-	if s, ok := r.sources[name]; ok {
-		return s, noClose, nil
-	}
-	s, c, err := r.inner.Source(ctx, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	r.sources[name], r.closers = s, append(r.closers, c)
-	return s, noClose, nil
+func (p *Pool) Source(ctx context.Context, name string) (connectors.Source, func() error, error) {
+	return get(ctx, p, p.sources, name, p.inner.Source)
 }
 
 // Sink implements Connectors.
-func (r *reuse) Sink(ctx context.Context, name string) (connectors.Sink, func() error, error) {
-	if s, ok := r.sinks[name]; ok {
-		return s, noClose, nil
-	}
-	s, c, err := r.inner.Sink(ctx, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	r.sinks[name], r.closers = s, append(r.closers, c)
-	return s, noClose, nil
+func (p *Pool) Sink(ctx context.Context, name string) (connectors.Sink, func() error, error) {
+	return get(ctx, p, p.sinks, name, p.inner.Sink)
 }
 
-// Close ends every connector the run opened.
-func (r *reuse) Close() error {
+// PrestartSources opens the named source connectors in the background. An
+// error is not reported here: the Source call that needs the connector
+// opens it again and reports it.
+func (p *Pool) PrestartSources(ctx context.Context, names ...string) {
+	prestart(ctx, p, names, p.Source)
+}
+
+// PrestartSinks is PrestartSources for sink connectors.
+func (p *Pool) PrestartSinks(ctx context.Context, names ...string) {
+	prestart(ctx, p, names, p.Sink)
+}
+
+func prestart[T any](ctx context.Context, p *Pool, names []string, open func(context.Context, string) (T, func() error, error)) {
+	for _, n := range names {
+		p.starts.Add(1)
+		go func() {
+			defer p.starts.Done()
+			_, _, _ = open(ctx, n)
+		}()
+	}
+}
+
+// Close waits for background starts and ends every connector the pool
+// opened. Use the pool no more once it is closed.
+func (p *Pool) Close() error {
+	p.starts.Wait()
+	p.mu.Lock()
+	var open []func() error
+	var pending []chan struct{}
+	for _, e := range p.sources {
+		pending = append(pending, e.ready)
+		open = append(open, func() error { return closeOpened(e.err, e.close) })
+	}
+	for _, e := range p.sinks {
+		pending = append(pending, e.ready)
+		open = append(open, func() error { return closeOpened(e.err, e.close) })
+	}
+	clear(p.sources)
+	clear(p.sinks)
+	p.mu.Unlock()
+	for _, r := range pending {
+		<-r
+	}
 	var errs []error
-	for _, c := range r.closers {
+	for _, c := range open {
 		errs = append(errs, c())
 	}
-	r.closers = nil
 	return errors.Join(errs...)
+}
+
+func closeOpened(openErr error, close func() error) error {
+	if openErr != nil {
+		return nil
+	}
+	return close()
 }

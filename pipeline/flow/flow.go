@@ -122,8 +122,17 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 
 	started := r.now()
-	conns := newReuse(r.Connectors)
+	conns := NewPool(r.Connectors)
 	defer conns.Close()
+	if !opts.DryRun && (opts.Only == "" || opts.Only == StageExport) {
+		// start the export sinks' plugins now: their start-up overlaps the
+		// stages instead of holding up the export (a failure surfaces there)
+		var sinks []string
+		for _, name := range cfg.ExportOrder {
+			sinks = append(sinks, cfg.Exports[name].Sink.Connector)
+		}
+		conns.PrestartSinks(ctx, sinks...)
+	}
 	rr := *r
 	rr.Connectors = conns
 	rn := &run{Runner: &rr, id: NewRunID(started), started: started, db: db,

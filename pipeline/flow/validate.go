@@ -20,6 +20,14 @@ import (
 // (every statement a run executes) is known to bind. Problems come back as
 // config.Diagnostics positioned in pipeline.yaml.
 func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]PlanStep, error) {
+	pool := NewPool(conns) // over a caller's pool, its connectors outlive validation
+	defer pool.Close()
+	conns = pool
+	var names []string
+	for _, name := range cfg.SourceOrder {
+		names = append(names, cfg.Sources[name].Connector)
+	}
+	pool.PrestartSources(ctx, names...) // plugin start-up overlaps opening DuckDB
 	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
 	if err != nil {
 		return nil, err
@@ -34,9 +42,6 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 	}
 	defer c.Close()
 	var plan []PlanStep
-	reused := newReuse(conns)
-	defer reused.Close()
-	conns = reused
 	rn := &run{Runner: &Runner{Config: cfg, Connectors: conns}, id: "validate", db: db,
 		report: &Report{}, sources: map[string]*sourceInfo{}, plan: &plan}
 	var diags config.Diagnostics
