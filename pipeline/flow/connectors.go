@@ -73,7 +73,10 @@ func (p Plugins) Sink(ctx context.Context, name string) (connectors.Sink, func()
 // validation's plugins serve the run too. Prestart launches connectors in
 // the background so that their start-up (a plugin process, its handshake)
 // overlaps other work. Close ends them all; the per-call close funcs it
-// hands out do nothing. A Pool is safe for concurrent use.
+// hands out do nothing. A Pool is safe for concurrent use. A connector
+// lives under the ctx of the call that opened it (a plugin process is
+// killed when that ctx ends), so share a pool only between calls made
+// under one ctx, as cmdRun does.
 type Pool struct {
 	inner   Connectors
 	mu      sync.Mutex
