@@ -134,3 +134,16 @@ func Quote(ident string) string {
 func Literal(s string) string {
 	return `'` + strings.ReplaceAll(s, `'`, `''`) + `'`
 }
+
+// Params are named SQL parameters ($name in the .sql files), bound with
+// Args.
+type Params map[string]any
+
+// Args returns p as sql.Named arguments.
+func (p Params) Args() []any {
+	out := make([]any, 0, len(p))
+	for k, v := range p {
+		out = append(out, sql.Named(k, v))
+	}
+	return out
+}

@@ -11,15 +11,7 @@ import (
 )
 
 // params are named SQL parameters ($name in the .sql files).
-type params map[string]any
-
-func (p params) args() []any {
-	out := make([]any, 0, len(p))
-	for k, v := range p {
-		out = append(out, sql.Named(k, v))
-	}
-	return out
-}
+type params = engine.Params
 
 // statements splits a rendered script on statement-ending semicolons
 // (a ';' at the end of a line). Our templates never put one elsewhere.
@@ -61,7 +53,7 @@ func execScript(ctx context.Context, c *sql.Conn, name string, data any, p param
 	for _, st := range statements(script) {
 		var args []any
 		if strings.Contains(st, "$") {
-			args = p.args()
+			args = p.Args()
 		}
 		if _, err := c.ExecContext(ctx, st, args...); err != nil {
 			return fmt.Errorf("%s.sql: %w", name, err)

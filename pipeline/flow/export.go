@@ -117,7 +117,7 @@ func (rn *run) swapExports(ctx context.Context, c *sqlConn) error {
 		camp := rn.Config.Campaigns[se.ex.Campaign]
 		var records connectors.RecordReader
 		if se.stream != "" {
-			rr, err := queryArrow(ctx, c, se.stream, params{"campaign": se.ex.Campaign}.args()...)
+			rr, err := queryArrow(ctx, c, se.stream, params{"campaign": se.ex.Campaign}.Args()...)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("export %q: %w", se.name, err))
 				continue

@@ -195,7 +195,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, err
 	}
 	defer closeFn()
-	cols, err := columns(ctx, c, "SELECT * FROM "+scan.Probe, scan.Params.args()...)
+	cols, err := columns(ctx, c, "SELECT * FROM "+scan.Probe, scan.Params.Args()...)
 	if err != nil {
 		return StageRow{}, fmt.Errorf("source %q: read columns: %w", name, err)
 	}
@@ -218,7 +218,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		if err != nil {
 			return StageRow{}, err
 		}
-		if refused, err = count(ctx, c, q, scan.Params.args()...); err != nil {
+		if refused, err = count(ctx, c, q, scan.Params.Args()...); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: tombstone screen: %w", name, err)
 		}
 	} else {

@@ -23,7 +23,7 @@ func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, idx int, name st
 		return StageRow{}, err
 	}
 	defer closeFn()
-	cols, err := columns(ctx, c, "SELECT * FROM "+scan.Probe, scan.Params.args()...)
+	cols, err := columns(ctx, c, "SELECT * FROM "+scan.Probe, scan.Params.Args()...)
 	if err != nil {
 		return StageRow{}, fmt.Errorf("suppression list %q: read columns: %w", name, err)
 	}

@@ -82,7 +82,7 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 				if err != nil {
 					return nil, err
 				}
-				if err := c.QueryRowContext(ctx, q, p.args()...).Scan(&ch.Rows); err != nil {
+				if err := c.QueryRowContext(ctx, q, p.Args()...).Scan(&ch.Rows); err != nil {
 					return nil, fmt.Errorf("purge %s: %w", name, err)
 				}
 			} else if ch.Rows, err = execT(ctx, c, "purge_source", map[string]any{"Table": ch.Table}, p); err != nil {

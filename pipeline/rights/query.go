@@ -12,15 +12,7 @@ import (
 )
 
 // params are named SQL parameters ($name in the .sql files).
-type params map[string]any
-
-func (p params) args() []any {
-	out := make([]any, 0, len(p))
-	for k, v := range p {
-		out = append(out, sql.Named(k, v))
-	}
-	return out
-}
+type params = engine.Params
 
 // render renders a template and strips its trailing semicolon, so the
 // statement can be wrapped or run as a query.
@@ -37,7 +29,7 @@ type Row map[string]any
 
 // queryRows runs q and returns every row as a Row, with the column order.
 func queryRows(ctx context.Context, c *sql.Conn, q string, p params) ([]Row, []string, error) {
-	rows, err := c.QueryContext(ctx, q, p.args()...)
+	rows, err := c.QueryContext(ctx, q, p.Args()...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -94,7 +86,7 @@ func plain(v any) any {
 }
 
 func execQ(ctx context.Context, c *sql.Conn, q string, p params) (int64, error) {
-	res, err := c.ExecContext(ctx, q, p.args()...)
+	res, err := c.ExecContext(ctx, q, p.Args()...)
 	if err != nil {
 		return 0, err
 	}
