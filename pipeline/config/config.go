@@ -50,7 +50,21 @@ type Engine struct {
 	Threads       int    // 0 means DuckDB's default
 	MemoryLimit   string // as written, e.g. "4GB"; empty means DuckDB's default
 	TempDirectory string // absolute; default: the warehouse's folder/tmp
+	// RawCompression is how a run writes its raw_<source> tables:
+	// RawCompressionFast (default) with DuckDB's light encodings only,
+	// RawCompressionSmall with its string compression (dictionary, FSST).
+	RawCompression string
 }
+
+// engine.raw_compression values.
+const (
+	// RawCompressionFast writes raw tables without DuckDB's string
+	// compression: at 1M and 10M people a run is 12-13% faster and the
+	// raw people table about 3.3 times larger on disk.
+	RawCompressionFast = "fast"
+	// RawCompressionSmall lets DuckDB choose dictionary or FSST for strings.
+	RawCompressionSmall = "small"
+)
 
 // Limits are the run's failure thresholds.
 type Limits struct {

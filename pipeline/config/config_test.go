@@ -67,7 +67,7 @@ func TestLoadDesignExample(t *testing.T) {
 		{"controller", c.Controller, Controller{Name: "Example Prospecting Ltd", Contact: "dpo@example.com"}},
 		{"warehouse", c.Warehouse, filepath.Join(dir, "state/warehouse.duckdb")},
 		{"exports_dir", c.ExportsDir, filepath.Join(dir, "exports")},
-		{"engine", c.Engine, Engine{Threads: 2, MemoryLimit: "4GB", TempDirectory: filepath.Join(dir, "state/tmp")}},
+		{"engine", c.Engine, Engine{Threads: 2, MemoryLimit: "4GB", TempDirectory: filepath.Join(dir, "state/tmp"), RawCompression: RawCompressionFast}},
 		{"limits", c.Limits.MaxRejectRate, 0.05},
 		{"source order", c.SourceOrder, []string{"companies", "vendor_people", "unsubscribes"}},
 		{"companies options", c.Sources["companies"].Options, map[string]any{"path": filepath.Join(dir, "fixtures/companies.csv")}},
@@ -142,6 +142,9 @@ func TestParseErrors(t *testing.T) {
 			[]string{`f.yaml:13:14: campaigns.c1.regions must be a list, not a string`}},
 		{"string where an integer is expected", func(t *testing.T) string { return base + "engine: {threads: two}\n" },
 			[]string{`f.yaml:21:19: engine.threads must be an integer, not a string`}},
+		{"raw_compression value", func(t *testing.T) string { return base + "engine: {raw_compression: zstd}\n" },
+			[]string{`f.yaml:21:27: engine.raw_compression "zstd" is not "fast" (quicker runs, larger raw tables; the default) or "small" (DuckDB's string compression)`}},
+		{"raw_compression small", func(t *testing.T) string { return base + "engine: {raw_compression: small}\n" }, nil},
 		{"scalar where a mapping is expected", func(t *testing.T) string { return edit(t, "sink: {connector: parquet}", "sink: parquet") },
 			[]string{`f.yaml:20:5: missing required key "connector" in exports.e1.sink`, `f.yaml:20:11: exports.e1.sink must be a mapping, not a string`}},
 		{"boolean expected", func(t *testing.T) string {

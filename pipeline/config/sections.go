@@ -14,7 +14,7 @@ import (
 var (
 	topKeys            = []string{"version", "name", "controller", "warehouse", "exports_dir", "engine", "limits", "sources", "targeting", "campaigns", "exports", "classification"}
 	controllerKeys     = []string{"name", "contact"}
-	engineKeys         = []string{"threads", "memory_limit", "temp_directory"}
+	engineKeys         = []string{"threads", "memory_limit", "temp_directory", "raw_compression"}
 	limitsKeys         = []string{"max_reject_rate"}
 	sourceKeys         = []string{"role", "connector", "kind", "reason", "options", "map", "retention"}
 	targetingKeys      = []string{"companies", "roles"}
@@ -101,6 +101,16 @@ func (d *decoder) engine(c *Config, p pair) {
 		c.Engine.MemoryLimit = s
 		if !memoryLimitRE.MatchString(s) {
 			d.errorf(ef["memory_limit"].val, "engine.memory_limit %q is not a size (e.g. 4GB, 512MB, 80%%)", s)
+		}
+	}
+	c.Engine.RawCompression = RawCompressionFast
+	if rc := ef["raw_compression"]; rc.present() {
+		switch s := strings.TrimSpace(d.str(rc, "engine.raw_compression")); s {
+		case RawCompressionFast, RawCompressionSmall:
+			c.Engine.RawCompression = s
+		default:
+			d.errorf(rc.val, "engine.raw_compression %q is not %q (quicker runs, larger raw tables; the default) or %q (DuckDB's string compression)",
+				s, RawCompressionFast, RawCompressionSmall)
 		}
 	}
 	if c.Warehouse != "" {

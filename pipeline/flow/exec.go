@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -44,19 +45,30 @@ func onlyComments(s string) bool {
 }
 
 // execScript renders the template and runs each statement with the named
-// parameters it uses.
+// parameters it uses. When a statement fails, the script's later RESET
+// statements still run: a SET the script made (DuckDB settings are global)
+// must not outlive it.
 func execScript(ctx context.Context, c *sql.Conn, name string, data any, p params) error {
 	script, err := engine.Render(name, data)
 	if err != nil {
 		return err
 	}
-	for _, st := range statements(script) {
+	sts := statements(script)
+	for i, st := range sts {
 		var args []any
 		if strings.Contains(st, "$") {
 			args = p.Args()
 		}
 		if _, err := c.ExecContext(ctx, st, args...); err != nil {
-			return fmt.Errorf("%s.sql: %w", name, err)
+			err = fmt.Errorf("%s.sql: %w", name, err)
+			for _, rest := range sts[i+1:] {
+				if strings.HasPrefix(strings.ToUpper(rest), "RESET ") {
+					if _, rerr := c.ExecContext(context.WithoutCancel(ctx), rest); rerr != nil {
+						err = errors.Join(err, fmt.Errorf("%s.sql: %w", name, rerr))
+					}
+				}
+			}
+			return err
 		}
 	}
 	return nil

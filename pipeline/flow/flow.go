@@ -251,6 +251,22 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if err := rn.before(ctx, StageStage); err != nil {
 		return err
 	}
+	if rn.Config.Engine.RawCompression != config.RawCompressionSmall {
+		// engine.raw_compression: fast. DuckDB's string compression was
+		// most of a large source's staging time. The setting is global and
+		// applies when blocks are written: during the stage statements for
+		// full row groups, at the CHECKPOINT after COMMIT for the rest.
+		if _, err := c.ExecContext(ctx, "SET disabled_compression_methods = '"+fastDisabledCompression+"'"); err != nil {
+			return err
+		}
+		defer func() {
+			cctx, cancel := bg()
+			defer cancel()
+			if _, rerr := c.ExecContext(cctx, "RESET disabled_compression_methods"); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("reset compression: %w", rerr))
+			}
+		}()
+	}
 	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
@@ -266,6 +282,14 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	}
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit staging: %w", err)
+	}
+	if rn.Config.Engine.RawCompression != config.RawCompressionSmall {
+		if _, err := c.ExecContext(ctx, "CHECKPOINT"); err != nil {
+			return fmt.Errorf("checkpoint staging: %w", err)
+		}
+		if _, err := c.ExecContext(ctx, "RESET disabled_compression_methods"); err != nil {
+			return err
+		}
 	}
 
 	// Between the transactions: enrichment's working tables (TEMP, this
@@ -397,6 +421,10 @@ func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 }
 
 type sqlConn = sql.Conn
+
+// fastDisabledCompression is DuckDB's disabled_compression_methods while a
+// run stages its sources with engine.raw_compression: fast.
+const fastDisabledCompression = "dictionary,fsst,dict_fsst"
 
 var errDryRun = errors.New("dry run: rolled back")
 
