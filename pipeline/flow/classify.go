@@ -26,12 +26,87 @@ func (rn *run) datasets() []Dataset {
 		Dataset{"rejects", "rejects", "rejects"})
 }
 
+func (rn *run) classifyOptions() classify.Options {
+	return classify.Options{SampleSize: rn.Config.Classification.SampleSize, Threshold: rn.Config.Classification.Threshold,
+		Pins: ExpandPins(rn.Config), Now: rn.started}
+}
+
+// classifyTable classifies one dataset on c and logs how long it took.
+func (rn *run) classifyTable(ctx context.Context, c *sqlConn, d Dataset) ([]classify.Result, error) {
+	t0 := time.Now()
+	res, err := classify.Table(ctx, c, d.Name, d.Read, rn.classifyOptions())
+	if err != nil {
+		return nil, err
+	}
+	rn.Log.Debug().Str("dataset", d.Name).Dur("took", time.Since(t0)).Msg("classified")
+	return res, nil
+}
+
+// rawClassification is the classification of the raw tables, which a run
+// starts on a second connection as soon as staging commits, so that it
+// overlaps enrichment instead of following it (nothing in the second
+// transaction changes a raw table before the classify stage).
+type rawClassification struct {
+	done   chan struct{}
+	cancel context.CancelFunc
+	res    map[string][]classify.Result // by dataset
+	err    error
+}
+
+// startRawClassification classifies every staged source on its own
+// connection in the background; wait for it with result.
+func (rn *run) startRawClassification(ctx context.Context) *rawClassification {
+	ctx, cancel := context.WithCancel(ctx)
+	rc := &rawClassification{done: make(chan struct{}), cancel: cancel, res: map[string][]classify.Result{}}
+	var staged []Dataset
+	for _, d := range rn.datasets() {
+		if d.Read == Next(d.Table) { // a table this run staged and committed
+			staged = append(staged, d)
+		}
+	}
+	go func() {
+		defer close(rc.done)
+		c, err := rn.db.Conn(ctx)
+		if err != nil {
+			rc.err = err
+			return
+		}
+		defer c.Close()
+		for _, d := range staged {
+			res, err := rn.classifyTable(ctx, c, d)
+			if err != nil {
+				rc.err = fmt.Errorf("classify %s: %w", d.Name, err)
+				return
+			}
+			rc.res[d.Name] = res
+		}
+	}()
+	return rc
+}
+
+// result waits for the background classification.
+func (rc *rawClassification) result() (map[string][]classify.Result, error) {
+	<-rc.done
+	return rc.res, rc.err
+}
+
+// stop cancels the background classification and waits for it to end.
+func (rc *rawClassification) stop() {
+	rc.cancel()
+	<-rc.done
+}
+
 // classify writes the catalog for every dataset and then applies the export
 // gate on the prospects' categories.
 func (rn *run) classify(ctx context.Context, c *sqlConn) error {
 	t0 := time.Now()
-	opts := classify.Options{SampleSize: rn.Config.Classification.SampleSize, Threshold: rn.Config.Classification.Threshold,
-		Pins: ExpandPins(rn.Config), Now: rn.started}
+	var early map[string][]classify.Result
+	if rn.rawClass != nil {
+		var err error
+		if early, err = rn.rawClass.result(); err != nil {
+			return err
+		}
+	}
 	var all []classify.Result
 	var tables []Dataset
 	for _, d := range rn.datasets() {
@@ -39,12 +114,13 @@ func (rn *run) classify(ctx context.Context, c *sqlConn) error {
 			continue // written by the suppress stage; same columns as prospects
 		}
 		tables = append(tables, d)
-		t1 := time.Now()
-		res, err := classify.Table(ctx, c, d.Name, d.Read, opts)
-		if err != nil {
-			return err
+		res, ok := early[d.Name]
+		if !ok {
+			var err error
+			if res, err = rn.classifyTable(ctx, c, d); err != nil {
+				return err
+			}
 		}
-		rn.Log.Debug().Str("dataset", d.Name).Dur("took", time.Since(t1)).Msg("classified")
 		for i := range res {
 			all = append(all, res[i])
 		}

@@ -95,6 +95,8 @@ type run struct {
 	// enrichWork's counts for the report's prospects row
 	peopleIn   int64
 	enrichTook time.Duration
+	// rawClass classifies the staged raw tables while enrichment runs
+	rawClass *rawClassification
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
@@ -290,6 +292,11 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		if _, err := c.ExecContext(ctx, "RESET disabled_compression_methods"); err != nil {
 			return err
 		}
+	}
+
+	if opts.Only != StageStage && opts.Only != StageEnrich {
+		rn.rawClass = rn.startRawClassification(ctx)
+		defer rn.rawClass.stop()
 	}
 
 	// Between the transactions: enrichment's working tables (TEMP, this

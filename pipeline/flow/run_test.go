@@ -1,0 +1,126 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// fixtureConfig copies pipeline.yaml and the fixture CSVs into a temp dir
+// and loads the config from there.
+func fixtureConfig(t *testing.T) *config.Config {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	dir := t.TempDir()
+	copyTo := func(from, to string) {
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyTo(filepath.Join(root, "pipeline.yaml"), filepath.Join(dir, "pipeline.yaml"))
+	if err := os.Mkdir(filepath.Join(dir, "fixtures"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(root, "fixtures", "*.csv"))
+	for _, f := range csvs {
+		copyTo(f, filepath.Join(dir, "fixtures", filepath.Base(f)))
+	}
+	cfg, err := config.Load(filepath.Join(dir, "pipeline.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// TestRunInProcess runs the pipeline in this process (so that -race sees
+// the run's background work: plugin prestarts, the raw tables'
+// classification on a second connection) and checks what the catalog got
+// from each path, then that a run failing while that classification may
+// still be going stops it cleanly.
+func TestRunInProcess(t *testing.T) {
+	ctx := context.Background()
+	cfg := fixtureConfig(t)
+	r := &Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop()}
+	rep, err := r.Run(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Status != "succeeded" || len(rep.Exports) != 1 || rep.Exports[0].Rows != 42 {
+		t.Fatalf("status %s, exports %+v", rep.Status, rep.Exports)
+	}
+	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cats := map[string]string{}
+	rows, err := db.QueryContext(ctx, `SELECT dataset || '.' || "column", category FROM catalog`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		cats[k] = v
+	}
+	rows.Close()
+	db.Close()
+	for k, want := range map[string]string{
+		"vendor_people.email":   "contact.email", // classified in the background
+		"vendor_people.notes":   "special_category",
+		"companies.domain":      "company.domain",
+		"prospects.email":       "contact.email", // classified in the classify stage
+		"deliverable.phone":     "contact.phone",
+		"prospects.subject_key": "pseudonymous.subject_key",
+	} {
+		if got, ok := cats[k]; !ok || got != want {
+			t.Errorf("catalog %s = %q (present %v), want %q", k, got, ok, want)
+		}
+	}
+
+	if cats["rejects.raw_line"] == "" {
+		t.Error("catalog has no entry for rejects.raw_line")
+	}
+
+	// a run that fails at the classify stage's door, and one that stops
+	// after enrich (no background classification at all)
+	stop := errors.New("stop here")
+	for _, tc := range []struct {
+		only, at string
+	}{{"", StageClassify}, {"", StageSuppress}, {StageEnrich, ""}} {
+		r.BeforeStage = func(_ context.Context, stage string) error {
+			if stage == tc.at {
+				return stop
+			}
+			return nil
+		}
+		rep, err := r.Run(ctx, Options{Only: tc.only})
+		switch {
+		case tc.at != "" && (!errors.Is(err, stop) || rep.Status != "failed"):
+			t.Errorf("run stopped before %s: status %s, err %v", tc.at, rep.Status, err)
+		case tc.at == "" && (err != nil || rep.Status != "succeeded"):
+			t.Errorf("run --only %s: status %s, err %v", tc.only, rep.Status, err)
+		}
+	}
+	// the warehouse is still whole and unlocked: the first run's export
+	// state is what a new run builds on
+	r.BeforeStage = nil
+	if rep, err := r.Run(ctx, Options{}); err != nil || !strings.EqualFold(rep.Status, "succeeded") {
+		t.Fatalf("last run: status %v, err %v", rep, err)
+	}
+}
