@@ -212,14 +212,14 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		}
 	}
 	rn.sources[name] = info
-	var refused int64
+	// With erasure tombstones the stage refuses their subjects' rows; how
+	// many is the source's well-formed rows less those staged. Counting
+	// rows is a plain scan: hashing every email a second time to count
+	// the refused ones directly cost 0.8 s per million rows.
+	var wellFormed int64
 	if tombstones && emailCol != "" {
-		q, err := engine.Render("stage_tombstoned", map[string]any{"Scan": scan.Probe, "TombstoneEmail": emailCol})
-		if err != nil {
-			return StageRow{}, err
-		}
-		if refused, err = count(ctx, c, q, scan.Params.Args()...); err != nil {
-			return StageRow{}, fmt.Errorf("source %q: tombstone screen: %w", name, err)
+		if wellFormed, err = count(ctx, c, "SELECT count(*) FROM "+scan.Probe, scan.Params.Args()...); err != nil {
+			return StageRow{}, fmt.Errorf("source %q: count rows: %w", name, err)
 		}
 	} else {
 		emailCol = ""
@@ -236,6 +236,12 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	out, err := countTable(ctx, c, info.Staged)
 	if err != nil {
 		return StageRow{}, err
+	}
+	var refused int64
+	if emailCol != "" {
+		if refused = wellFormed - out; refused < 0 {
+			return StageRow{}, fmt.Errorf("source %q: %d rows staged but the source has %d well-formed rows; it changed while it was read, run again", name, out, wellFormed)
+		}
 	}
 	var rejected int64
 	if scan.Rejects[0] != "" {
