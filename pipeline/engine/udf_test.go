@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+
+	"github.com/example/pipeline/pipeline/normalize"
+)
+
+// TestFunctions runs every pl_* function in DuckDB over more than one
+// chunk of values, NULLs in between, and checks each result against the
+// normalize function it wraps, row by row.
+func TestFunctions(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, Settings{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	samples := []string{
+		" Jane.Doe@Example.COM ", "mailto:a@b.co.uk", "<x@y.org>", "bad@", "", "José@exämple.com", "a..b@c.com",
+		"HTTPS://WWW.Acme.co.uk/about", "acme.com", "not a domain", "xn--bcher-kva.example",
+		"+44 20 7946 0228", "020 7946 0228", "(087) 123 4567", "12", "info@acme.com", "jo@gmail.com",
+	}
+	countries := []any{"GB", nil, "IE", "", "US"}
+	type row struct {
+		v       any
+		country any
+	}
+	var rows []row
+	for i := 0; i < 5000; i++ { // 5000 rows: three chunks
+		var v any = fmt.Sprintf("%s%d", samples[i%len(samples)], i%3)
+		if i%3 == 0 {
+			v = samples[i%len(samples)]
+		}
+		if i%11 == 0 {
+			v = nil
+		}
+		rows = append(rows, row{v, countries[i%len(countries)]})
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE v (i INTEGER, v VARCHAR, cc VARCHAR)"); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if _, err := c.ExecContext(ctx, "INSERT INTO v VALUES ($1, $2, $3)", i, r.v, r.country); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := c.QueryContext(ctx, "SELECT i, pl_email(v), pl_domain(v), pl_phone(v, cc), pl_email_type(pl_email(v)) FROM v ORDER BY i")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	opt := func(s string, ok bool) sql.NullString { return sql.NullString{String: s, Valid: ok} }
+	n := 0
+	for res.Next() {
+		var i int
+		var email, domain, phone, typ sql.NullString
+		if err := res.Scan(&i, &email, &domain, &phone, &typ); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		r := rows[i]
+		var wantEmail, wantDomain, wantPhone sql.NullString
+		wantType := string(normalize.EmailInvalid)
+		if s, ok := r.v.(string); ok {
+			wantEmail = opt(normalize.Email(s))
+			wantDomain = opt(normalize.Domain(s))
+			cc, _ := r.country.(string)
+			wantPhone = opt(normalize.PossiblePhone(s, cc))
+			if wantEmail.Valid {
+				wantType = string(normalize.ClassifyEmail(wantEmail.String, true))
+			}
+		}
+		for _, chk := range []struct {
+			fn        string
+			got, want sql.NullString
+		}{{"pl_email", email, wantEmail}, {"pl_domain", domain, wantDomain}, {"pl_phone", phone, wantPhone},
+			{"pl_email_type", typ, sql.NullString{String: wantType, Valid: true}}} {
+			if chk.got != chk.want {
+				t.Fatalf("row %d: %s(%v, %v) = %+v, want %+v", i, chk.fn, r.v, r.country, chk.got, chk.want)
+			}
+		}
+	}
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(rows) {
+		t.Fatalf("%d rows back, want %d", n, len(rows))
+	}
+}
