@@ -14,10 +14,9 @@ SELECT
     CAST($now AS TIMESTAMP) AS _loaded_at
 FROM {{.Scan}}
 {{- if .TombstoneEmail}}
-WHERE NOT EXISTS (
-    SELECT 1 FROM suppression s
-    WHERE s.kind = 'email' AND s.reason = 'erasure'
-      AND s.hash = sha256(pl_email({{q .TombstoneEmail}}))
-)
+-- erased subjects are refused: pl_erased_email looks the SHA-256 of the
+-- normalised email up in the erasure tombstones (suppression rows with
+-- kind 'email' and reason 'erasure'), which the run loads before staging
+WHERE pl_erased_email({{q .TombstoneEmail}}) IS NULL
 {{- end}};
 RESET preserve_insertion_order;

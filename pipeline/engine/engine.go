@@ -31,6 +31,7 @@ type DB struct {
 	*sql.DB
 	connector *duckdb.Connector
 	settings  Settings
+	erased    erasedSet // for pl_erased_email; see SetErasedEmails
 }
 
 // Open opens (creating if needed, 0600 in a 0700 folder) the warehouse.
@@ -115,7 +116,7 @@ func (db *DB) Conn(ctx context.Context) (*sql.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := RegisterFunctions(ctx, c); err != nil {
+	if err := registerFunctions(ctx, c, db); err != nil {
 		c.Close()
 		return nil, err
 	}

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"sync"
 
@@ -18,6 +20,9 @@ import (
 //	pl_domain(raw VARCHAR) -> VARCHAR   normalised domain, NULL when none
 //	pl_phone(raw VARCHAR, country VARCHAR) -> VARCHAR  E.164, NULL when invalid
 //	pl_email_type(norm VARCHAR) -> VARCHAR  invalid|role|free_webmail|personal
+//	pl_erased_email(raw VARCHAR) -> VARCHAR  the erasure tombstone (hex SHA-256
+//	    of the normalised email) when raw's subject is among those given to
+//	    DB.SetErasedEmails, else NULL
 //
 // Each runs a chunk (up to 2048 rows) at a time: the inputs are DuckDB's
 // strings read in place (borrowed for the call, never retained: the
@@ -96,30 +101,77 @@ func (u *udf) Executor() duckdb.ScalarFuncExecutor {
 	}}
 }
 
+// erasedSet holds the SHA-256 of the erased subjects' normalised emails
+// (the erasure tombstones) for pl_erased_email.
+type erasedSet struct {
+	mu sync.RWMutex
+	m  map[[sha256.Size]byte]struct{}
+}
+
+func (s *erasedSet) has(h [sha256.Size]byte) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.m[h]
+	return ok
+}
+
+// SetErasedEmails gives pl_erased_email the erasure tombstones: hex
+// SHA-256 hashes of normalised emails, as the suppression store keeps them.
+// It replaces any set given before. The stage calls it before it screens a
+// source, so that a tombstone is one map lookup in Go per row instead of a
+// hash string per row and a join in DuckDB.
+func (db *DB) SetErasedEmails(hashes []string) error {
+	m := make(map[[sha256.Size]byte]struct{}, len(hashes))
+	for _, h := range hashes {
+		var k [sha256.Size]byte
+		if n, err := hex.Decode(k[:], []byte(h)); err != nil || n != sha256.Size || len(h) != 2*sha256.Size {
+			return fmt.Errorf("erasure tombstone %q is not a hex SHA-256", h)
+		}
+		m[k] = struct{}{}
+	}
+	db.erased.mu.Lock()
+	db.erased.m = m
+	db.erased.mu.Unlock()
+	return nil
+}
+
 var invalidEmailType = string(normalize.EmailInvalid)
 
-var functions = map[string]func() *udf{
-	"pl_email": func() *udf {
+var functions = map[string]func(db *DB) duckdb.ScalarFunc{
+	"pl_email": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 1, fn: func(a []string) (string, bool) { return normalize.Email(a[0]) }}
 	},
-	"pl_domain": func() *udf {
+	"pl_erased_email": func(db *DB) duckdb.ScalarFunc {
+		return &udf{n: 1, fn: func(a []string) (string, bool) {
+			e, ok := normalize.Email(a[0])
+			if !ok {
+				return "", false
+			}
+			h := sha256.Sum256([]byte(e))
+			if !db.erased.has(h) {
+				return "", false
+			}
+			return hex.EncodeToString(h[:]), true
+		}}
+	},
+	"pl_domain": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 1, fn: func(a []string) (string, bool) { return normalize.Domain(a[0]) }}
 	},
-	"pl_email_type": func() *udf {
+	"pl_email_type": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 1, onNull: &invalidEmailType, fn: func(a []string) (string, bool) {
 			return string(normalize.ClassifyEmail(a[0], true)), true
 		}}
 	},
-	"pl_phone": func() *udf {
+	"pl_phone": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 2, fn: func(a []string) (string, bool) { return normalize.PossiblePhone(a[0], a[1]) }}
 	},
 }
 
 var registerMu sync.Mutex
 
-// RegisterFunctions registers the pl_* functions on a connection. It is
-// idempotent per connection's database: DuckDB keeps them in its catalog.
-func RegisterFunctions(ctx context.Context, c *sql.Conn) error {
+// registerFunctions registers the pl_* functions of db on a connection. It
+// is idempotent per database: DuckDB keeps them in its catalog.
+func registerFunctions(ctx context.Context, c *sql.Conn, db *DB) error {
 	registerMu.Lock()
 	defer registerMu.Unlock()
 	var exists bool
@@ -130,7 +182,7 @@ func RegisterFunctions(ctx context.Context, c *sql.Conn) error {
 		return nil
 	}
 	for name, mk := range functions {
-		if err := duckdb.RegisterScalarUDF(c, name, mk()); err != nil {
+		if err := duckdb.RegisterScalarUDF(c, name, mk(db)); err != nil {
 			return fmt.Errorf("register %s: %w", name, err)
 		}
 	}

@@ -96,3 +96,61 @@ func TestFunctions(t *testing.T) {
 		t.Fatalf("%d rows back, want %d", n, len(rows))
 	}
 }
+
+// TestErasedEmail checks pl_erased_email against the set given to
+// SetErasedEmails: any written form of an erased email gives its
+// tombstone, anything else NULL, and a new set replaces the old.
+func TestErasedEmail(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	hashOf := func(email string) string {
+		var h string
+		if err := c.QueryRowContext(ctx, "SELECT sha256(pl_email($1))", email).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	gone, other := hashOf("jane.doe@example.com"), hashOf("john@example.com")
+	erased := func(raw any) sql.NullString {
+		var s sql.NullString
+		if err := c.QueryRowContext(ctx, "SELECT pl_erased_email($1)", raw).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if got := erased("jane.doe@example.com"); got.Valid {
+		t.Fatalf("before any tombstone: %+v", got)
+	}
+	if err := db.SetErasedEmails([]string{gone}); err != nil {
+		t.Fatal(err)
+	}
+	for raw, want := range map[any]string{
+		"jane.doe@example.com": gone, " Jane.Doe@EXAMPLE.com ": gone, "<mailto:jane.doe@example.com>": gone,
+		"john@example.com": "", "jane.doe@example.org": "", "not an email": "", nil: "",
+	} {
+		if got := erased(raw); got.String != want || got.Valid != (want != "") {
+			t.Errorf("pl_erased_email(%v) = %+v, want %q", raw, got, want)
+		}
+	}
+	if err := db.SetErasedEmails([]string{other}); err != nil {
+		t.Fatal(err)
+	}
+	if got := erased("jane.doe@example.com"); got.Valid {
+		t.Errorf("after the set was replaced: %+v", got)
+	}
+	if got := erased("JOHN@example.com"); got.String != other {
+		t.Errorf("replaced set: %+v", got)
+	}
+	if err := db.SetErasedEmails([]string{"xyz"}); err == nil {
+		t.Error("a tombstone that is not a hex SHA-256 was accepted")
+	}
+}

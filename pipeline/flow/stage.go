@@ -148,7 +148,7 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 // stageSources reads every companies, people and reference source into
 // its next raw table (raw_<source>__next, see Next), with its rejects.
 func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
-	tombstones, err := count(ctx, c, "SELECT count(*) FROM suppression WHERE kind = 'email' AND reason = 'erasure'")
+	tombstones, err := loadTombstones(ctx, c, rn.db)
 	if err != nil {
 		return err
 	}
@@ -158,6 +158,31 @@ func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 		}
 		return rn.stageSource(ctx, c, i, name, src, tombstones > 0)
 	})
+}
+
+// loadTombstones gives the stage's pl_erased_email the erasure tombstones
+// and returns how many there are.
+func loadTombstones(ctx context.Context, c *sqlConn, db *engine.DB) (int, error) {
+	rows, err := c.QueryContext(ctx, "SELECT hash FROM suppression WHERE kind = 'email' AND reason = 'erasure'")
+	if err != nil {
+		return 0, fmt.Errorf("erasure tombstones: %w", err)
+	}
+	defer rows.Close()
+	var hashes []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return 0, fmt.Errorf("erasure tombstones: %w", err)
+		}
+		hashes = append(hashes, h)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("erasure tombstones: %w", err)
+	}
+	if err := db.SetErasedEmails(hashes); err != nil {
+		return 0, fmt.Errorf("suppression store: %w", err)
+	}
+	return len(hashes), nil
 }
 
 // syncLists syncs every suppression list into the store.
