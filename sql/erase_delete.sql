@@ -1,5 +1,7 @@
 -- erase: delete the subject's rows from one warehouse table (same
--- predicate as the SAR, sar_predicate.sql).
+-- predicate as the SAR, sar_predicate.sql). .RowIDs, when set, are the
+-- rowids the erasure's search found (integers formatted by Go): DuckDB
+-- then reads only those rows, and the predicate still guards each one.
 -- $email, $key, $phones, $profiles, $cc
 DELETE FROM {{q .Table}}
-WHERE {{template "subject_match" .}};
+WHERE {{if .RowIDs}}rowid = ANY([{{.RowIDs}}]) AND {{end}}{{template "subject_match" .}};

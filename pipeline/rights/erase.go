@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -403,7 +404,7 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 		}
 	}()
 	for _, t := range f.Tables {
-		n, err := execT(ctx, c, "erase_delete", f.predicateData(t.match), f.params())
+		n, err := deleteTableRows(ctx, c, f, t)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.Table, err)
 		}
@@ -420,6 +421,35 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 	j.Counts["lineage"] = n
 	_, err = c.ExecContext(ctx, "COMMIT")
 	return err
+}
+
+// deleteTableRows deletes the subject's rows from one table: first by the
+// rowids the search read (DuckDB reads only those rows, where the
+// predicate would scan the table again: 2.2 s at 10M people), each still
+// checked by the predicate; if that deletes fewer rows than found (a
+// rowid moved since the search), by the predicate over the whole table.
+func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) (int64, error) {
+	d := f.predicateData(t.match)
+	var n int64
+	if len(t.rowIDs) > 0 {
+		ids := make([]string, len(t.rowIDs))
+		for i, id := range t.rowIDs {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		d.RowIDs = strings.Join(ids, ", ")
+		var err error
+		if n, err = execT(ctx, c, "erase_delete", d, f.params()); err != nil {
+			return 0, err
+		}
+		if n == int64(len(t.rowIDs)) {
+			return n, nil
+		}
+		f.log.Warn().Str("table", t.Table).Int64("deleted", n).Int("found", len(t.rowIDs)).
+			Msg("erasure: rows moved since the search; deleting by the predicate over the whole table")
+		d.RowIDs = ""
+	}
+	m, err := execT(ctx, c, "erase_delete", d, f.params())
+	return n + m, err
 }
 
 // auditErase writes the erasure's audit entry, once per job (a job that

@@ -45,6 +45,7 @@ type matchCols struct {
 	ProfileNeedles             []string // parameter names of the profile prefilter needles
 	Country                    string
 	HopOnly                    bool              // only rows reached through a phone or profile URL (the second pass)
+	RowIDs                     string            // erase_delete.sql: the rowids found, comma-separated integers
 	personal                   map[string]string // column -> category, personal columns only
 }
 
@@ -58,6 +59,7 @@ type TableHit struct {
 	FirstSeen  time.Time
 	Sources    []string
 	match      matchCols
+	rowIDs     []int64 // of Rows, as the search read them (erasure deletes by them)
 }
 
 // Lineage is one line of the export lineage index for the subject.
@@ -374,7 +376,11 @@ func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCo
 		}
 		f.timed(step, m.Table, len(rows), t0)
 		if len(rows) > 0 {
-			f.addHit(m, rows, cols)
+			ids, err := takeRowIDs(rows)
+			if err != nil {
+				return fmt.Errorf("search %s: %w", m.Table, err)
+			}
+			f.addHit(m, rows, cols[1:], ids)
 		}
 	}
 	if hop { // keep the catalog's table order
@@ -389,7 +395,25 @@ func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCo
 
 // addHit adds rows of table m to its hit (creating it) and recomputes the
 // hit's categories, sources and first-seen time.
-func (f *Findings) addHit(m matchCols, rows []Row, cols []string) {
+// rowIDColumn is the rowid sar_match.sql selects first.
+const rowIDColumn = "__pipeline_rowid__"
+
+// takeRowIDs removes sar_match.sql's rowid column from each row and
+// returns the rowids.
+func takeRowIDs(rows []Row) ([]int64, error) {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		id, ok := r[rowIDColumn].(int64)
+		if !ok {
+			return nil, fmt.Errorf("row without a rowid (%T)", r[rowIDColumn])
+		}
+		ids[i] = id
+		delete(r, rowIDColumn)
+	}
+	return ids, nil
+}
+
+func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64) {
 	var h *TableHit
 	for i := range f.Tables {
 		if f.Tables[i].Table == m.Table {
@@ -401,6 +425,7 @@ func (f *Findings) addHit(m matchCols, rows []Row, cols []string) {
 		h = &f.Tables[len(f.Tables)-1]
 	}
 	h.Rows = append(h.Rows, rows...)
+	h.rowIDs = append(h.rowIDs, ids...)
 	cats := map[string]bool{}
 	srcs := map[string]bool{}
 	h.FirstSeen = time.Time{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,66 @@ func TestNameKey(t *testing.T) {
 	} {
 		if got := NameKey(tt.give); got != tt.want {
 			t.Errorf("NameKey(%q) = %q, want %q", tt.give, got, tt.want)
+		}
+	}
+}
+
+// TestDeleteByRowIDs: an erasure deletes exactly the rows its search read,
+// by their rowids; a stale rowid (the table changed since the search) never
+// deletes a stranger's row and falls back to the predicate, which still
+// deletes every row of the subject.
+func TestDeleteByRowIDs(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
+		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people"}},
+		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
+	c := testWarehouse(t, cfg.Warehouse)
+	for _, q := range []string{
+		`CREATE TABLE raw_people (email VARCHAR, note VARCHAR)`,
+		`INSERT INTO raw_people SELECT 'other' || i || '@example.com', 'x' FROM range(5000) t(i)`,
+		`INSERT INTO raw_people VALUES (' Jo@Example.com', 'a'), ('jo@example.com', 'b')`,
+		`INSERT INTO catalog VALUES ('people','raw_people','email','contact.email',true,1,'name','',NULL,NULL)`,
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, _ := NewSubject("jo@example.com", "", "", "")
+	count := func(q string) int {
+		var n int
+		if err := c.QueryRowContext(ctx, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, stale := range []bool{false, true} {
+		f, err := Find(ctx, c, cfg, s, FindOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Tables) != 1 || len(f.Tables[0].rowIDs) != 2 || len(f.Tables[0].Rows) != 2 {
+			t.Fatalf("found %+v", f.Tables)
+		}
+		if _, ok := f.Tables[0].Rows[0][rowIDColumn]; ok || slices.Contains(f.Tables[0].Columns, rowIDColumn) {
+			t.Fatalf("the rowid column reached the SAR: %v", f.Tables[0].Columns)
+		}
+		if stale { // the first found row's id now names a stranger's row
+			f.Tables[0].rowIDs[0] = 17
+		}
+		n, err := deleteTableRows(ctx, c, f, f.Tables[0])
+		if err != nil || n != 2 {
+			t.Fatalf("stale %v: deleted %d rows, err %v", stale, n, err)
+		}
+		if left := count(`SELECT count(*) FROM raw_people WHERE note <> 'x'`); left != 0 {
+			t.Errorf("stale %v: %d of the subject's rows left", stale, left)
+		}
+		if others := count(`SELECT count(*) FROM raw_people WHERE note = 'x'`); others != 5000 {
+			t.Errorf("stale %v: %d other rows left, want 5000", stale, others)
+		}
+		// the subject again, for the stale case
+		if _, err := c.ExecContext(ctx, `INSERT INTO raw_people VALUES ('JO@example.com ', 'c'), ('<jo@example.com>', 'd')`); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
