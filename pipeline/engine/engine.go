@@ -88,6 +88,11 @@ func Open(ctx context.Context, s Settings) (*DB, error) {
 	return db, nil
 }
 
+// NoStringCompression is DuckDB's disabled_compression_methods for
+// writing without string compression (engine.raw_compression: fast): what
+// is left for text is constant and uncompressed segments.
+const NoStringCompression = "dictionary,fsst,dict_fsst"
+
 // ErrLocked means another process holds the warehouse file.
 var ErrLocked = errors.New("engine: warehouse is in use by another process")
 

@@ -258,7 +258,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		// most of a large source's staging time. The setting is global and
 		// applies when blocks are written: during the stage statements for
 		// full row groups, at the CHECKPOINT after COMMIT for the rest.
-		if _, err := c.ExecContext(ctx, "SET disabled_compression_methods = '"+fastDisabledCompression+"'"); err != nil {
+		if _, err := c.ExecContext(ctx, "SET disabled_compression_methods = "+engine.Literal(engine.NoStringCompression)); err != nil {
 			return err
 		}
 		defer func() {
@@ -428,10 +428,6 @@ func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 }
 
 type sqlConn = sql.Conn
-
-// fastDisabledCompression is DuckDB's disabled_compression_methods while a
-// run stages its sources with engine.raw_compression: fast.
-const fastDisabledCompression = "dictionary,fsst,dict_fsst"
 
 var errDryRun = errors.New("dry run: rolled back")
 
