@@ -6,18 +6,44 @@
 -- enrich_publish.sql copies it into the warehouse inside it.
 -- $run_id, $now
 CREATE OR REPLACE TEMP TABLE roled AS
--- the job titles in targeting.roles (a handful), then only their people:
+-- the job titles in targeting.roles (a handful), then only their people,
+-- whose columns are read from the raw tables by (source, rowid) now:
 -- nothing costly runs for the others. A missing title counts as other/staff.
 WITH target_titles AS (
     SELECT tm.job_title, tm.department, tm.seniority FROM title_map tm
     WHERE EXISTS (SELECT 1 FROM target_roles r WHERE r.department = tm.department
                   AND (r.seniority IS NULL OR r.seniority = tm.seniority))
+), picked AS (
+    SELECT p._src_order, p._src_rowid, p.company_domain, t.department, t.seniority
+    FROM people_n p JOIN target_titles t ON t.job_title = p.job_title
+    UNION ALL
+    SELECT p._src_order, p._src_rowid, p.company_domain, 'other' AS department, 'staff' AS seniority FROM people_n p
+    WHERE p.job_title IS NULL
+      AND EXISTS (SELECT 1 FROM target_roles r WHERE r.department = 'other' AND (r.seniority IS NULL OR r.seniority = 'staff'))
+), src AS (
+{{- range $i, $s := .Sources}}
+    {{if $i}}UNION ALL BY NAME {{end}}SELECT {{$i}} AS _src_order, rowid AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{q $s.Table}}
+{{- end}}
 )
-SELECT p.*, t.department, t.seniority FROM people_n p JOIN target_titles t ON t.job_title = p.job_title
-UNION ALL
-SELECT p.*, 'other' AS department, 'staff' AS seniority FROM people_n p
-WHERE p.job_title IS NULL
-  AND EXISTS (SELECT 1 FROM target_roles r WHERE r.department = 'other' AND (r.seniority IS NULL OR r.seniority = 'staff'));
+SELECT
+    nullif(trim(s.first_name), '')     AS first_name,
+    nullif(trim(s.last_name), '')      AS last_name,
+    nullif(trim(s.email), '')          AS email_raw,
+    nullif(trim(s.job_title), '')      AS job_title,
+    k.company_domain,
+    nullif(trim(s.phone), '')          AS phone_raw,
+    nullif(trim(s.linkedin_url), '')   AS linkedin_url,
+    nullif(upper(trim(s.country)), '') AS person_country,
+{{- range .Extras}}
+    s.{{q .}},
+{{- end}}
+    s._source, s._src_order,
+    c.name AS company_name, c.industry, c.employees, c.country AS company_country,
+    c.email_pattern, c.company_type,
+    k.department, k.seniority
+FROM src s
+JOIN picked k ON k._src_order = s._src_order AND k._src_rowid = s._src_rowid
+JOIN target_companies c ON c.domain = k.company_domain;
 CREATE OR REPLACE TEMP TABLE prospects_work AS
 WITH derived AS (
     SELECT *,

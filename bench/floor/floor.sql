@@ -34,21 +34,14 @@ CREATE TEMP TABLE people_raw AS
 SELECT *, coalesce(nullif(trim(company_domain), ''), split_part(trim(email), '@', 2)) AS _dom_raw
 FROM read_csv(:people, all_varchar = true);
 
+-- narrow: which row, its company domain and title; the other columns are
+-- read for people in target roles only (as the pipeline does)
 CREATE TEMP TABLE people_n AS
 WITH domains AS (
     SELECT raw, pl_domain(raw) AS domain
     FROM (SELECT DISTINCT _dom_raw AS raw FROM people_raw WHERE _dom_raw IS NOT NULL AND _dom_raw <> '')
 )
-SELECT nullif(trim(p.first_name), '')   AS first_name,
-       nullif(trim(p.last_name), '')    AS last_name,
-       nullif(trim(p.email), '')        AS email_raw,
-       nullif(trim(p.job_title), '')    AS job_title,
-       d.domain                         AS company_domain,
-       nullif(trim(p.phone), '')        AS phone_raw,
-       nullif(trim(p.linkedin_url), '') AS linkedin_url,
-       nullif(upper(trim(p.country)), '') AS person_country,
-       c.name AS company_name, c.industry, c.employees, c.country AS company_country,
-       c.email_pattern, c.company_type
+SELECT p.rowid AS _rid, d.domain AS company_domain, nullif(trim(p.job_title), '') AS job_title
 FROM people_raw p
 JOIN domains d ON d.raw = p._dom_raw
 JOIN target_companies c ON c.domain = d.domain;
@@ -79,10 +72,24 @@ SELECT DISTINCT sha256(p) AS hash FROM (SELECT pl_phone(phone, 'GB') AS p FROM r
 -- prospects: target roles, derived emails, email types, one row per subject,
 -- suppressed, exported (Parquet, zstd, partitioned by country)
 COPY (
-WITH roled AS (
-    SELECT p.*, coalesce(tm.department, 'other') AS department, coalesce(tm.seniority, 'staff') AS seniority
+WITH picked AS (
+    SELECT p._rid, p.company_domain, coalesce(tm.department, 'other') AS department, coalesce(tm.seniority, 'staff') AS seniority
     FROM people_n p LEFT JOIN title_map tm USING (job_title)
     WHERE coalesce(tm.department, 'other') = 'finance' AND coalesce(tm.seniority, 'staff') IN ('director', 'c_level')
+), roled AS (
+    SELECT nullif(trim(p.first_name), '')   AS first_name,
+           nullif(trim(p.last_name), '')    AS last_name,
+           nullif(trim(p.email), '')        AS email_raw,
+           nullif(trim(p.job_title), '')    AS job_title,
+           k.company_domain,
+           nullif(trim(p.phone), '')        AS phone_raw,
+           nullif(trim(p.linkedin_url), '') AS linkedin_url,
+           nullif(upper(trim(p.country)), '') AS person_country,
+           c.name AS company_name, c.industry, c.employees, c.country AS company_country,
+           c.email_pattern, c.company_type, k.department, k.seniority
+    FROM people_raw p
+    JOIN picked k ON k._rid = p.rowid
+    JOIN target_companies c ON c.domain = k.company_domain
 ), named AS (
     SELECT *,
         regexp_replace(lower(strip_accents(translate(coalesce(first_name, ''), 'łŁøØđĐßæÆ', 'lLoOdDsaA'))), '[^a-z]', '', 'g') AS fn,

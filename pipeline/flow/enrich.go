@@ -133,13 +133,13 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	rn.report.add(StageRow{Stage: StageEnrich, Step: "target companies", RowsIn: compIn, RowsOut: compOut, Duration: time.Since(t0)})
 
 	t0 = time.Now()
-	if err := rn.exec(ctx, c, "enrich_people", map[string]any{"Sources": people, "Extras": extras}, nil); err != nil {
+	if err := rn.exec(ctx, c, "enrich_people", map[string]any{"Sources": people}, nil); err != nil {
 		return err
 	}
 	if err := rn.exec(ctx, c, "enrich_titles", nil, nil); err != nil {
 		return err
 	}
-	if err := rn.exec(ctx, c, "enrich_prospects", map[string]any{"Extras": extras}, params{"run_id": rn.id, "now": rn.started}); err != nil {
+	if err := rn.exec(ctx, c, "enrich_prospects", map[string]any{"Sources": people, "Extras": extras}, params{"run_id": rn.id, "now": rn.started}); err != nil {
 		return err
 	}
 	rn.peopleIn = 0
