@@ -79,6 +79,7 @@ func (p Plugins) Sink(ctx context.Context, name string) (connectors.Sink, func()
 // under one ctx, as cmdRun does.
 type Pool struct {
 	inner   Connectors
+	probes  *probes // shared with a pool over this one (see probes)
 	mu      sync.Mutex
 	sources map[string]*pooled[connectors.Source]
 	sinks   map[string]*pooled[connectors.Sink]
@@ -95,9 +96,15 @@ type pooled[T any] struct {
 
 var _ Connectors = (*Pool)(nil)
 
-// NewPool returns a pool over inner.
+// NewPool returns a pool over inner. A pool over a pool shares its probed
+// scan columns, so that validation and the run under one caller's pool
+// sniff each source file once.
 func NewPool(inner Connectors) *Pool {
-	return &Pool{inner: inner, sources: map[string]*pooled[connectors.Source]{}, sinks: map[string]*pooled[connectors.Sink]{}}
+	pr := &probes{m: map[string]probed{}}
+	if outer, ok := inner.(*Pool); ok {
+		pr = outer.probes
+	}
+	return &Pool{inner: inner, probes: pr, sources: map[string]*pooled[connectors.Source]{}, sinks: map[string]*pooled[connectors.Sink]{}}
 }
 
 // get returns the pooled connector name of m, opening it with open on

@@ -220,7 +220,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, err
 	}
 	defer closeFn()
-	cols, err := columns(ctx, c, "SELECT * FROM "+scan.Probe, scan.Params.Args()...)
+	cols, err := rn.scanColumns(ctx, c, name, scan)
 	if err != nil {
 		return StageRow{}, fmt.Errorf("source %q: read columns: %w", name, err)
 	}

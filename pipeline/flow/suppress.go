@@ -23,7 +23,7 @@ func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, idx int, name st
 		return StageRow{}, err
 	}
 	defer closeFn()
-	cols, err := columns(ctx, c, "SELECT * FROM "+scan.Probe, scan.Params.Args()...)
+	cols, err := rn.scanColumns(ctx, c, name, scan)
 	if err != nil {
 		return StageRow{}, fmt.Errorf("suppression list %q: read columns: %w", name, err)
 	}

@@ -67,7 +67,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 			diags = append(diags, cfg.Diag(cfg.Pos("sources", name), "%v", err))
 			continue
 		}
-		cols, err := columns(ctx, c, "SELECT * FROM "+scan.Probe, scan.Params.Args()...)
+		cols, err := rn.scanColumns(ctx, c, name, scan)
 		closeScan()
 		if err != nil {
 			diags = append(diags, cfg.Diag(cfg.Pos("sources", name), "source %q: cannot read columns: %v", name, err))
