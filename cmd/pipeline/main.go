@@ -27,6 +27,13 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	// ...but within a soft limit: the Go heap is mostly the pl_* functions'
+	// garbage, and with GOGC 400 alone it added ~350 MB to a 10M run's peak
+	// RSS (2.79 GiB against 2.31 GiB with this limit, same wall time).
+	// DuckDB's memory (engine.memory_limit) is outside it. $GOMEMLIMIT wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(512 << 20)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
