@@ -69,11 +69,8 @@ func TestPredicateRender(t *testing.T) {
 // retention.
 func TestFindAndPurge(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
-		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people", Retention: config.Retention{N: 12, Unit: "month"}}},
-		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
-	c := testWarehouse(t, cfg.Warehouse)
+	cfg, c := peopleWarehouse(t)
+	cfg.Sources["people"].Retention = config.Retention{N: 12, Unit: "month"}
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for _, q := range []string{
 		`CREATE TABLE raw_people (email VARCHAR, phone VARCHAR, country VARCHAR, _loaded_at TIMESTAMP)`,
@@ -120,11 +117,7 @@ func TestFindAndPurge(t *testing.T) {
 // a SAR nor deleted by an erasure.
 func TestIdentityHopNeedsTheName(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
-		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people"}},
-		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
-	c := testWarehouse(t, cfg.Warehouse)
+	cfg, c := peopleWarehouse(t)
 	for _, q := range []string{
 		`CREATE TABLE raw_people (first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR)`,
 		`INSERT INTO raw_people VALUES ('Jo', 'Bloggs', 'jo@example.com', '020 7946 0123'),
@@ -158,6 +151,17 @@ func TestIdentityHopNeedsTheName(t *testing.T) {
 	if strings.Join(f.Names, ",") != "bloggs jo" {
 		t.Errorf("names = %v", f.Names)
 	}
+}
+
+// peopleWarehouse is a config with one people source and its warehouse,
+// opened by testWarehouse.
+func peopleWarehouse(t *testing.T) (*config.Config, *sql.Conn) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
+		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people"}},
+		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
+	return cfg, testWarehouse(t, cfg.Warehouse)
 }
 
 // testWarehouse opens a warehouse with the pipeline's tables in a temp
@@ -197,11 +201,7 @@ func TestNameKey(t *testing.T) {
 // deletes every row of the subject.
 func TestDeleteByRowIDs(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
-		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people"}},
-		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
-	c := testWarehouse(t, cfg.Warehouse)
+	cfg, c := peopleWarehouse(t)
 	for _, q := range []string{
 		`CREATE TABLE raw_people (email VARCHAR, note VARCHAR)`,
 		`INSERT INTO raw_people SELECT 'other' || i || '@example.com', 'x' FROM range(5000) t(i)`,
