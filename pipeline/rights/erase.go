@@ -423,6 +423,10 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 	return err
 }
 
+// maxRowIDDelete is the most rowids an erasure lists in its DELETE; a
+// subject with more rows in one table is deleted by the predicate alone.
+const maxRowIDDelete = 10000
+
 // deleteTableRows deletes the subject's rows from one table: first by the
 // rowids the search read (DuckDB reads only those rows, where the
 // predicate would scan the table again: 2.2 s at 10M people), each still
@@ -431,7 +435,7 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) (int64, error) {
 	d := f.predicateData(t.match)
 	var n int64
-	if len(t.rowIDs) > 0 {
+	if len(t.rowIDs) > 0 && len(t.rowIDs) <= maxRowIDDelete {
 		ids := make([]string, len(t.rowIDs))
 		for i, id := range t.rowIDs {
 			ids[i] = strconv.FormatInt(id, 10)
