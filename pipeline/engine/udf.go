@@ -48,8 +48,19 @@ func (u *udf) Config() duckdb.ScalarFuncConfig {
 	return duckdb.ScalarFuncConfig{InputTypeInfos: in, ResultTypeInfo: vc, SpecialNullHandling: true}
 }
 
+// bindContext gives each call site of a function its context when DuckDB
+// binds it. Without a binder, duckdb-go stores the context on its bind
+// data at the first chunk, from whichever DuckDB threads get there first at
+// once: a data race (seen by go test -race). Bind time is single-threaded.
+func bindContext(parent context.Context, _ []duckdb.ScalarUDFArg) (context.Context, error) {
+	if parent == nil {
+		return context.Background(), nil
+	}
+	return parent, nil
+}
+
 func (u *udf) Executor() duckdb.ScalarFuncExecutor {
-	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(_ context.Context, st *duckdb.ChunkIteratorState) error {
+	return duckdb.ScalarFuncExecutor{ScalarBinder: bindContext, ChunkContextExecutor: func(_ context.Context, st *duckdb.ChunkIteratorState) error {
 		in := st.GetInputChunk()
 		views := make([]duckdb.VectorView[string], u.n)
 		for i := range views {
