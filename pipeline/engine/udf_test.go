@@ -14,11 +14,7 @@ import (
 // normalize function it wraps, row by row.
 func TestFunctions(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Settings{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	_, c := testConn(t, Settings{Threads: 2})
 	samples := []string{
 		" Jane.Doe@Example.COM ", "mailto:a@b.co.uk", "<x@y.org>", "bad@", "", "José@exämple.com", "a..b@c.com",
 		"HTTPS://WWW.Acme.co.uk/about", "acme.com", "not a domain", "xn--bcher-kva.example",
@@ -40,11 +36,6 @@ func TestFunctions(t *testing.T) {
 		}
 		rows = append(rows, row{v, countries[i%len(countries)]})
 	}
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE v (i INTEGER, v VARCHAR, cc VARCHAR)"); err != nil {
 		t.Fatal(err)
 	}
@@ -102,16 +93,7 @@ func TestFunctions(t *testing.T) {
 // tombstone, anything else NULL, and a new set replaces the old.
 func TestErasedEmail(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Settings{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	db, c := testConn(t, Settings{})
 	hashOf := func(email string) string {
 		var h string
 		if err := c.QueryRowContext(ctx, "SELECT sha256(pl_email($1))", email).Scan(&h); err != nil {
@@ -153,4 +135,43 @@ func TestErasedEmail(t *testing.T) {
 	if err := db.SetErasedEmails([]string{"xyz"}); err == nil {
 		t.Error("a tombstone that is not a hex SHA-256 was accepted")
 	}
+}
+
+// TestFunctionsInParallel runs the pl_* functions over several row groups
+// with two threads, so that DuckDB calls each from two threads at once:
+// `go test -race` (make test runs this package with it) sees any state
+// they or duckdb-go's chunk path share. pl_domain of an email is its domain.
+func TestFunctionsInParallel(t *testing.T) {
+	ctx := context.Background()
+	db, c := testConn(t, Settings{Threads: 2})
+	if _, err := c.ExecContext(ctx, `CREATE TEMP TABLE v AS SELECT 'Person.' || i || '@Example.com' AS e, '020 7946 ' || lpad(CAST(i % 10000 AS VARCHAR), 4, '0') AS p FROM range(400000) t(i)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetErasedEmails([]string{"0000000000000000000000000000000000000000000000000000000000000000"}); err != nil {
+		t.Fatal(err)
+	}
+	var emails, domains, erased int64
+	if err := c.QueryRowContext(ctx, `SELECT count(pl_email(e)), count(pl_domain(e)), count(pl_erased_email(e)) FROM v`).Scan(&emails, &domains, &erased); err != nil {
+		t.Fatal(err)
+	}
+	if emails != 400000 || domains != 400000 || erased != 0 {
+		t.Errorf("pl_email %d, pl_domain %d, pl_erased_email %d non-NULL of 400000", emails, domains, erased)
+	}
+}
+
+// testConn opens a database with s and one connection, both closed when
+// the test ends.
+func testConn(t *testing.T, s Settings) (*DB, *sql.Conn) {
+	t.Helper()
+	db, err := Open(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	c, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return db, c
 }
