@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
@@ -49,30 +50,30 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		return nil, err
 	}
 	rn.stageName = StageStage
+	// every source is opened and probed at once, each on a connection of
+	// its own (sniffing a large CSV takes ~0.1 s); the results are then
+	// taken in config order
+	probes := make([]sourceProbe, len(cfg.SourceOrder))
+	var wg sync.WaitGroup
+	for i, name := range cfg.SourceOrder {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			probes[i] = rn.probeSource(ctx, db, i, name)
+		}()
+	}
+	wg.Wait()
 	for i, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
-		conn, closeFn, err := conns.Source(ctx, src.Connector)
-		if err != nil {
-			diags = append(diags, cfg.Diag(cfg.Pos("sources", name, "connector"), "source %q: connector %q: %v", name, src.Connector, err))
+		pr := probes[i]
+		if pr.err != nil {
+			return nil, pr.err
+		}
+		if pr.diag != nil {
+			diags = append(diags, *pr.diag)
 			continue
 		}
-		verr := conn.Validate(ctx, src.Options)
-		closeFn()
-		if verr != nil {
-			diags = append(diags, cfg.Diag(cfg.Pos("sources", name, "options"), "source %q: %v", name, verr))
-			continue
-		}
-		scan, closeScan, err := rn.openScan(ctx, c, i, name, src, false)
-		if err != nil {
-			diags = append(diags, cfg.Diag(cfg.Pos("sources", name), "%v", err))
-			continue
-		}
-		cols, err := rn.scanColumns(ctx, c, name, scan)
-		closeScan()
-		if err != nil {
-			diags = append(diags, cfg.Diag(cfg.Pos("sources", name), "source %q: cannot read columns: %v", name, err))
-			continue
-		}
+		cols := pr.cols
 		if src.Role == "suppression" {
 			continue
 		}
@@ -92,7 +93,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 			return nil, err
 		}
 		rn.sources[name] = info
-		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + src.Connector + ")\n" + engine.MustRender("stage_table", map[string]any{"Table": info.Table, "Columns": mapped, "Scan": scan.From})})
+		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + src.Connector + ")\n" + engine.MustRender("stage_table", map[string]any{"Table": info.Table, "Columns": mapped, "Scan": pr.from})})
 	}
 	if len(diags) > 0 {
 		return plan, diags
@@ -149,6 +150,50 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 			engine.MustRender("export_copy", map[string]any{"Columns": ExportColumns(ex), "PartitionBy": ex.PartitionBy})})
 	}
 	return plan, nil
+}
+
+// sourceProbe is what validation learns of one source before it maps it:
+// its columns and how the stage would scan it, or the problem found.
+type sourceProbe struct {
+	cols []string
+	from string
+	diag *config.Diagnostic
+	err  error // not the source's fault: validation stops
+}
+
+// probeSource opens one source's connector, validates its options and
+// reads its columns, on a connection of its own.
+func (rn *run) probeSource(ctx context.Context, db *engine.DB, idx int, name string) sourceProbe {
+	cfg := rn.Config
+	src := cfg.Sources[name]
+	diag := func(pos config.Position, format string, args ...any) sourceProbe {
+		d := cfg.Diag(pos, format, args...)
+		return sourceProbe{diag: &d}
+	}
+	conn, closeFn, err := rn.Connectors.Source(ctx, src.Connector)
+	if err != nil {
+		return diag(cfg.Pos("sources", name, "connector"), "source %q: connector %q: %v", name, src.Connector, err)
+	}
+	verr := conn.Validate(ctx, src.Options)
+	closeFn()
+	if verr != nil {
+		return diag(cfg.Pos("sources", name, "options"), "source %q: %v", name, verr)
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return sourceProbe{err: err}
+	}
+	defer c.Close()
+	scan, closeScan, err := rn.openScan(ctx, c, idx, name, src, false)
+	if err != nil {
+		return diag(cfg.Pos("sources", name), "%v", err)
+	}
+	cols, err := rn.scanColumns(ctx, c, name, scan)
+	closeScan()
+	if err != nil {
+		return diag(cfg.Pos("sources", name), "source %q: cannot read columns: %v", name, err)
+	}
+	return sourceProbe{cols: cols, from: scan.From}
 }
 
 func gatePos(cfg *config.Config, problem string) config.Position {
