@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -113,16 +114,18 @@ func (u *udf) Executor() duckdb.ScalarFuncExecutor {
 }
 
 // erasedSet holds the SHA-256 of the erased subjects' normalised emails
-// (the erasure tombstones) for pl_erased_email.
+// (the erasure tombstones) for pl_erased_email: a map never changed once
+// stored, so the per-row lookups of DuckDB's threads take no lock.
 type erasedSet struct {
-	mu sync.RWMutex
-	m  map[[sha256.Size]byte]struct{}
+	m atomic.Pointer[map[[sha256.Size]byte]struct{}]
 }
 
 func (s *erasedSet) has(h [sha256.Size]byte) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	_, ok := s.m[h]
+	m := s.m.Load()
+	if m == nil {
+		return false
+	}
+	_, ok := (*m)[h]
 	return ok
 }
 
@@ -140,9 +143,7 @@ func (db *DB) SetErasedEmails(hashes []string) error {
 		}
 		m[k] = struct{}{}
 	}
-	db.erased.mu.Lock()
-	db.erased.m = m
-	db.erased.mu.Unlock()
+	db.erased.m.Store(&m)
 	return nil
 }
 

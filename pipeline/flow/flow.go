@@ -253,19 +253,23 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if err := rn.before(ctx, StageStage); err != nil {
 		return err
 	}
-	if rn.Config.Engine.RawCompression != config.RawCompressionSmall {
-		// engine.raw_compression: fast. DuckDB's string compression was
-		// most of a large source's staging time. The setting is global and
-		// applies when blocks are written: during the stage statements for
-		// full row groups, at the CHECKPOINT after COMMIT for the rest.
-		if _, err := c.ExecContext(ctx, "SET disabled_compression_methods = "+engine.Literal(engine.NoStringCompression)); err != nil {
+	// engine.raw_compression: fast. DuckDB's string compression was most of
+	// a large source's staging time. The setting applies when blocks are
+	// written: during the stage statements for full row groups, at the
+	// CHECKPOINT after COMMIT for the rest; it is reset there, or here if
+	// the run ends before.
+	uncompressed := rn.Config.Engine.RawCompression != config.RawCompressionSmall
+	if uncompressed {
+		if err := engine.SetStringCompression(ctx, c, false); err != nil {
 			return err
 		}
 		defer func() {
-			cctx, cancel := bg()
-			defer cancel()
-			if _, rerr := c.ExecContext(cctx, "RESET disabled_compression_methods"); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("reset compression: %w", rerr))
+			if uncompressed {
+				cctx, cancel := bg()
+				defer cancel()
+				if rerr := engine.SetStringCompression(cctx, c, true); rerr != nil {
+					err = errors.Join(err, rerr)
+				}
 			}
 		}()
 	}
@@ -285,13 +289,14 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit staging: %w", err)
 	}
-	if rn.Config.Engine.RawCompression != config.RawCompressionSmall {
+	if uncompressed {
 		if _, err := c.ExecContext(ctx, "CHECKPOINT"); err != nil {
 			return fmt.Errorf("checkpoint staging: %w", err)
 		}
-		if _, err := c.ExecContext(ctx, "RESET disabled_compression_methods"); err != nil {
+		if err := engine.SetStringCompression(ctx, c, true); err != nil {
 			return err
 		}
+		uncompressed = false
 	}
 
 	if opts.Only != StageStage && opts.Only != StageEnrich {
