@@ -12,7 +12,7 @@ WITH keys AS (
     {{if $i}}UNION ALL {{end}}SELECT {{$i}} AS _src_order, _src_rowid,
         coalesce(nullif(trim(company_domain), ''), split_part(trim(email), '@', 2)) AS _dom_raw,
         nullif(trim(job_title), '') AS job_title
-    FROM (SELECT rowid AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{q $s.Table}})
+    FROM (SELECT {{$s.RowID}} AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{$s.From}})
 {{- end}}
 ), domains AS (
     SELECT raw, domain FROM (

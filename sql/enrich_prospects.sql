@@ -22,7 +22,7 @@ WITH target_titles AS (
       AND EXISTS (SELECT 1 FROM target_roles r WHERE r.department = 'other' AND (r.seniority IS NULL OR r.seniority = 'staff'))
 ), src AS (
 {{- range $i, $s := .Sources}}
-    {{if $i}}UNION ALL BY NAME {{end}}SELECT {{$i}} AS _src_order, rowid AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{q $s.Table}}
+    {{if $i}}UNION ALL BY NAME {{end}}SELECT {{$i}} AS _src_order, {{$s.RowID}} AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{$s.From}}
 {{- end}}
 )
 SELECT

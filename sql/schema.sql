@@ -68,3 +68,13 @@ CREATE TABLE IF NOT EXISTS catalog (
     classified_at TIMESTAMP,
     run_id        VARCHAR
 );
+-- Where each raw_<source> view's Parquet files are (flow/rawfiles.go):
+-- one folder per run, subject-bucketed by bucket_column when buckets is set.
+CREATE TABLE IF NOT EXISTS raw_files (
+    table_name    VARCHAR NOT NULL, -- raw_<source>
+    dir           VARCHAR NOT NULL, -- absolute
+    run_id        VARCHAR NOT NULL,
+    buckets       INTEGER,          -- NULL: not bucketed
+    bucket_column VARCHAR,          -- the email column of the buckets
+    compression   VARCHAR NOT NULL  -- uncompressed | zstd
+);

@@ -298,9 +298,10 @@ func TestLock(t *testing.T) {
 }
 
 // TestCrashedRunLeavesNothingBehind: a run killed (SIGKILL) after it
-// committed its staged raw tables leaves raw_*__next behind; the next
-// command that takes the warehouse drops them, so no personal data sits
-// outside the catalog's reach.
+// committed its staged raw files leaves the raw_*__next views and a
+// second folder of raw files per source behind; the next command that
+// takes the warehouse drops both, so no personal data sits outside the
+// catalog's reach.
 func TestCrashedRunLeavesNothingBehind(t *testing.T) {
 	dir := workspace(t)
 	mustPipeline(t, dir, "run")
@@ -311,10 +312,20 @@ func TestCrashedRunLeavesNothingBehind(t *testing.T) {
 	next := func() []string {
 		wh := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
 		defer wh.Close()
-		return queryStrings(t, wh, "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%\\_\\_next' ESCAPE '\\' ORDER BY 1")
+		return queryStrings(t, wh, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE '%\\_\\_next' ESCAPE '\\' ORDER BY 1")
+	}
+	runDirs := func() []string {
+		dirs, err := filepath.Glob(filepath.Join(dir, "state", "raw", "raw_*", "*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dirs
 	}
 	if left := next(); len(left) != 3 {
-		t.Fatalf("after the crash: staged tables %v, want the three raw_*__next", left)
+		t.Fatalf("after the crash: staged views %v, want the three raw_*__next", left)
+	}
+	if d := runDirs(); len(d) != 6 {
+		t.Fatalf("after the crash: raw folders %v, want two runs' of three sources", d)
 	}
 	if after := exportChecksums(t, dir); !equalMaps(before, after) {
 		t.Errorf("crashed run changed the export")
@@ -322,5 +333,8 @@ func TestCrashedRunLeavesNothingBehind(t *testing.T) {
 	mustPipeline(t, dir, "sar", "--email", "tom.hughes@northwind-payroll.co.uk")
 	if left := next(); len(left) != 0 {
 		t.Fatalf("after the next command: %v left", left)
+	}
+	if d := runDirs(); len(d) != 3 {
+		t.Fatalf("after the next command: raw folders %v, want the committed run's of three sources", d)
 	}
 }

@@ -50,19 +50,28 @@ type Engine struct {
 	Threads       int    // 0 means DuckDB's default
 	MemoryLimit   string // as written, e.g. "4GB"; empty means DuckDB's default
 	TempDirectory string // absolute; default: the warehouse's folder/tmp
-	// RawCompression is how a run writes its raw_<source> tables:
-	// RawCompressionFast (default) with DuckDB's light encodings only,
-	// RawCompressionSmall with its string compression (dictionary, FSST).
+	// RawCompression is how a run writes its raw_<source> Parquet files:
+	// RawCompressionFast (default) uncompressed, RawCompressionSmall zstd.
 	RawCompression string
+	// RawBuckets is how many subject buckets a people source's raw rows
+	// are stored in (one folder of Parquet files each, by
+	// engine.EmailBucket of the normalised email): a SAR reads and an
+	// erasure rewrites one bucket. Default DefaultRawBuckets.
+	RawBuckets int
 }
+
+// engine.raw_buckets bounds.
+const (
+	DefaultRawBuckets = 16
+	MaxRawBuckets     = 1024
+)
 
 // engine.raw_compression values.
 const (
-	// RawCompressionFast writes raw tables without DuckDB's string
-	// compression: at 1M and 10M people a run is 12-13% faster and the
-	// raw people table about 3.3 times larger on disk.
+	// RawCompressionFast writes raw Parquet files uncompressed (DuckDB's
+	// dictionary and plain encodings only): the quicker run.
 	RawCompressionFast = "fast"
-	// RawCompressionSmall lets DuckDB choose dictionary or FSST for strings.
+	// RawCompressionSmall writes them with zstd: about 2.5 times smaller.
 	RawCompressionSmall = "small"
 )
 

@@ -14,7 +14,7 @@ import (
 var (
 	topKeys            = []string{"version", "name", "controller", "warehouse", "exports_dir", "engine", "limits", "sources", "targeting", "campaigns", "exports", "classification"}
 	controllerKeys     = []string{"name", "contact"}
-	engineKeys         = []string{"threads", "memory_limit", "temp_directory", "raw_compression"}
+	engineKeys         = []string{"threads", "memory_limit", "temp_directory", "raw_compression", "raw_buckets"}
 	limitsKeys         = []string{"max_reject_rate"}
 	sourceKeys         = []string{"role", "connector", "kind", "reason", "options", "map", "retention"}
 	targetingKeys      = []string{"companies", "roles"}
@@ -109,8 +109,15 @@ func (d *decoder) engine(c *Config, p pair) {
 		case RawCompressionFast, RawCompressionSmall:
 			c.Engine.RawCompression = s
 		default:
-			d.errorf(rc.val, "engine.raw_compression %q is not %q (quicker runs, larger raw tables; the default) or %q (DuckDB's string compression)",
+			d.errorf(rc.val, "engine.raw_compression %q is not %q (quicker runs, larger raw files; the default) or %q (zstd)",
 				s, RawCompressionFast, RawCompressionSmall)
+		}
+	}
+	c.Engine.RawBuckets = DefaultRawBuckets
+	if v, ok := d.integer(ef["raw_buckets"], "engine.raw_buckets"); ok {
+		c.Engine.RawBuckets = v
+		if v < 1 || v > MaxRawBuckets {
+			d.errorf(ef["raw_buckets"].val, "engine.raw_buckets must be between 1 and %d, not %d", MaxRawBuckets, v)
 		}
 	}
 	if c.Warehouse != "" {

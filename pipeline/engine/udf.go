@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -21,6 +22,9 @@ import (
 //	pl_domain(raw VARCHAR) -> VARCHAR   normalised domain, NULL when none
 //	pl_phone(raw VARCHAR, country VARCHAR) -> VARCHAR  E.164, NULL when invalid
 //	pl_email_type(norm VARCHAR) -> VARCHAR  invalid|role|free_webmail|personal
+//	pl_email_bucket(raw VARCHAR, n VARCHAR) -> VARCHAR  the subject bucket
+//	    of raw's normalised email (EmailBucket, as decimal text), NULL when
+//	    the email is invalid or missing
 //	pl_erased_email(raw VARCHAR) -> VARCHAR  the erasure tombstone (hex SHA-256
 //	    of the normalised email) when raw's subject is among those given to
 //	    DB.SetErasedEmails, else NULL
@@ -147,6 +151,20 @@ func (db *DB) SetErasedEmails(hashes []string) error {
 	return nil
 }
 
+// EmailBucket is the subject bucket of a normalised email among n: FNV-1a
+// (32 bit) of its bytes, modulo n. Raw people rows are stored by it
+// (DESIGN.md, scale-out), so a subject search or an erasure reads and
+// rewrites one bucket's files. The function is part of the warehouse
+// format: changing it would hide stored rows from the search.
+func EmailBucket(norm string, n int) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(norm); i++ {
+		h ^= uint32(norm[i])
+		h *= 16777619
+	}
+	return int(h % uint32(n))
+}
+
 var invalidEmailType = string(normalize.EmailInvalid)
 
 var functions = map[string]func(db *DB) duckdb.ScalarFunc{
@@ -164,6 +182,19 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 				return "", false
 			}
 			return hex.EncodeToString(h[:]), true
+		}}
+	},
+	"pl_email_bucket": func(*DB) duckdb.ScalarFunc {
+		return &udf{n: 2, fn: func(a []string) (string, bool) {
+			e, ok := normalize.Email(a[0])
+			if !ok {
+				return "", false
+			}
+			n, err := strconv.Atoi(a[1])
+			if err != nil || n < 1 {
+				return "", false
+			}
+			return strconv.Itoa(EmailBucket(e, n)), true
 		}}
 	},
 	"pl_domain": func(*DB) duckdb.ScalarFunc {

@@ -175,3 +175,37 @@ func testConn(t *testing.T, s Settings) (*DB, *sql.Conn) {
 	t.Cleanup(func() { c.Close() })
 	return db, c
 }
+
+// TestEmailBucket checks that every written form of one email lands in the
+// same bucket, that invalid emails have none, and that the buckets of many
+// emails spread over all n.
+func TestEmailBucket(t *testing.T) {
+	ctx := context.Background()
+	_, c := testConn(t, Settings{})
+	bucket := func(raw any, n string) sql.NullString {
+		var s sql.NullString
+		if err := c.QueryRowContext(ctx, "SELECT pl_email_bucket($1, $2)", raw, n).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	want := fmt.Sprint(EmailBucket("jane.doe@example.com", 16))
+	for _, raw := range []string{"jane.doe@example.com", " Jane.Doe@EXAMPLE.com ", "<mailto:jane.doe@example.com>"} {
+		if got := bucket(raw, "16"); !got.Valid || got.String != want {
+			t.Errorf("pl_email_bucket(%q, 16) = %+v, want %s", raw, got, want)
+		}
+	}
+	for _, raw := range []any{nil, "", "not an email", "bad@"} {
+		if got := bucket(raw, "16"); got.Valid {
+			t.Errorf("pl_email_bucket(%v) = %q, want NULL", raw, got.String)
+		}
+	}
+	var distinct, lo, hi int
+	if err := c.QueryRowContext(ctx, `SELECT count(DISTINCT b), min(b::INTEGER), max(b::INTEGER)
+		FROM (SELECT pl_email_bucket('user' || i || '@example.com', '16') AS b FROM range(5000) t(i))`).Scan(&distinct, &lo, &hi); err != nil {
+		t.Fatal(err)
+	}
+	if distinct != 16 || lo != 0 || hi != 15 {
+		t.Errorf("5000 emails in %d buckets (%d..%d), want all 16 (0..15)", distinct, lo, hi)
+	}
+}

@@ -10,8 +10,10 @@ import (
 )
 
 type unionSource struct {
-	Table   string
-	Missing []string
+	Table   string   // the staged view (or, in validate, table)
+	From    string   // how enrichment reads it: the raw files themselves
+	RowID   string   // a row's id within From (the raw files have no rowid)
+	Missing []string // canonical columns the source lacks
 }
 
 // ProspectColumns are the derived columns of the prospects table, in
@@ -38,7 +40,10 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 		for _, c := range info.Columns {
 			have[c] = true
 		}
-		us := unionSource{Table: info.Staged}
+		us := unionSource{Table: info.Staged, From: engine.Quote(info.Staged), RowID: "rowid"}
+		if info.Layout != nil {
+			us.From, us.RowID = ReadRaw(info.Layout.Dir), rawRowID
+		}
 		for _, c := range canonical {
 			if !have[c] {
 				us.Missing = append(us.Missing, c)
@@ -69,6 +74,10 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 	}
 	return out, extras
 }
+
+// rawRowID identifies a row of a raw table's files within one run: the
+// file's place in the sorted glob and the row's place in the file.
+const rawRowID = "((file_index::BIGINT << 40) | file_row_number)"
 
 func (rn *run) byStaged(table string) *sourceInfo {
 	for _, info := range rn.sources {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -253,26 +254,6 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if err := rn.before(ctx, StageStage); err != nil {
 		return err
 	}
-	// engine.raw_compression: fast. DuckDB's string compression was most of
-	// a large source's staging time. The setting applies when blocks are
-	// written: during the stage statements for full row groups, at the
-	// CHECKPOINT after COMMIT for the rest; it is reset there, or here if
-	// the run ends before.
-	uncompressed := rn.Config.Engine.RawCompression != config.RawCompressionSmall
-	if uncompressed {
-		if err := engine.SetStringCompression(ctx, c, false); err != nil {
-			return err
-		}
-		defer func() {
-			if uncompressed {
-				cctx, cancel := bg()
-				defer cancel()
-				if rerr := engine.SetStringCompression(cctx, c, true); rerr != nil {
-					err = errors.Join(err, rerr)
-				}
-			}
-		}()
-	}
 	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
@@ -289,16 +270,6 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit staging: %w", err)
 	}
-	if uncompressed {
-		if _, err := c.ExecContext(ctx, "CHECKPOINT"); err != nil {
-			return fmt.Errorf("checkpoint staging: %w", err)
-		}
-		if err := engine.SetStringCompression(ctx, c, true); err != nil {
-			return err
-		}
-		uncompressed = false
-	}
-
 	if opts.Only != StageStage && opts.Only != StageEnrich {
 		rn.rawClass = rn.startRawClassification(ctx)
 		defer rn.rawClass.stop()
@@ -371,6 +342,10 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		return fmt.Errorf("commit: %w", err)
 	}
 	open, committed = false, true
+	// the raw files of earlier runs go now that nothing points at them
+	if err := cleanRaw(ctx, c, rn.Config.Warehouse); err != nil {
+		return fmt.Errorf("remove earlier raw files: %w", err)
+	}
 	if err := rn.swapExports(ctx, c); err != nil {
 		return err
 	}
@@ -396,18 +371,30 @@ func (rn *run) before(ctx context.Context, stage string) error {
 	return nil
 }
 
-// promote replaces each raw table by the one this run staged.
+// promote points each raw_<source> view at the files this run staged and
+// records them in raw_files (inside the run's write transaction).
 func (rn *run) promote(ctx context.Context, c *sqlConn) error {
 	for _, name := range rn.Config.SourceOrder {
 		info := rn.sources[name]
-		if info == nil || info.Staged == info.Table {
+		if info == nil || info.Layout == nil {
 			continue
 		}
-		for _, q := range []string{
-			"DROP TABLE IF EXISTS " + engine.Quote(info.Table),
-			"ALTER TABLE " + engine.Quote(info.Staged) + " RENAME TO " + engine.Quote(info.Table),
+		l := info.Layout
+		if err := createRawView(ctx, c, info.Table, l.Dir); err != nil {
+			return fmt.Errorf("replace %s: %w", info.Table, err)
+		}
+		if err := dropRelation(ctx, c, info.Staged); err != nil {
+			return fmt.Errorf("replace %s: %w", info.Table, err)
+		}
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{"DELETE FROM raw_files WHERE table_name = $1", []any{l.Table}},
+			{"INSERT INTO raw_files VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6)",
+				[]any{l.Table, l.Dir, l.RunID, l.Buckets, l.BucketColumn, l.Compression}},
 		} {
-			if _, err := c.ExecContext(ctx, q); err != nil {
+			if _, err := c.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return fmt.Errorf("replace %s: %w", info.Table, err)
 			}
 		}
@@ -415,14 +402,13 @@ func (rn *run) promote(ctx context.Context, c *sqlConn) error {
 	return nil
 }
 
-// dropNext drops the tables this run staged (and, for a dry run, its
-// rejects) after a run that did not commit.
+// dropNext drops the views and files this run staged (and, for a dry run,
+// its rejects) after a run that did not commit.
 func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 	var errs []error
 	for _, info := range rn.sources {
-		if info.Staged != info.Table {
-			_, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+engine.Quote(info.Staged))
-			errs = append(errs, err)
+		if info.Layout != nil {
+			errs = append(errs, dropRelation(ctx, c, info.Staged), os.RemoveAll(info.Layout.Dir))
 		}
 	}
 	if dry {

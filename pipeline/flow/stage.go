@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -34,6 +36,7 @@ const nextSuffix = "__next"
 func Next(table string) string { return table + nextSuffix }
 
 type sourceInfo struct {
+	Layout  *RawLayout // where this run wrote the raw files (nil in validate)
 	Name    string
 	Table   string   // the raw table (raw_<source>)
 	Staged  string   // where this run staged it: read this (raw_<source>__next; in validate the same as Table)
@@ -236,6 +239,18 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 			emailCol = col.Src
 		}
 	}
+	info.Layout = &RawLayout{
+		Table: info.Table, Dir: filepath.Join(RawRoot(rn.Config.Warehouse), info.Table, rn.id), RunID: rn.id,
+		Compression: "uncompressed",
+	}
+	if rn.Config.Engine.RawCompression == config.RawCompressionSmall {
+		info.Layout.Compression = "zstd"
+	}
+	bucketCol := ""
+	if emailCol != "" {
+		bucketCol = emailCol
+		info.Layout.Buckets, info.Layout.BucketColumn = rn.Config.Engine.RawBuckets, "email"
+	}
 	rn.sources[name] = info
 	// With erasure tombstones the stage refuses their subjects' rows; how
 	// many is the source's well-formed rows less those staged. Counting
@@ -249,13 +264,32 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	} else {
 		emailCol = ""
 	}
-	p := params{"source": name, "run_id": rn.id, "now": rn.started}
+	if err := os.MkdirAll(filepath.Dir(info.Layout.Dir), 0o700); err != nil {
+		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
+	}
+	p := params{"source": name, "run_id": rn.id, "now": rn.started, "dir": info.Layout.Dir, "buckets": fmt.Sprint(info.Layout.Buckets)}
 	for k, v := range scan.Params {
 		p[k] = v
 	}
-	if err := rn.exec(ctx, c, "stage_table", map[string]any{
-		"Table": info.Staged, "Columns": cols2, "Scan": scan.From, "TombstoneEmail": emailCol,
-	}, p); err != nil {
+	data := map[string]any{
+		"Columns": cols2, "Scan": scan.From, "TombstoneEmail": emailCol, "BucketEmail": bucketCol,
+		"Compression": info.Layout.Compression,
+	}
+	if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
+		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
+	}
+	files, err := RawFiles(*info.Layout)
+	if err != nil {
+		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
+	}
+	if len(files) == 0 { // no rows: one empty file gives the view its columns
+		data["Empty"], data["Scan"] = true, scan.Probe
+		p["dir"] = filepath.Join(info.Layout.Dir, "empty.parquet")
+		if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
+			return StageRow{}, fmt.Errorf("source %q: %w", name, err)
+		}
+	}
+	if err := createRawView(ctx, c, info.Staged, info.Layout.Dir); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
 	}
 	out, err := countTable(ctx, c, info.Staged)

@@ -84,16 +84,20 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		}
 		info := &sourceInfo{Name: name, Table: RawTable(name), Staged: RawTable(name)}
 		var defs []string
+		bucketCol := ""
 		for _, m := range mapped {
 			info.Columns = append(info.Columns, m.Dst)
 			defs = append(defs, engine.Quote(m.Dst)+" VARCHAR")
+			if m.Dst == "email" && src.Role == "people" {
+				bucketCol = m.Src
+			}
 		}
-		defs = append(defs, "_source VARCHAR", "_run_id VARCHAR", "_loaded_at TIMESTAMP")
+		defs = append(defs, "_source VARCHAR", "_run_id VARCHAR", "_loaded_at TIMESTAMP", "_bucket INTEGER")
 		if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE "+engine.Quote(info.Table)+" ("+strings.Join(defs, ", ")+")"); err != nil {
 			return nil, err
 		}
 		rn.sources[name] = info
-		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + src.Connector + ")\n" + engine.MustRender("stage_table", map[string]any{"Table": info.Table, "Columns": mapped, "Scan": pr.from})})
+		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + src.Connector + ")\n" + engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": "uncompressed"})})
 	}
 	if len(diags) > 0 {
 		return plan, diags

@@ -392,9 +392,22 @@ func eraseSink(ctx context.Context, sink connectors.Sink, opts map[string]any, k
 	return e.Erase(ctx, opts, key)
 }
 
-// deleteRows deletes the subject's rows from every table Find searched,
-// the rejects, and last the lineage, in one transaction.
+// deleteRows deletes the subject's rows from every table Find searched:
+// first the raw tables' files (each rewritten and renamed into place, so
+// a crash leaves every file whole, and the re-run's search finds what is
+// left), then the warehouse tables, the rejects, and last the lineage, in
+// one transaction.
 func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err error) {
+	for _, t := range f.Tables {
+		if t.match.Raw == nil {
+			continue
+		}
+		n, err := rewriteRawFiles(ctx, c, f, t)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.Table, err)
+		}
+		j.Counts["table:"+t.Table] = n
+	}
 	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
@@ -404,6 +417,9 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 		}
 	}()
 	for _, t := range f.Tables {
+		if t.match.Raw != nil {
+			continue
+		}
 		n, err := deleteTableRows(ctx, c, f, t)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.Table, err)
@@ -456,6 +472,60 @@ func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) 
 	return n + m, err
 }
 
+// rewriteRawFiles rewrites each raw file of table t that holds rows of the
+// subject without them (erase_raw.sql): by the rows' places the search
+// found, each still checked by the predicate; if that leaves out fewer
+// rows than found (the file changed since the search), by the predicate
+// over the whole file. Only those files are rewritten: with
+// subject-bucketed files, one bucket's.
+func rewriteRawFiles(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) (int64, error) {
+	byFile := map[string][]int64{}
+	var files []string
+	for i, file := range t.files {
+		if byFile[file] == nil {
+			files = append(files, file)
+		}
+		byFile[file] = append(byFile[file], t.rowIDs[i])
+	}
+	sort.Strings(files)
+	var total int64
+	for _, file := range files {
+		n, err := rewriteRawFile(ctx, c, f, t, file, byFile[file])
+		if err != nil {
+			return total, fmt.Errorf("%s: %w", file, err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+func rewriteRawFile(ctx context.Context, c *sql.Conn, f *Findings, t TableHit, file string, rows []int64) (int64, error) {
+	before, err := rawRows(ctx, c, file)
+	if err != nil {
+		return 0, err
+	}
+	d := f.predicateData(t.match)
+	if len(rows) <= maxRowIDDelete {
+		ids := make([]string, len(rows))
+		for i, id := range rows {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		d.RowIDs = strings.Join(ids, ", ")
+	}
+	for {
+		exact := d.RowIDs == ""
+		kept, done, err := rewriteRaw(ctx, c, "erase_raw", d, f.params(), file, func(kept int64) bool {
+			return exact || before-kept == int64(len(rows))
+		})
+		if err != nil || done {
+			return before - kept, err
+		}
+		f.log.Warn().Str("table", t.Table).Int64("deleted", before-kept).Int("found", len(rows)).
+			Msg("erasure: a raw file changed since the search; rewriting it by the predicate over the whole file")
+		d.RowIDs = ""
+	}
+}
+
 // auditErase writes the erasure's audit entry, once per job (a job that
 // crashed after writing it does not write it twice).
 func auditErase(ctx context.Context, c *sql.Conn, j *Journal, now time.Time) error {
@@ -505,14 +575,6 @@ func compact(ctx context.Context, cfg *config.Config) error {
 		defer c.Close()
 		if _, err := c.ExecContext(ctx, "CHECKPOINT"); err != nil {
 			return err
-		}
-		if cfg.Engine.RawCompression != config.RawCompressionSmall {
-			// engine.raw_compression: fast covers this rewrite too: most of
-			// the file is raw tables, and recompressing them was a third of
-			// the rewrite's time (10M people: 16.7 s -> 11.5 s)
-			if err := engine.SetStringCompression(ctx, c, false); err != nil {
-				return err
-			}
 		}
 		var name string
 		if err := c.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/normalize"
 )
@@ -46,6 +48,10 @@ type matchCols struct {
 	Country                    string
 	HopOnly                    bool              // only rows reached through a phone or profile URL (the second pass)
 	RowIDs                     string            // erase_delete.sql: the rowids found, comma-separated integers
+	Raw                        *flow.RawLayout   // the table's raw files (nil: a warehouse table)
+	From                       string            // sar_match.sql: how to read the table
+	RowID                      string            // sar_match.sql: the row's id within From
+	Bucket                     string            // sar_match.sql: the buckets that can hold the subject (see bucketFilter)
 	personal                   map[string]string // column -> category, personal columns only
 }
 
@@ -59,7 +65,8 @@ type TableHit struct {
 	FirstSeen  time.Time
 	Sources    []string
 	match      matchCols
-	rowIDs     []int64 // of Rows, as the search read them (erasure deletes by them)
+	rowIDs     []int64  // of Rows, as the search read them (erasure deletes by them)
+	files      []string // of Rows, the raw file each is in (raw tables only)
 }
 
 // Lineage is one line of the export lineage index for the subject.
@@ -259,14 +266,45 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 		}
 		return order[i] < order[j]
 	})
+	layouts, err := flow.RawLayouts(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	var out []matchCols
 	for _, t := range order {
 		m := byTable[t]
-		if len(m.Email)+len(m.Key)+len(m.Phone)+len(m.Profile) > 0 {
-			out = append(out, *m)
+		if len(m.Email)+len(m.Key)+len(m.Phone)+len(m.Profile) == 0 {
+			continue
 		}
+		m.From, m.RowID = engine.Quote(m.Table), "rowid"
+		if l, ok := layouts[m.Table]; ok {
+			m.Raw, m.From, m.RowID = &l, flow.ReadRaw(l.Dir), "file_row_number"
+		}
+		out = append(out, *m)
 	}
 	return out, nil
+}
+
+// bucketFilter narrows the search of a subject-bucketed raw table to the
+// buckets that can hold a row of the subject (flow/rawfiles.go): a row
+// matched by email is in the email's bucket; a row reached through a
+// phone or profile URL carries no other valid email (sar_predicate.sql),
+// so it is in that bucket or in none (_bucket NULL). That holds only when
+// the bucketed email column is the table's one identifier column of its
+// kind and there is no subject_key column; otherwise every row is read.
+func (f *Findings) bucketFilter(d matchCols) string {
+	l := d.Raw
+	if l == nil || l.Buckets < 1 || f.Subject.Email == "" || len(d.Key) > 0 || len(d.Email) != 1 || d.Email[0] != l.BucketColumn {
+		return ""
+	}
+	b := strconv.Itoa(engine.EmailBucket(f.Subject.Email, l.Buckets))
+	switch {
+	case d.HopOnly:
+		return "_bucket IS NULL"
+	case len(d.Phone)+len(d.Profile) > 0:
+		return "(_bucket = " + b + " OR _bucket IS NULL)"
+	}
+	return "_bucket = " + b
 }
 
 // datasetOf maps a warehouse table to its dataset name.
@@ -369,6 +407,7 @@ func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCo
 			}
 			d.HopOnly = true
 		}
+		d.Bucket = f.bucketFilter(d)
 		t0 := time.Now()
 		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.params())
 		if err != nil {
@@ -376,11 +415,14 @@ func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCo
 		}
 		f.timed(step, m.Table, len(rows), t0)
 		if len(rows) > 0 {
-			ids, err := takeRowIDs(rows)
+			ids, files, err := takeRowIDs(rows)
 			if err != nil {
 				return fmt.Errorf("search %s: %w", m.Table, err)
 			}
-			f.addHit(m, rows, cols[1:], ids)
+			if files != nil {
+				cols = cols[1:]
+			}
+			f.addHit(m, rows, cols[1:], ids, files)
 		}
 	}
 	if hop { // keep the catalog's table order
@@ -395,25 +437,36 @@ func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCo
 
 // addHit adds rows of table m to its hit (creating it) and recomputes the
 // hit's categories, sources and first-seen time.
-// rowIDColumn is the rowid sar_match.sql selects first.
-const rowIDColumn = "__pipeline_rowid__"
+// rowIDColumn is the rowid sar_match.sql selects first (for raw files
+// after fileColumn: the row's place in its file).
+const (
+	rowIDColumn = "__pipeline_rowid__"
+	fileColumn  = "__pipeline_file__"
+)
 
-// takeRowIDs removes sar_match.sql's rowid column from each row and
-// returns the rowids.
-func takeRowIDs(rows []Row) ([]int64, error) {
-	ids := make([]int64, len(rows))
+// takeRowIDs removes sar_match.sql's rowid (and raw file) columns from
+// each row and returns them; files is nil for a warehouse table.
+func takeRowIDs(rows []Row) (ids []int64, files []string, err error) {
+	ids = make([]int64, len(rows))
 	for i, r := range rows {
 		id, ok := r[rowIDColumn].(int64)
 		if !ok {
-			return nil, fmt.Errorf("row without a rowid (%T)", r[rowIDColumn])
+			return nil, nil, fmt.Errorf("row without a rowid (%T)", r[rowIDColumn])
 		}
 		ids[i] = id
 		delete(r, rowIDColumn)
+		if file, ok := r[fileColumn]; ok {
+			if files == nil {
+				files = make([]string, len(rows))
+			}
+			files[i] = fmt.Sprint(file)
+			delete(r, fileColumn)
+		}
 	}
-	return ids, nil
+	return ids, files, nil
 }
 
-func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64) {
+func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64, files []string) {
 	var h *TableHit
 	for i := range f.Tables {
 		if f.Tables[i].Table == m.Table {
@@ -426,6 +479,7 @@ func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64) {
 	}
 	h.Rows = append(h.Rows, rows...)
 	h.rowIDs = append(h.rowIDs, ids...)
+	h.files = append(h.files, files...)
 	cats := map[string]bool{}
 	srcs := map[string]bool{}
 	h.FirstSeen = time.Time{}

@@ -58,6 +58,26 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 	if exists, err = tableSet(ctx, c); err != nil {
 		return nil, err
 	}
+	layouts, err := flow.RawLayouts(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	// raw files first, outside the transaction: each file is replaced by
+	// rename, so a crash leaves it whole and a re-run purges what is left
+	rawPurged := map[string]int64{}
+	for _, name := range cfg.SourceOrder {
+		src := cfg.Sources[name]
+		l, ok := layouts[flow.RawTable(name)]
+		if src.Retention.IsZero() || src.Role == "suppression" || !ok {
+			continue
+		}
+		exists[l.Table] = true
+		if !dry {
+			if rawPurged[l.Table], err = purgeRaw(ctx, c, l, src.Retention.Cutoff(now).UTC()); err != nil {
+				return nil, fmt.Errorf("purge %s: %w", name, err)
+			}
+		}
+	}
 	if !dry {
 		if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 			return nil, err
@@ -76,7 +96,9 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 		}
 		ch := PurgeChange{Source: name, Table: flow.RawTable(name), Retention: period(src.Retention), Cutoff: src.Retention.Cutoff(now).UTC()}
 		p := params{"cutoff": ch.Cutoff, "source": name}
-		if exists[ch.Table] {
+		if n, ok := rawPurged[ch.Table]; ok {
+			ch.Rows = n
+		} else if exists[ch.Table] {
 			if dry {
 				q, err := render("purge_count", map[string]any{"Table": ch.Table})
 				if err != nil {
@@ -104,6 +126,31 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 		}
 	}
 	return changes, nil
+}
+
+// purgeRaw rewrites each raw file of l holding rows loaded before cutoff
+// without them and returns how many rows went.
+func purgeRaw(ctx context.Context, c *sql.Conn, l flow.RawLayout, cutoff time.Time) (int64, error) {
+	files, err := flow.RawFiles(l)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, file := range files {
+		var old int64
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet($1, hive_partitioning = false) WHERE _loaded_at < CAST($2 AS TIMESTAMP)",
+			file, cutoff).Scan(&old); err != nil {
+			return total, fmt.Errorf("%s: %w", file, err)
+		}
+		if old == 0 {
+			continue
+		}
+		if _, _, err := rewriteRaw(ctx, c, "purge_raw", l, params{"cutoff": cutoff}, file, func(int64) bool { return true }); err != nil {
+			return total, fmt.Errorf("%s: %w", file, err)
+		}
+		total += old
+	}
+	return total, nil
 }
 
 func tableSet(ctx context.Context, c *sql.Conn) (map[string]bool, error) {

@@ -1,0 +1,196 @@
+package flow
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// Raw source rows are not stored in the warehouse file: each run writes
+// every source's rows as Parquet files under <warehouse folder>/raw/
+// <raw table>/<run id>/, and raw_<source> is a view over them. A people
+// source's files are subject-bucketed (DESIGN.md, scale-out): one folder
+// per bucket, _bucket=K, K = engine.EmailBucket of the normalised email
+// (rows without a valid email in _bucket=__HIVE_DEFAULT_PARTITION__), so
+// that a SAR reads one bucket and an erasure rewrites one bucket's files
+// instead of the whole warehouse. The warehouse file keeps only what the
+// pipeline derives (prospects, suppression, lineage, catalog, audit...),
+// a few percent of the bytes. Table raw_files records where each view's
+// files are; the folders of earlier runs are deleted once a run commits.
+
+// RawRoot is the folder holding the raw Parquet files of the warehouse at
+// path.
+func RawRoot(warehouse string) string { return filepath.Join(filepath.Dir(warehouse), "raw") }
+
+// RawLayout is where one raw table's files are (a row of raw_files).
+type RawLayout struct {
+	Table        string
+	Dir          string // absolute
+	RunID        string
+	Buckets      int    // 0: not bucketed
+	BucketColumn string // the email column the buckets are of
+	Compression  string // uncompressed | zstd
+}
+
+// Glob matches every data file of the layout (never a temp file: those
+// end in .tmp).
+func (l RawLayout) Glob() string { return filepath.Join(l.Dir, "**", "*.parquet") }
+
+// ReadRaw is the FROM fragment reading a raw table's files. The path is a
+// SQL string literal (views cannot take parameters); it is built by the
+// pipeline from the warehouse path, the source name and the run id.
+func ReadRaw(dir string) string {
+	return "read_parquet(" + engine.Literal(filepath.Join(dir, "**", "*.parquet")) + ", hive_partitioning = false)"
+}
+
+// RawLayouts reads raw_files: table name -> layout.
+func RawLayouts(ctx context.Context, c *sql.Conn) (map[string]RawLayout, error) {
+	rows, err := c.QueryContext(ctx, "SELECT table_name, dir, run_id, coalesce(buckets, 0), coalesce(bucket_column, ''), compression FROM raw_files")
+	if err != nil {
+		return nil, fmt.Errorf("raw_files: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]RawLayout{}
+	for rows.Next() {
+		var l RawLayout
+		if err := rows.Scan(&l.Table, &l.Dir, &l.RunID, &l.Buckets, &l.BucketColumn, &l.Compression); err != nil {
+			return nil, fmt.Errorf("raw_files: %w", err)
+		}
+		out[l.Table] = l
+	}
+	return out, rows.Err()
+}
+
+// RawFiles lists the data files of a layout, sorted.
+func RawFiles(l RawLayout) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(l.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".parquet") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files, err
+}
+
+// createRawView points a view at a folder of raw files.
+func createRawView(ctx context.Context, c *sql.Conn, view, dir string) error {
+	if err := dropRelation(ctx, c, view); err != nil {
+		return err
+	}
+	_, err := c.ExecContext(ctx, "CREATE VIEW "+engine.Quote(view)+" AS SELECT * FROM "+ReadRaw(dir))
+	return err
+}
+
+// dropRelation drops a table or view of that name, if there is one (raw
+// tables were real tables before raw files).
+func dropRelation(ctx context.Context, c *sql.Conn, name string) error {
+	var kind string
+	err := c.QueryRowContext(ctx, `SELECT 'TABLE' FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND table_name = $1
+		UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE NOT temporary AND schema_name = 'main' AND view_name = $1`, name).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = c.ExecContext(ctx, "DROP "+kind+" "+engine.Quote(name))
+	return err
+}
+
+// cleanRaw drops what a crashed run staged but never swapped in — the
+// raw_*__next views (or tables, from before raw files) and every raw
+// folder that raw_files does not name — and any temp file an interrupted
+// erasure left: they may hold personal data that no catalog, SAR or
+// erasure knows about. Callers hold the warehouse lock.
+func cleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
+	rows, err := c.QueryContext(ctx, `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main'
+		AND table_name LIKE 'raw\_%' ESCAPE '\' AND suffix(table_name, $1)
+		UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT temporary AND schema_name = 'main'
+		AND view_name LIKE 'raw\_%' ESCAPE '\' AND suffix(view_name, $1)`, nextSuffix)
+	if err != nil {
+		return err
+	}
+	var left []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		left = append(left, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range left {
+		if err := dropRelation(ctx, c, t); err != nil {
+			return fmt.Errorf("drop %s left by a crashed run: %w", t, err)
+		}
+	}
+	if warehouse == "" {
+		return nil
+	}
+	layouts, err := RawLayouts(ctx, c)
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, l := range layouts {
+		keep[filepath.Clean(l.Dir)] = true
+	}
+	root := RawRoot(warehouse)
+	tables, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("raw files: %w", err)
+	}
+	for _, t := range tables {
+		if !t.IsDir() {
+			continue
+		}
+		runs, err := os.ReadDir(filepath.Join(root, t.Name()))
+		if err != nil {
+			return fmt.Errorf("raw files: %w", err)
+		}
+		for _, r := range runs {
+			dir := filepath.Join(root, t.Name(), r.Name())
+			if keep[dir] {
+				if err := removeTemps(dir); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := os.RemoveAll(dir); err != nil {
+				return fmt.Errorf("remove raw files left by an earlier run: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// removeTemps deletes the .tmp files an interrupted rewrite left in dir.
+func removeTemps(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".tmp") {
+			return os.Remove(p)
+		}
+		return nil
+	})
+}
