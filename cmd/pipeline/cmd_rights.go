@@ -135,7 +135,7 @@ func cmdSar(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	rep, err := rights.Access(ctx, env.conn, env.cfg, sub, rights.FindOptions{Deep: *deep, Connectors: conns, Log: env.log}, time.Now())
+	rep, err := rights.Access(ctx, env.conn, env.cfg, sub, rights.FindOptions{Deep: *deep, Connectors: conns, Log: env.log, DB: env.db}, time.Now())
 	if err != nil {
 		return fmt.Errorf("sar: %w", err)
 	}

@@ -142,7 +142,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 			c.Close()
 		}
 	}()
-	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log})
+	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, DB: db})
 	if err != nil {
 		return nil, err
 	}

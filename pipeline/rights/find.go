@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -35,6 +36,9 @@ type FindOptions struct {
 	// Log receives one debug line per search (dataset, rows, duration);
 	// the zero value logs nothing.
 	Log zerolog.Logger
+	// DB, when set, is the database c belongs to: Find then searches on
+	// two more of its connections at once.
+	DB *engine.DB
 }
 
 // matchCols are a table's identifier columns by category: the data of
@@ -140,45 +144,116 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	if err != nil {
 		return nil, err
 	}
-	if err := f.findTables(ctx, c, tables, false); err != nil {
-		return nil, err
-	}
-	// the identity graph's one hop: identifiers on the subject's rows
-	before := len(f.Subject.Phones) + len(f.Subject.Profiles)
-	f.expand()
-	if len(f.Subject.Phones)+len(f.Subject.Profiles) > before {
-		if err := f.findTables(ctx, c, tables, true); err != nil {
-			return nil, err
+	// With opts.DB the tables are searched two at a time, and the
+	// datasets found by the subject's email and key alone (rejects, audit
+	// log, exports) on a third connection meanwhile: each search is small
+	// and mostly single-threaded, so they overlap well.
+	conns := []*sql.Conn{c}
+	if opts.DB != nil {
+		for range 2 {
+			ci, err := opts.DB.Conn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			defer ci.Close()
+			conns = append(conns, ci)
 		}
 	}
-	t0 := time.Now()
-	if f.Rejects, _, err = queryRowsT(ctx, c, "sar_rejects", nil, params{"like": likePattern(s.Email)}); err != nil {
-		return nil, fmt.Errorf("rejects: %w", err)
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// the suppression store is searched for the phones found on the
+	// subject's rows too: once the first pass has expanded them
+	expanded := make(chan struct{})
+	var once sync.Once
+	expand := func() { once.Do(func() { close(expanded) }) }
+	defer expand()
+	suppression := func(c *sql.Conn) error {
+		<-expanded
+		if err := gctx.Err(); err != nil {
+			return err
+		}
+		t0 := time.Now()
+		err := f.findSuppression(gctx, c)
+		f.timed("suppression", "suppression", len(f.Suppression), t0)
+		return err
 	}
-	f.timed("rejects", "rejects", len(f.Rejects), t0)
-	t0 = time.Now()
-	if err := f.findSuppression(ctx, c); err != nil {
+	other := make(chan error, 1)
+	if len(conns) == 3 {
+		oc := conns[2]
+		go func() {
+			err := f.findOthers(gctx, oc, cfg, opts.Deep)
+			if err == nil {
+				err = suppression(oc)
+			}
+			other <- err
+		}()
+		conns = conns[:2]
+	}
+	err = f.findAllTables(gctx, conns, tables, expand)
+	if err != nil {
+		cancel()
+		expand()
+		if len(conns) == 2 {
+			<-other
+		}
 		return nil, err
 	}
-	f.timed("suppression", "suppression", len(f.Suppression), t0)
-	t0 = time.Now()
-	if f.Audit, err = audit.List(ctx, c, s.Key); err != nil {
+	if len(conns) == 1 {
+		if err = f.findOthers(ctx, c, cfg, opts.Deep); err == nil {
+			err = suppression(c)
+		}
+	} else {
+		err = <-other
+	}
+	if err != nil {
 		return nil, err
 	}
-	f.timed("audit", "audit_log", len(f.Audit), t0)
-	t0 = time.Now()
-	if err := f.findExports(ctx, c, cfg, opts.Deep); err != nil {
-		return nil, err
-	}
-	f.timed("exports", "lineage", len(f.Exports), t0)
 	if opts.Connectors != nil {
-		t0 = time.Now()
+		t0 := time.Now()
 		if err := f.locateSinks(ctx, cfg, opts.Connectors); err != nil {
 			return nil, err
 		}
 		f.timed("sinks", "locate", len(f.Sinks), t0)
 	}
 	return f, nil
+}
+
+// findAllTables searches every table for the subject, then once more
+// through the phones and profile URLs found on the subject's rows (the
+// identity graph's one hop). It calls expanded once f.Subject holds them.
+func (f *Findings) findAllTables(ctx context.Context, conns []*sql.Conn, tables []matchCols, expanded func()) error {
+	if err := f.findTables(ctx, conns, tables, false); err != nil {
+		return err
+	}
+	before := len(f.Subject.Phones) + len(f.Subject.Profiles)
+	f.expand()
+	expanded()
+	if len(f.Subject.Phones)+len(f.Subject.Profiles) > before {
+		return f.findTables(ctx, conns, tables, true)
+	}
+	return nil
+}
+
+// findOthers searches the datasets found by the subject's email and key
+// alone: rejects, the audit log, the exports. It sets only their fields.
+func (f *Findings) findOthers(ctx context.Context, c *sql.Conn, cfg *config.Config, deep bool) error {
+	var err error
+	t0 := time.Now()
+	if f.Rejects, _, err = queryRowsT(ctx, c, "sar_rejects", nil, params{"like": likePattern(f.Subject.Email)}); err != nil {
+		return fmt.Errorf("rejects: %w", err)
+	}
+	f.timed("rejects", "rejects", len(f.Rejects), t0)
+	t0 = time.Now()
+	if f.Audit, err = audit.List(ctx, c, f.Subject.Key); err != nil {
+		return err
+	}
+	f.timed("audit", "audit_log", len(f.Audit), t0)
+	t0 = time.Now()
+	if err := f.findExports(ctx, c, cfg, deep); err != nil {
+		return err
+	}
+	f.timed("exports", "lineage", len(f.Exports), t0)
+	return nil
 }
 
 // timed logs one search step at debug level.
@@ -392,13 +467,22 @@ func phoneLike(e164 string) string {
 // by email or subject_key; the second (hop) adds, to the same hits, the
 // rows reached only through the phones and profile URLs found by the
 // first, searching only tables that have such columns.
-func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCols, hop bool) error {
+func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []matchCols, hop bool) error {
 	step := "email"
 	if !hop {
 		f.Tables = f.Tables[:0]
 	} else {
 		step = "hop"
 	}
+	type search struct {
+		m    matchCols
+		d    matchCols
+		rows []Row
+		cols []string
+		took time.Duration
+		err  error
+	}
+	var todo []*search
 	for _, m := range tables {
 		d := f.predicateData(m)
 		if hop {
@@ -408,21 +492,43 @@ func (f *Findings) findTables(ctx context.Context, c *sql.Conn, tables []matchCo
 			d.HopOnly = true
 		}
 		d.Bucket = f.bucketFilter(d)
-		t0 := time.Now()
-		rows, cols, err := queryRowsT(ctx, c, "sar_match", d, f.params())
-		if err != nil {
-			return fmt.Errorf("search %s: %w", m.Table, err)
-		}
-		f.timed(step, m.Table, len(rows), t0)
-		if len(rows) > 0 {
-			ids, files, err := takeRowIDs(rows)
-			if err != nil {
-				return fmt.Errorf("search %s: %w", m.Table, err)
+		todo = append(todo, &search{m: m, d: d})
+	}
+	// the searches only read f; the hits are added in table order below
+	p := f.params()
+	work := make(chan *search)
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				t0 := time.Now()
+				s.rows, s.cols, s.err = queryRowsT(ctx, c, "sar_match", s.d, p)
+				s.took = time.Since(t0)
 			}
+		}()
+	}
+	for _, s := range todo {
+		work <- s
+	}
+	close(work)
+	wg.Wait()
+	for _, s := range todo {
+		if s.err != nil {
+			return fmt.Errorf("search %s: %w", s.m.Table, s.err)
+		}
+		f.log.Debug().Str("step", step).Str("table", s.m.Table).Int("rows", len(s.rows)).Dur("duration", s.took).Msg("subject search")
+		if len(s.rows) > 0 {
+			ids, files, err := takeRowIDs(s.rows)
+			if err != nil {
+				return fmt.Errorf("search %s: %w", s.m.Table, err)
+			}
+			cols := s.cols[1:]
 			if files != nil {
 				cols = cols[1:]
 			}
-			f.addHit(m, rows, cols[1:], ids, files)
+			f.addHit(s.m, s.rows, cols, ids, files)
 		}
 	}
 	if hop { // keep the catalog's table order
