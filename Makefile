@@ -33,7 +33,7 @@ test: build
 	  export PIPELINE_REQUIRE_PG=1 PIPELINE_REQUIRE_CHROMIUM=1 PIPELINE_TEST_ARTIFACTS=$(CURDIR)/test-artifacts && \
 	  $(GO) vet $(GOFLAGS) ./... && \
 	  $(GO) test $(GOFLAGS) -count=1 -timeout 20m ./... && \
-	  $(GO) test $(GOFLAGS) -count=1 -race -timeout 20m ./connectors/... ./pipeline/flow/... ./pipeline/engine/...
+	  $(GO) test $(GOFLAGS) -count=1 -race -timeout 20m ./connectors/... ./pipeline/flow/... ./pipeline/engine/... ./pipeline/rights/...
 
 # Go tests only, without starting PostgreSQL (postgres tests skip locally).
 test-go:

@@ -87,21 +87,22 @@ run_pipeline() {
   measure "$1" "$ROOT/bin/pipeline" run -f "$DATA/bench.yaml" --format json --log-format json
 }
 warehouse_mib() { awk '{printf "%.0f", $1/1048576}' <<<"$(stat -c %s "$DATA/state/warehouse.duckdb")"; }
+raw_mib() { du -sm "$DATA/state/raw" | cut -f1; }
 log "pipeline run: warm-up"; run_pipeline pipeline-warmup
-# the same job with engine.raw_compression: small (DuckDB's dictionary and
-# FSST string compression for the raw tables; the default, fast, has none)
+# the same job with engine.raw_compression: small (the raw Parquet files
+# zstd-compressed; the default, fast, writes them uncompressed)
 sed -E "s/^engine: \{/engine: {raw_compression: small, /" "$DATA/bench.yaml" >"$DATA/bench-small.yaml"
 grep -q "raw_compression: small" "$DATA/bench-small.yaml" || die "could not set raw_compression in bench-small.yaml"
 log "pipeline run (raw_compression: small): measured"
 rm -rf "$DATA/state" "$DATA/exports"
 measure pipeline-small "$ROOT/bin/pipeline" run -f "$DATA/bench-small.yaml" --format json --log-format json
 SMALL_ROW="pipeline run, engine.raw_compression: small|$WALL|$RSS|$(json "$WORK/pipeline-small.out" "sum(e['rows'] for e in d['exports'])")"
-SMALL_MIB=$(warehouse_mib)
+SMALL_MIB="$(warehouse_mib) MiB warehouse file + $(raw_mib) MiB raw files"
 log "pipeline run: measured"; run_pipeline pipeline
 P_EXPORTED=$(json "$WORK/pipeline.out" "sum(e['rows'] for e in d['exports'])")
 ROWS+=("pipeline run|$WALL|$RSS|$P_EXPORTED" "$SMALL_ROW")
 [[ ${SMALL_ROW##*|} == "$P_EXPORTED" ]] || die "row counts differ: raw_compression fast exported $P_EXPORTED, small ${SMALL_ROW##*|}"
-NOTES+=("warehouse file after one run: $(warehouse_mib) MiB with raw_compression fast (the default), $SMALL_MIB MiB with small")
+NOTES+=("on disk after one run: $(warehouse_mib) MiB warehouse file + $(raw_mib) MiB raw files with raw_compression fast (the default); $SMALL_MIB with small")
 cp "$WORK/pipeline.out" "$WORK/pipeline-report.json"
 
 run_floor() {
@@ -152,6 +153,10 @@ if [[ $SKIP != *" privacy "* ]]; then
       measure erase-warmup "$ROOT/bin/pipeline" erase -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[1]}" --yes
       measure erase "$ROOT/bin/pipeline" erase -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[0]}" --yes
       PRIV+=("erase --email --yes (an exported subject; process wall)|$WALL|$RSS")
+      NOTES+=("erasure steps (s): $("$PY" -c '
+import json, sys
+steps = [json.loads(l) for l in open(sys.argv[1]) if "erasure step done" in l]
+print(", ".join("%s %.2f" % (d["step"], d["took"] / 1000) for d in steps))' "$WORK/erase.err")")
       # the next night: the same sources over the existing warehouse, whose
       # two erasure tombstones the stage now screens every email against
       log "pipeline run, next night (2 tombstones): measured"
