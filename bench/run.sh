@@ -87,7 +87,7 @@ run_pipeline() {
   measure "$1" "$ROOT/bin/pipeline" run -f "$DATA/bench.yaml" --format json --log-format json
 }
 warehouse_mib() { awk '{printf "%.0f", $1/1048576}' <<<"$(stat -c %s "$DATA/state/warehouse.duckdb")"; }
-raw_mib() { du -sm "$DATA/state/raw" | cut -f1; }
+raw_mib() { du -sm "$DATA/state/warehouse.duckdb.raw" | cut -f1; }
 log "pipeline run: warm-up"; run_pipeline pipeline-warmup
 # the same job with engine.raw_compression: small (the raw Parquet files
 # zstd-compressed; the default, fast, writes them uncompressed)

@@ -50,7 +50,7 @@ func TestRawFiles(t *testing.T) {
 		}
 		mustPipeline(t, dir, "run")
 		warehouse := filepath.Join(dir, "state", "warehouse.duckdb")
-		root := filepath.Join(dir, "state", "raw", "raw_vendor_people")
+		root := filepath.Join(dir, "state", "warehouse.duckdb.raw", "raw_vendor_people")
 		codec := "UNCOMPRESSED"
 		if mode == "small" {
 			codec = "ZSTD"

@@ -315,7 +315,7 @@ func TestCrashedRunLeavesNothingBehind(t *testing.T) {
 		return queryStrings(t, wh, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE '%\\_\\_next' ESCAPE '\\' ORDER BY 1")
 	}
 	runDirs := func() []string {
-		dirs, err := filepath.Glob(filepath.Join(dir, "state", "raw", "raw_*", "*"))
+		dirs, err := filepath.Glob(filepath.Join(dir, "state", "warehouse.duckdb.raw", "raw_*", "*"))
 		if err != nil {
 			t.Fatal(err)
 		}

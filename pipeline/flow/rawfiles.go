@@ -14,7 +14,7 @@ import (
 )
 
 // Raw source rows are not stored in the warehouse file: each run writes
-// every source's rows as Parquet files under <warehouse folder>/raw/
+// every source's rows as Parquet files under <warehouse file>.raw/
 // <raw table>/<run id>/, and raw_<source> is a view over them. A people
 // source's files are subject-bucketed (DESIGN.md, scale-out): one folder
 // per bucket, _bucket=K, K = engine.EmailBucket of the normalised email
@@ -26,8 +26,18 @@ import (
 // files are; the folders of earlier runs are deleted once a run commits.
 
 // RawRoot is the folder holding the raw Parquet files of the warehouse at
-// path.
-func RawRoot(warehouse string) string { return filepath.Join(filepath.Dir(warehouse), "raw") }
+// path: its own (two warehouses may share a folder, and a run deletes
+// every raw folder its warehouse does not name).
+func RawRoot(warehouse string) string { return warehouse + ".raw" }
+
+// checkRawRoot refuses a warehouse path that DuckDB would read as a glob
+// pattern: the raw views read their files through one.
+func checkRawRoot(warehouse string) error {
+	if strings.ContainsAny(warehouse, "*?[]{}") {
+		return fmt.Errorf("warehouse path %q contains a glob character (* ? [ ] { }): the raw files beside it could not be read back; move the warehouse", warehouse)
+	}
+	return nil
+}
 
 // RawLayout is where one raw table's files are (a row of raw_files).
 type RawLayout struct {

@@ -264,6 +264,9 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	} else {
 		emailCol = ""
 	}
+	if err := checkRawRoot(rn.Config.Warehouse); err != nil {
+		return StageRow{}, err
+	}
 	if err := os.MkdirAll(filepath.Dir(info.Layout.Dir), 0o700); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
 	}
