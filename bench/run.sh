@@ -143,8 +143,14 @@ if [[ $SKIP != *" privacy "* ]]; then
   else
     if implemented sar; then
       measure sar-warmup "$ROOT/bin/pipeline" sar -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[0]}" --format json
-      measure sar "$ROOT/bin/pipeline" sar -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[0]}" --format json
-      PRIV+=("sar --email (an exported subject; process wall)|$WALL|$RSS")
+      # a SAR is half a second: the median of three measured runs
+      SAR_WALLS=()
+      for i in 1 2 3; do
+        measure sar "$ROOT/bin/pipeline" sar -f "$DATA/bench.yaml" --log-format json --email "${SUBJECTS[0]}" --format json
+        SAR_WALLS+=("$WALL")
+      done
+      WALL=$(printf '%s\n' "${SAR_WALLS[@]}" | sort -g | sed -n 2p)
+      PRIV+=("sar --email (an exported subject; process wall, median of 3)|$WALL|$RSS")
     else
       NOTES+=("SAR latency: skipped (\`pipeline sar\` not implemented yet)")
     fi

@@ -1,28 +1,32 @@
 -- stage: one source into its raw Parquet files (flow/rawfiles.go), every
 -- value as received (VARCHAR), canonical names applied from `map:`,
--- provenance added. A people source is subject-bucketed: one folder per
--- bucket of the normalised email (pl_email_bucket, NULL without a valid
--- email), so that a SAR reads and an erasure rewrites one bucket.
+-- provenance added. A people source's emails go through pl_stage_email
+-- once: rows of erased subjects are refused (it answers 'erased', and
+-- counts them: DuckDB calls it once per row, it is volatile), the others
+-- are subject-bucketed, one folder per bucket of the normalised email
+-- (NULL without a valid email), so that a SAR reads and an erasure
+-- rewrites one bucket. The erasure tombstones are the suppression rows
+-- with kind 'email' and reason 'erasure', loaded by the run before it
+-- stages.
 -- Parameters: $source, $run_id, $now, $dir, $buckets, plus the scan's
 -- own ($path, ...).
 -- Row order within a raw table carries no meaning (every later step orders
 -- explicitly), so DuckDB may write it in parallel.
 SET preserve_insertion_order = false;
 COPY (
-SELECT
+SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) AS _bucket FROM (
+    SELECT
 {{- range .Columns}}
-    {{q .Src}} AS {{q .Dst}},
+        {{q .Src}} AS {{q .Dst}},
 {{- end}}
-    CAST($source AS VARCHAR) AS _source,
-    CAST($run_id AS VARCHAR) AS _run_id,
-    CAST($now AS TIMESTAMP) AS _loaded_at,
-    {{if .BucketEmail}}CAST(pl_email_bucket({{q .BucketEmail}}, CAST($buckets AS VARCHAR)) AS INTEGER){{else}}CAST(NULL AS INTEGER){{end}} AS _bucket
-FROM {{.Scan}}
-{{- if .TombstoneEmail}}
--- erased subjects are refused: pl_erased_email looks the SHA-256 of the
--- normalised email up in the erasure tombstones (suppression rows with
--- kind 'email' and reason 'erasure'), which the run loads before staging
-WHERE pl_erased_email({{q .TombstoneEmail}}) IS NULL
+        CAST($source AS VARCHAR) AS _source,
+        CAST($run_id AS VARCHAR) AS _run_id,
+        CAST($now AS TIMESTAMP) AS _loaded_at,
+        {{if .BucketEmail}}pl_stage_email({{q .BucketEmail}}, CAST($buckets AS VARCHAR)){{else}}CAST(NULL AS VARCHAR){{end}} AS _screen
+    FROM {{.Scan}}
+)
+{{- if .BucketEmail}}
+WHERE _screen IS DISTINCT FROM 'erased'
 {{- end}}
 {{- if .Empty}}
 LIMIT 0

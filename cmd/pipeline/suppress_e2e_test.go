@@ -148,6 +148,10 @@ func TestSuppressionAcrossRuns(t *testing.T) {
 	if p, ok := st.deliverable[ks[ctpsListed]]; !ok || p != nil {
 		t.Errorf("run 1: CTPS-listed person: in deliverable %v, phone removed %v", ok, p == nil)
 	}
+	erasedRows := st.rawHits // what the stage must refuse, and count, once tombstoned
+	if erasedRows < 1 {
+		t.Fatalf("run 1: the raw tables hold %d rows of the subject to erase", erasedRows)
+	}
 
 	// Between runs: an objection, a restriction, an erasure tombstone.
 	r := mustPipeline(t, dir, "object", "--email", "  Bennett.Laura@Riverbend-Fabrication.co.uk")
@@ -183,8 +187,8 @@ func TestSuppressionAcrossRuns(t *testing.T) {
 		if st.prospects[ks[erased]] || st.rawHits != 0 {
 			t.Errorf("run %d: tombstoned person in prospects %v, raw rows %d", run, st.prospects[ks[erased]], st.rawHits)
 		}
-		if got := suppStageRow(rep, "stage", "vendor_people").Suppressed; got < 1 {
-			t.Errorf("run %d: report counts %d refused rows for vendor_people", run, got)
+		if got := suppStageRow(rep, "stage", "vendor_people").Suppressed + suppStageRow(rep, "stage", "crm_people").Suppressed; got != int64(erasedRows) {
+			t.Errorf("run %d: report counts %d refused rows for the people sources, want %d", run, got, erasedRows)
 		}
 		lists := map[string]int64{}
 		for _, s := range rep.Suppression {

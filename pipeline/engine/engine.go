@@ -31,7 +31,7 @@ type DB struct {
 	*sql.DB
 	connector *duckdb.Connector
 	settings  Settings
-	erased    erasedSet // for pl_erased_email; see SetErasedEmails
+	erased    erasedSet // for pl_stage_email; see SetErasedEmails
 }
 
 // Open opens (creating if needed, 0600 in a 0700 folder) the warehouse.

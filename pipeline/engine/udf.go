@@ -25,16 +25,17 @@ import (
 //	pl_email_bucket(raw VARCHAR, n VARCHAR) -> VARCHAR  the subject bucket
 //	    of raw's normalised email (EmailBucket, as decimal text), NULL when
 //	    the email is invalid or missing
-//	pl_erased_email(raw VARCHAR) -> VARCHAR  the erasure tombstone (hex SHA-256
-//	    of the normalised email) when raw's subject is among those given to
-//	    DB.SetErasedEmails, else NULL
+//	pl_stage_email(raw VARCHAR, n VARCHAR) -> VARCHAR  the stage's one pass
+//	    over a people source's emails: 'erased' when raw's subject is among
+//	    those given to SetErasedEmails (counted, see Refused), else as
+//	    pl_email_bucket. Volatile, so DuckDB evaluates it once per row.
 //
 // Each runs a chunk (up to 2048 rows) at a time: the inputs are DuckDB's
 // strings read in place (borrowed for the call, never retained: the
 // normalize functions keep nothing) and the results are written straight
 // into DuckDB's result vector. That costs about half of the
 // row-at-a-time path (a Go value per argument and per result), and the
-// stage pays it on every email of a source once erasure tombstones exist.
+// stage pays it on every email of a people source.
 type udf struct {
 	n int
 	// fn normalises one row; args are the row's values, "" for NULL
@@ -42,6 +43,8 @@ type udf struct {
 	fn func(args []string) (out string, ok bool)
 	// onNull is the result for a NULL first argument; nil means NULL.
 	onNull *string
+	// volatile: DuckDB must call it exactly once per row (it counts)
+	volatile bool
 }
 
 func (u *udf) Config() duckdb.ScalarFuncConfig {
@@ -50,7 +53,7 @@ func (u *udf) Config() duckdb.ScalarFuncConfig {
 	for i := range in {
 		in[i] = vc
 	}
-	return duckdb.ScalarFuncConfig{InputTypeInfos: in, ResultTypeInfo: vc, SpecialNullHandling: true}
+	return duckdb.ScalarFuncConfig{InputTypeInfos: in, ResultTypeInfo: vc, SpecialNullHandling: true, Volatile: u.volatile}
 }
 
 // bindContext gives each call site of a function its context when DuckDB
@@ -118,10 +121,25 @@ func (u *udf) Executor() duckdb.ScalarFuncExecutor {
 }
 
 // erasedSet holds the SHA-256 of the erased subjects' normalised emails
-// (the erasure tombstones) for pl_erased_email: a map never changed once
+// (the erasure tombstones) for pl_stage_email: a map never changed once
 // stored, so the per-row lookups of DuckDB's threads take no lock.
 type erasedSet struct {
-	m atomic.Pointer[map[[sha256.Size]byte]struct{}]
+	m       atomic.Pointer[map[[sha256.Size]byte]struct{}]
+	refused atomic.Int64 // rows pl_stage_email answered 'erased'
+}
+
+// Erased is what pl_stage_email returns for a row of an erased subject.
+const Erased = "erased"
+
+// Refused is how many rows pl_stage_email has answered Erased since db
+// was opened: the stage reads it before and after a source.
+func (db *DB) Refused() int64 { return db.erased.refused.Load() }
+
+// any reports whether there is a tombstone at all: without one nothing
+// needs hashing.
+func (s *erasedSet) any() bool {
+	m := s.m.Load()
+	return m != nil && len(*m) > 0
 }
 
 func (s *erasedSet) has(h [sha256.Size]byte) bool {
@@ -133,7 +151,7 @@ func (s *erasedSet) has(h [sha256.Size]byte) bool {
 	return ok
 }
 
-// SetErasedEmails gives pl_erased_email the erasure tombstones: hex
+// SetErasedEmails gives pl_stage_email the erasure tombstones: hex
 // SHA-256 hashes of normalised emails, as the suppression store keeps them.
 // It replaces any set given before. The stage calls it before it screens a
 // source, so that a tombstone is one map lookup in Go per row instead of a
@@ -171,24 +189,28 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 	"pl_email": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 1, fn: func(a []string) (string, bool) { return normalize.Email(a[0]) }}
 	},
-	"pl_erased_email": func(db *DB) duckdb.ScalarFunc {
-		return &udf{n: 1, fn: func(a []string) (string, bool) {
-			e, ok := normalize.Email(a[0])
-			if !ok {
-				return "", false
-			}
-			h := sha256.Sum256([]byte(e))
-			if !db.erased.has(h) {
-				return "", false
-			}
-			return hex.EncodeToString(h[:]), true
-		}}
-	},
 	"pl_email_bucket": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 2, fn: func(a []string) (string, bool) {
 			e, ok := normalize.Email(a[0])
 			if !ok {
 				return "", false
+			}
+			n, err := strconv.Atoi(a[1])
+			if err != nil || n < 1 {
+				return "", false
+			}
+			return strconv.Itoa(EmailBucket(e, n)), true
+		}}
+	},
+	"pl_stage_email": func(db *DB) duckdb.ScalarFunc {
+		return &udf{n: 2, volatile: true, fn: func(a []string) (string, bool) {
+			e, ok := normalize.Email(a[0])
+			if !ok {
+				return "", false
+			}
+			if db.erased.any() && db.erased.has(sha256.Sum256([]byte(e))) {
+				db.erased.refused.Add(1)
+				return Erased, true
 			}
 			n, err := strconv.Atoi(a[1])
 			if err != nil || n < 1 {

@@ -88,12 +88,14 @@ func TestFunctions(t *testing.T) {
 	}
 }
 
-// TestErasedEmail checks pl_erased_email against the set given to
-// SetErasedEmails: any written form of an erased email gives its
-// tombstone, anything else NULL, and a new set replaces the old.
-func TestErasedEmail(t *testing.T) {
+// TestStageEmail checks pl_stage_email against the set given to
+// SetErasedEmails: any written form of an erased email gives 'erased' and
+// counts once per row (also inside a query that filters on it and uses it
+// again, as the stage does), anything else its bucket or NULL, and a new
+// set replaces the old.
+func TestStageEmail(t *testing.T) {
 	ctx := context.Background()
-	db, c := testConn(t, Settings{})
+	db, c := testConn(t, Settings{Threads: 2})
 	hashOf := func(email string) string {
 		var h string
 		if err := c.QueryRowContext(ctx, "SELECT sha256(pl_email($1))", email).Scan(&h); err != nil {
@@ -102,34 +104,53 @@ func TestErasedEmail(t *testing.T) {
 		return h
 	}
 	gone, other := hashOf("jane.doe@example.com"), hashOf("john@example.com")
-	erased := func(raw any) sql.NullString {
+	stage := func(raw any) sql.NullString {
 		var s sql.NullString
-		if err := c.QueryRowContext(ctx, "SELECT pl_erased_email($1)", raw).Scan(&s); err != nil {
+		if err := c.QueryRowContext(ctx, "SELECT pl_stage_email($1, '16')", raw).Scan(&s); err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
-	if got := erased("jane.doe@example.com"); got.Valid {
+	bucket := func(e string) string { return fmt.Sprint(EmailBucket(e, 16)) }
+	if got := stage("jane.doe@example.com"); got.String != bucket("jane.doe@example.com") {
 		t.Fatalf("before any tombstone: %+v", got)
 	}
 	if err := db.SetErasedEmails([]string{gone}); err != nil {
 		t.Fatal(err)
 	}
+	before := db.Refused()
 	for raw, want := range map[any]string{
-		"jane.doe@example.com": gone, " Jane.Doe@EXAMPLE.com ": gone, "<mailto:jane.doe@example.com>": gone,
-		"john@example.com": "", "jane.doe@example.org": "", "not an email": "", nil: "",
+		"jane.doe@example.com": Erased, " Jane.Doe@EXAMPLE.com ": Erased, "<mailto:jane.doe@example.com>": Erased,
+		"john@example.com": bucket("john@example.com"), "jane.doe@example.org": bucket("jane.doe@example.org"), "not an email": "", nil: "",
 	} {
-		if got := erased(raw); got.String != want || got.Valid != (want != "") {
-			t.Errorf("pl_erased_email(%v) = %+v, want %q", raw, got, want)
+		if got := stage(raw); got.String != want || got.Valid != (want != "") {
+			t.Errorf("pl_stage_email(%v) = %+v, want %q", raw, got, want)
 		}
+	}
+	if n := db.Refused() - before; n != 3 {
+		t.Errorf("%d rows counted as refused, want 3", n)
+	}
+	// the stage's shape: 30000 rows, every third erased, filtered on the
+	// result and the result used again
+	before = db.Refused()
+	var kept, buckets int64
+	if err := c.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT b) FROM (
+		SELECT * EXCLUDE (s), CAST(s AS INTEGER) AS b FROM (
+			SELECT i, pl_stage_email(CASE WHEN i % 3 = 0 THEN ' JANE.doe@example.com' ELSE 'p' || i || '@example.com' END, '16') AS s
+			FROM range(30000) t(i))
+		WHERE s IS DISTINCT FROM 'erased')`).Scan(&kept, &buckets); err != nil {
+		t.Fatal(err)
+	}
+	if n := db.Refused() - before; n != 10000 || kept != 20000 || buckets != 16 {
+		t.Errorf("refused %d, kept %d in %d buckets; want 10000, 20000 in 16", n, kept, buckets)
 	}
 	if err := db.SetErasedEmails([]string{other}); err != nil {
 		t.Fatal(err)
 	}
-	if got := erased("jane.doe@example.com"); got.Valid {
+	if got := stage("jane.doe@example.com"); got.String == Erased {
 		t.Errorf("after the set was replaced: %+v", got)
 	}
-	if got := erased("JOHN@example.com"); got.String != other {
+	if got := stage("JOHN@example.com"); got.String != Erased {
 		t.Errorf("replaced set: %+v", got)
 	}
 	if err := db.SetErasedEmails([]string{"xyz"}); err == nil {
@@ -150,12 +171,12 @@ func TestFunctionsInParallel(t *testing.T) {
 	if err := db.SetErasedEmails([]string{"0000000000000000000000000000000000000000000000000000000000000000"}); err != nil {
 		t.Fatal(err)
 	}
-	var emails, domains, erased int64
-	if err := c.QueryRowContext(ctx, `SELECT count(pl_email(e)), count(pl_domain(e)), count(pl_erased_email(e)) FROM v`).Scan(&emails, &domains, &erased); err != nil {
+	var emails, domains, staged int64
+	if err := c.QueryRowContext(ctx, `SELECT count(pl_email(e)), count(pl_domain(e)), count(pl_stage_email(e, '16')) FROM v`).Scan(&emails, &domains, &staged); err != nil {
 		t.Fatal(err)
 	}
-	if emails != 400000 || domains != 400000 || erased != 0 {
-		t.Errorf("pl_email %d, pl_domain %d, pl_erased_email %d non-NULL of 400000", emails, domains, erased)
+	if emails != 400000 || domains != 400000 || staged != 400000 || db.Refused() != 0 {
+		t.Errorf("pl_email %d, pl_domain %d, pl_stage_email %d non-NULL of 400000, %d refused", emails, domains, staged, db.Refused())
 	}
 }
 

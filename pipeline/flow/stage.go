@@ -151,41 +151,39 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 // stageSources reads every companies, people and reference source into
 // its next raw table (raw_<source>__next, see Next), with its rejects.
 func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
-	tombstones, err := loadTombstones(ctx, c, rn.db)
-	if err != nil {
+	if err := loadTombstones(ctx, c, rn.db); err != nil {
 		return err
 	}
 	return rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
 		if src.Role == "suppression" {
 			return StageRow{}, errSkip
 		}
-		return rn.stageSource(ctx, c, i, name, src, tombstones > 0)
+		return rn.stageSource(ctx, c, i, name, src)
 	})
 }
 
-// loadTombstones gives the stage's pl_erased_email the erasure tombstones
-// and returns how many there are.
-func loadTombstones(ctx context.Context, c *sqlConn, db *engine.DB) (int, error) {
+// loadTombstones gives the stage's pl_stage_email the erasure tombstones.
+func loadTombstones(ctx context.Context, c *sqlConn, db *engine.DB) error {
 	rows, err := c.QueryContext(ctx, "SELECT hash FROM suppression WHERE kind = 'email' AND reason = 'erasure'")
 	if err != nil {
-		return 0, fmt.Errorf("erasure tombstones: %w", err)
+		return fmt.Errorf("erasure tombstones: %w", err)
 	}
 	defer rows.Close()
 	var hashes []string
 	for rows.Next() {
 		var h string
 		if err := rows.Scan(&h); err != nil {
-			return 0, fmt.Errorf("erasure tombstones: %w", err)
+			return fmt.Errorf("erasure tombstones: %w", err)
 		}
 		hashes = append(hashes, h)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("erasure tombstones: %w", err)
+		return fmt.Errorf("erasure tombstones: %w", err)
 	}
 	if err := db.SetErasedEmails(hashes); err != nil {
-		return 0, fmt.Errorf("suppression store: %w", err)
+		return fmt.Errorf("suppression store: %w", err)
 	}
-	return len(hashes), nil
+	return nil
 }
 
 // syncLists syncs every suppression list into the store.
@@ -217,7 +215,7 @@ func (rn *run) eachSource(fn func(i int, name string, src *config.Source) (Stage
 	return nil
 }
 
-func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, tombstones bool) (StageRow, error) {
+func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source) (StageRow, error) {
 	scan, closeFn, err := rn.openScan(ctx, c, idx, name, src, true)
 	if err != nil {
 		return StageRow{}, err
@@ -252,18 +250,6 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		info.Layout.Buckets, info.Layout.BucketColumn = rn.Config.Engine.RawBuckets, "email"
 	}
 	rn.sources[name] = info
-	// With erasure tombstones the stage refuses their subjects' rows; how
-	// many is the source's well-formed rows less those staged. Counting
-	// rows is a plain scan: hashing every email a second time to count
-	// the refused ones directly cost 0.8 s per million rows.
-	var wellFormed int64
-	if tombstones && emailCol != "" {
-		if wellFormed, err = count(ctx, c, "SELECT count(*) FROM "+scan.Probe, scan.Params.Args()...); err != nil {
-			return StageRow{}, fmt.Errorf("source %q: count rows: %w", name, err)
-		}
-	} else {
-		emailCol = ""
-	}
 	if err := checkRawRoot(rn.Config.Warehouse); err != nil {
 		return StageRow{}, err
 	}
@@ -274,13 +260,13 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	for k, v := range scan.Params {
 		p[k] = v
 	}
-	data := map[string]any{
-		"Columns": cols2, "Scan": scan.From, "TombstoneEmail": emailCol, "BucketEmail": bucketCol,
-		"Compression": info.Layout.Compression,
-	}
+	data := map[string]any{"Columns": cols2, "Scan": scan.From, "BucketEmail": bucketCol, "Compression": info.Layout.Compression}
+	// rows of erased subjects are refused and counted by pl_stage_email
+	refused0 := rn.db.Refused()
 	if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
 	}
+	refused := rn.db.Refused() - refused0
 	files, err := RawFiles(*info.Layout)
 	if err != nil {
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
@@ -298,12 +284,6 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	out, err := countTable(ctx, c, info.Staged)
 	if err != nil {
 		return StageRow{}, err
-	}
-	var refused int64
-	if emailCol != "" {
-		if refused = wellFormed - out; refused < 0 {
-			return StageRow{}, fmt.Errorf("source %q: %d rows staged but the source has %d well-formed rows; it changed while it was read, run again", name, out, wellFormed)
-		}
 	}
 	var rejected int64
 	if scan.Rejects[0] != "" {

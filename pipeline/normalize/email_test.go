@@ -132,3 +132,51 @@ func BenchmarkEmail(b *testing.B) {
 		Email(inputs[i%len(inputs)])
 	}
 }
+
+// TestEmailFastPathAgrees holds emailASCII to emailFull: wherever the
+// fast path decides, both give the same answer. Inputs: written forms of
+// real-looking addresses, each edge the fast path checks, and every
+// single-byte edit of them.
+func TestEmailFastPathAgrees(t *testing.T) {
+	seeds := []string{
+		"Jo.Bloggs@Example.COM", " jo@example.com ", "jo@example.com.", "jo@-example.com", "jo@example",
+		"jo@@example.com", "@example.com", "jo@", ".jo@example.com", "jo.@example.com", "j..o@example.com",
+		"jo+tag@sub.example.co.uk", "o'brien@example.ie", "a!#$%&'*+-/=?^_`{|}~@example.com", "jo@xn--bcher-kva.de",
+		"jo@ab--cd.com", "jo@1.2.3.4", "jo@example.123", "JO@EXAMPLE.COM", "jo\t@example.com", "jo@exa mple.com",
+		strings.Repeat("a", 64) + "@example.com", strings.Repeat("a", 65) + "@example.com",
+		"a@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 63) + "." + strings.Repeat("e", 57) + ".com",
+		"mailto:jo@example.com", "<jo@example.com>", "jo@example.com>", "jö@example.com", "jo@bücher.de",
+		"patrick.wagner@brightwater-foods-389.co.uk", "Kate_Marsh@FENLAND-insurance-141.fr",
+	}
+	edits := []byte{' ', '.', '@', '-', 'A', 'z', '0', '"', '(', ':', '<', '>', '\t', 0x7f, 0xc3}
+	var inputs []string
+	for _, s := range seeds {
+		inputs = append(inputs, s)
+		for i := 0; i <= len(s); i++ {
+			for _, e := range edits {
+				inputs = append(inputs, s[:i]+string([]byte{e})+s[i:])
+				if i < len(s) {
+					inputs = append(inputs, s[:i]+string([]byte{e})+s[i+1:])
+				}
+			}
+			if i < len(s) {
+				inputs = append(inputs, s[:i]+s[i+1:])
+			}
+		}
+	}
+	decided := 0
+	for _, in := range inputs {
+		fast, fok, d := emailASCII(in)
+		if !d {
+			continue
+		}
+		decided++
+		full, ok := emailFull(in)
+		if fast != full || fok != ok {
+			t.Errorf("%q: fast path %q %v, full path %q %v", in, fast, fok, full, ok)
+		}
+	}
+	if decided < len(inputs)/4 { // most edits add a byte the fast path leaves to the full one
+		t.Errorf("the fast path decided %d of %d inputs", decided, len(inputs))
+	}
+}
