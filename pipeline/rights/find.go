@@ -504,7 +504,7 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 			defer wg.Done()
 			for s := range work {
 				t0 := time.Now()
-				s.rows, s.cols, s.err = queryRowsT(ctx, c, "sar_match", s.d, p)
+				s.rows, s.cols, s.err = searchTable(ctx, c, s.d, p)
 				s.took = time.Since(t0)
 			}
 		}()
@@ -539,6 +539,51 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 		sort.SliceStable(f.Tables, func(i, j int) bool { return rank[f.Tables[i].Table] < rank[f.Tables[j].Table] })
 	}
 	return nil
+}
+
+// searchTable finds the subject's rows of one table: their ids by the
+// predicate (sar_match.sql), then those rows whole (sar_rows.sql), with
+// the ids first.
+func searchTable(ctx context.Context, c *sql.Conn, d matchCols, p params) ([]Row, []string, error) {
+	found, _, err := queryRowsT(ctx, c, "sar_match", d, p)
+	if err != nil || len(found) == 0 {
+		return nil, nil, err
+	}
+	byFile := map[string][]string{}
+	var files []string
+	for _, r := range found {
+		id, ok := r[rowIDColumn].(int64)
+		if !ok {
+			return nil, nil, fmt.Errorf("row without a rowid (%T)", r[rowIDColumn])
+		}
+		file := ""
+		if d.Raw != nil {
+			file = fmt.Sprint(r[fileColumn])
+		}
+		if _, seen := byFile[file]; !seen {
+			files = append(files, file)
+		}
+		byFile[file] = append(byFile[file], strconv.FormatInt(id, 10))
+	}
+	var rows []Row
+	var cols []string
+	for _, file := range files {
+		q := d
+		q.RowIDs = strings.Join(byFile[file], ", ")
+		var fp params
+		if d.Raw != nil {
+			fp = params{"file": file}
+		}
+		r, cs, err := queryRowsT(ctx, c, "sar_rows", q, fp)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows, cols = append(rows, r...), cs
+	}
+	if len(rows) != len(found) {
+		return nil, nil, fmt.Errorf("%d rows found but %d read back; the table changed during the search, search again", len(found), len(rows))
+	}
+	return rows, cols, nil
 }
 
 // addHit adds rows of table m to its hit (creating it) and recomputes the
