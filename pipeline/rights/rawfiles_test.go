@@ -23,23 +23,9 @@ import (
 func rawPeople(t *testing.T, buckets int) (*config.Config, *engine.DB, *sql.Conn, string) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	cfg := &config.Config{Dir: dir, Warehouse: filepath.Join(dir, "w.duckdb"), SourceOrder: []string{"people"},
-		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people", Retention: config.Retention{N: 12, Unit: "month"}}},
-		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := flow.EnsureSchema(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	cfg := peopleConfig(t.TempDir())
+	cfg.Sources["people"].Retention = config.Retention{N: 12, Unit: "month"}
+	db, c := testWarehouseDB(t, cfg.Warehouse)
 	files := filepath.Join(flow.RawRoot(cfg.Warehouse), "raw_people", "r1")
 	if err := os.MkdirAll(filepath.Dir(files), 0o700); err != nil {
 		t.Fatal(err)
@@ -99,13 +85,7 @@ func TestRawFilesFindAndErase(t *testing.T) {
 	ctx := context.Background()
 	cfg, db, c, _ := rawPeople(t, 4)
 	s, _ := NewSubject("jo@example.com", "", "", "")
-	count := func(q string) int {
-		var n int
-		if err := c.QueryRowContext(ctx, q).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	count := func(q string) int { return countRows(t, c, q) }
 	for _, stale := range []bool{false, true} {
 		var found [2]int
 		var f *Findings

@@ -157,19 +157,40 @@ func TestIdentityHopNeedsTheName(t *testing.T) {
 // opened by testWarehouse.
 func peopleWarehouse(t *testing.T) (*config.Config, *sql.Conn) {
 	t.Helper()
-	dir := t.TempDir()
-	cfg := &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
+	cfg := peopleConfig(t.TempDir())
+	return cfg, testWarehouse(t, cfg.Warehouse)
+}
+
+// peopleConfig is a config with one people source, its warehouse in dir.
+func peopleConfig(dir string) *config.Config {
+	return &config.Config{Dir: dir, Warehouse: dir + "/w.duckdb", SourceOrder: []string{"people"},
 		Sources: map[string]*config.Source{"people": {Name: "people", Role: "people"}},
 		Exports: map[string]*config.Export{}, Campaigns: map[string]*config.Campaign{}}
-	return cfg, testWarehouse(t, cfg.Warehouse)
 }
 
 // testWarehouse opens a warehouse with the pipeline's tables in a temp
 // folder and returns a connection with the pl_* functions.
 func testWarehouse(t *testing.T, path string) *sql.Conn {
 	t.Helper()
+	_, c := testWarehouseDB(t, path)
+	return c
+}
+
+// countRows runs a count query.
+func countRows(t *testing.T, c *sql.Conn, q string) int {
+	t.Helper()
+	var n int
+	if err := c.QueryRowContext(context.Background(), q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// testWarehouseDB is testWarehouse with the database too.
+func testWarehouseDB(t *testing.T, path string) (*engine.DB, *sql.Conn) {
+	t.Helper()
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Settings{Path: path})
+	db, err := engine.Open(ctx, engine.Settings{Path: path, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +203,7 @@ func testWarehouse(t *testing.T, path string) *sql.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return c
+	return db, c
 }
 
 func TestNameKey(t *testing.T) {
@@ -213,13 +234,7 @@ func TestDeleteByRowIDs(t *testing.T) {
 		}
 	}
 	s, _ := NewSubject("jo@example.com", "", "", "")
-	count := func(q string) int {
-		var n int
-		if err := c.QueryRowContext(ctx, q).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	count := func(q string) int { return countRows(t, c, q) }
 	for _, stale := range []bool{false, true} {
 		f, err := Find(ctx, c, cfg, s, FindOptions{})
 		if err != nil {
