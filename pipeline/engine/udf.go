@@ -169,19 +169,26 @@ func (db *DB) SetErasedEmails(hashes []string) error {
 	return nil
 }
 
-// EmailBucket is the subject bucket of a normalised email among n: FNV-1a
-// (32 bit) of its bytes, modulo n. Raw people rows are stored by it
-// (DESIGN.md, scale-out), so a subject search or an erasure reads and
-// rewrites one bucket's files. The function is part of the warehouse
-// format: changing it would hide stored rows from the search.
-func EmailBucket(norm string, n int) int {
-	h := uint32(2166136261)
-	for i := 0; i < len(norm); i++ {
-		h ^= uint32(norm[i])
-		h *= 16777619
+// EmailBucket is normalize.EmailBucket: the subject bucket of a
+// normalised email among n.
+func EmailBucket(norm string, n int) int { return normalize.EmailBucket(norm, n) }
+
+// bucketText is strconv.Itoa without an allocation for the usual bucket
+// numbers.
+func bucketText(b int) string {
+	if b < len(smallInts) {
+		return smallInts[b]
 	}
-	return int(h % uint32(n))
+	return strconv.Itoa(b)
 }
+
+var smallInts = func() []string {
+	out := make([]string, 1024)
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return out
+}()
 
 var invalidEmailType = string(normalize.EmailInvalid)
 
@@ -204,19 +211,26 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 	},
 	"pl_stage_email": func(db *DB) duckdb.ScalarFunc {
 		return &udf{n: 2, volatile: true, fn: func(a []string) (string, bool) {
-			e, ok := normalize.Email(a[0])
-			if !ok {
-				return "", false
-			}
-			if db.erased.any() && db.erased.has(sha256.Sum256([]byte(e))) {
-				db.erased.refused.Add(1)
-				return Erased, true
-			}
 			n, err := strconv.Atoi(a[1])
 			if err != nil || n < 1 {
 				return "", false
 			}
-			return strconv.Itoa(EmailBucket(e, n)), true
+			if !db.erased.any() { // the common night: no need for the email itself
+				b, ok := normalize.RawEmailBucket(a[0], n)
+				if !ok {
+					return "", false
+				}
+				return bucketText(b), true
+			}
+			e, ok := normalize.Email(a[0])
+			if !ok {
+				return "", false
+			}
+			if db.erased.has(sha256.Sum256([]byte(e))) {
+				db.erased.refused.Add(1)
+				return Erased, true
+			}
+			return bucketText(EmailBucket(e, n)), true
 		}}
 	},
 	"pl_domain": func(*DB) duckdb.ScalarFunc {

@@ -34,6 +34,15 @@ func asciiHost(s string) (string, bool) {
 // it to idnaHost. Saves most of the cost of normalising a domain, which a
 // run does for every distinct company website and email domain.
 func plainHost(s string) (string, bool) {
+	if !plainHostValid(s) {
+		return "", false
+	}
+	return strings.ToLower(s), true
+}
+
+// plainHostValid is plainHost without the lower-casing: whether s is a
+// host plainHost accepts (its letters in either case).
+func plainHostValid(s string) bool {
 	labelStart := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -43,17 +52,13 @@ func plainHost(s string) (string, bool) {
 			labelStart = i + 1
 		case c == '-':
 			if i-labelStart == 3 && s[i-1] == '-' {
-				return "", false // "--" in positions 3–4: xn-- and kin
+				return false // "--" in positions 3–4: xn-- and kin
 			}
 		default:
-			return "", false
+			return false
 		}
 	}
-	h := strings.ToLower(s)
-	if !validHost(h) {
-		return "", false
-	}
-	return h, true
+	return validHost(s)
 }
 
 // idnaHost is asciiHost through the IDNA Lookup profile.
@@ -71,7 +76,8 @@ func idnaHost(s string) (string, bool) {
 	return a, true
 }
 
-// validHost checks an ASCII, lower-case host name (see [asciiHost]).
+// validHost checks an ASCII host name (see [asciiHost]); letters may be in
+// either case (lower-casing changes no rule).
 func validHost(h string) bool {
 	if len(h) == 0 || len(h) > maxHostLen {
 		return false
@@ -108,7 +114,7 @@ func validLabel(l string) bool {
 	}
 	for i := 0; i < len(l); i++ {
 		c := l[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
 			return false
 		}
 	}
