@@ -11,7 +11,10 @@
 -- Parameters: $source, $run_id, $now, $dir, $buckets, plus the scan's
 -- own ($path, ...).
 -- Row order within a raw table carries no meaning (every later step orders
--- explicitly), so DuckDB may write it in parallel.
+-- explicitly), so DuckDB may write it in parallel. Row groups of 50k rows:
+-- DuckDB's partitioned write buffers a row group per bucket, and smaller
+-- ones made it faster (1M people: 1.25-1.74 s -> 0.95-1.10 s, 10M: about
+-- 0.5 s less); the search prunes by bucket either way.
 SET preserve_insertion_order = false;
 COPY (
 SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) AS _bucket FROM (
@@ -32,6 +35,6 @@ WHERE _screen IS DISTINCT FROM 'erased'
 LIMIT 0
 ) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}});
 {{- else}}
-) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}}, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}');
+) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}}, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}', ROW_GROUP_SIZE 50000);
 {{- end}}
 RESET preserve_insertion_order;
