@@ -706,14 +706,14 @@ func (f *Findings) expand() {
 }
 
 func (f *Findings) findSuppression(ctx context.Context, c *sql.Conn) error {
-	var hashes []string
-	for _, p := range f.Subject.Phones {
-		hashes = append(hashes, hashOf(p))
+	p := params{"email_hash": f.Subject.Key}
+	var names []string
+	for i, ph := range f.Subject.Phones {
+		name := fmt.Sprintf("phone_hash_%d", i)
+		p[name] = hashOf(ph)
+		names = append(names, name)
 	}
-	if hashes == nil {
-		hashes = []string{}
-	}
-	rows, _, err := queryRowsT(ctx, c, "sar_suppression", nil, params{"email_hash": f.Subject.Key, "phone_hashes": hashes})
+	rows, _, err := queryRowsT(ctx, c, "sar_suppression", names, p)
 	if err != nil {
 		return fmt.Errorf("suppression: %w", err)
 	}

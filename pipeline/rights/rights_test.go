@@ -97,6 +97,19 @@ func TestFindAndPurge(t *testing.T) {
 	if f.Rows() != 2 || len(f.Subject.Phones) != 1 {
 		t.Errorf("rows %d phones %v", f.Rows(), f.Subject.Phones)
 	}
+	// the suppression store: the subject's email and phone entries, not
+	// another phone's, not a domain's
+	for _, e := range [][2]string{{"email", s.Key}, {"phone", hashOf(f.Subject.Phones[0])}, {"phone", hashOf("+441214960000")}, {"domain", s.Key}} {
+		if _, err := c.ExecContext(ctx, `INSERT INTO suppression (kind, hash, reason, source, added_at, added_by) VALUES ($1, $2, 'objection', 'manual', now(), 'test')`, e[0], e[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f, err = Find(ctx, c, cfg, s, FindOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Suppression) != 2 || f.Suppression[0]["kind"] == f.Suppression[1]["kind"] {
+		t.Errorf("suppression entries found: %v, want the subject's email and phone", f.Suppression)
+	}
 	plan, err := PurgePlan(ctx, c, cfg, now)
 	if err != nil || len(plan) != 1 || plan[0].Rows != 1 {
 		t.Fatalf("purge plan %+v %v", plan, err)
