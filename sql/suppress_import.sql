@@ -14,4 +14,5 @@ WHERE i.hash IS NOT NULL
     WHERE s.kind = CAST($kind AS VARCHAR) AND s.hash = i.hash
       AND s.source = CAST($source AS VARCHAR) AND s.reason = CAST($reason AS VARCHAR)
   )
-GROUP BY i.hash;
+GROUP BY i.hash
+ORDER BY i.hash; -- in hash order, as suppress_merge.sql and for the same reason
