@@ -167,3 +167,36 @@ func rawFileSums(t *testing.T, root string) map[string]rawFile {
 	}
 	return out
 }
+
+// TestEmptyPeopleSource: a people source with a header and no rows stages
+// one empty Parquet file, so its view still has its columns; the run, a
+// SAR and an erasure all work over it.
+func TestEmptyPeopleSource(t *testing.T) {
+	dir := workspace(t)
+	path := filepath.Join(dir, "fixtures", "people_crm.csv")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(b), "\n")
+	if err := os.WriteFile(path, []byte(header+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustPipeline(t, dir, "run")
+	files, err := filepath.Glob(filepath.Join(dir, "state", "warehouse.duckdb.raw", "raw_crm_people", "*", "*.parquet"))
+	if err != nil || len(files) != 1 || filepath.Base(files[0]) != "empty.parquet" {
+		t.Fatalf("raw files of the empty source: %v %v", files, err)
+	}
+	db := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
+	cols := queryStrings(t, db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw_crm_people' ORDER BY column_index")
+	n := queryStrings(t, db, "SELECT count(*) FROM raw_crm_people")
+	db.Close()
+	if len(cols) < 8 || n[0] != "0" {
+		t.Fatalf("raw_crm_people: columns %v, rows %v", cols, n)
+	}
+	const email = "michael.adeyemi@blackthorn-retail.co.uk"
+	if out := mustPipeline(t, dir, "sar", "--email", email, "--format", "json").stdout; !strings.Contains(out, `"vendor_people"`) {
+		t.Errorf("SAR over an empty source missed the subject's other rows:\n%s", out)
+	}
+	mustPipeline(t, dir, "erase", "--email", email, "--yes")
+}
