@@ -215,22 +215,16 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 			if err != nil || n < 1 {
 				return "", false
 			}
-			if !db.erased.any() { // the common night: no need for the email itself
-				b, ok := normalize.RawEmailBucket(a[0], n)
-				if !ok {
-					return "", false
-				}
-				return bucketText(b), true
-			}
-			e, ok := normalize.Email(a[0])
+			var buf [normalize.MaxEmailLen]byte // on the stack: no allocation per row
+			e, ok := normalize.AppendEmail(buf[:0], a[0])
 			if !ok {
 				return "", false
 			}
-			if db.erased.has(sha256.Sum256([]byte(e))) {
+			if db.erased.any() && db.erased.has(sha256.Sum256(e)) {
 				db.erased.refused.Add(1)
 				return Erased, true
 			}
-			return bucketText(EmailBucket(e, n)), true
+			return bucketText(normalize.EmailBucketBytes(e, n)), true
 		}}
 	},
 	"pl_domain": func(*DB) duckdb.ScalarFunc {

@@ -132,7 +132,12 @@ const (
 // (DESIGN.md, scale-out), so a subject search or an erasure reads and
 // rewrites one bucket's files. The function is part of the warehouse
 // format: changing it would hide stored rows from the search.
-func EmailBucket(norm string, n int) int {
+func EmailBucket(norm string, n int) int { return emailBucket(norm, n) }
+
+// EmailBucketBytes is EmailBucket of a normalised email held in bytes.
+func EmailBucketBytes(norm []byte, n int) int { return emailBucket(norm, n) }
+
+func emailBucket[T string | []byte](norm T, n int) int {
 	h := uint32(fnvOffset)
 	for i := 0; i < len(norm); i++ {
 		h ^= uint32(norm[i])
@@ -141,34 +146,34 @@ func EmailBucket(norm string, n int) int {
 	return int(h % uint32(n))
 }
 
-// RawEmailBucket is EmailBucket(Email(raw), n), ok false when raw is not a
-// valid email. In emailASCII's common case it hashes the normalised bytes
-// as it reads them, building no string (a third of the cost again).
-func RawEmailBucket(raw string, n int) (int, bool) {
+// AppendEmail appends Email(raw) to dst. In emailASCII's common case it
+// writes the lower-cased bytes straight into dst, so a caller with a
+// buffer on its stack normalises without allocating (the stage hashes
+// every email against the erasure tombstones this way).
+func AppendEmail(dst []byte, raw string) ([]byte, bool) {
 	local, host, ok, decided := emailASCIIParts(raw)
 	if !decided {
 		norm, ok := emailFull(raw)
 		if !ok {
-			return 0, false
+			return dst, false
 		}
-		return EmailBucket(norm, n), true
+		return append(dst, norm...), true
 	}
 	if !ok {
-		return 0, false
+		return dst, false
 	}
-	h := uint32(fnvOffset)
 	for k := 0; k < len(local); k++ {
-		h ^= uint32(lowerASCII(local[k]))
-		h *= fnvPrime
+		dst = append(dst, lowerASCII(local[k]))
 	}
-	h ^= '@'
-	h *= fnvPrime
+	dst = append(dst, '@')
 	for k := 0; k < len(host); k++ {
-		h ^= uint32(lowerASCII(host[k]))
-		h *= fnvPrime
+		dst = append(dst, lowerASCII(host[k]))
 	}
-	return int(h % uint32(n)), true
+	return dst, true
 }
+
+// MaxEmailLen is the longest normalised email Email accepts (octets).
+const MaxEmailLen = maxEmailLen
 
 // emailFull is Email's full path, for any input.
 func emailFull(raw string) (norm string, ok bool) {
