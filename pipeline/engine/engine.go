@@ -88,22 +88,6 @@ func Open(ctx context.Context, s Settings) (*DB, error) {
 	return db, nil
 }
 
-// SetStringCompression turns DuckDB's dictionary and FSST string
-// compression off, or back to DuckDB's default, for every block the
-// database writes from now on (engine.raw_compression: fast): without it,
-// text is stored in constant and uncompressed segments. The setting is
-// database-wide, not the connection's.
-func SetStringCompression(ctx context.Context, c *sql.Conn, on bool) error {
-	q := "SET disabled_compression_methods = 'dictionary,fsst,dict_fsst'"
-	if on {
-		q = "RESET disabled_compression_methods"
-	}
-	if _, err := c.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("string compression: %w", err)
-	}
-	return nil
-}
-
 // ErrLocked means another process holds the warehouse file.
 var ErrLocked = errors.New("engine: warehouse is in use by another process")
 

@@ -49,12 +49,9 @@ type RawLayout struct {
 	Compression  string // uncompressed | zstd
 }
 
-// Glob matches every data file of the layout (never a temp file: those
-// end in .tmp).
-func (l RawLayout) Glob() string { return filepath.Join(l.Dir, "**", "*.parquet") }
-
-// ReadRaw is the FROM fragment reading a raw table's files. The path is a
-// SQL string literal (views cannot take parameters); it is built by the
+// ReadRaw is the FROM fragment reading a raw table's files: every
+// *.parquet under dir (never a temp file: those end in .tmp). The path is
+// a SQL string literal (views cannot take parameters); it is built by the
 // pipeline from the warehouse path, the source name and the run id.
 func ReadRaw(dir string) string {
 	return "read_parquet(" + engine.Literal(filepath.Join(dir, "**", "*.parquet")) + ", hive_partitioning = false)"

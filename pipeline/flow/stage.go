@@ -25,14 +25,13 @@ var (
 // RawTable is the warehouse table a source is staged into.
 func RawTable(source string) string { return "raw_" + source }
 
-// nextSuffix marks a raw table staged by a run that has not committed yet.
+// nextSuffix marks a raw view staged by a run that has not committed yet.
 const nextSuffix = "__next"
 
-// Next is the table a run stages raw into before it replaces raw: staging
-// is committed on its own (DuckDB reads committed data far faster than a
-// transaction's own large writes), and the run's final transaction swaps
-// raw_<source>__next into raw_<source>. A run that fails drops them; one
-// that crashed leaves them for the next EnsureSchema to drop.
+// Next is the view over the raw files a run staged, before its final
+// transaction points raw_<source> at them (see rawfiles.go). A run that
+// fails drops the view and deletes the files; one that crashed leaves them
+// for the next EnsureSchema to drop.
 func Next(table string) string { return table + nextSuffix }
 
 type sourceInfo struct {
@@ -149,7 +148,8 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 }
 
 // stageSources reads every companies, people and reference source into
-// its next raw table (raw_<source>__next, see Next), with its rejects.
+// this run's raw files and its next raw view (raw_<source>__next, see
+// Next), with its rejects.
 func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 	if err := loadTombstones(ctx, c, rn.db); err != nil {
 		return err

@@ -144,12 +144,38 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	if err != nil {
 		return nil, err
 	}
-	// With opts.DB the tables are searched two at a time, and the
-	// datasets found by the subject's email and key alone (rejects, audit
-	// log, exports) on a third connection meanwhile: each search is small
-	// and mostly single-threaded, so they overlap well.
-	conns := []*sql.Conn{c}
-	if opts.DB != nil {
+	// The datasets found by the subject's email and key alone (rejects,
+	// audit log, exports), then the suppression store, which is searched
+	// for the phones found on the subject's rows too: it waits until the
+	// tables' first pass has added them (expanded).
+	expanded := make(chan struct{})
+	var once sync.Once
+	expand := func() { once.Do(func() { close(expanded) }) }
+	others := func(ctx context.Context, c *sql.Conn) error {
+		if err := f.findOthers(ctx, c, cfg, opts.Deep); err != nil {
+			return err
+		}
+		select {
+		case <-expanded:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		t0 := time.Now()
+		err := f.findSuppression(ctx, c)
+		f.timed("suppression", "suppression", len(f.Suppression), t0)
+		return err
+	}
+	if opts.DB == nil {
+		if err := f.findAllTables(ctx, []*sql.Conn{c}, tables, expand); err != nil {
+			return nil, err
+		}
+		if err := others(ctx, c); err != nil {
+			return nil, err
+		}
+	} else {
+		// Two connections search the tables, a third the others meanwhile:
+		// each search is small and mostly single-threaded, so they overlap.
+		conns := []*sql.Conn{c}
 		for range 2 {
 			ci, err := opts.DB.Conn(ctx)
 			if err != nil {
@@ -158,55 +184,20 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 			defer ci.Close()
 			conns = append(conns, ci)
 		}
-	}
-	gctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	// the suppression store is searched for the phones found on the
-	// subject's rows too: once the first pass has expanded them
-	expanded := make(chan struct{})
-	var once sync.Once
-	expand := func() { once.Do(func() { close(expanded) }) }
-	defer expand()
-	suppression := func(c *sql.Conn) error {
-		<-expanded
-		if err := gctx.Err(); err != nil {
-			return err
+		gctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		other := make(chan error, 1)
+		go func() { other <- others(gctx, conns[2]) }()
+		err := f.findAllTables(gctx, conns[:2], tables, expand)
+		if err != nil {
+			cancel()
 		}
-		t0 := time.Now()
-		err := f.findSuppression(gctx, c)
-		f.timed("suppression", "suppression", len(f.Suppression), t0)
-		return err
-	}
-	other := make(chan error, 1)
-	if len(conns) == 3 {
-		oc := conns[2]
-		go func() {
-			err := f.findOthers(gctx, oc, cfg, opts.Deep)
-			if err == nil {
-				err = suppression(oc)
-			}
-			other <- err
-		}()
-		conns = conns[:2]
-	}
-	err = f.findAllTables(gctx, conns, tables, expand)
-	if err != nil {
-		cancel()
-		expand()
-		if len(conns) == 2 {
-			<-other
+		if oerr := <-other; err == nil {
+			err = oerr
 		}
-		return nil, err
-	}
-	if len(conns) == 1 {
-		if err = f.findOthers(ctx, c, cfg, opts.Deep); err == nil {
-			err = suppression(c)
+		if err != nil {
+			return nil, err
 		}
-	} else {
-		err = <-other
-	}
-	if err != nil {
-		return nil, err
 	}
 	if opts.Connectors != nil {
 		t0 := time.Now()
