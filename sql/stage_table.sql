@@ -5,7 +5,9 @@
 -- counts them: DuckDB calls it once per row, it is volatile), the others
 -- are subject-bucketed, one folder per bucket of the normalised email
 -- (NULL without a valid email), so that a SAR reads and an erasure
--- rewrites one bucket. The erasure tombstones are the suppression rows
+-- rewrites one bucket; any other source is one file ($dir names it:
+-- DuckDB's partitioned write costs even for a single partition). The
+-- erasure tombstones are the suppression rows
 -- with kind 'email' and reason 'erasure', loaded by the run before it
 -- stages.
 -- Parameters: $source, $run_id, $now, $dir, $buckets, plus the scan's
@@ -34,7 +36,9 @@ WHERE _screen IS DISTINCT FROM 'erased'
 {{- if .Empty}}
 LIMIT 0
 ) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}});
-{{- else}}
+{{- else if .BucketEmail}}
 ) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}}, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}', ROW_GROUP_SIZE 50000);
+{{- else}}
+) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}});
 {{- end}}
 RESET preserve_insertion_order;

@@ -257,6 +257,12 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
 	}
 	p := params{"source": name, "run_id": rn.id, "now": rn.started, "dir": info.Layout.Dir, "buckets": fmt.Sprint(info.Layout.Buckets)}
+	if bucketCol == "" { // one file, in a folder of its own
+		if err := os.MkdirAll(info.Layout.Dir, 0o700); err != nil {
+			return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
+		}
+		p["dir"] = filepath.Join(info.Layout.Dir, "part-0.parquet")
+	}
 	for k, v := range scan.Params {
 		p[k] = v
 	}
