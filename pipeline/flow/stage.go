@@ -239,10 +239,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	}
 	info.Layout = &RawLayout{
 		Table: info.Table, Dir: filepath.Join(RawRoot(rn.Config.Warehouse), info.Table, rn.id), RunID: rn.id,
-		Compression: "uncompressed",
-	}
-	if rn.Config.Engine.RawCompression == config.RawCompressionSmall {
-		info.Layout.Compression = "zstd"
+		Compression: rawCodec(rn.Config),
 	}
 	bucketCol := ""
 	if emailCol != "" {
@@ -315,6 +312,14 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		}
 	}
 	return row, nil
+}
+
+// rawCodec is the Parquet codec of the raw files (engine.raw_compression).
+func rawCodec(cfg *config.Config) string {
+	if cfg.Engine.RawCompression == config.RawCompressionSmall {
+		return "zstd"
+	}
+	return "uncompressed"
 }
 
 // mapColumns applies `map:` (canonical <- source column) and checks it.

@@ -97,7 +97,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 			return nil, err
 		}
 		rn.sources[name] = info
-		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + src.Connector + ")\n" + engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": "uncompressed"})})
+		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + src.Connector + ")\n" + engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": rawCodec(cfg)})})
 	}
 	if len(diags) > 0 {
 		return plan, diags
