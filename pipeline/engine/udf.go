@@ -22,13 +22,12 @@ import (
 //	pl_domain(raw VARCHAR) -> VARCHAR   normalised domain, NULL when none
 //	pl_phone(raw VARCHAR, country VARCHAR) -> VARCHAR  E.164, NULL when invalid
 //	pl_email_type(norm VARCHAR) -> VARCHAR  invalid|role|free_webmail|personal
-//	pl_email_bucket(raw VARCHAR, n VARCHAR) -> VARCHAR  the subject bucket
-//	    of raw's normalised email (EmailBucket, as decimal text), NULL when
-//	    the email is invalid or missing
 //	pl_stage_email(raw VARCHAR, n VARCHAR) -> VARCHAR  the stage's one pass
 //	    over a people source's emails: 'erased' when raw's subject is among
-//	    those given to SetErasedEmails (counted, see Refused), else as
-//	    pl_email_bucket. Volatile, so DuckDB evaluates it once per row.
+//	    those given to SetErasedEmails (counted, see Refused), else the
+//	    subject bucket among n of the normalised email (EmailBucket, as
+//	    decimal text), NULL when the email is invalid or missing.
+//	    Volatile, so DuckDB evaluates it once per row.
 //
 // Each runs a chunk (up to 2048 rows) at a time: the inputs are DuckDB's
 // strings read in place (borrowed for the call, never retained: the
@@ -195,19 +194,6 @@ var invalidEmailType = string(normalize.EmailInvalid)
 var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 	"pl_email": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 1, fn: func(a []string) (string, bool) { return normalize.Email(a[0]) }}
-	},
-	"pl_email_bucket": func(*DB) duckdb.ScalarFunc {
-		return &udf{n: 2, fn: func(a []string) (string, bool) {
-			e, ok := normalize.Email(a[0])
-			if !ok {
-				return "", false
-			}
-			n, err := strconv.Atoi(a[1])
-			if err != nil || n < 1 {
-				return "", false
-			}
-			return strconv.Itoa(EmailBucket(e, n)), true
-		}}
 	},
 	"pl_stage_email": func(db *DB) duckdb.ScalarFunc {
 		return &udf{n: 2, volatile: true, fn: func(a []string) (string, bool) {

@@ -205,7 +205,7 @@ func TestEmailBucket(t *testing.T) {
 	_, c := testConn(t, Settings{})
 	bucket := func(raw any, n string) sql.NullString {
 		var s sql.NullString
-		if err := c.QueryRowContext(ctx, "SELECT pl_email_bucket($1, $2)", raw, n).Scan(&s); err != nil {
+		if err := c.QueryRowContext(ctx, "SELECT pl_stage_email($1, $2)", raw, n).Scan(&s); err != nil {
 			t.Fatal(err)
 		}
 		return s
@@ -213,17 +213,17 @@ func TestEmailBucket(t *testing.T) {
 	want := fmt.Sprint(EmailBucket("jane.doe@example.com", 16))
 	for _, raw := range []string{"jane.doe@example.com", " Jane.Doe@EXAMPLE.com ", "<mailto:jane.doe@example.com>"} {
 		if got := bucket(raw, "16"); !got.Valid || got.String != want {
-			t.Errorf("pl_email_bucket(%q, 16) = %+v, want %s", raw, got, want)
+			t.Errorf("pl_stage_email(%q, 16) = %+v, want %s", raw, got, want)
 		}
 	}
 	for _, raw := range []any{nil, "", "not an email", "bad@"} {
 		if got := bucket(raw, "16"); got.Valid {
-			t.Errorf("pl_email_bucket(%v) = %q, want NULL", raw, got.String)
+			t.Errorf("pl_stage_email(%v) = %q, want NULL", raw, got.String)
 		}
 	}
 	var distinct, lo, hi int
 	if err := c.QueryRowContext(ctx, `SELECT count(DISTINCT b), min(b::INTEGER), max(b::INTEGER)
-		FROM (SELECT pl_email_bucket('user' || i || '@example.com', '16') AS b FROM range(5000) t(i))`).Scan(&distinct, &lo, &hi); err != nil {
+		FROM (SELECT pl_stage_email('user' || i || '@example.com', '16') AS b FROM range(5000) t(i))`).Scan(&distinct, &lo, &hi); err != nil {
 		t.Fatal(err)
 	}
 	if distinct != 16 || lo != 0 || hi != 15 {

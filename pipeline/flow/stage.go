@@ -151,6 +151,9 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 // this run's raw files and its next raw view (raw_<source>__next, see
 // Next), with its rejects.
 func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
+	if err := checkRawRoot(rn.Config.Warehouse); err != nil {
+		return err
+	}
 	if err := loadTombstones(ctx, c, rn.db); err != nil {
 		return err
 	}
@@ -247,9 +250,6 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		info.Layout.Buckets, info.Layout.BucketColumn = rn.Config.Engine.RawBuckets, "email"
 	}
 	rn.sources[name] = info
-	if err := checkRawRoot(rn.Config.Warehouse); err != nil {
-		return StageRow{}, err
-	}
 	if err := os.MkdirAll(filepath.Dir(info.Layout.Dir), 0o700); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
 	}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -452,11 +451,7 @@ func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) 
 	d := f.predicateData(t.match)
 	var n int64
 	if len(t.rowIDs) > 0 && len(t.rowIDs) <= maxRowIDDelete {
-		ids := make([]string, len(t.rowIDs))
-		for i, id := range t.rowIDs {
-			ids[i] = strconv.FormatInt(id, 10)
-		}
-		d.RowIDs = strings.Join(ids, ", ")
+		d.RowIDs = idList(t.rowIDs)
 		var err error
 		if n, err = execT(ctx, c, "erase_delete", d, f.params()); err != nil {
 			return 0, err
@@ -479,14 +474,7 @@ func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) 
 // over the whole file. Only those files are rewritten: with
 // subject-bucketed files, one bucket's.
 func rewriteRawFiles(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) (int64, error) {
-	byFile := map[string][]int64{}
-	var files []string
-	for i, file := range t.files {
-		if byFile[file] == nil {
-			files = append(files, file)
-		}
-		byFile[file] = append(byFile[file], t.rowIDs[i])
-	}
+	files, byFile := groupByFile(t.rowIDs, t.files)
 	sort.Strings(files)
 	var total int64
 	for _, file := range files {
@@ -506,11 +494,7 @@ func rewriteRawFile(ctx context.Context, c *sql.Conn, f *Findings, t TableHit, f
 	}
 	d := f.predicateData(t.match)
 	if len(rows) <= maxRowIDDelete {
-		ids := make([]string, len(rows))
-		for i, id := range rows {
-			ids[i] = strconv.FormatInt(id, 10)
-		}
-		d.RowIDs = strings.Join(ids, ", ")
+		d.RowIDs = idList(rows)
 	}
 	for {
 		exact := d.RowIDs == ""

@@ -540,27 +540,16 @@ func searchTable(ctx context.Context, c *sql.Conn, d matchCols, p params) ([]Row
 	if err != nil || len(found) == 0 {
 		return nil, nil, err
 	}
-	byFile := map[string][]string{}
-	var files []string
-	for _, r := range found {
-		id, ok := r[rowIDColumn].(int64)
-		if !ok {
-			return nil, nil, fmt.Errorf("row without a rowid (%T)", r[rowIDColumn])
-		}
-		file := ""
-		if d.Raw != nil {
-			file = fmt.Sprint(r[fileColumn])
-		}
-		if _, seen := byFile[file]; !seen {
-			files = append(files, file)
-		}
-		byFile[file] = append(byFile[file], strconv.FormatInt(id, 10))
+	ids, inFiles, err := takeRowIDs(found)
+	if err != nil {
+		return nil, nil, err
 	}
+	files, byFile := groupByFile(ids, inFiles)
 	var rows []Row
 	var cols []string
 	for _, file := range files {
 		q := d
-		q.RowIDs = strings.Join(byFile[file], ", ")
+		q.RowIDs = idList(byFile[file])
 		var fp params
 		if d.Raw != nil {
 			fp = params{"file": file}
@@ -606,6 +595,35 @@ func takeRowIDs(rows []Row) (ids []int64, files []string, err error) {
 		}
 	}
 	return ids, files, nil
+}
+
+// groupByFile groups row ids by the raw file each is in (files from
+// takeRowIDs; nil for a warehouse table, whose ids all go under ""), the
+// files in the order first seen.
+func groupByFile(ids []int64, files []string) ([]string, map[string][]int64) {
+	byFile := map[string][]int64{}
+	var order []string
+	for i, id := range ids {
+		file := ""
+		if files != nil {
+			file = files[i]
+		}
+		if _, seen := byFile[file]; !seen {
+			order = append(order, file)
+		}
+		byFile[file] = append(byFile[file], id)
+	}
+	return order, byFile
+}
+
+// idList formats row ids for a template's .RowIDs (integers, never text
+// from a user).
+func idList(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
 }
 
 func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64, files []string) {

@@ -38,7 +38,7 @@ func rawPeople(t *testing.T, buckets int) (*config.Config, *engine.DB, *sql.Conn
 				('Jo', 'Bloggs', '<jo@example.com>', NULL, TIMESTAMP '2026-10-01'),
 				('BLOGGS,', 'jo', NULL, '+44 20 7946 0123', TIMESTAMP '2026-10-01'),
 				('Old', 'Row', 'old@example.com', NULL, TIMESTAMP '2024-01-01')`,
-		`COPY (SELECT *, CAST(pl_email_bucket(email, '` + strconv.Itoa(buckets) + `') AS INTEGER) AS _bucket FROM src)
+		`COPY (SELECT *, CAST(pl_stage_email(email, '` + strconv.Itoa(buckets) + `') AS INTEGER) AS _bucket FROM src)
 			TO '` + files + `' (FORMAT parquet, COMPRESSION uncompressed, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true)`,
 		`CREATE VIEW raw_people AS SELECT * FROM ` + flow.ReadRaw(files),
 		`INSERT INTO raw_files VALUES ('raw_people', '` + files + `', 'r1', ` + strconv.Itoa(buckets) + `, 'email', 'uncompressed')`,
@@ -141,7 +141,7 @@ func TestRawFilesFindAndErase(t *testing.T) {
 				t.Fatal(err)
 			}
 			if _, err := c.ExecContext(ctx, `COPY (SELECT first_name, last_name, email, phone, _loaded_at,
-					CAST(pl_email_bucket(email, '4') AS INTEGER) AS _bucket FROM src WHERE first_name <> 'Sam' AND first_name <> 'Old')
+					CAST(pl_stage_email(email, '4') AS INTEGER) AS _bucket FROM src WHERE first_name <> 'Sam' AND first_name <> 'Old')
 				TO '`+layouts["raw_people"].Dir+`' (FORMAT parquet, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true, APPEND)`); err != nil {
 				t.Fatal(err)
 			}
