@@ -1,9 +1,10 @@
 -- enrich: prospects — people in targeting.roles at target companies, with
 -- a derived work email where one is missing, email and subscriber types,
 -- GDPR region, subject_key = sha256(normalised email), one row per subject.
--- Built as the TEMP table prospects_work outside the run's write
--- transaction (DuckDB reads a transaction's own large writes slowly);
--- enrich_publish.sql copies it into the warehouse inside it.
+-- Built as prospects_work in the run's in-memory scratch database, outside
+-- the run's write transaction (DuckDB reads a transaction's own large
+-- writes slowly), where a second connection can classify it while the
+-- first goes on; enrich_publish.sql copies it into the warehouse inside it.
 -- $run_id, $now
 CREATE OR REPLACE TEMP TABLE roled AS
 -- the job titles in targeting.roles (a handful), then only their people,
@@ -44,7 +45,7 @@ SELECT
 FROM src s
 JOIN picked k ON k._src_order = s._src_order AND k._src_rowid = s._src_rowid
 JOIN target_companies c ON c.domain = k.company_domain;
-CREATE OR REPLACE TEMP TABLE prospects_work AS
+CREATE OR REPLACE TABLE pl_scratch.prospects_work AS
 WITH derived AS (
     SELECT *,
         CASE

@@ -3,9 +3,11 @@
 -- restrictions and domain lists remove the person from every export;
 -- phone lists (TPS/CTPS) remove only the phone number.
 -- $now
-CREATE OR REPLACE TEMP TABLE supp_active AS
-SELECT * FROM suppression WHERE expires_at IS NULL OR expires_at > CAST($now AS TIMESTAMP);
+-- (the store is read in place: copying it first cost 0.1 s at 100k entries)
 CREATE OR REPLACE TEMP TABLE supp_hits AS
+WITH supp_active AS (
+    SELECT * FROM suppression WHERE expires_at IS NULL OR expires_at > CAST($now AS TIMESTAMP)
+)
 SELECT p.subject_key, s.kind, s.reason, s.source
 FROM prospects p JOIN supp_active s ON s.kind = 'email' AND s.hash = p.subject_key
 UNION

@@ -1,13 +1,14 @@
--- suppress: merge supp_in into the store for one list. Entries that left
--- the list leave the store; entries that stay keep their added_at.
+-- suppress: merge one list's hashes (In: the table suppress_sync.sql
+-- wrote) into the store. Entries that left the list leave the store;
+-- entries that stay keep their added_at.
 -- $kind, $reason, $source, $now
 DELETE FROM suppression
 WHERE source = $source AND kind = $kind AND added_by = 'sync'
-  AND hash NOT IN (SELECT hash FROM supp_in WHERE hash IS NOT NULL);
+  AND hash NOT IN (SELECT hash FROM {{.In}} WHERE hash IS NOT NULL);
 UPDATE suppression SET reason = $reason WHERE source = $source AND kind = $kind AND added_by = 'sync' AND reason <> $reason;
 INSERT INTO suppression (kind, hash, value, reason, source, added_at, added_by)
 SELECT DISTINCT $kind, i.hash, i.value, $reason, $source, CAST($now AS TIMESTAMP), 'sync'
-FROM supp_in i
+FROM {{.In}} i
 WHERE i.hash IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.source = $source AND s.kind = $kind AND s.hash = i.hash)
 -- in hash order: each row group then holds a narrow range of hashes, so a

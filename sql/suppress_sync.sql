@@ -1,7 +1,8 @@
 -- suppress: sync one suppression list into the store. Raw emails and
 -- phones are hashed in the scan and never stored.
 -- $kind, $phone_country (default region for national phone forms), plus the scan's own ($path, ...)
-CREATE OR REPLACE TEMP TABLE supp_in AS
+-- Into (a run's scratch table, pipeline/flow/suppress.go) or TEMP supp_in.
+CREATE OR REPLACE {{if .Into}}TABLE {{.Into}}{{else}}TEMP TABLE supp_in{{end}} AS
 WITH scanned AS (
     SELECT
     {{- if .SHA}}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/example/pipeline/connectors/plugin"
@@ -35,10 +36,33 @@ func main() {
 		debug.SetMemoryLimit(512 << 20)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startCPUProfile(os.Getenv("PIPELINE_CPUPROFILE"), os.Stderr)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopProfile()
 	stop()
 	plugin.CleanupClients()
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// startCPUProfile writes a Go CPU profile of the whole command to path
+// when it is set ($PIPELINE_CPUPROFILE; bench/README.md). DuckDB's own work
+// shows as cgo frames; the pl_* functions and plugin decoding show by name.
+func startCPUProfile(path string, stderr io.Writer) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "pipeline: PIPELINE_CPUPROFILE:", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // usageError is a command-line mistake (exit 2).

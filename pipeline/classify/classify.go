@@ -43,6 +43,8 @@ type Options struct {
 	// Now is the reference date for the age window of dates of birth;
 	// the zero value means time.Now().
 	Now time.Time
+	// Catalog, when set, is the attached database that holds the table.
+	Catalog string
 }
 
 // Defaults and fixed floors of the value detectors.
@@ -84,15 +86,19 @@ func (o Options) withDefaults() Options {
 // table's column order. Table only reads; it is safe to call concurrently.
 func Table(ctx context.Context, db Querier, dataset, table string, opts Options) ([]Result, error) {
 	opts = opts.withDefaults()
-	cols, err := columns(ctx, db, table)
+	rel := quoteIdent(table)
+	if opts.Catalog != "" {
+		rel = quoteIdent(opts.Catalog) + "." + rel
+	}
+	cols, err := columns(ctx, db, rel)
 	if err != nil {
 		return nil, fmt.Errorf("classify %s: %w", dataset, err)
 	}
-	pct, err := systemPercent(ctx, db, table, opts.SampleSize)
+	pct, err := systemPercent(ctx, db, rel, opts.SampleSize)
 	if err != nil {
 		return nil, fmt.Errorf("classify %s: %w", dataset, err)
 	}
-	src, err := render(sampleSQL, map[string]any{"Table": quoteIdent(table), "SampleSize": opts.SampleSize, "SystemPercent": pct})
+	src, err := render(sampleSQL, map[string]any{"Table": rel, "SampleSize": opts.SampleSize, "SystemPercent": pct})
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +118,11 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 // 64 times the sample size.
 const PreSampleRows = 64 * 2048
 
-// systemPercent is the system-sample percentage for table, or "" when the
-// table is small enough for a reservoir over all of it (four times
-// PreSampleRows, or 64 times the sample size).
-func systemPercent(ctx context.Context, db Querier, table string, sampleSize int) (string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT count(*) FROM "+quoteIdent(table))
+// systemPercent is the system-sample percentage for rel (a quoted
+// relation), or "" when it is small enough for a reservoir over all of it
+// (four times PreSampleRows, or 64 times the sample size).
+func systemPercent(ctx context.Context, db Querier, rel string, sampleSize int) (string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT count(*) FROM "+rel)
 	if err != nil {
 		return "", err
 	}
@@ -137,9 +143,9 @@ func systemPercent(ctx context.Context, db Querier, table string, sampleSize int
 	return strconv.FormatFloat(100*float64(want)/float64(n), 'f', 4, 64), nil
 }
 
-// columns lists a table's columns in order without reading rows.
-func columns(ctx context.Context, db Querier, table string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT * FROM "+quoteIdent(table)+" LIMIT 0")
+// columns lists a relation's columns in order without reading rows.
+func columns(ctx context.Context, db Querier, rel string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT * FROM "+rel+" LIMIT 0")
 	if err != nil {
 		return nil, err
 	}

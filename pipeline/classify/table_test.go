@@ -152,7 +152,7 @@ func TestLargeTableSystemPreSample(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		pct, err := systemPercent(ctx, db, tt.table, DefaultSampleSize)
+		pct, err := systemPercent(ctx, db, quoteIdent(tt.table), DefaultSampleSize)
 		if err != nil {
 			t.Fatal(err)
 		}

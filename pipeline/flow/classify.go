@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/example/pipeline/pipeline/classify"
@@ -12,7 +13,10 @@ import (
 
 // Dataset is one warehouse table the catalog covers: Table is its name in
 // the catalog, Read where this run reads it (a raw table's staged copy).
-type Dataset struct{ Name, Table, Read string }
+type Dataset struct {
+	Name, Table, Read string
+	Catalog           string // the attached database Read is in, when not the warehouse
+}
 
 // datasets lists every table a run writes that holds source data.
 func (rn *run) datasets() []Dataset {
@@ -22,8 +26,9 @@ func (rn *run) datasets() []Dataset {
 			out = append(out, Dataset{Name: name, Table: info.Table, Read: info.Staged})
 		}
 	}
-	return append(out, Dataset{"prospects", "prospects", "prospects"}, Dataset{"deliverable", "deliverable", "deliverable"},
-		Dataset{"rejects", "rejects", "rejects"})
+	return append(out, Dataset{Name: "prospects", Table: "prospects", Read: "prospects"},
+		Dataset{Name: "deliverable", Table: "deliverable", Read: "deliverable"},
+		Dataset{Name: "rejects", Table: "rejects", Read: "rejects"})
 }
 
 func (rn *run) classifyOptions() classify.Options {
@@ -34,7 +39,9 @@ func (rn *run) classifyOptions() classify.Options {
 // classifyTable classifies one dataset on c and logs how long it took.
 func (rn *run) classifyTable(ctx context.Context, c *sqlConn, d Dataset) ([]classify.Result, error) {
 	t0 := time.Now()
-	res, err := classify.Table(ctx, c, d.Name, d.Read, rn.classifyOptions())
+	opts := rn.classifyOptions()
+	opts.Catalog = d.Catalog
+	res, err := classify.Table(ctx, c, d.Name, d.Read, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -42,58 +49,80 @@ func (rn *run) classifyTable(ctx context.Context, c *sqlConn, d Dataset) ([]clas
 	return res, nil
 }
 
-// rawClassification is the classification of the raw tables, which a run
-// starts on a second connection as soon as staging commits, so that it
-// overlaps enrichment instead of following it (nothing in the second
-// transaction changes a raw table before the classify stage).
-type rawClassification struct {
+// bgClassification classifies datasets on a second connection while the
+// run goes on, so that classification overlaps enrichment and the list
+// merge instead of following them: the raw tables and rejects as soon as
+// staging commits (nothing in the second transaction changes them before
+// the classify stage), prospects as soon as enrichment has built them in
+// the scratch database (publishing copies them unchanged).
+type bgClassification struct {
+	jobs   chan Dataset
+	closed sync.Once
 	done   chan struct{}
 	cancel context.CancelFunc
 	res    map[string][]classify.Result // by dataset
 	err    error
 }
 
-// startRawClassification classifies every staged source on its own
-// connection in the background; wait for it with result.
-func (rn *run) startRawClassification(ctx context.Context) *rawClassification {
+// startClassification starts the background classifier; queue datasets
+// with add, then wait with result (or stop).
+func (rn *run) startClassification(ctx context.Context) *bgClassification {
 	ctx, cancel := context.WithCancel(ctx)
-	rc := &rawClassification{done: make(chan struct{}), cancel: cancel, res: map[string][]classify.Result{}}
-	var staged []Dataset
-	for _, d := range rn.datasets() {
-		if d.Read == Next(d.Table) { // a table this run staged and committed
-			staged = append(staged, d)
-		}
-	}
+	bc := &bgClassification{jobs: make(chan Dataset, 64), done: make(chan struct{}), cancel: cancel, res: map[string][]classify.Result{}}
 	go func() {
-		defer close(rc.done)
+		defer close(bc.done)
 		c, err := rn.db.Conn(ctx)
 		if err != nil {
-			rc.err = err
+			bc.err = err
 			return
 		}
 		defer c.Close()
-		for _, d := range staged {
+		for d := range bc.jobs {
+			if bc.err != nil {
+				continue // drain
+			}
 			res, err := rn.classifyTable(ctx, c, d)
 			if err != nil {
-				rc.err = fmt.Errorf("classify %s: %w", d.Name, err)
-				return
+				bc.err = fmt.Errorf("classify %s: %w", d.Name, err)
+				continue
 			}
-			rc.res[d.Name] = res
+			bc.res[d.Name] = res
 		}
 	}()
-	return rc
+	return bc
 }
 
-// result waits for the background classification.
-func (rc *rawClassification) result() (map[string][]classify.Result, error) {
-	<-rc.done
-	return rc.res, rc.err
+// add queues datasets for classification.
+func (bc *bgClassification) add(ds ...Dataset) {
+	for _, d := range ds {
+		bc.jobs <- d
+	}
+}
+
+// result waits for every queued classification; nothing may be added after.
+func (bc *bgClassification) result() (map[string][]classify.Result, error) {
+	bc.closed.Do(func() { close(bc.jobs) })
+	<-bc.done
+	return bc.res, bc.err
 }
 
 // stop cancels the background classification and waits for it to end.
-func (rc *rawClassification) stop() {
-	rc.cancel()
-	<-rc.done
+func (bc *bgClassification) stop() {
+	bc.cancel()
+	bc.closed.Do(func() { close(bc.jobs) })
+	<-bc.done
+}
+
+// committedDatasets are the datasets a run's first transaction wrote and
+// committed: the staged raw tables and rejects.
+func (rn *run) committedDatasets() []Dataset {
+	var out []Dataset
+	for _, d := range rn.datasets() {
+		if d.Read == Next(d.Table) || d.Name == "rejects" {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // classify writes the catalog for every dataset and then applies the export
@@ -101,9 +130,9 @@ func (rc *rawClassification) stop() {
 func (rn *run) classify(ctx context.Context, c *sqlConn) error {
 	t0 := time.Now()
 	var early map[string][]classify.Result
-	if rn.rawClass != nil {
+	if rn.bgClass != nil {
 		var err error
-		if early, err = rn.rawClass.result(); err != nil {
+		if early, err = rn.bgClass.result(); err != nil {
 			return err
 		}
 	}

@@ -96,8 +96,10 @@ type run struct {
 	// enrichWork's counts for the report's prospects row
 	peopleIn   int64
 	enrichTook time.Duration
-	// rawClass classifies the staged raw tables while enrichment runs
-	rawClass *rawClassification
+	// bgClass classifies datasets in the background (see bgClassification)
+	bgClass *bgClassification
+	// lists hashes the suppression lists while the sources stage
+	lists *listPrep
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
@@ -249,6 +251,18 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if err := rn.loadReference(ctx, c); err != nil {
 		return fmt.Errorf("reference tables: %w", err)
 	}
+	if err := attachScratch(ctx, c); err != nil {
+		return err
+	}
+	defer func() { // after the background work below has stopped
+		cctx, cancel := bg()
+		defer cancel()
+		if derr := detachScratch(cctx, c); derr != nil {
+			err = errors.Join(err, fmt.Errorf("scratch database: %w", derr))
+		}
+	}()
+	rn.lists = rn.startListPrep(ctx)
+	defer rn.lists.stop()
 
 	// Transaction 1: the sources.
 	if err := rn.before(ctx, StageStage); err != nil {
@@ -271,18 +285,23 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		return fmt.Errorf("commit staging: %w", err)
 	}
 	if opts.Only != StageStage && opts.Only != StageEnrich {
-		rn.rawClass = rn.startRawClassification(ctx)
-		defer rn.rawClass.stop()
+		rn.bgClass = rn.startClassification(ctx)
+		defer rn.bgClass.stop()
+		rn.bgClass.add(rn.committedDatasets()...)
 	}
 
-	// Between the transactions: enrichment's working tables (TEMP, this
-	// connection's own), autocommitted; see enrichWork.
+	// Between the transactions: enrichment's working tables (TEMP, and
+	// prospects_work in the scratch database), autocommitted; see
+	// enrichWork. Prospects are classified in the background meanwhile.
 	if opts.Only != StageStage {
 		if err := rn.before(ctx, StageEnrich); err != nil {
 			return err
 		}
 		if err := rn.enrichWork(ctx, c); err != nil {
 			return fmt.Errorf("stage %s: %w", StageEnrich, err)
+		}
+		if rn.bgClass != nil {
+			rn.bgClass.add(Dataset{Name: "prospects", Table: "prospects", Read: "prospects_work", Catalog: scratchDB})
 		}
 	}
 

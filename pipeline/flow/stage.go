@@ -55,7 +55,33 @@ type scanSQL struct {
 	release func()
 }
 
+// csvParams are the read_csv parameters a connector may set.
 var csvParams = map[string]bool{"delim": true, "header": true, "encoding": true, "quote": true, "escape": true}
+
+// csvArgs renders read_csv parameters (a connector's, plus the dialect
+// csvDialect found) as ", name = $p_name" arguments in name order, binding
+// each value in p.
+func csvArgs(m map[string]string, p params) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		pn := "p_" + k
+		switch k {
+		case "header":
+			b.WriteString(", header = CAST($" + pn + " AS BOOLEAN)")
+		case "skip":
+			b.WriteString(", skip = CAST($" + pn + " AS BIGINT)")
+		default:
+			b.WriteString(", " + k + " = $" + pn)
+		}
+		p[pn] = m[k]
+	}
+	return b.String()
+}
 
 func (rn *run) openScan(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, rejects bool) (*scanSQL, func() error, error) {
 	conn, closeFn, err := rn.Connectors.Source(ctx, src.Connector)
@@ -89,25 +115,14 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 		p["path"] = n.Paths
 		switch n.Format {
 		case "csv":
-			var b strings.Builder
-			b.WriteString("read_csv($path, all_varchar = true, filename = false")
-			keys := make([]string, 0, len(n.Params))
 			for k := range n.Params {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
 				if !csvParams[k] {
 					return nil, fmt.Errorf("csv parameter %q not supported", k)
 				}
-				pn := "p_" + k
-				if k == "header" {
-					b.WriteString(", header = CAST($" + pn + " AS BOOLEAN)")
-				} else {
-					b.WriteString(", " + k + " = $" + pn)
-				}
-				p[pn] = n.Params[k]
 			}
+			var b strings.Builder
+			b.WriteString("read_csv($path, all_varchar = true, filename = false")
+			b.WriteString(csvArgs(rn.csvDialect(ctx, c, n.Paths, n.Params), p))
 			// Malformed rows never stop a scan: they are stored as rejects, or
 			// skipped (probes, and suppression lists, whose raw lines must
 			// never be stored). Without this DuckDB's sniffer may fall back to
@@ -195,7 +210,7 @@ func (rn *run) syncLists(ctx context.Context, c *sqlConn) error {
 		if src.Role != "suppression" {
 			return StageRow{}, errSkip
 		}
-		return rn.syncSuppression(ctx, c, i, name, src)
+		return rn.syncSuppression(ctx, c, name, src)
 	})
 }
 

@@ -42,6 +42,9 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		return nil, err
 	}
 	defer c.Close()
+	if err := attachScratch(ctx, c); err != nil {
+		return nil, err
+	}
 	var plan []PlanStep
 	rn := &run{Runner: &Runner{Config: cfg, Connectors: conns}, id: "validate", db: db,
 		report: &Report{}, sources: map[string]*sourceInfo{}, plan: &plan}
