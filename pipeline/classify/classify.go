@@ -45,6 +45,12 @@ type Options struct {
 	Now time.Time
 	// Catalog, when set, is the attached database that holds the table.
 	Catalog string
+	// Parquet, when set, is a read_parquet(...) call that reads the
+	// table's rows (a raw table's files): a large one is then sampled by
+	// its file_row_number, one DuckDB vector in every stride of rows, so
+	// that only those vectors are decoded. A system sample reads every
+	// row of a Parquet scan: 1.5 s for 10M raw people, against 0.3 s.
+	Parquet string
 }
 
 // Defaults and fixed floors of the value detectors.
@@ -90,15 +96,18 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 	if opts.Catalog != "" {
 		rel = quoteIdent(opts.Catalog) + "." + rel
 	}
+	if opts.Parquet != "" {
+		rel = opts.Parquet
+	}
 	cols, err := columns(ctx, db, rel)
 	if err != nil {
 		return nil, fmt.Errorf("classify %s: %w", dataset, err)
 	}
-	pct, err := systemPercent(ctx, db, rel, opts.SampleSize)
+	n, err := countRows(ctx, db, rel)
 	if err != nil {
 		return nil, fmt.Errorf("classify %s: %w", dataset, err)
 	}
-	src, err := render(sampleSQL, map[string]any{"Table": rel, "SampleSize": opts.SampleSize, "SystemPercent": pct})
+	src, err := render(sampleSQL, samplePlan(rel, n, opts))
 	if err != nil {
 		return nil, err
 	}
@@ -115,32 +124,43 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 
 // PreSampleRows is about how many rows the reservoir sample draws from on
 // a large table (see sample.sql): 64 DuckDB vectors, and never fewer than
-// 64 times the sample size.
-const PreSampleRows = 64 * 2048
+// 64 times the sample size. A table of up to four times that is sampled
+// whole.
+const PreSampleRows = 64 * vectorRows
 
-// systemPercent is the system-sample percentage for rel (a quoted
-// relation), or "" when it is small enough for a reservoir over all of it
-// (four times PreSampleRows, or 64 times the sample size).
-func systemPercent(ctx context.Context, db Querier, rel string, sampleSize int) (string, error) {
+// vectorRows is DuckDB's vector size.
+const vectorRows = 2048
+
+// samplePlan is sample.sql's data for a relation of n rows: a reservoir
+// over all of it, or, past four times PreSampleRows (or 64 times the sample
+// size), over a system sample of about that many rows, or over one vector
+// in every Stride rows of each file of a Parquet scan.
+func samplePlan(rel string, n int64, opts Options) map[string]any {
+	data := map[string]any{"Table": rel, "SampleSize": opts.SampleSize, "SystemPercent": "", "Stride": int64(0)}
+	if want := max(int64(PreSampleRows), 64*int64(opts.SampleSize)); n > 4*want {
+		if opts.Parquet != "" {
+			data["Stride"] = vectorRows * ((n + want - 1) / want)
+		} else {
+			data["SystemPercent"] = strconv.FormatFloat(100*float64(want)/float64(n), 'f', 4, 64)
+		}
+	}
+	return data
+}
+
+// countRows counts rel's rows (a quoted relation or a read_parquet call).
+func countRows(ctx context.Context, db Querier, rel string) (int64, error) {
 	rows, err := db.QueryContext(ctx, "SELECT count(*) FROM "+rel)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	defer rows.Close()
 	var n int64
 	if rows.Next() {
 		if err := rows.Scan(&n); err != nil {
-			return "", err
+			return 0, err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	want := max(int64(PreSampleRows), 64*int64(sampleSize))
-	if n <= 4*want {
-		return "", nil
-	}
-	return strconv.FormatFloat(100*float64(want)/float64(n), 'f', 4, 64), nil
+	return n, rows.Err()
 }
 
 // columns lists a relation's columns in order without reading rows.

@@ -132,8 +132,9 @@ func TestTableLooksPersonal(t *testing.T) {
 }
 
 // A table past four times PreSampleRows is sampled through a system
-// pre-sample: the SQL says so, the sample still has SampleSize rows, and
-// the values still decide the columns, in the same way on every call.
+// pre-sample (a Parquet scan: one vector in every stride of rows): the plan
+// says so, the sample still has SampleSize rows, and the values still
+// decide the columns, in the same way on every call.
 func TestLargeTableSystemPreSample(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
@@ -142,46 +143,53 @@ func TestLargeTableSystemPreSample(t *testing.T) {
 		'+44 20 7946 ' || lpad(CAST(i % 10000 AS VARCHAR), 4, '0') AS col_b, i AS n FROM range(?) r(i)`, n); err != nil {
 		t.Fatal(err)
 	}
+	file := filepath.Join(t.TempDir(), "big.parquet")
+	if _, err := db.Exec(`COPY big TO '` + file + `' (FORMAT parquet, ROW_GROUP_SIZE 50000)`); err != nil {
+		t.Fatal(err)
+	}
+	parquet := "read_parquet('" + file + "')"
 	for _, tt := range []struct {
-		table string
-		rows  int
-		want  bool
-	}{{"big", n, true}, {"small", 1000, false}} {
-		if tt.table == "small" {
-			if _, err := db.Exec(`CREATE TABLE small AS SELECT * FROM big LIMIT 1000`); err != nil {
-				t.Fatal(err)
+		name    string
+		rows    int64
+		opts    Options
+		wantKey string
+	}{
+		{"big table", int64(n), Options{SampleSize: DefaultSampleSize}, "SystemPercent"},
+		{"big parquet", int64(n), Options{SampleSize: DefaultSampleSize, Parquet: parquet}, "Stride"},
+		{"small", 1000, Options{SampleSize: DefaultSampleSize}, ""},
+		{"small parquet", 1000, Options{SampleSize: DefaultSampleSize, Parquet: parquet}, ""},
+	} {
+		plan := samplePlan("x", tt.rows, tt.opts)
+		for _, k := range []string{"SystemPercent", "Stride"} {
+			if set := plan[k] != "" && plan[k] != int64(0); set != (k == tt.wantKey) {
+				t.Errorf("%s (%d rows): plan %v", tt.name, tt.rows, plan)
 			}
 		}
-		pct, err := systemPercent(ctx, db, quoteIdent(tt.table), DefaultSampleSize)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if (pct != "") != tt.want {
-			t.Errorf("%s (%d rows): system percent %q", tt.table, tt.rows, pct)
-		}
 	}
-	var first []Result
-	for i := range 2 {
-		got, err := Table(ctx, db, "big", "big", Options{Now: refDate})
-		if err != nil {
-			t.Fatal(err)
-		}
-		byCol := map[string]Result{}
-		for _, r := range got {
-			byCol[r.Column] = r
-		}
-		if byCol["col_a"].Category != ContactEmail || byCol["col_b"].Category != ContactPhone {
-			t.Fatalf("categories: col_a %s, col_b %s", byCol["col_a"].Category, byCol["col_b"].Category)
-		}
-		if !strings.Contains(byCol["col_a"].Evidence, "1000") {
-			t.Errorf("evidence %q does not show a 1000-row sample", byCol["col_a"].Evidence)
-		}
-		if i == 0 {
-			first = got
-		} else {
-			for j := range got {
-				if got[j] != first[j] {
-					t.Errorf("second call differs: %+v vs %+v", got[j], first[j])
+	for _, opts := range []Options{{Now: refDate}, {Now: refDate, Parquet: parquet}} {
+		var first []Result
+		for i := range 2 {
+			got, err := Table(ctx, db, "big", "big", opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byCol := map[string]Result{}
+			for _, r := range got {
+				byCol[r.Column] = r
+			}
+			if byCol["col_a"].Category != ContactEmail || byCol["col_b"].Category != ContactPhone {
+				t.Fatalf("%+v: categories: col_a %s, col_b %s", opts, byCol["col_a"].Category, byCol["col_b"].Category)
+			}
+			if !strings.Contains(byCol["col_a"].Evidence, "1000") {
+				t.Errorf("%+v: evidence %q does not show a 1000-row sample", opts, byCol["col_a"].Evidence)
+			}
+			if i == 0 {
+				first = got
+			} else {
+				for j := range got {
+					if got[j] != first[j] {
+						t.Errorf("%+v: second call differs: %+v vs %+v", opts, got[j], first[j])
+					}
 				}
 			}
 		}

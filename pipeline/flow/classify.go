@@ -16,6 +16,7 @@ import (
 type Dataset struct {
 	Name, Table, Read string
 	Catalog           string // the attached database Read is in, when not the warehouse
+	Parquet           string // a raw table's files (ReadRaw), read instead of the view
 }
 
 // datasets lists every table a run writes that holds source data.
@@ -23,7 +24,11 @@ func (rn *run) datasets() []Dataset {
 	var out []Dataset
 	for _, name := range rn.Config.SourceOrder {
 		if info := rn.sources[name]; info != nil {
-			out = append(out, Dataset{Name: name, Table: info.Table, Read: info.Staged})
+			d := Dataset{Name: name, Table: info.Table, Read: info.Staged}
+			if info.Layout != nil {
+				d.Parquet = ReadRaw(info.Layout.Dir)
+			}
+			out = append(out, d)
 		}
 	}
 	return append(out, Dataset{Name: "prospects", Table: "prospects", Read: "prospects"},
@@ -40,7 +45,7 @@ func (rn *run) classifyOptions() classify.Options {
 func (rn *run) classifyTable(ctx context.Context, c *sqlConn, d Dataset) ([]classify.Result, error) {
 	t0 := time.Now()
 	opts := rn.classifyOptions()
-	opts.Catalog = d.Catalog
+	opts.Catalog, opts.Parquet = d.Catalog, d.Parquet
 	res, err := classify.Table(ctx, c, d.Name, d.Read, opts)
 	if err != nil {
 		return nil, err
