@@ -29,10 +29,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// serve the run
 	pool := flow.NewPool(conns)
 	defer pool.Close()
-	if _, err := flow.Validate(ctx, cfg, pool); err != nil {
-		return err
-	}
 	r := &flow.Runner{Config: cfg, Connectors: pool, Log: log,
+		// validation runs inside Run, alongside the first work that
+		// changes nothing (see Runner.Validate)
+		Validate: func(ctx context.Context) error {
+			_, err := flow.Validate(ctx, cfg, pool)
+			return err
+		},
 		// retention runs at the end of every run (DESIGN.md), audited
 		AfterCommit: func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error) {
 			changes, err := rights.Purge(ctx, c, cfg, now)

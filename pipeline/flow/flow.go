@@ -56,6 +56,12 @@ type Runner struct {
 	// committed and its exports were swapped in, still under the run's
 	// lock: the retention purge (rights.Purge). It returns rows deleted.
 	AfterCommit func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error)
+	// Validate, when set, checks the configuration before anything is
+	// recorded: a failure ends the run with its error and no run row. Over
+	// an existing warehouse it runs while the suppression lists are hashed
+	// (reading sources only, into memory); a new warehouse is not created
+	// before it passes.
+	Validate func(ctx context.Context) error
 }
 
 // Options select what a run does.
@@ -108,6 +114,13 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.Only != "" && !validStage(opts.Only) {
 		return nil, fmt.Errorf("--only %q: not a stage (stages: %v)", opts.Only, Stages)
 	}
+	_, statErr := os.Stat(cfg.Warehouse)
+	validateFirst := r.Validate != nil && statErr != nil
+	if validateFirst {
+		if err := r.Validate(ctx); err != nil {
+			return nil, err
+		}
+	}
 	lk, err := TryLock(cfg.Warehouse, "pipeline run "+cfg.Name)
 	if err != nil {
 		return nil, err
@@ -146,6 +159,25 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	rn.report.RunID = rn.id
 	log := r.Log.With().Str("run_id", rn.id).Logger()
 	rn.Log = log
+
+	// The suppression lists are hashed into the scratch database from now
+	// on (see startListPrep), while validation runs.
+	if _, err := db.ExecContext(ctx, attachScratchSQL); err != nil {
+		return nil, fmt.Errorf("scratch database: %w", err)
+	}
+	defer func() { // after the background work has stopped (deferred later)
+		if _, err := db.ExecContext(context.WithoutCancel(ctx), detachScratchSQL); err != nil {
+			log.Warn().Err(err).Msg("could not detach the scratch database")
+		}
+	}()
+	rn.lists = rn.startListPrep(ctx)
+	defer rn.lists.stop()
+	if r.Validate != nil && !validateFirst {
+		if err := r.Validate(ctx); err != nil {
+			return nil, err
+		}
+	}
+
 	if _, err := db.ExecContext(ctx, "INSERT INTO runs (run_id, pipeline, started_at, status) VALUES ($1, $2, $3, 'running')",
 		rn.id, cfg.Name, started); err != nil {
 		return nil, fmt.Errorf("record run: %w", err)
@@ -251,18 +283,6 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if err := rn.loadReference(ctx, c); err != nil {
 		return fmt.Errorf("reference tables: %w", err)
 	}
-	if err := attachScratch(ctx, c); err != nil {
-		return err
-	}
-	defer func() { // after the background work below has stopped
-		cctx, cancel := bg()
-		defer cancel()
-		if derr := detachScratch(cctx, c); derr != nil {
-			err = errors.Join(err, fmt.Errorf("scratch database: %w", derr))
-		}
-	}()
-	rn.lists = rn.startListPrep(ctx)
-	defer rn.lists.stop()
 
 	// Transaction 1: the sources.
 	if err := rn.before(ctx, StageStage); err != nil {

@@ -24,17 +24,12 @@ const DefaultPhoneCountry = "GB"
 // files name it literally.
 const scratchDB = "pl_scratch"
 
-// attachScratch attaches scratchDB (for every connection of the database).
-func attachScratch(ctx context.Context, c *sqlConn) error {
-	_, err := c.ExecContext(ctx, "ATTACH IF NOT EXISTS ':memory:' AS "+scratchDB)
-	return err
-}
-
-// detachScratch detaches scratchDB, freeing its memory.
-func detachScratch(ctx context.Context, c *sqlConn) error {
-	_, err := c.ExecContext(ctx, "DETACH DATABASE IF EXISTS "+scratchDB)
-	return err
-}
+// attachScratchSQL attaches scratchDB (for every connection of the
+// database); detachScratchSQL frees it.
+const (
+	attachScratchSQL = "ATTACH IF NOT EXISTS ':memory:' AS " + scratchDB
+	detachScratchSQL = "DETACH DATABASE IF EXISTS " + scratchDB
+)
 
 // preparedList is one suppression list, normalised and hashed into a
 // scratch table, or the problem met on the way.

@@ -42,7 +42,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		return nil, err
 	}
 	defer c.Close()
-	if err := attachScratch(ctx, c); err != nil {
+	if _, err := c.ExecContext(ctx, attachScratchSQL); err != nil {
 		return nil, err
 	}
 	var plan []PlanStep
