@@ -222,7 +222,48 @@ func TestBadConfig(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "exports")); err == nil {
 				t.Errorf("a rejected config wrote exports")
 			}
+			if _, err := os.Stat(filepath.Join(dir, "state", "warehouse.duckdb")); err == nil {
+				t.Errorf("a rejected config created the warehouse")
+			}
 		})
+	}
+}
+
+// TestBadConfigExistingWarehouse: over an existing warehouse, validation
+// runs inside the run (while the suppression lists are hashed); a
+// rejected config still exits 2, records no run, and leaves the exports
+// and raw files as they were.
+func TestBadConfigExistingWarehouse(t *testing.T) {
+	dir := workspace(t)
+	mustPipeline(t, dir, "run")
+	before := exportChecksums(t, dir)
+	raw := func() []string {
+		dirs, err := filepath.Glob(filepath.Join(dir, "state", "warehouse.duckdb.raw", "raw_*", "*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dirs
+	}
+	rawBefore := raw()
+	p := filepath.Join(dir, "pipeline.yaml")
+	b, _ := os.ReadFile(p)
+	if err := os.WriteFile(p, []byte(strings.Replace(string(b), "company_domain, country]", "company_domain, country, shoe_size]", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := pipeline(t, dir, "run")
+	if r.code != 2 || !strings.Contains(r.stderr, `column "shoe_size" is not in the prospects table`) {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if after := exportChecksums(t, dir); !equalMaps(before, after) {
+		t.Errorf("a rejected config changed the export")
+	}
+	if got := raw(); strings.Join(got, ",") != strings.Join(rawBefore, ",") {
+		t.Errorf("raw folders %v, want %v", got, rawBefore)
+	}
+	wh := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
+	defer wh.Close()
+	if st := queryStrings(t, wh, "SELECT status FROM runs"); len(st) != 1 || st[0] != "succeeded" {
+		t.Errorf("runs = %v, want the one good run", st)
 	}
 }
 
