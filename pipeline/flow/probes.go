@@ -149,8 +149,12 @@ func (rn *run) csvDialect(ctx context.Context, c *sqlConn, paths []string, given
 		}
 		return s
 	}
+	// and an 8 MiB read buffer: reading 1M people took 0.75 s with the
+	// default 32 MiB, 0.65 s with 8 MiB (fewer fresh pages to fault in and
+	// copy), and a read's first buffer is filled at bind time
 	out := map[string]string{"delim": delim, "quote": none(quote), "escape": none(escape),
-		"new_line": newLine, "comment": none(comment), "skip": fmt.Sprint(skip), "header": fmt.Sprint(header)}
+		"new_line": newLine, "comment": none(comment), "skip": fmt.Sprint(skip), "header": fmt.Sprint(header),
+		"buffer_size": "8388608"}
 	for k, v := range given {
 		out[k] = v
 	}

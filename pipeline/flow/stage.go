@@ -73,8 +73,8 @@ func csvArgs(m map[string]string, p params) string {
 		switch k {
 		case "header":
 			b.WriteString(", header = CAST($" + pn + " AS BOOLEAN)")
-		case "skip":
-			b.WriteString(", skip = CAST($" + pn + " AS BIGINT)")
+		case "skip", "buffer_size":
+			b.WriteString(", " + k + " = CAST($" + pn + " AS BIGINT)")
 		default:
 			b.WriteString(", " + k + " = $" + pn)
 		}
