@@ -3,9 +3,10 @@
 -- restrictions and domain lists remove the person from every export;
 -- phone lists (TPS/CTPS) remove only the phone number.
 -- $now
--- (the store is read in place: copying it first cost 0.1 s at 100k entries)
+-- The store is read in place, once per kind (NOT MATERIALIZED: DuckDB
+-- would copy a CTE named four times first, 0.27 s of 0.5 s at 1M entries).
 CREATE OR REPLACE TEMP TABLE supp_hits AS
-WITH supp_active AS (
+WITH supp_active AS NOT MATERIALIZED (
     SELECT * FROM suppression WHERE expires_at IS NULL OR expires_at > CAST($now AS TIMESTAMP)
 )
 SELECT p.subject_key, s.kind, s.reason, s.source
