@@ -8,11 +8,12 @@ INSERT INTO suppression (kind, hash, value, reason, source, added_at, added_by, 
 SELECT CAST($kind AS VARCHAR), i.hash, any_value(i.value), CAST($reason AS VARCHAR), CAST($source AS VARCHAR),
        CAST($now AS TIMESTAMP), CAST($actor AS VARCHAR), CAST($expires AS TIMESTAMP), CAST($note AS VARCHAR)
 FROM supp_in i
+-- an explicit anti join, as in suppress_merge.sql (a correlated NOT EXISTS
+-- was three times slower over a 1M-entry source)
+ANTI JOIN (
+    SELECT hash FROM suppression
+    WHERE kind = CAST($kind AS VARCHAR) AND source = CAST($source AS VARCHAR) AND reason = CAST($reason AS VARCHAR)
+) s ON s.hash = i.hash
 WHERE i.hash IS NOT NULL
-  AND NOT EXISTS (
-    SELECT 1 FROM suppression s
-    WHERE s.kind = CAST($kind AS VARCHAR) AND s.hash = i.hash
-      AND s.source = CAST($source AS VARCHAR) AND s.reason = CAST($reason AS VARCHAR)
-  )
 GROUP BY i.hash
 ORDER BY i.hash; -- in hash order, as suppress_merge.sql and for the same reason

