@@ -124,3 +124,65 @@ func TestRunInProcess(t *testing.T) {
 		t.Fatalf("last run: status %v, err %v", rep, err)
 	}
 }
+
+// TestValidationAlongside: over an existing warehouse, Runner.Validate
+// runs alongside the run's first work. A check that passes lets the run
+// finish; one that fails while the sources are staging stops the run
+// with the check's error and leaves nothing: no run row, no staged view,
+// no raw folder of the run. A new warehouse is not created by a run
+// whose check fails.
+func TestValidationAlongside(t *testing.T) {
+	ctx := context.Background()
+	cfg := fixtureConfig(t)
+	bad := errors.New("config: no")
+	staging := make(chan struct{})
+	r := &Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop(),
+		Validate: func(ctx context.Context) error { return bad }}
+	if _, err := r.Run(ctx, Options{}); !errors.Is(err, bad) {
+		t.Fatalf("new warehouse: err %v, want the check's", err)
+	}
+	if _, err := os.Stat(cfg.Warehouse); err == nil {
+		t.Fatal("a run whose check failed created the warehouse")
+	}
+	r.Validate = func(ctx context.Context) error { return nil }
+	if rep, err := r.Run(ctx, Options{}); err != nil || rep.Status != "succeeded" {
+		t.Fatalf("first run: %v", err)
+	}
+	rawDirs := func() []string {
+		d, _ := filepath.Glob(filepath.Join(RawRoot(cfg.Warehouse), "raw_*", "*"))
+		return d
+	}
+	before := rawDirs()
+	// the check fails once the run is staging its sources
+	r.BeforeStage = func(_ context.Context, stage string) error {
+		if stage == StageStage {
+			close(staging)
+		}
+		return nil
+	}
+	r.Validate = func(ctx context.Context) error {
+		<-staging
+		return bad
+	}
+	if rep, err := r.Run(ctx, Options{}); !errors.Is(err, bad) || rep != nil {
+		t.Fatalf("failed check: report %v, err %v", rep, err)
+	}
+	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var runs, next int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM runs").Scan(&runs); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_views() WHERE view_name LIKE '%\_\_next' ESCAPE '\'`).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	if runs != 1 || next != 0 {
+		t.Errorf("after a failed check: %d run rows (want 1), %d staged views (want 0)", runs, next)
+	}
+	if after := rawDirs(); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Errorf("raw folders %v, want %v", after, before)
+	}
+}

@@ -45,19 +45,17 @@ type preparedList struct {
 // listPrep hashes the run's suppression lists in the background; see
 // startListPrep.
 type listPrep struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-	lists  map[string]*preparedList // by source name
+	done  chan struct{}
+	lists map[string]*preparedList // by source name
 }
 
 // startListPrep (scratchDB attached) normalises and hashes every suppression list, in config
 // order, on a connection of its own, so that the work (pl_phone, sha256:
 // seconds at millions of entries) overlaps staging instead of following
 // enrichment. Nothing in the warehouse changes: the hashes wait in
-// scratchDB for syncLists. Stop it with stop.
+// scratchDB for syncLists. Wait for it with wait.
 func (rn *run) startListPrep(ctx context.Context) *listPrep {
-	ctx, cancel := context.WithCancel(ctx)
-	lp := &listPrep{cancel: cancel, done: make(chan struct{}), lists: map[string]*preparedList{}}
+	lp := &listPrep{done: make(chan struct{}), lists: map[string]*preparedList{}}
 	type job struct {
 		idx  int
 		name string
@@ -92,11 +90,8 @@ func (rn *run) startListPrep(ctx context.Context) *listPrep {
 	return lp
 }
 
-// stop cancels what is left of the preparation and waits for it.
-func (lp *listPrep) stop() {
-	lp.cancel()
-	<-lp.done
-}
+// wait waits for the preparation to end.
+func (lp *listPrep) wait() { <-lp.done }
 
 // prepareList hashes one suppression list into table (in scratchDB).
 // Emails and phones are normalised and hashed inside the scan: the raw
