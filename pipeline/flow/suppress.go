@@ -160,9 +160,11 @@ func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, name string, src
 	if err != nil {
 		return StageRow{}, err
 	}
-	row := StageRow{RowsIn: pl.in, RowsOut: out, Rejected: pl.unusable}
+	// the row's time is the merge's; the hashing ran alongside staging
+	row := StageRow{RowsIn: pl.in, RowsOut: out, Rejected: pl.unusable,
+		Note: fmt.Sprintf("hashed in %.2f s alongside staging", pl.took.Seconds())}
 	if pl.unusable > 0 {
-		row.Note = fmt.Sprintf("%d entries not usable as a %s (not stored)", pl.unusable, src.Kind)
+		row.Note = fmt.Sprintf("%d entries not usable as a %s (not stored); %s", pl.unusable, src.Kind, row.Note)
 	}
 	return row, nil
 }
