@@ -49,11 +49,11 @@ type listPrep struct {
 	lists map[string]*preparedList // by source name
 }
 
-// startListPrep (scratchDB attached) normalises and hashes every suppression list, in config
+// startListPrep normalises and hashes every suppression list, in config
 // order, on a connection of its own, so that the work (pl_phone, sha256:
 // seconds at millions of entries) overlaps staging instead of following
 // enrichment. Nothing in the warehouse changes: the hashes wait in
-// scratchDB for syncLists. Wait for it with wait.
+// scratchDB (attached first) for syncLists. Wait for it with wait.
 func (rn *run) startListPrep(ctx context.Context) *listPrep {
 	lp := &listPrep{done: make(chan struct{}), lists: map[string]*preparedList{}}
 	type job struct {
