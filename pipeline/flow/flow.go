@@ -377,8 +377,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		cctx, cancel := bg()
 		defer cancel()
 		if verr := rn.validation(); verr != nil {
-			_, _ = c.ExecContext(cctx, "ROLLBACK")
-			return verr
+			return verr // the deferred cleanup rolls back
 		}
 		if _, cerr := c.ExecContext(cctx, "COMMIT"); cerr != nil {
 			_, _ = c.ExecContext(cctx, "ROLLBACK")
@@ -386,8 +385,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		return fmt.Errorf("stage %s: %w", StageStage, err)
 	}
 	if verr := rn.validation(); verr != nil {
-		_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		return verr
+		return verr // the deferred cleanup rolls back
 	}
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit staging: %w", err)
