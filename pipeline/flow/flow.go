@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -57,10 +58,11 @@ type Runner struct {
 	// lock: the retention purge (rights.Purge). It returns rows deleted.
 	AfterCommit func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error)
 	// Validate, when set, checks the configuration: a failure ends the run
-	// with its error and leaves nothing behind, no run row either. A new
-	// warehouse is not created before it passes. Over an existing one it
-	// runs alongside the run's first work, which commits nothing until it
-	// has passed (see startValidation).
+	// with its error and leaves nothing behind, no run row either. It runs
+	// alongside the run's first work, which commits nothing until it has
+	// passed (see startValidation). A warehouse the run created is removed
+	// when the check fails (its lock file stays: removing a lock file
+	// another process may be waiting on would let two runs in at once).
 	Validate func(ctx context.Context) error
 }
 
@@ -163,23 +165,24 @@ func (v *validation) wait() error {
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
-func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
+func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error) {
 	cfg := r.Config
 	if opts.Only != "" && !validStage(opts.Only) {
 		return nil, fmt.Errorf("--only %q: not a stage (stages: %v)", opts.Only, Stages)
-	}
-	_, statErr := os.Stat(cfg.Warehouse)
-	validateFirst := r.Validate != nil && statErr != nil
-	if validateFirst {
-		if err := r.Validate(ctx); err != nil {
-			return nil, err
-		}
 	}
 	lk, err := TryLock(cfg.Warehouse, "pipeline run "+cfg.Name)
 	if err != nil {
 		return nil, err
 	}
 	defer lk.Unlock()
+	// (under the lock: no other run creates it meanwhile)
+	created := newWarehouseFiles(cfg.Warehouse)
+	var rejected bool // the configuration check failed
+	defer func() {    // after db.Close below (deferred later)
+		if rejected {
+			retErr = errors.Join(retErr, created.remove())
+		}
+	}()
 
 	db, err := engine.Open(ctx, engine.Settings{
 		Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
@@ -240,7 +243,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, fmt.Errorf("record run: %w", err)
 	}
 	var check *validation
-	if r.Validate != nil && !validateFirst {
+	if r.Validate != nil {
 		check, ctx = startValidation(ctx, r.Validate)
 		defer check.stop()
 		rn.validated = check.wait
@@ -257,6 +260,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 			return nil, errors.Join(verr, fmt.Errorf("remove run row: %w", err))
 		}
 		log.Info().Msg("run stopped: the configuration did not validate")
+		rejected = true
 		return nil, verr
 	}
 	dry := IsDryRun(runErr)
@@ -291,6 +295,36 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	ev.Str("status", rn.report.Status).Dur("duration", rn.report.Finished.Sub(started)).Msg("run finished")
 	return rn.report, runErr
+}
+
+// createdFiles are the paths of a warehouse that did not exist before a
+// run (none when it did).
+type createdFiles []string
+
+// newWarehouseFiles lists the warehouse's file, its WAL and its raw folder
+// when the warehouse does not exist yet.
+func newWarehouseFiles(warehouse string) createdFiles {
+	if _, err := os.Stat(warehouse); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var c createdFiles
+	for _, p := range []string{warehouse, warehouse + ".wal", RawRoot(warehouse)} {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			c = append(c, p)
+		}
+	}
+	return c
+}
+
+// remove deletes what the run created.
+func (c createdFiles) remove() error {
+	var errs []error
+	for _, p := range c {
+		if err := os.RemoveAll(p); err != nil {
+			errs = append(errs, fmt.Errorf("remove %s, created by a run whose configuration did not validate: %w", p, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func validStage(s string) bool {

@@ -135,16 +135,31 @@ func TestValidationAlongside(t *testing.T) {
 	ctx := context.Background()
 	cfg := fixtureConfig(t)
 	bad := errors.New("config: no")
-	staging := make(chan struct{})
-	r := &Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop(),
-		Validate: func(ctx context.Context) error { return bad }}
+	// the check fails once the run is staging its sources: by then the
+	// run has created the warehouse and written raw files
+	var staging chan struct{}
+	failWhileStaging := func(ctx context.Context) error {
+		<-staging
+		return bad
+	}
+	r := &Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop(), Validate: failWhileStaging,
+		BeforeStage: func(_ context.Context, stage string) error {
+			if stage == StageStage {
+				close(staging)
+			}
+			return nil
+		}}
+	staging = make(chan struct{})
 	if _, err := r.Run(ctx, Options{}); !errors.Is(err, bad) {
 		t.Fatalf("new warehouse: err %v, want the check's", err)
 	}
-	if _, err := os.Stat(cfg.Warehouse); err == nil {
-		t.Fatal("a run whose check failed created the warehouse")
+	for _, p := range []string{cfg.Warehouse, cfg.Warehouse + ".wal", RawRoot(cfg.Warehouse)} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("a run whose check failed left %s behind", p)
+		}
 	}
 	r.Validate = func(ctx context.Context) error { return nil }
+	r.BeforeStage = nil
 	if rep, err := r.Run(ctx, Options{}); err != nil || rep.Status != "succeeded" {
 		t.Fatalf("first run: %v", err)
 	}
@@ -153,17 +168,14 @@ func TestValidationAlongside(t *testing.T) {
 		return d
 	}
 	before := rawDirs()
-	// the check fails once the run is staging its sources
+	staging = make(chan struct{})
 	r.BeforeStage = func(_ context.Context, stage string) error {
 		if stage == StageStage {
 			close(staging)
 		}
 		return nil
 	}
-	r.Validate = func(ctx context.Context) error {
-		<-staging
-		return bad
-	}
+	r.Validate = failWhileStaging
 	if rep, err := r.Run(ctx, Options{}); !errors.Is(err, bad) || rep != nil {
 		t.Fatalf("failed check: report %v, err %v", rep, err)
 	}
