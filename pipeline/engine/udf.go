@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,12 @@ type udf struct {
 	onNull *string
 	// volatile: DuckDB must call it exactly once per row (it counts)
 	volatile bool
+	// costly: fn takes microseconds a row (pl_phone: ~15 us, libphonenumber's
+	// regular expressions), so a chunk is computed by several goroutines
+	// (see parallelChunk). DuckDB runs a small table's scan, with every
+	// function over it, on one thread: enrich_prospects' phones and a phone
+	// list kept a core idle for their whole pl_phone time.
+	costly bool
 }
 
 func (u *udf) Config() duckdb.ScalarFuncConfig {
@@ -83,6 +90,9 @@ func (u *udf) Executor() duckdb.ScalarFuncExecutor {
 		if err != nil {
 			return err
 		}
+		if u.costly && in.GetSize() >= 2*minRowsPerWorker && runtime.GOMAXPROCS(0) > 1 {
+			return u.parallelChunk(in.GetSize(), views, out)
+		}
 		args := make([]string, u.n)
 		for row := range in.GetSize() {
 			first, ok, err := views[0].GetValueBorrowed(row)
@@ -117,6 +127,66 @@ func (u *udf) Executor() duckdb.ScalarFuncExecutor {
 		}
 		return nil
 	}}
+}
+
+// minRowsPerWorker is the fewest rows of a chunk a goroutine of
+// parallelChunk takes on (a goroutine costs about a microsecond).
+const minRowsPerWorker = 64
+
+// parallelChunk runs fn over a chunk's rows on up to GOMAXPROCS
+// goroutines. The arguments are read first and the results written after,
+// on the calling (DuckDB) thread: only fn runs concurrently, over strings
+// DuckDB keeps valid for the whole call, and DuckDB's result vector (its
+// string heap) is only ever written by one thread.
+func (u *udf) parallelChunk(rows int, views []duckdb.VectorView[string], out duckdb.VectorWriter[string]) error {
+	args := make([][]string, rows) // nil: NULL first argument
+	flat := make([]string, rows*u.n)
+	for row := range rows {
+		first, ok, err := views[0].GetValueBorrowed(row)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		a := flat[row*u.n : (row+1)*u.n : (row+1)*u.n]
+		a[0] = first
+		for i := 1; i < u.n; i++ {
+			if a[i], _, err = views[i].GetValueBorrowed(row); err != nil {
+				return err
+			}
+		}
+		args[row] = a
+	}
+	res := make([]string, rows)
+	oks := make([]bool, rows)
+	workers := min(runtime.GOMAXPROCS(0), rows/minRowsPerWorker)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for row := w * rows / workers; row < (w+1)*rows/workers; row++ {
+				if args[row] != nil {
+					res[row], oks[row] = u.fn(args[row])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for row := range rows {
+		var err error
+		switch {
+		case args[row] == nil && u.onNull != nil:
+			err = out.Set(row, *u.onNull)
+		case args[row] != nil && oks[row]:
+			err = out.Set(row, res[row])
+		default:
+			err = out.SetNull(row)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // erasedSet holds the SHA-256 of the erased subjects' normalised emails
@@ -222,7 +292,7 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 		}}
 	},
 	"pl_phone": func(*DB) duckdb.ScalarFunc {
-		return &udf{n: 2, fn: func(a []string) (string, bool) { return normalize.PossiblePhone(a[0], a[1]) }}
+		return &udf{n: 2, costly: true, fn: func(a []string) (string, bool) { return normalize.PossiblePhone(a[0], a[1]) }}
 	},
 }
 

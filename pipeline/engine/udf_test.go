@@ -178,6 +178,16 @@ func TestFunctionsInParallel(t *testing.T) {
 	if emails != 400000 || domains != 400000 || staged != 400000 || db.Refused() != 0 {
 		t.Errorf("pl_email %d, pl_domain %d, pl_stage_email %d non-NULL of 400000, %d refused", emails, domains, staged, db.Refused())
 	}
+	// pl_phone computes each chunk on several goroutines (udf.costly):
+	// every row gets its own number back, on both of DuckDB's threads
+	var phones, wrong int64
+	if err := c.QueryRowContext(ctx, `SELECT count(n), count(*) FILTER (WHERE n IS DISTINCT FROM '+44207946' || lpad(CAST(i % 10000 AS VARCHAR), 4, '0'))
+		FROM (SELECT i, pl_phone('020 7946 ' || lpad(CAST(i % 10000 AS VARCHAR), 4, '0'), 'GB') AS n FROM range(300000, 310000) t(i))`).Scan(&phones, &wrong); err != nil {
+		t.Fatal(err)
+	}
+	if phones != 10000 || wrong != 0 {
+		t.Errorf("pl_phone: %d non-NULL of 10000, %d not the row's own number", phones, wrong)
+	}
 }
 
 // testConn opens a database with s and one connection, both closed when
