@@ -1,11 +1,15 @@
 -- enrich: every companies source, normalised, one row per domain.
 -- Sources earlier in pipeline.yaml win; then the most complete row.
+-- Only the domains that occur more than once are ranked: most of a
+-- company list's domains are unique, and DuckDB's window over all of
+-- them (a sort on seven keys) was most of this step (100k companies:
+-- 0.33 -> 0.22 s).
 CREATE OR REPLACE TEMP TABLE companies_n AS
 WITH src AS (
 {{- range $i, $s := .Sources}}
     {{if $i}}UNION ALL BY NAME {{end}}SELECT {{$i}} AS _src_order, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{q $s.Table}}
 {{- end}}
-), norm AS (
+), norm AS MATERIALIZED (
     SELECT
         pl_domain(domain)                                             AS domain,
         nullif(trim(name), '')                                        AS name,
@@ -16,7 +20,12 @@ WITH src AS (
         nullif(regexp_replace(lower(trim(company_type)), '[^a-z]+', '_', 'g'), '') AS company_type,
         _source, _src_order
     FROM src
+), dups AS (
+    SELECT domain FROM norm WHERE domain IS NOT NULL GROUP BY domain HAVING count(*) > 1
 )
+SELECT * EXCLUDE (_src_order) FROM norm
+WHERE domain IS NOT NULL AND domain NOT IN (SELECT domain FROM dups)
+UNION ALL
 SELECT * EXCLUDE (_src_order, _rank) FROM (
     SELECT *, row_number() OVER (
         PARTITION BY domain
@@ -24,5 +33,5 @@ SELECT * EXCLUDE (_src_order, _rank) FROM (
                  (name IS NULL)::INT + (employees IS NULL)::INT + (country IS NULL)::INT + (email_pattern IS NULL)::INT,
                  name, employees, country, email_pattern, company_type
     ) AS _rank
-    FROM norm WHERE domain IS NOT NULL
+    FROM norm WHERE domain IN (SELECT domain FROM dups)
 ) WHERE _rank = 1;

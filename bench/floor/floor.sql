@@ -7,22 +7,28 @@
 --   :companies :people :unsubscribes :blocked_domains :ctps :title_rules :out
 
 -- companies: normalised, one row per domain, the most complete row wins
+-- (only domains written more than once are ranked, as the pipeline does)
 CREATE TEMP TABLE companies_n AS
+WITH norm AS MATERIALIZED (
+    SELECT pl_domain(website)                                           AS domain,
+           nullif(trim(company_name), '')                               AS name,
+           nullif(trim(industry), '')                                   AS industry,
+           TRY_CAST(replace(replace(trim(employees), ',', ''), '_', '') AS BIGINT) AS employees,
+           nullif(upper(trim(country)), '')                             AS country,
+           nullif(lower(trim(email_pattern)), '')                       AS email_pattern,
+           nullif(regexp_replace(lower(trim(company_type)), '[^a-z]+', '_', 'g'), '') AS company_type
+    FROM read_csv(:companies, all_varchar = true)
+), dups AS (
+    SELECT domain FROM norm WHERE domain IS NOT NULL GROUP BY domain HAVING count(*) > 1
+)
+SELECT * FROM norm WHERE domain IS NOT NULL AND domain NOT IN (SELECT domain FROM dups)
+UNION ALL
 SELECT * EXCLUDE (_rank) FROM (
     SELECT *, row_number() OVER (
         PARTITION BY domain
         ORDER BY (name IS NULL)::INT + (employees IS NULL)::INT + (country IS NULL)::INT + (email_pattern IS NULL)::INT,
                  name, employees, country, email_pattern, company_type) AS _rank
-    FROM (
-        SELECT pl_domain(website)                                           AS domain,
-               nullif(trim(company_name), '')                               AS name,
-               nullif(trim(industry), '')                                   AS industry,
-               TRY_CAST(replace(replace(trim(employees), ',', ''), '_', '') AS BIGINT) AS employees,
-               nullif(upper(trim(country)), '')                             AS country,
-               nullif(lower(trim(email_pattern)), '')                       AS email_pattern,
-               nullif(regexp_replace(lower(trim(company_type)), '[^a-z]+', '_', 'g'), '') AS company_type
-        FROM read_csv(:companies, all_varchar = true)
-    ) WHERE domain IS NOT NULL
+    FROM norm WHERE domain IN (SELECT domain FROM dups)
 ) WHERE _rank = 1;
 
 -- targeting predicate (pipeline.yaml targeting.companies)

@@ -1,0 +1,91 @@
+package flow
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// TestCompaniesOneRowPerDomain runs enrich_companies.sql over two company
+// sources: a domain written once passes as it is; of a domain written
+// several times (in any form), the earlier source's row wins, then the most
+// complete one, then the first by value.
+func TestCompaniesOneRowPerDomain(t *testing.T) {
+	ctx := context.Background()
+	db, err := engine.Open(ctx, engine.Settings{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	cols := "domain VARCHAR, name VARCHAR, industry VARCHAR, employees VARCHAR, country VARCHAR, email_pattern VARCHAR, company_type VARCHAR, _source VARCHAR"
+	for _, q := range []string{
+		"CREATE TEMP TABLE a (" + cols + ")",
+		"CREATE TEMP TABLE b (" + cols + ")",
+		// unique domains, one in each source
+		"INSERT INTO a VALUES ('https://www.Solo.co.uk/about', 'Solo Ltd', NULL, '12', 'gb', NULL, 'Limited Company', 'a')",
+		"INSERT INTO b VALUES ('only-b.ie', 'Only B', 'x', NULL, 'IE', NULL, NULL, 'b')",
+		// in both sources: a's row wins although b's is more complete
+		"INSERT INTO a VALUES ('BOTH.com', 'Both (a)', NULL, NULL, NULL, NULL, NULL, 'a')",
+		"INSERT INTO b VALUES ('both.com', 'Both (b)', 'y', '500', 'GB', '{first}', 'plc', 'b')",
+		// twice in a: the more complete row wins
+		"INSERT INTO a VALUES ('twice.de', 'Twice thin', NULL, NULL, 'DE', NULL, NULL, 'a')",
+		"INSERT INTO a VALUES ('http://twice.de/', 'Twice full', NULL, '1,000', 'DE', '{f}{last}', NULL, 'a')",
+		// twice in b, equally complete: the first by name
+		"INSERT INTO b VALUES ('tie.nl', 'Zeta', NULL, '5', 'NL', NULL, NULL, 'b')",
+		"INSERT INTO b VALUES ('www.tie.nl', 'Alpha', NULL, '5', 'NL', NULL, NULL, 'b')",
+		// no domain at all: dropped
+		"INSERT INTO a VALUES ('not a domain', 'Nowhere', NULL, NULL, NULL, NULL, NULL, 'a')",
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	srcs := []unionSource{{Table: "a"}, {Table: "b"}}
+	if err := execScript(ctx, c, "enrich_companies", map[string]any{"Sources": srcs}, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := c.QueryContext(ctx, "SELECT domain, name, employees, company_type, _source FROM companies_n ORDER BY domain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var domain, name, source string
+		var employees sql.NullInt64
+		var typ sql.NullString
+		if err := rows.Scan(&domain, &name, &employees, &typ, &source); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.Join([]string{domain, name, nullInt(employees), typ.String, source}, "|"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"both.com|Both (a)|||a",
+		"only-b.ie|Only B|||b",
+		"solo.co.uk|Solo Ltd|12|limited_company|a",
+		"tie.nl|Alpha|5||b",
+		"twice.de|Twice full|1000||a",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("companies_n:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func nullInt(n sql.NullInt64) string {
+	if !n.Valid {
+		return ""
+	}
+	return strconv.FormatInt(n.Int64, 10)
+}
