@@ -16,16 +16,7 @@ import (
 // complete one, then the first by value.
 func TestCompaniesOneRowPerDomain(t *testing.T) {
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Settings{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := memConn(t, 2)
 	cols := "domain VARCHAR, name VARCHAR, industry VARCHAR, employees VARCHAR, country VARCHAR, email_pattern VARCHAR, company_type VARCHAR, _source VARCHAR"
 	for _, q := range []string{
 		"CREATE TEMP TABLE a (" + cols + ")",
@@ -88,4 +79,21 @@ func nullInt(n sql.NullInt64) string {
 		return ""
 	}
 	return strconv.FormatInt(n.Int64, 10)
+}
+
+// memConn opens an in-memory database with the pl_* functions and returns
+// one connection; both are closed when the test ends.
+func memConn(t *testing.T, threads int) *sql.Conn {
+	t.Helper()
+	db, err := engine.Open(context.Background(), engine.Settings{Threads: threads})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	c, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/example/pipeline/pipeline/engine"
 )
 
 // TestScanColumns: a scan's columns are probed once per pool chain (a pool
@@ -16,16 +14,7 @@ import (
 // when the file's size or modification time changes.
 func TestScanColumns(t *testing.T) {
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := memConn(t, 1)
 	path := filepath.Join(t.TempDir(), "people.csv")
 	write := func(body string, mod time.Time) {
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
