@@ -88,6 +88,15 @@ WITH derived AS (
         ) AS _rank,
         list_sort(list(DISTINCT _source) OVER (PARTITION BY subject_key)) AS _sources
     FROM keyed
+), kept AS (
+    SELECT * FROM ranked WHERE _rank = 1
+), phones AS (
+    -- one libphonenumber parse (~15 us) per distinct written number and
+    -- country: colleagues share switchboard numbers (the bench's
+    -- prospects: 11k phones, 7k distinct)
+    SELECT _ph_raw, _ph_cc, pl_phone(_ph_raw, _ph_cc) AS _ph_e164
+    FROM (SELECT DISTINCT phone_raw AS _ph_raw, coalesce(person_country, country_out) AS _ph_cc
+          FROM kept WHERE phone_raw IS NOT NULL)
 )
 SELECT
     subject_key,
@@ -100,7 +109,7 @@ SELECT
     email_type,
     email_origin,
     subscriber_type,
-    pl_phone(phone_raw, coalesce(person_country, country_out)) AS phone,
+    _ph_e164 AS phone,
     linkedin_url,
     company_name,
     company_domain,
@@ -115,6 +124,6 @@ SELECT
     _sources,
     CAST($run_id AS VARCHAR) AS _run_id,
     CAST($now AS TIMESTAMP) AS _loaded_at
-FROM ranked
-WHERE _rank = 1
+FROM kept
+LEFT JOIN phones ON _ph_raw = phone_raw AND _ph_cc IS NOT DISTINCT FROM coalesce(person_country, country_out)
 ORDER BY subject_key;
