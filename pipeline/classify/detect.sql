@@ -19,12 +19,20 @@ n AS (
         regexp_replace(v, '[^0-9]', '', 'g') AS digits,
         -- only short values with a digit can be dates in these formats
         -- (the longest, "September 30, 2026", has 18 characters): trying
-        -- ten formats on every value was most of a table's detection time
-        CASE WHEN length(v) <= 32 AND regexp_matches(v, '[0-9]') THEN COALESCE(
-            try_cast(v AS DATE),
-            CAST(try_strptime(v, ['%d/%m/%Y', '%m/%d/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y/%m/%d',
-                                  '%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y', '%d-%b-%Y'])
-                 AS DATE)
+        -- ten formats on every value was most of a table's detection time.
+        -- DuckDB's date cast needs a digit first (after white space and a
+        -- minus sign); every format here starts with a day, a month or a
+        -- year and ends with the year: a value that fits neither (an
+        -- email, a domain, a URL, a phone number in "+" form) skips them
+        -- (dates were 40% of a people table's detection time; checked
+        -- equal on 826k distinct values of the bench set and the Presidio
+        -- cases, the edge cases of TestDateDetection included)
+        CASE WHEN length(v) <= 32 THEN COALESCE(
+            CASE WHEN regexp_matches(v, '^[ \t\n\x0B\f\r]*-?[0-9]') THEN try_cast(v AS DATE) END,
+            CASE WHEN regexp_matches(v, '^[ \t\n\x0B\f\r]*[-0-9A-Za-z]') AND regexp_matches(v, '[0-9][ \t\n\x0B\f\r]*$') THEN
+                CAST(try_strptime(v, ['%d/%m/%Y', '%m/%d/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y/%m/%d',
+                                      '%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y', '%d-%b-%Y'])
+                     AS DATE) END
         ) END AS as_date
     FROM s
     WHERE v <> ''

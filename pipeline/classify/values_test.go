@@ -3,6 +3,7 @@ package classify
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -144,6 +145,38 @@ func TestQuoteIdent(t *testing.T) {
 	for _, tt := range tests {
 		if got := quoteIdent(tt.give); got != tt.want {
 			t.Errorf("quoteIdent(%q) = %s, want %s", tt.give, got, tt.want)
+		}
+	}
+}
+
+// TestDateDetection holds detect.sql's prefilters on dates to what they
+// spare: a short value with a digit counts as a date exactly when DuckDB's
+// date cast or one of the formats parses it (the plain expression, tried on
+// every such value), for forms that start or end with something else than
+// a digit, white space DuckDB skips, signs and lenient trailers.
+func TestDateDetection(t *testing.T) {
+	vals := []string{
+		"2021-01-01", " 2021-1-1", "-2021-01-01", "+2021-01-01", "2021-01-01@x", "2021-01-01T10:00",
+		"2021-01-01 10:00:00", "20210101", "2021", "2021.01.01", "99-01-01", "2021-02-30",
+		"01/02/2020", "12/31/2020", "1.2.2020", "2020/12/31", "5 Jan 2020", "5 January 2020",
+		"Jan 5, 2020", "January 5, 2020 ", "Sept 5, 2020", "5-Jan-2020", "5\nJan 2020", "1 2 2020x",
+		"x1 2 2020", "\v2021-01-01", "2021-01-01\f", "(2021-01-01)", "infinity", "epoch",
+		"ann.lee@acme.co.uk", "acme-40.co.uk", "+44 20 7946 0018", "020 7946 0018", "£2021",
+		"Q1 2021", "Born 5 Jan 1980", "5 Jan 1980 (approx)", "5 Jan 2020\f", "Jan 5, 2020\v", "\fJan 5, 2020",
+	}
+	db := openDB(t)
+	stats := statsOf(t, vals...)
+	for i, v := range vals {
+		var want bool
+		err := db.QueryRow(`SELECT length($1) <= 32 AND regexp_matches($1, '[0-9]') AND COALESCE(try_cast($1 AS DATE),
+			CAST(try_strptime($1, ['%d/%m/%Y', '%m/%d/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y/%m/%d', '%d %b %Y', '%d %B %Y',
+			'%b %d, %Y', '%B %d, %Y', '%d-%b-%Y']) AS DATE)) IS NOT NULL`,
+			strings.Trim(v, " \"'\t\n\r")).Scan(&want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := stats[i].date == 1; got != want {
+			t.Errorf("date(%q) = %v, DuckDB parses it: %v", v, got, want)
 		}
 	}
 }
