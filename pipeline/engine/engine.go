@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -32,6 +33,9 @@ type DB struct {
 	connector *duckdb.Connector
 	settings  Settings
 	erased    erasedSet // for pl_stage_email; see SetErasedEmails
+	// funcs is set once the pl_* functions are in the database's catalog
+	// (see registerFunctions)
+	funcs atomic.Bool
 }
 
 // Open opens (creating if needed, 0600 in a 0700 folder) the warehouse.
