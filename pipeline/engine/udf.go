@@ -95,38 +95,50 @@ func (u *udf) Executor() duckdb.ScalarFuncExecutor {
 		}
 		args := make([]string, u.n)
 		for row := range in.GetSize() {
-			first, ok, err := views[0].GetValueBorrowed(row)
+			present, err := readArgs(views, row, args)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				if u.onNull != nil {
-					err = out.Set(row, *u.onNull)
-				} else {
-					err = out.SetNull(row)
-				}
-				if err != nil {
-					return err
-				}
-				continue
+			var r string
+			var ok bool
+			if present {
+				r, ok = u.fn(args)
 			}
-			args[0] = first
-			for i := 1; i < u.n; i++ {
-				if args[i], _, err = views[i].GetValueBorrowed(row); err != nil {
-					return err
-				}
-			}
-			if r, ok := u.fn(args); ok {
-				err = out.Set(row, r)
-			} else {
-				err = out.SetNull(row)
-			}
-			if err != nil {
+			if err := u.put(out, row, present, r, ok); err != nil {
 				return err
 			}
 		}
 		return nil
 	}}
+}
+
+// readArgs reads a row's arguments into args ("" for a NULL beyond the
+// first); present is false, and args untouched, when the first is NULL.
+func readArgs(views []duckdb.VectorView[string], row int, args []string) (present bool, err error) {
+	first, ok, err := views[0].GetValueBorrowed(row)
+	if err != nil || !ok {
+		return false, err
+	}
+	args[0] = first
+	for i := 1; i < len(args); i++ {
+		if args[i], _, err = views[i].GetValueBorrowed(row); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// put writes a row's result: onNull (or NULL) for a NULL first argument,
+// else fn's result r, NULL when it was not ok.
+func (u *udf) put(out duckdb.VectorWriter[string], row int, present bool, r string, ok bool) error {
+	switch {
+	case !present && u.onNull != nil:
+		return out.Set(row, *u.onNull)
+	case present && ok:
+		return out.Set(row, r)
+	default:
+		return out.SetNull(row)
+	}
 }
 
 // minRowsPerWorker is the fewest rows of a chunk a goroutine of
@@ -142,21 +154,14 @@ func (u *udf) parallelChunk(rows int, views []duckdb.VectorView[string], out duc
 	args := make([][]string, rows) // nil: NULL first argument
 	flat := make([]string, rows*u.n)
 	for row := range rows {
-		first, ok, err := views[0].GetValueBorrowed(row)
+		a := flat[row*u.n : (row+1)*u.n : (row+1)*u.n]
+		present, err := readArgs(views, row, a)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			continue
+		if present {
+			args[row] = a
 		}
-		a := flat[row*u.n : (row+1)*u.n : (row+1)*u.n]
-		a[0] = first
-		for i := 1; i < u.n; i++ {
-			if a[i], _, err = views[i].GetValueBorrowed(row); err != nil {
-				return err
-			}
-		}
-		args[row] = a
 	}
 	res := make([]string, rows)
 	oks := make([]bool, rows)
@@ -173,16 +178,7 @@ func (u *udf) parallelChunk(rows int, views []duckdb.VectorView[string], out duc
 	}
 	wg.Wait()
 	for row := range rows {
-		var err error
-		switch {
-		case args[row] == nil && u.onNull != nil:
-			err = out.Set(row, *u.onNull)
-		case args[row] != nil && oks[row]:
-			err = out.Set(row, res[row])
-		default:
-			err = out.SetNull(row)
-		}
-		if err != nil {
+		if err := u.put(out, row, args[row] != nil, res[row], oks[row]); err != nil {
 			return err
 		}
 	}
