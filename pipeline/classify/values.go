@@ -151,8 +151,11 @@ func detect(ctx context.Context, db Querier, source string, now time.Time) (map[
 		}
 		if list, ok := phones.([]any); ok {
 			for _, p := range list {
-				if str, ok := p.(string); ok && IsPhone(str) {
-					s.phone++
+				c, _ := p.(map[string]any)
+				str, _ := c["v"].(string)
+				k, _ := c["k"].(int64)
+				if k > 0 && IsPhone(str) {
+					s.phone += int(k)
 				}
 			}
 		}
