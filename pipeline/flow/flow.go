@@ -494,13 +494,16 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if opts.DryRun {
 		return errDryRun
 	}
+	t0 := time.Now()
 	if err := rn.promote(ctx, c); err != nil {
 		return err
 	}
+	t1 := time.Now()
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	open, committed = false, true
+	rn.Log.Debug().Dur("promote", t1.Sub(t0)).Dur("took", time.Since(t1)).Msg("committed")
 	// the raw files of earlier runs go now that nothing points at them
 	if err := cleanRaw(ctx, c, rn.Config.Warehouse); err != nil {
 		return fmt.Errorf("remove earlier raw files: %w", err)
