@@ -109,3 +109,52 @@ func TestPlainHostAgreesWithIDNA(t *testing.T) {
 		t.Fatalf("fast path decided only %d inputs", decided)
 	}
 }
+
+// TestPlainHostValidAgrees: the one-pass plainHostValid answers as the
+// character check followed by validHost (the passes it replaced) on
+// hosts of letters, digits, hyphens and dots, and on anything else.
+func TestPlainHostValidAgrees(t *testing.T) {
+	reference := func(s string) bool {
+		labelStart := 0
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			case c == '.':
+				labelStart = i + 1
+			case c == '-':
+				if i-labelStart == 3 && s[i-1] == '-' {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+		return validHost(s)
+	}
+	inputs := []string{"", ".", "a.b", "a.1", "1.a", "1.2", "-a.b", "a-.b", "a.-b", "a.b-", "ab--c.d", "abc--d.e",
+		"a.b.", ".a.b", "a..b", "xn--p1ai.ru", "a.xn--p1ai", strings.Repeat("a", 63) + ".b", strings.Repeat("a", 64) + ".b",
+		strings.Repeat("a.", 126) + "b", strings.Repeat("a.", 127) + "b", "a_b.c", "a b.c", "é.fr", "a.b1-"}
+	alphabet := "aZ09-.-.x_"
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		inputs = append(inputs, string(b))
+	}
+	valid := 0
+	for _, s := range inputs {
+		got, want := plainHostValid(s), reference(s)
+		if got != want {
+			t.Errorf("plainHostValid(%q) = %v, want %v", s, got, want)
+		}
+		if got {
+			valid++
+		}
+	}
+	if valid < 1000 {
+		t.Fatalf("only %d valid hosts among the inputs", valid)
+	}
+}

@@ -41,24 +41,48 @@ func plainHost(s string) (string, bool) {
 }
 
 // plainHostValid is plainHost without the lower-casing: whether s is a
-// host plainHost accepts (its letters in either case).
+// host plainHost accepts (its letters in either case). It is validHost and
+// the character check in one pass over s: every email and company domain
+// of a run goes through it, and the four passes it replaces (characters,
+// labels, each label's characters, the top-level label's digits) were a
+// tenth of a run's Go time. TestPlainHostValidAgrees holds it to them.
 func plainHostValid(s string) bool {
-	labelStart := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	if len(s) == 0 || len(s) > maxHostLen {
+		return false
+	}
+	labelStart, labels := 0, 0
+	digitsOnly := true // the current label is all digits so far
+	for i := 0; i <= len(s); i++ {
+		c := byte('.') // a dot after the last label ends it
+		if i < len(s) {
+			c = s[i]
+		}
 		switch {
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
-		case c == '.':
-			labelStart = i + 1
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			digitsOnly = false
+		case c >= '0' && c <= '9':
 		case c == '-':
+			if i == labelStart {
+				return false // a label starts with a hyphen
+			}
 			if i-labelStart == 3 && s[i-1] == '-' {
 				return false // "--" in positions 3–4: xn-- and kin
+			}
+			digitsOnly = false
+		case c == '.':
+			if n := i - labelStart; n == 0 || n > 63 || s[i-1] == '-' {
+				return false // empty, too long, or ending with a hyphen
+			}
+			labels++
+			if i < len(s) {
+				labelStart, digitsOnly = i+1, true
 			}
 		default:
 			return false
 		}
 	}
-	return validHost(s)
+	// digitsOnly now describes the last (top-level) label.
+	return labels >= 2 && !digitsOnly
 }
 
 // idnaHost is asciiHost through the IDNA Lookup profile.
