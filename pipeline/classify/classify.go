@@ -107,13 +107,19 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("classify %s: %w", dataset, err)
 	}
-	src, err := render(sampleSQL, samplePlan(rel, n, opts))
-	if err != nil {
-		return nil, err
-	}
-	stats, err := detect(ctx, db, src, opts.Now)
-	if err != nil {
-		return nil, fmt.Errorf("classify %s: %w", dataset, err)
+	// An empty table (a run's rejects, usually) has no values to sample:
+	// its columns are classified by name, as detection over no rows would
+	// leave them, without the detection query (tens of milliseconds of
+	// binding for nothing).
+	stats := map[string]colStats{}
+	if n > 0 {
+		src, err := render(sampleSQL, samplePlan(rel, n, opts))
+		if err != nil {
+			return nil, err
+		}
+		if stats, err = detect(ctx, db, src, opts.Now); err != nil {
+			return nil, fmt.Errorf("classify %s: %w", dataset, err)
+		}
 	}
 	out := make([]Result, 0, len(cols))
 	for _, c := range cols {

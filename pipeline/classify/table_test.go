@@ -195,3 +195,38 @@ func TestLargeTableSystemPreSample(t *testing.T) {
 		}
 	}
 }
+
+// TestTableEmpty: an empty table's columns are classified by name (and
+// pins), exactly as detection over no rows would leave them; the empty
+// table skips the detection query.
+func TestTableEmpty(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	if _, err := db.Exec(`CREATE TABLE rejects (email VARCHAR, raw_line VARCHAR, col_x VARCHAR, error VARCHAR)`); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Now: refDate, Pins: map[string]string{"rejects.raw_line": "special_category"}}
+	got, err := Table(ctx, db, "rejects", "rejects", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 {
+		t.Fatalf("got %d columns, want 4: %+v", len(got), got)
+	}
+	// detection over a source with no rows: what the query path gives
+	st, err := detect(ctx, db, "SELECT col, v FROM (SELECT 'email' AS col, 'x' AS v) WHERE false", refDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range got {
+		if want := decide("rejects", r.Column, st[r.Column], opts.withDefaults()); r != want {
+			t.Errorf("%s: got %+v, want %+v", r.Column, r, want)
+		}
+	}
+	if got[0].Category != ContactEmail || got[0].Method != MethodName {
+		t.Errorf("email: got %+v, want %s by name", got[0], ContactEmail)
+	}
+	if got[1].Method != MethodPinned {
+		t.Errorf("raw_line: got %+v, want pinned", got[1])
+	}
+}
