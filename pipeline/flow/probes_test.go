@@ -58,3 +58,65 @@ func TestScanColumns(t *testing.T) {
 		t.Fatalf("separate pool: %s", got)
 	}
 }
+
+// TestProbeClaim: while one caller works out a probe, a second caller of
+// the same key waits, then takes the stored answer; when the first stored
+// nothing (a failed sniff), the second works it out itself; other keys
+// never wait; an interrupted wait lets the caller work.
+func TestProbeClaim(t *testing.T) {
+	pr := &probes{m: map[string]probed{}}
+	answer := map[string]string{}
+	cached := func(key string) func() bool {
+		return func() bool { _, ok := answer[key]; return ok }
+	}
+	ctx := context.Background()
+
+	first := pr.claim(ctx, "a", cached("a"))
+	if first == nil {
+		t.Fatal("first claim of a: want to work, got a cache hit")
+	}
+	if other := pr.claim(ctx, "b", cached("b")); other == nil {
+		t.Fatal("claim of b: want to work")
+	} else {
+		other() // b does not wait for a
+	}
+	got := make(chan func(), 1)
+	go func() { got <- pr.claim(ctx, "a", cached("a")) }()
+	select {
+	case <-got:
+		t.Fatal("second claim of a returned while the first was working")
+	case <-time.After(50 * time.Millisecond):
+	}
+	pr.mu.Lock()
+	answer["a"] = "stored"
+	pr.mu.Unlock()
+	first()
+	if r := <-got; r != nil {
+		t.Fatal("second claim of a after the answer was stored: want a cache hit")
+	}
+
+	// the first stores nothing: the waiting caller works it out
+	first = pr.claim(ctx, "c", cached("c"))
+	go func() { got <- pr.claim(ctx, "c", cached("c")) }()
+	time.Sleep(20 * time.Millisecond)
+	first()
+	if r := <-got; r == nil {
+		t.Fatal("claim of c after a failed first: want to work, got a hit")
+	} else {
+		r()
+	}
+
+	// an interrupted wait
+	first = pr.claim(ctx, "d", cached("d"))
+	cctx, cancel := context.WithCancel(ctx)
+	go func() { got <- pr.claim(cctx, "d", cached("d")) }()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if r := <-got; r == nil {
+		t.Fatal("interrupted claim of d: want a (no-op) release")
+	}
+	first()
+	if len(pr.busy) != 0 {
+		t.Errorf("busy keys left behind: %v", pr.busy)
+	}
+}
