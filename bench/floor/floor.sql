@@ -37,7 +37,10 @@ SELECT * FROM companies_n WHERE country IN ('GB','IE') AND employees >= 50;
 
 -- people at target companies (company domain from the email when missing)
 CREATE TEMP TABLE people_raw AS
-SELECT *, coalesce(nullif(trim(company_domain), ''), split_part(trim(email), '@', 2)) AS _dom_raw
+SELECT *, CASE WHEN company_domain IS NULL OR company_domain = '' THEN split_part(email, '@', 2)
+                WHEN ascii(company_domain) = 32 OR ascii(company_domain) > 127
+                    THEN coalesce(nullif(trim(company_domain), ''), split_part(email, '@', 2))
+                ELSE company_domain END AS _dom_raw  -- as sql/enrich_people.sql: pl_domain trims
 FROM read_csv(:people, all_varchar = true);
 
 -- narrow: which row, its company domain and title; the other columns are

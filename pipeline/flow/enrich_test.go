@@ -97,3 +97,61 @@ func memConn(t *testing.T, threads int) *sql.Conn {
 	t.Cleanup(func() { c.Close() })
 	return c
 }
+
+// TestPeopleDomainsUntrimmed: enrich_people.sql maps every person to the
+// company domain the trimmed form gave (the trimmed company domain or,
+// when that is blank, the trimmed email's domain; normalised), over
+// blank, padded, Unicode-spaced and missing company domains and emails.
+func TestPeopleDomainsUntrimmed(t *testing.T) {
+	ctx := context.Background()
+	c := memConn(t, 2)
+	domains := []string{"", " ", "  ", "\u00a0", "\u3000", "\t", "\u200b", "acme.com", " acme.com", "acme.com ",
+		"\u00a0acme.com\u00a0", "ACME.COM\t", "https://www.acme.com/about", "  https://globex.com  ", "globex.com\u200b",
+		"é.fr", "not a domain", "initech.io", " initech.io\u3000"}
+	emails := []string{"", " ", "jo@acme.com", " jo@acme.com ", "jo@globex.com\u00a0", "jo@ ", "jo@", "nobody",
+		"\u00a0jo@initech.io", "jo@b@acme.com", "jo@initech.io \t"}
+	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE p (_src_rowid BIGINT, company_domain VARCHAR, email VARCHAR, job_title VARCHAR)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE target_companies AS SELECT * FROM (VALUES ('acme.com'), ('globex.com'), ('initech.io')) v(domain)"); err != nil {
+		t.Fatal(err)
+	}
+	id := 0
+	add := func(cd, email any) {
+		id++
+		if _, err := c.ExecContext(ctx, "INSERT INTO p VALUES (?, ?, ?, ' CFO ')", id, cd, email); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range append(domains, "") {
+		for _, e := range emails {
+			add(d, e)
+		}
+		add(d, nil)
+	}
+	for _, e := range emails {
+		add(nil, e)
+	}
+	add(nil, nil)
+	src := []unionSource{{Table: "p", From: "p", RowID: "_src_rowid"}}
+	if err := execScript(ctx, c, "enrich_people", map[string]any{"Sources": src}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// the trimmed form, row by row
+	const want = `SELECT _src_rowid, pl_domain(coalesce(nullif(trim(company_domain), ''), split_part(trim(email), '@', 2))) AS d
+		FROM p WHERE d IN (SELECT domain FROM target_companies)`
+	var diff, kept int
+	q := "SELECT count(*) FROM ((SELECT _src_rowid, company_domain FROM people_n EXCEPT ALL (" + want + ")) UNION ALL ((" + want + ") EXCEPT ALL SELECT _src_rowid, company_domain FROM people_n))"
+	if err := c.QueryRowContext(ctx, q).Scan(&diff); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM people_n WHERE job_title = 'CFO'").Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	if diff != 0 {
+		t.Errorf("%d rows of people_n differ from the trimmed form's", diff)
+	}
+	if kept < 50 {
+		t.Errorf("only %d people at target companies: the cases do not exercise the mapping", kept)
+	}
+}
