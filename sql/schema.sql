@@ -44,6 +44,20 @@ CREATE TABLE IF NOT EXISTS suppression (
     expires_at TIMESTAMP,
     note       VARCHAR
 );
+-- The last sync of each suppression list: a run whose list has the same
+-- fingerprint (file contents, list settings, the binary) while the
+-- store's entries for it have the same digest leaves it as it is instead
+-- of normalising and hashing it again (pipeline/flow/suppress.go).
+-- No personal data: names, hex digests, counts.
+CREATE TABLE IF NOT EXISTS list_syncs (
+    source       VARCHAR NOT NULL,
+    fingerprint  VARCHAR NOT NULL,
+    store_digest VARCHAR NOT NULL,
+    rows_in      BIGINT NOT NULL,
+    unusable     BIGINT NOT NULL,
+    run_id       VARCHAR NOT NULL,
+    synced_at    TIMESTAMP NOT NULL
+);
 -- Which subject went into which export file, delivered to whom.
 CREATE TABLE IF NOT EXISTS lineage (
     run_id      VARCHAR NOT NULL,

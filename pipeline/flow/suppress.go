@@ -2,7 +2,14 @@ package flow
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/example/pipeline/pipeline/config"
@@ -40,6 +47,12 @@ type preparedList struct {
 	unusable int64
 	took     time.Duration
 	err      error
+	// fingerprint is the list's listFingerprint ("" when it has none);
+	// unchanged is set when it and the store's entries for the list are
+	// as the last sync (run since) left them: nothing was hashed.
+	fingerprint string
+	unchanged   bool
+	since       string
 }
 
 // listPrep hashes the run's suppression lists in the background; see
@@ -79,7 +92,7 @@ func (rn *run) startListPrep(ctx context.Context) *listPrep {
 		for _, j := range jobs {
 			if err == nil {
 				t0 := time.Now()
-				j.pl.in, j.pl.unusable, j.pl.err = rn.prepareList(ctx, c, j.idx, j.name, j.src, j.pl.table)
+				j.pl.err = rn.prepareList(ctx, c, j.idx, j.name, j.src, j.pl)
 				j.pl.took = time.Since(t0)
 			} else {
 				j.pl.err = err
@@ -93,18 +106,20 @@ func (rn *run) startListPrep(ctx context.Context) *listPrep {
 // wait waits for the preparation to end.
 func (lp *listPrep) wait() { <-lp.done }
 
-// prepareList hashes one suppression list into table (in scratchDB).
+// prepareList hashes one suppression list into pl.table (in scratchDB).
 // Emails and phones are normalised and hashed inside the scan: the raw
-// values never reach a table.
-func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, table string) (in, unusable int64, err error) {
+// values never reach a table. A list whose files, settings and store
+// entries are as its last sync left them (see listFingerprint) is not
+// hashed again: pl.unchanged.
+func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, pl *preparedList) error {
 	scan, closeFn, err := rn.openScan(ctx, c, idx, name, src, false)
 	if err != nil {
-		return 0, 0, err
+		return err
 	}
 	defer closeFn()
 	cols, err := rn.scanColumns(ctx, c, name, scan)
 	if err != nil {
-		return 0, 0, fmt.Errorf("suppression list %q: read columns: %w", name, err)
+		return fmt.Errorf("suppression list %q: read columns: %w", name, err)
 	}
 	valueCol := src.Kind
 	if v := stringOption(src.RawOptions, "column"); v != "" {
@@ -113,7 +128,7 @@ func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string
 	if m, ok := src.Map[src.Kind]; ok {
 		valueCol = m
 	}
-	data := map[string]any{"Scan": scan.From, "Into": table}
+	data := map[string]any{"Scan": scan.From, "Into": pl.table}
 	if contains(cols, valueCol) {
 		data["Value"] = valueCol
 	}
@@ -121,23 +136,127 @@ func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string
 		data["SHA"] = "sha256"
 	}
 	if data["Value"] == nil && data["SHA"] == nil {
-		return 0, 0, fmt.Errorf("suppression list %q: needs a %q column or a \"sha256\" column (it has: %v)", name, valueCol, cols)
+		return fmt.Errorf("suppression list %q: needs a %q column or a \"sha256\" column (it has: %v)", name, valueCol, cols)
 	}
 	if src.Kind == "domain" && data["Value"] == nil {
-		return 0, 0, fmt.Errorf("suppression list %q: domain lists are kept in clear and need a %q column", name, valueCol)
+		return fmt.Errorf("suppression list %q: domain lists are kept in clear and need a %q column", name, valueCol)
 	}
 	p := params{"kind": src.Kind, "phone_country": DefaultPhoneCountry}
 	for k, v := range scan.Params {
 		p[k] = v
 	}
+	pl.fingerprint = listFingerprint(name, src, scan, data, p)
+	if pl.fingerprint != "" {
+		var last listSync
+		err := c.QueryRowContext(ctx, "SELECT fingerprint, store_digest, rows_in, unusable, run_id FROM list_syncs WHERE source = $1", name).
+			Scan(&last.fingerprint, &last.digest, &last.in, &last.unusable, &last.run)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("suppression list %q: last sync: %w", name, err)
+		case last.fingerprint == pl.fingerprint:
+			digest, err := storeDigest(ctx, c, name)
+			if err != nil {
+				return fmt.Errorf("suppression list %q: %w", name, err)
+			}
+			if digest == last.digest {
+				pl.in, pl.unusable, pl.unchanged, pl.since = last.in, last.unusable, true, last.run
+				rn.Log.Debug().Str("source", name).Str("since", last.run).Msg("suppression list unchanged: not hashed again")
+				return nil
+			}
+		}
+	}
 	t0 := time.Now()
 	err = execScript(ctx, c, "suppress_sync", data, p)
 	rn.Log.Debug().Str("stage", StageStage).Str("source", name).Str("sql", "suppress_sync.sql").Dur("took", time.Since(t0)).Err(err).Msg("sql")
 	if err != nil {
-		return 0, 0, fmt.Errorf("suppression list %q: %w", name, err)
+		return fmt.Errorf("suppression list %q: %w", name, err)
 	}
-	err = c.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE hash IS NULL) FROM "+table).Scan(&in, &unusable)
-	return in, unusable, err
+	return c.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE hash IS NULL) FROM "+pl.table).Scan(&pl.in, &pl.unusable)
+}
+
+// listSync is a row of list_syncs.
+type listSync struct {
+	fingerprint, digest, run string
+	in, unusable             int64
+}
+
+// listFingerprint identifies what a sync of a list stored: SHA-256 over
+// the contents of its files, its settings (kind, reason, columns, the
+// scan and its parameters) and the running binary (path, size, time: a
+// new build may normalise differently, so it syncs every list again).
+// "" when the list is not read from local files, or one cannot be read:
+// it is then synced on every run, as before.
+func listFingerprint(name string, src *config.Source, scan *scanSQL, data map[string]any, p params) string {
+	paths, ok := scan.Params["path"].([]string)
+	exe := executableStamp()
+	if !ok || len(paths) == 0 || scan.release != nil || exe == "" {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "list sync 1\x00%s\x00%s\x00%s\x00%s\x00%v\x00%v\x00%s\x00%v\x00",
+		exe, name, src.Kind, src.Reason, data["Value"], data["SHA"], scan.From, map[string]any(p))
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return ""
+		}
+		n, err := io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return ""
+		}
+		fmt.Fprintf(h, "\x00%s\x00%d\x00", path, n)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// executableStamp names the running binary by path, size and
+// modification time ("" when unknown).
+var executableStamp = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprint(exe, "\x00", st.Size(), "\x00", st.ModTime().UnixNano())
+})
+
+// storeDigest digests the suppression store's entries of one source:
+// their number and the sum of DuckDB's hash of each entry. Any entry
+// added, removed or changed (by a sync, `suppress remove` or by hand)
+// changes it. (hash() is DuckDB's: the binary is in the fingerprint.)
+func storeDigest(ctx context.Context, c *sqlConn, source string) (string, error) {
+	var d string
+	err := c.QueryRowContext(ctx, `SELECT CAST(count(*) AS VARCHAR) || ':' ||
+		CAST(coalesce(sum(hash(kind, hash, value, reason, added_at, added_by, expires_at, note)), 0) AS VARCHAR)
+		FROM suppression WHERE source = $1`, source).Scan(&d)
+	if err != nil {
+		return "", fmt.Errorf("store digest: %w", err)
+	}
+	return d, nil
+}
+
+// recordListSync records a merged list's fingerprint and the store's
+// digest after the merge (in the run's write transaction), or forgets a
+// list that has no fingerprint.
+func (rn *run) recordListSync(ctx context.Context, c *sqlConn, name string, pl *preparedList) error {
+	if _, err := c.ExecContext(ctx, "DELETE FROM list_syncs WHERE source = $1", name); err != nil {
+		return err
+	}
+	if pl.fingerprint == "" {
+		return nil
+	}
+	digest, err := storeDigest(ctx, c, name)
+	if err != nil {
+		return err
+	}
+	_, err = c.ExecContext(ctx, "INSERT INTO list_syncs VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		name, pl.fingerprint, digest, pl.in, pl.unusable, rn.id, rn.started)
+	return err
 }
 
 // syncSuppression merges one prepared suppression list into the store
@@ -152,17 +271,23 @@ func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, name string, src
 	if pl.err != nil {
 		return StageRow{}, pl.err
 	}
-	p := params{"kind": src.Kind, "reason": src.Reason, "source": name, "now": rn.started}
-	if err := rn.exec(ctx, c, "suppress_merge", map[string]any{"In": pl.table}, p); err != nil {
-		return StageRow{}, fmt.Errorf("suppression list %q: %w", name, err)
+	note := fmt.Sprintf("unchanged since run %s (same files, settings and store entries): not hashed again", pl.since)
+	if !pl.unchanged {
+		p := params{"kind": src.Kind, "reason": src.Reason, "source": name, "now": rn.started}
+		if err := rn.exec(ctx, c, "suppress_merge", map[string]any{"In": pl.table}, p); err != nil {
+			return StageRow{}, fmt.Errorf("suppression list %q: %w", name, err)
+		}
+		if err := rn.recordListSync(ctx, c, name, pl); err != nil {
+			return StageRow{}, fmt.Errorf("suppression list %q: record the sync: %w", name, err)
+		}
+		// the row's time is the merge's; the hashing ran alongside staging
+		note = fmt.Sprintf("hashed in %.2f s alongside staging", pl.took.Seconds())
 	}
 	out, err := count(ctx, c, "SELECT count(*) FROM suppression WHERE source = $1", name)
 	if err != nil {
 		return StageRow{}, err
 	}
-	// the row's time is the merge's; the hashing ran alongside staging
-	row := StageRow{RowsIn: pl.in, RowsOut: out, Rejected: pl.unusable,
-		Note: fmt.Sprintf("hashed in %.2f s alongside staging", pl.took.Seconds())}
+	row := StageRow{RowsIn: pl.in, RowsOut: out, Rejected: pl.unusable, Note: note}
 	if pl.unusable > 0 {
 		row.Note = fmt.Sprintf("%d entries not usable as a %s (not stored); %s", pl.unusable, src.Kind, row.Note)
 	}
