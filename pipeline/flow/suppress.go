@@ -172,6 +172,11 @@ func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string
 	if err != nil {
 		return fmt.Errorf("suppression list %q: %w", name, err)
 	}
+	// a file that changed while it was read is not fingerprinted: what
+	// was hashed may be neither version, and the next run syncs it again
+	if pl.fingerprint != "" && listFingerprint(name, src, scan, data, p) != pl.fingerprint {
+		pl.fingerprint = ""
+	}
 	return c.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE hash IS NULL) FROM "+pl.table).Scan(&pl.in, &pl.unusable)
 }
 
