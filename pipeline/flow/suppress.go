@@ -148,8 +148,8 @@ func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string
 	pl.fingerprint = listFingerprint(name, src, scan, data, p)
 	if pl.fingerprint != "" {
 		var last listSync
-		err := c.QueryRowContext(ctx, "SELECT fingerprint, store_digest, rows_in, unusable, run_id FROM list_syncs WHERE source = $1", name).
-			Scan(&last.fingerprint, &last.digest, &last.in, &last.unusable, &last.run)
+		err := queryRow(ctx, c, "list_sync_last", params{"source": name},
+			&last.fingerprint, &last.digest, &last.in, &last.unusable, &last.run)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
@@ -230,38 +230,39 @@ var executableStamp = sync.OnceValue(func() string {
 	return fmt.Sprint(exe, "\x00", st.Size(), "\x00", st.ModTime().UnixNano())
 })
 
-// storeDigest digests the suppression store's entries of one source:
-// their number and the sum of DuckDB's hash of each entry. Any entry
-// added, removed or changed (by a sync, `suppress remove` or by hand)
-// changes it. (hash() is DuckDB's: the binary is in the fingerprint.)
+// storeDigest is list_sync_digest.sql: the store's entries of one list,
+// digested.
 func storeDigest(ctx context.Context, c *sqlConn, source string) (string, error) {
 	var d string
-	err := c.QueryRowContext(ctx, `SELECT CAST(count(*) AS VARCHAR) || ':' ||
-		CAST(coalesce(sum(hash(kind, hash, value, reason, added_at, added_by, expires_at, note)), 0) AS VARCHAR)
-		FROM suppression WHERE source = $1`, source).Scan(&d)
-	if err != nil {
+	if err := queryRow(ctx, c, "list_sync_digest", params{"source": source}, &d); err != nil {
 		return "", fmt.Errorf("store digest: %w", err)
 	}
 	return d, nil
 }
 
-// recordListSync records a merged list's fingerprint and the store's
-// digest after the merge (in the run's write transaction), or forgets a
-// list that has no fingerprint.
-func (rn *run) recordListSync(ctx context.Context, c *sqlConn, name string, pl *preparedList) error {
-	if _, err := c.ExecContext(ctx, "DELETE FROM list_syncs WHERE source = $1", name); err != nil {
-		return err
-	}
-	if pl.fingerprint == "" {
-		return nil
-	}
-	digest, err := storeDigest(ctx, c, name)
+// queryRow runs an embedded single-row query with named parameters and
+// scans its row into dest (sql.ErrNoRows when there is none).
+func queryRow(ctx context.Context, c *sqlConn, name string, p params, dest ...any) error {
+	q, err := renderPlain(name)
 	if err != nil {
 		return err
 	}
-	_, err = c.ExecContext(ctx, "INSERT INTO list_syncs VALUES ($1, $2, $3, $4, $5, $6, $7)",
-		name, pl.fingerprint, digest, pl.in, pl.unusable, rn.id, rn.started)
-	return err
+	return c.QueryRowContext(ctx, q, p.Args()...).Scan(dest...)
+}
+
+// recordListSync records a merged list's fingerprint and the store's
+// digest after the merge (list_sync_record.sql, in the run's write
+// transaction), or forgets a list that has no fingerprint.
+func (rn *run) recordListSync(ctx context.Context, c *sqlConn, name string, pl *preparedList) error {
+	digest := ""
+	if pl.fingerprint != "" {
+		var err error
+		if digest, err = storeDigest(ctx, c, name); err != nil {
+			return err
+		}
+	}
+	return rn.exec(ctx, c, "list_sync_record", nil, params{"source": name, "fingerprint": pl.fingerprint, "digest": digest,
+		"rows_in": pl.in, "unusable": pl.unusable, "run_id": rn.id, "now": rn.started})
 }
 
 // syncSuppression merges one prepared suppression list into the store
