@@ -83,17 +83,27 @@ func emailASCIIParts(s string) (local, host string, ok, decided bool) {
 		j--
 	}
 	s = s[i:j]
+	// One pass: the characters every address must pass, the '@', and the
+	// local part's own checks (atext or '.', no "..") remembered for
+	// later, so that the answers keep the order of the checks below.
 	at := -1
+	localOK := true
+	var prev byte
 	for k := 0; k < len(s); k++ {
-		switch c := s[k]; {
-		case c <= ' ' || c >= utf8.RuneSelf || c == ':' || c == '<' || c == '>':
+		c := s[k]
+		cl := emailBytes[c]
+		if cl&ebBad != 0 {
 			return "", "", false, false
-		case c == '@':
+		}
+		if c == '@' {
 			if at >= 0 {
 				return "", "", false, true
 			}
 			at = k
+		} else if at < 0 && (cl&ebAtext == 0 && c != '.' || c == '.' && prev == '.') {
+			localOK = false
 		}
+		prev = c
 	}
 	if at <= 0 {
 		return "", "", false, true
@@ -102,17 +112,36 @@ func emailASCIIParts(s string) (local, host string, ok, decided bool) {
 	if !plainHostValid(host) {
 		return "", "", false, false // not decided by plainHost: the IDNA path
 	}
-	if len(local) > maxLocalLen || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") ||
+	if !localOK || len(local) > maxLocalLen || local[0] == '.' || local[len(local)-1] == '.' ||
 		len(local)+1+len(host) > maxEmailLen {
 		return "", "", false, true
 	}
-	for k := 0; k < len(local); k++ {
-		if c := local[k]; c != '.' && !isAtext(c) {
-			return "", "", false, true
-		}
-	}
 	return local, host, true, true
 }
+
+// Byte classes of the ASCII fast paths (emailASCIIParts, plainHostValid):
+// one table lookup a byte instead of a chain of range tests.
+const (
+	ebAtext = 1 << iota // RFC 5322 atext
+	ebAlnum             // ASCII letter or digit
+	ebBad               // <= ' ', non-ASCII, ':', '<' or '>': the full path's
+)
+
+var emailBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		b := byte(c)
+		if isAtext(b) {
+			t[c] |= ebAtext
+		}
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' {
+			t[c] |= ebAlnum
+		}
+		if b <= ' ' || b >= utf8.RuneSelf || b == ':' || b == '<' || b == '>' {
+			t[c] |= ebBad
+		}
+	}
+	return t
+}()
 
 func lowerASCII(c byte) byte {
 	if c >= 'A' && c <= 'Z' {
@@ -162,14 +191,21 @@ func AppendEmail(dst []byte, raw string) ([]byte, bool) {
 	if !ok {
 		return dst, false
 	}
-	for k := 0; k < len(local); k++ {
-		dst = append(dst, lowerASCII(local[k]))
-	}
+	start := len(dst)
+	dst = append(dst, local...)
 	dst = append(dst, '@')
-	for k := 0; k < len(host); k++ {
-		dst = append(dst, lowerASCII(host[k]))
-	}
+	dst = append(dst, host...)
+	lowerInPlace(dst[start:])
 	return dst, true
+}
+
+// lowerInPlace lower-cases the ASCII letters of b.
+func lowerInPlace(b []byte) {
+	for k, c := range b {
+		if c-'A' < 26 {
+			b[k] = c + 'a' - 'A'
+		}
+	}
 }
 
 // MaxEmailLen is the longest normalised email Email accepts (octets).

@@ -52,16 +52,16 @@ func plainHostValid(s string) bool {
 	}
 	labelStart, labels := 0, 0
 	digitsOnly := true // the current label is all digits so far
-	for i := 0; i <= len(s); i++ {
-		c := byte('.') // a dot after the last label ends it
-		if i < len(s) {
-			c = s[i]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if emailBytes[c]&ebAlnum != 0 {
+			if c > '9' {
+				digitsOnly = false
+			}
+			continue
 		}
-		switch {
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			digitsOnly = false
-		case c >= '0' && c <= '9':
-		case c == '-':
+		switch c {
+		case '-':
 			if i == labelStart {
 				return false // a label starts with a hyphen
 			}
@@ -69,20 +69,21 @@ func plainHostValid(s string) bool {
 				return false // "--" in positions 3–4: xn-- and kin
 			}
 			digitsOnly = false
-		case c == '.':
+		case '.':
 			if n := i - labelStart; n == 0 || n > 63 || s[i-1] == '-' {
 				return false // empty, too long, or ending with a hyphen
 			}
 			labels++
-			if i < len(s) {
-				labelStart, digitsOnly = i+1, true
-			}
+			labelStart, digitsOnly = i+1, true
 		default:
 			return false
 		}
 	}
-	// digitsOnly now describes the last (top-level) label.
-	return labels >= 2 && !digitsOnly
+	// the last (top-level) label
+	if n := len(s) - labelStart; n == 0 || n > 63 || s[len(s)-1] == '-' {
+		return false
+	}
+	return labels >= 1 && !digitsOnly
 }
 
 // idnaHost is asciiHost through the IDNA Lookup profile.
