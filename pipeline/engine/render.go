@@ -18,10 +18,16 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return strings.Join(out, ", ")
 	},
+	// enum is the type ENUM('v'): a constant column cast to it is written
+	// to Parquet as indices into a one-entry dictionary (and read back as
+	// VARCHAR). A type's members can only be literals; the value cast to
+	// it is still a bound parameter, and must equal v.
+	"enum": func(v string) string { return "ENUM(" + Literal(v) + ")" },
 }).ParseFS(sqlfs.FS, "*.sql"))
 
 // Render renders the embedded template sql/<name>.sql with data. Data
-// holds identifiers only (quoted by q); values are bound at execution.
+// holds identifiers only (quoted by q) and enum members (enum); values
+// are bound at execution.
 func Render(name string, data any) (string, error) {
 	var b bytes.Buffer
 	if err := templates.ExecuteTemplate(&b, name+".sql", data); err != nil {

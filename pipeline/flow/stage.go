@@ -278,7 +278,8 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	for k, v := range scan.Params {
 		p[k] = v
 	}
-	data := map[string]any{"Columns": cols2, "Scan": scan.From, "BucketEmail": bucketCol, "Compression": info.Layout.Compression}
+	data := map[string]any{"Columns": cols2, "Scan": scan.From, "BucketEmail": bucketCol, "Compression": info.Layout.Compression,
+		"Source": name, "RunID": rn.id}
 	// rows of erased subjects are refused and counted by pl_stage_email
 	refused0 := rn.db.Refused()
 	if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
