@@ -24,6 +24,9 @@ DATA=$WORK/data
 BIN=$ROOT/bench/work/bin
 DATE=$(date +%Y-%m-%d)
 RESULT=$ROOT/bench/results/$DATE-$SIZE.md
+# a later bench the same day keeps the earlier one: -2, -3, ...
+n=1
+while [[ -e $RESULT ]]; do n=$((n + 1)); RESULT=$ROOT/bench/results/$DATE-$SIZE-$n.md; done
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] FAIL: %s\n' "$*" >&2; exit 1; }
