@@ -79,6 +79,17 @@ func TestRunInProcess(t *testing.T) {
 		cats[k] = v
 	}
 	rows.Close()
+	// the raw files carry _source and _run_id as one-member ENUMs
+	// (stage_table.sql); they read back as VARCHAR, one value each
+	var n int
+	var src, runID, typ string
+	if err := db.QueryRowContext(ctx, `SELECT count(DISTINCT (_source, _run_id)), any_value(_source), any_value(_run_id),
+		typeof(any_value(_source)) || ' ' || typeof(any_value(_run_id)) FROM raw_vendor_people`).Scan(&n, &src, &runID, &typ); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || src != "vendor_people" || runID != rep.RunID || typ != "VARCHAR VARCHAR" {
+		t.Errorf("raw_vendor_people provenance: %d distinct, %q, %q (%s); want vendor_people, %q, VARCHAR", n, src, runID, typ, rep.RunID)
+	}
 	db.Close()
 	for k, want := range map[string]string{
 		"vendor_people.email":   "contact.email", // classified in the background
