@@ -16,4 +16,8 @@ ANTI JOIN (
 ) s ON s.hash = i.hash
 WHERE i.hash IS NOT NULL
 GROUP BY i.hash
-ORDER BY i.hash; -- in hash order, as suppress_merge.sql and for the same reason
+-- in hash order when it fills more than one row group, as suppress_merge.sql
+-- and for the same reason
+{{- if .Sorted}}
+ORDER BY i.hash
+{{- end}};

@@ -13,7 +13,10 @@ FROM {{.In}} i
 -- EXISTS it replaces took 0.5 s against 0.17 s for a 1M-entry list
 ANTI JOIN (SELECT hash FROM suppression WHERE source = $source AND kind = $kind) s ON s.hash = i.hash
 WHERE i.hash IS NOT NULL
--- in hash order: each row group then holds a narrow range of hashes, so a
--- lookup by hash (the SAR, `suppress check`) skips the others by their
--- min/max instead of reading 1M hashes
-ORDER BY i.hash;
+-- in hash order when the list fills more than one row group
+-- (engine.SortForLookups): each row group then holds a narrow range of
+-- hashes, so a lookup by hash (the SAR, `suppress check`) skips the
+-- others by their min/max instead of reading 1M hashes
+{{- if .Sorted}}
+ORDER BY i.hash
+{{- end}};

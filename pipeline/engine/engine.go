@@ -127,6 +127,19 @@ func (db *DB) Conn(ctx context.Context) (*sql.Conn, error) {
 	return c, nil
 }
 
+// RowGroupRows is the number of rows in a row group of a DuckDB table
+// (DuckDB's default, which the engine keeps): the unit a scan skips by its
+// min/max statistics.
+const RowGroupRows = 122880
+
+// SortForLookups reports whether n rows about to be appended to a table
+// are worth inserting in key order so that later lookups by that key skip
+// row groups by their min/max. Only a batch that fills more than one row
+// group gains: rows that fit in one row group give it the whole key range
+// in any order, and sorting them was 0.06 s of a 95k-entry list's
+// single-threaded merge.
+func SortForLookups(n int64) bool { return n > RowGroupRows }
+
 // Quote quotes a SQL identifier for DuckDB: the one place identifiers from
 // config become SQL.
 func Quote(ident string) string {

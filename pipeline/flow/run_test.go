@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,9 +129,32 @@ func TestRunInProcess(t *testing.T) {
 			t.Errorf("run --only %s: status %s, err %v", tc.only, rep.Status, err)
 		}
 	}
+	// --only runs the stages up to and including the one named, whatever
+	// order they run in: suppress runs before classify when both do
+	r.BeforeStage = nil
+	for _, tc := range []struct {
+		only string
+		want []string
+	}{
+		{StageClassify, []string{StageStage, StageEnrich, StageClassify}},
+		{StageSuppress, []string{StageStage, StageEnrich, StageClassify, StageSuppress}},
+	} {
+		rep, err := r.Run(ctx, Options{Only: tc.only})
+		if err != nil {
+			t.Fatalf("run --only %s: %v", tc.only, err)
+		}
+		var got []string
+		for _, row := range rep.Stages {
+			if len(got) == 0 || got[len(got)-1] != row.Stage {
+				got = append(got, row.Stage)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("run --only %s: stages %v, want %v", tc.only, got, tc.want)
+		}
+	}
 	// the warehouse is still whole and unlocked: the first run's export
 	// state is what a new run builds on
-	r.BeforeStage = nil
 	if rep, err := r.Run(ctx, Options{}); err != nil || !strings.EqualFold(rep.Status, "succeeded") {
 		t.Fatalf("last run: status %v, err %v", rep, err)
 	}

@@ -280,7 +280,7 @@ func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, name string, src
 	note := fmt.Sprintf("unchanged since run %s (same files, settings and store entries): not hashed again", pl.since)
 	if !pl.unchanged {
 		p := params{"kind": src.Kind, "reason": src.Reason, "source": name, "now": rn.started}
-		if err := rn.exec(ctx, c, "suppress_merge", map[string]any{"In": pl.table}, p); err != nil {
+		if err := rn.exec(ctx, c, "suppress_merge", map[string]any{"In": pl.table, "Sorted": engine.SortForLookups(pl.in)}, p); err != nil {
 			return StageRow{}, fmt.Errorf("suppression list %q: %w", name, err)
 		}
 		if err := rn.recordListSync(ctx, c, name, pl); err != nil {

@@ -113,7 +113,7 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 		if err := tx.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE hash IS NULL) FROM supp_in").Scan(&res.Rows, &res.Unusable); err != nil {
 			return err
 		}
-		out, err := tx.ExecContext(ctx, engine.MustRender("suppress_import", nil),
+		out, err := tx.ExecContext(ctx, engine.MustRender("suppress_import", map[string]any{"Sorted": engine.SortForLookups(res.Rows)}),
 			sql.Named("kind", string(r.Kind)), sql.Named("reason", r.Reason), sql.Named("source", r.Source),
 			sql.Named("now", now), sql.Named("actor", actor), sql.Named("expires", expires), sql.Named("note", note))
 		if err != nil {

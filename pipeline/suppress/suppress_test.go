@@ -333,3 +333,36 @@ func TestImportMatchesGo(t *testing.T) {
 		t.Fatalf("raw values stored: %d %v", leaks, err)
 	}
 }
+
+// TestImportOrdersLargeLists: a list that fills more than one row group
+// is stored in hash order (engine.SortForLookups), so that a lookup by
+// hash skips row groups by their min/max; the entries given in random
+// order come out sorted by rowid.
+func TestImportOrdersLargeLists(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	n := engine.RowGroupRows + 20000
+	var b strings.Builder
+	b.WriteString("sha256\n")
+	for i := range n {
+		// a permutation of 0..n-1 (7919 is prime and does not divide n), hashed
+		b.WriteString(normalize.Hash(fmt.Sprint((i * 7919) % n)))
+		b.WriteByte('\n')
+	}
+	p := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Import(ctx, suppress.ImportRequest{Path: p, Kind: suppress.Email, Reason: "unsubscribe"})
+	if err != nil || res.Added != int64(n) {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	var outOfOrder int
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM (
+		SELECT hash < lag(hash) OVER (ORDER BY rowid) AS down FROM suppression WHERE source = 'import:big') WHERE down`).Scan(&outOfOrder); err != nil {
+		t.Fatal(err)
+	}
+	if outOfOrder != 0 {
+		t.Errorf("%d entries of a %d-entry import stored out of hash order", outOfOrder, n)
+	}
+}
