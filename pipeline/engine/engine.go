@@ -40,8 +40,7 @@ type DB struct {
 
 // Open opens (creating if needed, 0600 in a 0700 folder) the warehouse.
 // Extension autoinstall and autoload are switched off: nothing is ever
-// downloaded at run time. Checkpoints do not compress strings with FSST
-// (see below).
+// downloaded at run time.
 func Open(ctx context.Context, s Settings) (*DB, error) {
 	dsn := ""
 	if s.Path != "" {
@@ -62,16 +61,6 @@ func Open(ctx context.Context, s Settings) (*DB, error) {
 		stmts := []string{
 			"SET autoinstall_known_extensions = false",
 			"SET autoload_known_extensions = false",
-			// No FSST when DuckDB checkpoints the warehouse's strings:
-			// analysing and compressing with it was half the checkpoint of
-			// the prospects table (12.8k rows of 23 columns: 0.06-0.07 s ->
-			// 0.03-0.04 s), and a run's last COMMIT checkpoints on one core
-			// while nothing else runs (1M people: 215-264 ms -> 140-180 ms).
-			// The warehouse file is larger (10.5 -> 16.8 MiB at 1M people;
-			// the raw Parquet files, 120 MiB, are not DuckDB storage) and
-			// scans of its strings skip the decompression. Dictionary and
-			// the other methods stay.
-			"SET disabled_compression_methods = 'fsst'",
 		}
 		if s.Threads > 0 {
 			stmts = append(stmts, fmt.Sprintf("SET threads = %d", s.Threads))
@@ -136,6 +125,34 @@ func (db *DB) Conn(ctx context.Context) (*sql.Conn, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// CommitWithoutFSST commits c's transaction and checkpoints what it
+// wrote, without FSST string compression, then turns FSST back on. A
+// run's last COMMIT checkpoints the tables it wrote on one core while
+// nothing else runs, and FSST's analysis and compression were about half
+// of that (the prospects table, 12.8k rows of 23 columns, checkpointed
+// alone: 0.06-0.07 s -> 0.03-0.04 s; the commit of a 1M-people run:
+// 215-264 ms -> 140-180 ms). Those tables then take more room until a
+// later checkpoint rewrites them (an erasure's compaction does, with
+// FSST): left off for good, the warehouse doubled at 10M people and an
+// erasure's compaction, which rewrites the whole file, slowed down.
+// When the commit itself does not checkpoint (a small write), the
+// CHECKPOINT after it does the work closing the database would have done.
+// err is the COMMIT's; checkpoint is the CHECKPOINT's after a commit that
+// succeeded (the data is committed either way: the WAL holds it and the
+// next checkpoint, at the latest closing the database, writes it).
+// FSST is a database-wide setting: nothing else may checkpoint meanwhile.
+func CommitWithoutFSST(ctx context.Context, c *sql.Conn) (checkpoint, err error) {
+	if _, err := c.ExecContext(ctx, "SET disabled_compression_methods = 'fsst'"); err != nil {
+		return nil, err
+	}
+	defer func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), "RESET disabled_compression_methods") }()
+	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+		return nil, err
+	}
+	_, checkpoint = c.ExecContext(ctx, "CHECKPOINT")
+	return checkpoint, nil
 }
 
 // RowGroupRows is the number of rows in a row group of a DuckDB table

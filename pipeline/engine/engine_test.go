@@ -3,49 +3,66 @@ package engine
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
-// TestCheckpointWithoutFSST: strings FSST would compress (a few hundred
-// long values repeated) are stored with another method once the
-// warehouse checkpoints, on every connection of the database.
-func TestCheckpointWithoutFSST(t *testing.T) {
+// TestCommitWithoutFSST: strings FSST would compress (a few hundred long
+// values repeated) are checkpointed with another method by
+// CommitWithoutFSST, and FSST is back for every later checkpoint.
+func TestCommitWithoutFSST(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(ctx, Settings{Path: filepath.Join(t.TempDir(), "w.duckdb")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []string{
-		`CREATE TABLE t AS SELECT 'https://www.linkedin.com/in/person-' || (i % 500) || '-' || md5(i::VARCHAR) AS s FROM range(200000) r(i)`,
-		`CHECKPOINT`,
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT compression FROM pragma_storage_info('t') WHERE segment_type = 'VARCHAR'`)
+	c, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var methods []string
-	for rows.Next() {
-		var m string
-		if err := rows.Scan(&m); err != nil {
+	defer c.Close()
+	const fill = `SELECT 'https://www.linkedin.com/in/person-' || (i % 500) || '-' || md5(i::VARCHAR) AS s FROM range(200000) r(i)`
+	exec := func(q string) {
+		t.Helper()
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	methods := func(table string) []string {
+		t.Helper()
+		rows, err := c.QueryContext(ctx, `SELECT DISTINCT compression FROM pragma_storage_info('`+table+`') WHERE segment_type = 'VARCHAR' ORDER BY 1`)
+		if err != nil {
 			t.Fatal(err)
 		}
-		methods = append(methods, m)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(methods) == 0 {
-		t.Fatal("no VARCHAR segments in pragma_storage_info")
-	}
-	for _, m := range methods {
-		if m == "FSST" {
-			t.Errorf("strings stored with FSST (methods %v)", methods)
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var m string
+			if err := rows.Scan(&m); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, m)
 		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(out) == 0 {
+			t.Fatalf("no VARCHAR segments of %s in pragma_storage_info", table)
+		}
+		return out
+	}
+	exec("BEGIN TRANSACTION")
+	exec("CREATE TABLE run_wrote AS " + fill)
+	if ck, err := CommitWithoutFSST(ctx, c); err != nil || ck != nil {
+		t.Fatalf("CommitWithoutFSST: checkpoint %v, err %v", ck, err)
+	}
+	if m := methods("run_wrote"); slices.Contains(m, "FSST") {
+		t.Errorf("CommitWithoutFSST stored strings with FSST (%v)", m)
+	}
+	exec("CREATE TABLE later AS " + fill)
+	exec("CHECKPOINT")
+	if m := methods("later"); !slices.Contains(m, "FSST") {
+		t.Errorf("a later checkpoint does not use FSST (%v): the setting was not reset", m)
 	}
 }

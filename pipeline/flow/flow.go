@@ -501,10 +501,14 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		return err
 	}
 	t1 := time.Now()
-	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+	ckErr, err := engine.CommitWithoutFSST(ctx, c)
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	open, committed = false, true
+	if ckErr != nil {
+		rn.Log.Warn().Err(ckErr).Msg("checkpoint after the commit failed; the run is committed and the next checkpoint writes it")
+	}
 	rn.Log.Debug().Dur("promote", t1.Sub(t0)).Dur("took", time.Since(t1)).Msg("committed")
 	// the raw files of earlier runs go now that nothing points at them
 	if err := cleanRaw(ctx, c, rn.Config.Warehouse); err != nil {
