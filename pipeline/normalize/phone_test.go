@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"testing"
 	"unicode"
 
@@ -159,5 +160,90 @@ func TestTwoDigitsAgreesWithParse(t *testing.T) {
 	}
 	if !twoDigits("٣ 7") || twoDigits("ext. 9") {
 		t.Error("twoDigits miscounts")
+	}
+}
+
+// TestExtensionShortcut holds the patch in third_party/phonenumbers to
+// the library's own patterns: a string MayHaveExtension turns away is one
+// EXTN_PATTERN matches nowhere, and on it the viable-number pattern with
+// the optional extension part answers as the pattern without it (random
+// strings of digits in three scripts, separators, and the characters an
+// extension needs). The table: numbers with and without extensions, in
+// other scripts and vanity forms, give what unpatched v1.8.1 gave.
+func TestExtensionShortcut(t *testing.T) {
+	withExtn := regexp.MustCompile("(?i)^(" + phonenumbers.VALID_PHONE_NUMBER + "(?:" + phonenumbers.EXTN_PATTERNS_FOR_PARSING + ")?)$")
+	withoutExtn := regexp.MustCompile("(?i)^(" + phonenumbers.VALID_PHONE_NUMBER + ")$")
+	plain := []rune("0123456789٠١٢٣٤٥٦٧٨٩０１２３４５６７８９ +-().[]/\u00a0\t\u2010\uff0b")
+	marked := []rune("0123456789 +-().xXeEtTnN#＃~～;,ｘintдоб")
+	rng := rand.New(rand.NewPCG(3, 4))
+	turnedAway := 0
+	for i := range 40000 {
+		alphabet := plain
+		if i%2 == 1 {
+			alphabet = marked
+		}
+		var b []rune
+		for range 4 + rng.IntN(22) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))])
+		}
+		s := string(b)
+		if phonenumbers.MayHaveExtension(s) {
+			continue
+		}
+		turnedAway++
+		if loc := phonenumbers.EXTN_PATTERN.FindStringIndex(s); loc != nil {
+			t.Fatalf("MayHaveExtension(%q) = false, but EXTN_PATTERN matches %q", s, s[loc[0]:loc[1]])
+		}
+		if withExtn.MatchString(s) != withoutExtn.MatchString(s) {
+			t.Fatalf("%q: the viable-number pattern answers %v with the extension part, %v without", s, withExtn.MatchString(s), !withExtn.MatchString(s))
+		}
+	}
+	if turnedAway < 20000 {
+		t.Fatalf("only %d of 40000 strings took the shortcut", turnedAway)
+	}
+	for _, s := range []string{"x", "EXT", "#", "＃", "~", "～", ";", ",", "ｘ", "доб", "anexo"} {
+		if !phonenumbers.MayHaveExtension("020 7946 0018 " + s + " 12") {
+			t.Errorf("MayHaveExtension misses %q", s)
+		}
+	}
+
+	for _, tt := range []struct {
+		give, country string
+		possible      string
+		possibleOK    bool
+		valid         string
+		validOK       bool
+	}{
+		{"020 7946 0018 x123", "GB", "+442079460018", true, "+442079460018", true},
+		{"020 7946 0018 ext 123", "GB", "+442079460018", true, "+442079460018", true},
+		{"020 7946 0018 extension 4", "GB", "+442079460018", true, "+442079460018", true},
+		{"020 7946 0018 #12", "GB", "+442079460018", true, "+442079460018", true},
+		{"(212) 555-0123 - 503#", "US", "+12125550123", true, "+12125550123", true},
+		{"020 7946 0018,,123", "GB", "+442079460018", true, "+442079460018", true},
+		{"020 7946 0018;123", "GB", "+442079460018", true, "+442079460018", true},
+		{"tel:+44-20-7946-0018;ext=123", "GB", "+442079460018", true, "+442079460018", true},
+		{"+44 20 7946 0018 ~123", "GB", "+442079460018", true, "+442079460018", true},
+		{"+44 20 7946 0018 ＃12", "GB", "+442079460018", true, "+442079460018", true},
+		{"０２０ ７９４６ ００１８", "GB", "+442079460018", true, "+442079460018", true},
+		{"٠٢٠ ٧٩٤٦ ٠٠١٨", "GB", "+442079460018", true, "+442079460018", true},
+		{"0800 FLOWERS", "GB", "+448003569377", true, "+448003569377", true},
+		{"1-800-FLOWERS", "US", "+18003569377", true, "+18003569377", true},
+		{"+44 (0) 20 7946 0018 / 0019", "GB", "", false, "", false},
+		{"020 7946 0018 x", "GB", "+442079460018", true, "+442079460018", true},
+		{"[020] 7946-0018", "GB", "+442079460018", true, "+442079460018", true},
+		{"+44.20.7946.0018", "GB", "+442079460018", true, "+442079460018", true},
+		{"020 7946 0018 int 55", "GB", "+442079460018", true, "+442079460018", true},
+		{"+353 1 234 5678 доб 12", "IE", "+35312345678", true, "+35312345678", true},
+		{"02079460018,12", "GB", "+442079460018", true, "+442079460018", true},
+		{"+44 20 7946 0018 anexo 9", "GB", "+442079460018", true, "+442079460018", true},
+		{"(020) 7946 0018", "GB", "+442079460018", true, "+442079460018", true},
+		{"+44 7400 123456", "", "+447400123456", true, "+447400123456", true},
+	} {
+		if got, ok := PossiblePhone(tt.give, tt.country); got != tt.possible || ok != tt.possibleOK {
+			t.Errorf("PossiblePhone(%q, %q) = %q, %v; want %q, %v", tt.give, tt.country, got, ok, tt.possible, tt.possibleOK)
+		}
+		if got, ok := Phone(tt.give, tt.country); got != tt.valid || ok != tt.validOK {
+			t.Errorf("Phone(%q, %q) = %q, %v; want %q, %v", tt.give, tt.country, got, ok, tt.valid, tt.validOK)
+		}
 	}
 }
