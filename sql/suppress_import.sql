@@ -18,6 +18,4 @@ WHERE i.hash IS NOT NULL
 GROUP BY i.hash
 -- in hash order when it fills more than one row group, as suppress_merge.sql
 -- and for the same reason
-{{- if .Sorted}}
-ORDER BY i.hash
-{{- end}};
+{{if .Sorted}}ORDER BY i.hash{{end}};

@@ -17,6 +17,4 @@ WHERE i.hash IS NOT NULL
 -- (engine.SortForLookups): each row group then holds a narrow range of
 -- hashes, so a lookup by hash (the SAR, `suppress check`) skips the
 -- others by their min/max instead of reading 1M hashes
-{{- if .Sorted}}
-ORDER BY i.hash
-{{- end}};
+{{if .Sorted}}ORDER BY i.hash{{end}};

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -64,5 +65,33 @@ func TestCommitWithoutFSST(t *testing.T) {
 	exec("CHECKPOINT")
 	if m := methods("later"); !slices.Contains(m, "FSST") {
 		t.Errorf("a later checkpoint does not use FSST (%v): the setting was not reset", m)
+	}
+}
+
+// TestSortedMergeRenders: the suppression merges order by hash exactly
+// when SortForLookups says so, and their statement ends outside the
+// comment above ORDER BY either way (a template trimming the newline
+// before it once put the semicolon in the comment).
+func TestSortedMergeRenders(t *testing.T) {
+	for _, name := range []string{"suppress_merge", "suppress_import"} {
+		for _, n := range []int64{1000, RowGroupRows, RowGroupRows + 1} {
+			sorted := SortForLookups(n)
+			script, err := Render(name, map[string]any{"In": `"supp_in"`, "Sorted": sorted})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(script), "\n")
+			last := strings.TrimSpace(lines[len(lines)-1])
+			want := ";"
+			if sorted {
+				want = "ORDER BY i.hash;"
+			}
+			if last != want {
+				t.Errorf("%s, %d rows: last line %q, want %q", name, n, last, want)
+			}
+			if got := strings.Contains(script, "ORDER BY i.hash"); got != sorted || sorted != (n > RowGroupRows) {
+				t.Errorf("%s, %d rows: ORDER BY %v, sorted %v", name, n, got, sorted)
+			}
+		}
 	}
 }
