@@ -30,7 +30,7 @@ func Domain(raw string) (norm string, ok bool) {
 		s = rest
 	}
 	s = stripScheme(s)
-	if i := strings.IndexAny(s, "/?#\\"); i >= 0 {
+	if i := pathStart(s); i >= 0 {
 		s = s[:i]
 	}
 	if i := strings.LastIndexByte(s, '@'); i >= 0 {
@@ -47,6 +47,18 @@ func Domain(raw string) (norm string, ok bool) {
 		host = rest
 	}
 	return host, true
+}
+
+// pathStart is strings.IndexAny(s, "/?#\\") (where a URL's path, query
+// or fragment starts) without building IndexAny's byte set on every call.
+func pathStart(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '/', '?', '#', '\\':
+			return i
+		}
+	}
+	return -1
 }
 
 // stripScheme removes a leading "scheme://" (RFC 3986 scheme syntax) or a

@@ -158,3 +158,29 @@ func TestPlainHostValidAgrees(t *testing.T) {
 		t.Fatalf("only %d valid hosts among the inputs", valid)
 	}
 }
+
+// BenchmarkDomainASCII: the forms a company list and email domains mostly
+// take (BenchmarkDomain includes an IDNA host, which dominates it).
+func BenchmarkDomainASCII(b *testing.B) {
+	inputs := []string{"HTTPS://WWW.Example.co.uk/about?x=1", "example.com", "http://user@host.com:8080/", "www.Acme-Widgets.COM", "acme.co.uk "}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Domain(inputs[i%len(inputs)])
+	}
+}
+
+// TestPathStart: pathStart finds what strings.IndexAny(s, "/?#\\") finds.
+func TestPathStart(t *testing.T) {
+	alphabet := "ab./?#\\:@é"
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteByte(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		if got, want := pathStart(s), strings.IndexAny(s, "/?#\\"); got != want {
+			t.Fatalf("pathStart(%q) = %d, IndexAny = %d", s, got, want)
+		}
+	}
+}

@@ -37,7 +37,28 @@ func plainHost(s string) (string, bool) {
 	if !plainHostValid(s) {
 		return "", false
 	}
-	return strings.ToLower(s), true
+	return lowerHost(s), true
+}
+
+// lowerHost lower-cases a host plainHostValid accepted (ASCII only): s
+// itself when it has no upper-case letter, else one new string.
+// strings.ToLower checks for non-ASCII and upper case in a pass of its
+// own first; perf put it at 14% of pl_domain over 1M mixed-case hosts.
+func lowerHost(s string) string {
+	i := 0
+	for i < len(s) && s[i]-'A' >= 26 {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		b.WriteByte(lowerASCII(s[i]))
+	}
+	return b.String()
 }
 
 // plainHostValid is plainHost without the lower-casing: whether s is a
