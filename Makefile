@@ -12,7 +12,7 @@ all: build
 build: $(BIN)/pipeline $(BIN)/pipeline-connector-jsonl
 
 $(BIN)/pipeline: FORCE
-	$(GO) build $(GOFLAGS) -o $@ ./cmd/pipeline
+	$(GO) build $(GOFLAGS) -buildvcs=auto -o $@ ./cmd/pipeline
 
 $(BIN)/pipeline-connector-jsonl: FORCE
 	CGO_ENABLED=0 $(GO) build -o $@ ./examples/pipeline-connector-jsonl

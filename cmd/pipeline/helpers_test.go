@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binPath = filepath.Join(dir, "pipeline")
-	build := exec.Command("go", "build", "-tags", "duckdb_arrow", "-o", binPath, ".")
+	build := exec.Command("go", "build", "-buildvcs=auto", "-tags", "duckdb_arrow", "-o", binPath, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build pipeline:", err)

@@ -112,6 +112,8 @@ usage: pipeline COMMAND [flags]
   erase      --email X [--dry-run] [--yes]                  erasure everywhere, with tombstone
   purge      [--dry-run]                                    retention
   audit      [verify] [--subject-key K]                     the hash-chained audit log
+  schema                                                    JSON Schema of pipeline.yaml (editor completion)
+  version    [--format text|json]                           build, VCS revision, DuckDB version (also --version)
 
 global flags (any command): --log-format console|json, --log-level debug|info|warn|error
 exit codes: 0 success, 1 runtime failure, 2 usage or config error
@@ -127,6 +129,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
+	case "version", "--version":
+		return cmdVersion(ctx, rest, stdout, stderr)
+	case "schema":
+		return cmdSchema(rest, stdout, stderr)
 	case "run":
 		return cmdRun(ctx, rest, stdout, stderr)
 	case "validate":

@@ -1,0 +1,2 @@
+-- The DuckDB library's version, for pipeline version.
+SELECT version()
