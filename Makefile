@@ -23,17 +23,17 @@ FORCE:
 run: build
 	./$(BIN)/pipeline run -f pipeline.yaml
 
-# Every test. Installs and starts a throwaway PostgreSQL on 127.0.0.1 and
-# installs Debian's Chromium (for the SAR HTML rendering test) first, via
-# apt-get when missing; those tests fail, not skip, when their part is
-# missing. Screenshots land in test-artifacts/.
+# Every test, once, under the race detector (every package, cmd/pipeline
+# included; see docs/testing.md). Installs and starts a throwaway
+# PostgreSQL on 127.0.0.1 and installs Debian's Chromium (for the SAR HTML
+# rendering test) first, via apt-get when missing; those tests fail, not
+# skip, when their part is missing. Screenshots land in test-artifacts/.
 test: build
 	@scripts/chromium.sh && \
 	  eval "$$(scripts/pgtest.sh start)" && \
 	  export PIPELINE_REQUIRE_PG=1 PIPELINE_REQUIRE_CHROMIUM=1 PIPELINE_TEST_ARTIFACTS=$(CURDIR)/test-artifacts && \
 	  $(GO) vet $(GOFLAGS) ./... && \
-	  $(GO) test $(GOFLAGS) -count=1 -timeout 20m ./... && \
-	  $(GO) test $(GOFLAGS) -count=1 -race -timeout 20m ./connectors/... ./pipeline/flow/... ./pipeline/engine/... ./pipeline/rights/...
+	  $(GO) test $(GOFLAGS) -count=1 -race -timeout 25m ./...
 
 # Go tests only, without starting PostgreSQL (postgres tests skip locally).
 test-go:

@@ -128,20 +128,11 @@ func readCSV(t testing.TB, path string) [][]string {
 }
 
 // startHeld starts `pipeline run` in dir held before stage (the
-// PIPELINE_TEST_HOLD_BEFORE hook) and returns once it is holding.
-func startHeld(t testing.TB, dir, stage string) (*exec.Cmd, *strings.Builder) {
+// PIPELINE_TEST_HOLD_BEFORE hook) and returns once it is holding; it fails
+// the test if the run never gets there.
+func startHeld(t testing.TB, dir, stage string) *child {
 	t.Helper()
-	cmd := exec.Command(binPath, "run")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CI=1", "PIPELINE_TEST_HOLD_BEFORE="+stage)
-	errb := &strings.Builder{}
-	cmd.Stderr = errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(errb.String(), "holding before stage") && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	return cmd, errb
+	c := startChild(t, dir, []string{"PIPELINE_TEST_HOLD_BEFORE=" + stage}, "run")
+	c.waitStderr(t, "holding before stage "+stage)
+	return c
 }

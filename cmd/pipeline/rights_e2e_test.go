@@ -240,7 +240,8 @@ func crashPipeline(t *testing.T, dir, step string, args ...string) result {
 }
 
 // TestSarWaitsForRun holds the warehouse lock as a run would; the SAR
-// waits with a visible message and succeeds once the lock is released.
+// waits with a visible message, answers nothing while the lock is held
+// and succeeds once it is released.
 func TestSarWaitsForRun(t *testing.T) {
 	dir := workspace(t)
 	mustPipeline(t, dir, "run")
@@ -252,20 +253,23 @@ func TestSarWaitsForRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		time.Sleep(time.Second)
-		lk.Unlock()
-	}()
-	t0 := time.Now()
-	r := mustPipeline(t, dir, "sar", "--email", sarEmail)
-	if time.Since(t0) < 900*time.Millisecond {
-		t.Errorf("sar did not wait (%v)", time.Since(t0))
+	defer lk.Unlock()
+	sar := startChild(t, dir, nil, "sar", "--email", sarEmail)
+	sar.waitStderr(t, "waiting for pipeline run test")
+	// The order of events is the assertion: the SAR has told it waits, has
+	// answered nothing and is still running while the lock is held ...
+	if sar.exited() || sar.stdout.String() != "" {
+		t.Fatalf("sar went on while the lock was held (exited: %v, stdout %q)", sar.exited(), sar.stdout)
 	}
-	if !strings.Contains(r.stderr, "waiting for pipeline run test") {
-		t.Errorf("no waiting message:\n%s", r.stderr)
+	if err := lk.Unlock(); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(r.stdout, sarKey) {
-		t.Errorf("sar output: %s", r.stdout)
+	// ... and answers once it is released.
+	if err := sar.wait(t); err != nil {
+		t.Fatalf("sar after the lock was released: %v\nstderr:\n%s", err, sar.stderr)
+	}
+	if !strings.Contains(sar.stdout.String(), sarKey) {
+		t.Errorf("sar output: %s", sar.stdout)
 	}
 }
 

@@ -300,11 +300,12 @@ func TestInterruptedRun(t *testing.T) {
 	mustPipeline(t, dir, "run")
 	before := exportChecksums(t, dir)
 	for _, stage := range []string{"stage", "enrich", "export"} {
-		cmd, errb := startHeld(t, dir, stage)
-		cmd.Process.Signal(syscall.SIGINT)
-		err := cmd.Wait()
-		if err == nil {
-			t.Fatalf("interrupted run exited 0:\n%s", errb.String())
+		run := startHeld(t, dir, stage)
+		if err := run.cmd.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		if err := run.wait(t); err == nil {
+			t.Fatalf("interrupted run exited 0:\n%s", run.stderr)
 		}
 		if after := exportChecksums(t, dir); !equalMaps(before, after) {
 			t.Errorf("interrupted run (%s) changed the export", stage)
@@ -347,9 +348,11 @@ func TestCrashedRunLeavesNothingBehind(t *testing.T) {
 	dir := workspace(t)
 	mustPipeline(t, dir, "run")
 	before := exportChecksums(t, dir)
-	cmd, _ := startHeld(t, dir, "enrich")
-	cmd.Process.Kill()
-	cmd.Wait()
+	run := startHeld(t, dir, "enrich")
+	if err := run.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = run.wait(t)
 	next := func() []string {
 		wh := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
 		defer wh.Close()

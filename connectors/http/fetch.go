@@ -28,11 +28,14 @@ type fetcher struct {
 	client  *nethttp.Client
 	o       *options
 	sleep   func(ctx context.Context, d time.Duration) error
+	now     func() time.Time
 	limiter *limiter
 	visible map[string]bool // query parameters whose values errors may show
 }
 
-func newFetcher(o *options, client *nethttp.Client, sleep func(context.Context, time.Duration) error) *fetcher {
+// newFetcher returns the fetcher of one scan. sleep and now are its clock
+// (nil: the real one); a test passes a fake clock whose sleep advances now.
+func newFetcher(o *options, client *nethttp.Client, sleep func(context.Context, time.Duration) error, now func() time.Time) *fetcher {
 	if client == nil {
 		client = &nethttp.Client{}
 	}
@@ -50,6 +53,9 @@ func newFetcher(o *options, client *nethttp.Client, sleep func(context.Context, 
 	if sleep == nil {
 		sleep = sleepCtx
 	}
+	if now == nil {
+		now = time.Now
+	}
 	visible := map[string]bool{}
 	if o.page.kind == PagePage {
 		visible[o.page.param] = true
@@ -57,7 +63,7 @@ func newFetcher(o *options, client *nethttp.Client, sleep func(context.Context, 
 			visible[o.page.sizeParam] = true
 		}
 	}
-	return &fetcher{client: &c, o: o, sleep: sleep, limiter: newLimiter(o.rateLimit, sleep), visible: visible}
+	return &fetcher{client: &c, o: o, sleep: sleep, now: now, limiter: newLimiter(o.rateLimit, sleep, now), visible: visible}
 }
 
 // get fetches u and returns its body. Errors name the URL with query
@@ -134,7 +140,7 @@ func (f *fetcher) attempt(ctx context.Context, u *url.URL) (body []byte, retryAf
 	case code >= 200 && code < 300:
 		return body, 0, false, nil
 	case code == nethttp.StatusTooManyRequests || code >= 500:
-		return nil, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), true,
+		return nil, parseRetryAfter(resp.Header.Get("Retry-After"), f.now()), true,
 			fmt.Errorf("status %s%s", resp.Status, snippet(body))
 	default:
 		return nil, 0, false, fmt.Errorf("status %s%s", resp.Status, snippet(body))
@@ -242,8 +248,8 @@ type limiter struct {
 	now      func() time.Time
 }
 
-func newLimiter(rate float64, sleep func(context.Context, time.Duration) error) *limiter {
-	l := &limiter{sleep: sleep, now: time.Now}
+func newLimiter(rate float64, sleep func(context.Context, time.Duration) error, now func() time.Time) *limiter {
+	l := &limiter{sleep: sleep, now: now}
 	if rate > 0 {
 		l.interval = time.Duration(float64(time.Second) / rate)
 	}

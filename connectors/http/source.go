@@ -58,6 +58,7 @@ const Version = "1.0.0"
 type Source struct {
 	client *nethttp.Client                                  // nil: a default client
 	sleep  func(ctx context.Context, d time.Duration) error // nil: a real, ctx-aware sleep
+	now    func() time.Time                                 // nil: time.Now
 }
 
 var _ connectors.Source = (*Source)(nil)
@@ -99,7 +100,7 @@ func (s *Source) Scan(ctx context.Context, req connectors.ScanRequest) (*connect
 	if err != nil {
 		return nil, err
 	}
-	f := newFetcher(o, s.client, s.sleep)
+	f := newFetcher(o, s.client, s.sleep, s.now)
 	t := newTable()
 	if len(o.domains) == 0 {
 		if err := scanURL(ctx, f, o.url, t); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	nethttp "net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,22 +21,31 @@ import (
 	"github.com/example/pipeline/connectors"
 )
 
-// fakeSleep records waits instead of sleeping.
+// fakeSleep is the scan's clock in tests: sleep records the wait and
+// moves now on by it, at once.
 type fakeSleep struct {
 	mu    sync.Mutex
 	waits []time.Duration
+	at    time.Time
 }
 
 func (f *fakeSleep) sleep(ctx context.Context, d time.Duration) error {
 	f.mu.Lock()
 	f.waits = append(f.waits, d)
+	f.at = f.at.Add(d)
 	f.mu.Unlock()
 	return ctx.Err()
 }
 
+func (f *fakeSleep) now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.at
+}
+
 func testSource() (*Source, *fakeSleep) {
-	fs := &fakeSleep{}
-	return &Source{sleep: fs.sleep}, fs
+	fs := &fakeSleep{at: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	return &Source{sleep: fs.sleep, now: fs.now}, fs
 }
 
 // scanAll runs a scan and returns its schema and rows as maps (nulls absent).
@@ -388,7 +398,6 @@ func TestTimeout(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 	s, fs := testSource()
-	start := time.Now()
 	_, err := s.Scan(context.Background(), connectors.ScanRequest{Source: "slow", Options: connectors.Options{
 		"url": srv.URL + "/x?token=abc", "timeout": "150ms", "retries": 1, "headers": map[string]any{"Authorization": "Bearer zzzz-secret"}}})
 	if err == nil || !strings.Contains(err.Error(), "timeout after 150ms") || !strings.Contains(err.Error(), "gave up after 2 attempts") {
@@ -397,8 +406,8 @@ func TestTimeout(t *testing.T) {
 	if strings.Contains(err.Error(), "abc") || strings.Contains(err.Error(), "zzzz") {
 		t.Fatalf("error leaks a secret: %v", err)
 	}
-	if d := time.Since(start); d > 20*time.Second || len(fs.waits) != 1 { // a hang detector: the handler never answers
-		t.Fatalf("took %v, waits %v", d, fs.waits)
+	if len(fs.waits) != 1 { // one backoff between the two attempts
+		t.Fatalf("waits %v", fs.waits)
 	}
 
 	// The caller's ctx ends the scan (no retry), reported as such.
@@ -410,26 +419,43 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
+// TestRateLimit: request starts are 1/rate apart on the scan's clock, a
+// fake one (the limiter's arithmetic is the subject, not the machine's
+// speed); the first request does not wait.
 func TestRateLimit(t *testing.T) {
+	s, fs := testSource()
 	var mu sync.Mutex
-	var times []time.Time
+	var starts []time.Time
 	srv := httptest.NewServer(nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		mu.Lock()
-		times = append(times, time.Now())
+		starts = append(starts, fs.now())
 		mu.Unlock()
 		writeJSON(w, []any{})
 	}))
 	defer srv.Close()
-	s := NewSource() // real sleeps
-	start := time.Now()
 	scanAll(t, s, connectors.Options{"url": srv.URL + "/{domain}", "domains": []any{"a", "b", "c", "d", "e"}, "rate_limit": 20})
-	if d := time.Since(start); d < 190*time.Millisecond {
-		t.Fatalf("5 requests at 20/s took %v, want >= 200ms", d)
+	if len(starts) != 5 {
+		t.Fatalf("requests = %d, want 5", len(starts))
 	}
-	// Only the lower bound on the whole scan is asserted: arrival gaps at
-	// the server include scheduling noise on a shared machine.
-	if len(times) != 5 {
-		t.Fatalf("requests = %d, want 5", len(times))
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap != 50*time.Millisecond {
+			t.Errorf("request %d started %v after the one before, want 50ms (20/s)", i+1, gap)
+		}
+	}
+	if want := []time.Duration{0, 50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond}; !slices.Equal(fs.waits, want) {
+		t.Errorf("waits %v, want %v", fs.waits, want)
+	}
+}
+
+// The real sleep ends with its context, and at once for no wait.
+func TestSleepCtx(t *testing.T) {
+	if err := sleepCtx(context.Background(), 0); err != nil {
+		t.Fatalf("sleepCtx(0) = %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Fatalf("sleepCtx(cancelled, 1h) = %v, want context.Canceled", err)
 	}
 }
 

@@ -15,8 +15,8 @@ import (
 )
 
 // Process is a running connector plugin. Close kills it (gracefully
-// first, then by force) and waits for it to exit; it is safe to call more
-// than once. The Closer returned by Registry.OpenSource/OpenSink is a
+// first, then by force) and waits for it to exit and for its forwarded
+// output to be written; it is safe to call more than once. The Closer returned by Registry.OpenSource/OpenSink is a
 // *Process.
 type Process struct {
 	name   string
@@ -24,6 +24,7 @@ type Process struct {
 	cmd    *exec.Cmd
 	stderr *stderrLog
 	sync   *lineWriter
+	stdio  *stdioWatch
 	// sockDir is the private folder of go-plugin's socket, removed by Close.
 	sockDir string
 }
@@ -45,9 +46,12 @@ func (p *Process) Exited() bool { return p.client.Exited() }
 // Stderr returns the last lines the plugin wrote to its stderr.
 func (p *Process) Stderr() string { return p.stderr.tail() }
 
-// Close implements io.Closer: it kills the process and waits for it.
+// Close implements io.Closer: it kills the process, waits for it and for
+// the forwarding of its output to end, so every line of it that reached
+// the host has been written to RegistryOptions.Stderr when Close returns.
 func (p *Process) Close() error {
 	p.client.Kill()
+	p.stdio.wait()
 	p.sync.flush()
 	if p.sockDir != "" {
 		_ = os.RemoveAll(p.sockDir)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
 
 	"github.com/example/pipeline/connectors"
 )
@@ -333,6 +334,7 @@ func (r *Registry) launch(ctx context.Context, c Candidate) (*Process, goplugin.
 	cmd.Env = []string{goplugin.EnvUnixSocketDir + "=" + sockDir} // go-plugin appends os.Environ()
 	stderr := &stderrLog{prefix: fmt.Sprintf("connector %s: ", c.Name), out: r.opts.Stderr}
 	sync := &lineWriter{dst: stderr}
+	stdio := newStdioWatch()
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: VersionedPlugins(nil, nil),
@@ -344,9 +346,9 @@ func (r *Registry) launch(ctx context.Context, c Candidate) (*Process, goplugin.
 		SyncStderr:       sync,   // os.Stderr inside the plugin once it serves
 		SyncStdout:       sync,
 		StartTimeout:     r.opts.StartTimeout,
-		GRPCDialOptions:  GRPCDialOptions(),
+		GRPCDialOptions:  append(GRPCDialOptions(), grpc.WithChainStreamInterceptor(stdio.intercept)),
 	})
-	p := &Process{name: c.Name, client: client, cmd: cmd, stderr: stderr, sync: sync, sockDir: sockDir}
+	p := &Process{name: c.Name, client: client, cmd: cmd, stderr: stderr, sync: sync, stdio: stdio, sockDir: sockDir}
 	rpc, err := client.Client()
 	if err != nil {
 		_ = p.Close()

@@ -171,10 +171,25 @@ func TestSinkReplaceAtomic(t *testing.T) {
 	var mu sync.Mutex
 	var bad []string
 	var reads atomic.Int64
-	for range 3 {
+	// Between writes the test waits until a read that began after the
+	// last write has finished (seen catches up with written), so every
+	// state is read, not only the ones a sleep happened to leave time for.
+	var (
+		seenMu        sync.Mutex
+		seenCond      = sync.NewCond(&seenMu)
+		written, seen int
+		readers       = 3
+	)
+	for range readers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				seenMu.Lock()
+				readers--
+				seenCond.Broadcast()
+				seenMu.Unlock()
+			}()
 			conn, err := connect(ctx, db.dsn)
 			if err != nil {
 				mu.Lock()
@@ -184,6 +199,9 @@ func TestSinkReplaceAtomic(t *testing.T) {
 			}
 			defer closeConn(conn)
 			for !stop.Load() {
+				seenMu.Lock()
+				w := written
+				seenMu.Unlock()
 				var n int64
 				err := conn.QueryRow(ctx, "SELECT count(*) FROM "+db.schema+".prospects").Scan(&n)
 				reads.Add(1)
@@ -192,6 +210,12 @@ func TestSinkReplaceAtomic(t *testing.T) {
 					bad = append(bad, fmt.Sprintf("count=%d err=%v", n, err))
 					mu.Unlock()
 				}
+				seenMu.Lock()
+				if w > seen {
+					seen = w
+					seenCond.Broadcast()
+				}
+				seenMu.Unlock()
 			}
 		}()
 	}
@@ -204,7 +228,12 @@ func TestSinkReplaceAtomic(t *testing.T) {
 		if res.Rows != int64(n) {
 			t.Fatalf("wrote %d, want %d", res.Rows, n)
 		}
-		time.Sleep(20 * time.Millisecond)
+		seenMu.Lock()
+		written++
+		for seen < written && readers > 0 {
+			seenCond.Wait()
+		}
+		seenMu.Unlock()
 	}
 	stop.Store(true)
 	wg.Wait()

@@ -203,10 +203,19 @@ func TestSourceQueryErrors(t *testing.T) {
 	}
 }
 
+// queryGoneWithin bounds waitQueryGone. The queries it waits for sleep
+// far longer on the server (slowQuerySeconds), so a query that was not
+// cancelled is still there when the bound is reached: a hang detector,
+// not a speed test.
+const (
+	queryGoneWithin  = 2 * time.Minute
+	slowQuerySeconds = "3600"
+)
+
 // waitQueryGone waits until no active backend runs a query holding marker.
 func waitQueryGone(t *testing.T, db *testDB, marker string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(queryGoneWithin)
 	for {
 		var n int
 		err := db.conn.QueryRow(context.Background(),
@@ -233,10 +242,10 @@ func TestSourceCancelInNext(t *testing.T) {
 	scan, err := NewSource().Scan(context.Background(), connectors.ScanRequest{Source: "slow",
 		// The server flushes its output only when its buffer fills: of ten
 		// wide rows at least the first five reach the client, then the
-		// eleventh takes 30 s.
+		// eleventh takes an hour.
 		Options: connectors.Options{"dsn": db.dsn, "batch_size": 5,
 			"query": "SELECT g, repeat('x', 100000) AS pad, '" + marker + "' AS m, " +
-				"CASE WHEN g > 10 THEN pg_sleep(30) END AS slow FROM (SELECT generate_series(1, 11) AS g) s"}})
+				"CASE WHEN g > 10 THEN pg_sleep(" + slowQuerySeconds + ") END AS slow FROM (SELECT generate_series(1, 11) AS g) s"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +257,6 @@ func TestSourceCancelInNext(t *testing.T) {
 	b.Release()
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	for err == nil { // the rows already sent arrive; the slow one does not
 		if b, err = scan.Records.Next(ctx); err == nil {
 			b.Release()
@@ -256,9 +264,6 @@ func TestSourceCancelInNext(t *testing.T) {
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Next = %v, want context.DeadlineExceeded", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("cancel took %v", d)
 	}
 	waitQueryGone(t, db, marker)
 }
@@ -270,26 +275,27 @@ func TestSourceCancelInScan(t *testing.T) {
 	marker := "cancel_scan_" + db.schema
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	scan, err := NewSource().Scan(ctx, connectors.ScanRequest{Source: "slow",
-		Options: connectors.Options{"dsn": db.dsn, "query": "SELECT '" + marker + "', pg_sleep(30)"}})
+		Options: connectors.Options{"dsn": db.dsn, "query": "SELECT '" + marker + "', pg_sleep(" + slowQuerySeconds + ")"}})
 	if err == nil {
 		scan.Records.Close()
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Scan = %v, want context.DeadlineExceeded", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("cancel took %v", d)
-	}
 	waitQueryGone(t, db, marker)
 }
 
+// TestSourceCloseEarly: closing a half-read scan cancels its query; it
+// does not drain the rows. The query would stream rows for ever, so a
+// Close that drained would never return.
 func TestSourceCloseEarly(t *testing.T) {
 	db := newTestDB(t)
+	marker := "close_early_" + db.schema
 	scan, err := NewSource().Scan(context.Background(), connectors.ScanRequest{Source: "big",
 		Options: connectors.Options{"dsn": db.dsn, "batch_size": 100,
-			"query": "SELECT generate_series(1, 50000000) AS g"}}) // streams, unlike FROM generate_series
+			// streams, unlike FROM generate_series; 2^62 rows never end
+			"query": "SELECT generate_series(1, 4611686018427387904) AS g, '" + marker + "' AS m"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,12 +304,15 @@ func TestSourceCloseEarly(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Release()
-	start := time.Now()
-	if err := scan.Records.Close(); err != nil {
-		t.Fatal(err)
+	closed := make(chan error, 1)
+	go func() { closed <- scan.Records.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(queryGoneWithin):
+		t.Fatal("Close of a half-read endless scan never returned (draining instead of cancelling?)")
 	}
-	// a hang detector, not a speed test: draining 50M rows takes minutes
-	if d := time.Since(start); d > 20*time.Second {
-		t.Fatalf("Close of a half-read scan took %v (drained instead of cancelled?)", d)
-	}
+	waitQueryGone(t, db, marker)
 }

@@ -63,54 +63,73 @@ func TestScanColumns(t *testing.T) {
 // the same key waits, then takes the stored answer; when the first stored
 // nothing (a failed sniff), the second works it out itself; other keys
 // never wait; an interrupted wait lets the caller work.
+//
+// cached is called under pr.mu just before claim looks for a caller at
+// work, so its call by the second caller is the moment that caller is
+// committed to wait (the first caller's release takes pr.mu too): the
+// test waits for that call, not for time.
 func TestProbeClaim(t *testing.T) {
 	pr := &probes{m: map[string]probed{}}
 	answer := map[string]string{}
+	looked := make(chan string, 16) // each call of cached, by key
 	cached := func(key string) func() bool {
-		return func() bool { _, ok := answer[key]; return ok }
+		return func() bool {
+			looked <- key
+			_, ok := answer[key]
+			return ok
+		}
 	}
 	ctx := context.Background()
+	// claim claims key as the first caller; second starts a second
+	// caller in the background and returns once it is committed to wait.
+	got := make(chan func(), 1)
+	claim := func(ctx context.Context, key string) func() {
+		r := pr.claim(ctx, key, cached(key))
+		<-looked
+		return r
+	}
+	second := func(ctx context.Context, key string) {
+		go func() { got <- pr.claim(ctx, key, cached(key)) }()
+		if k := <-looked; k != key {
+			t.Fatalf("looked up %q, want %q", k, key)
+		}
+	}
 
-	first := pr.claim(ctx, "a", cached("a"))
+	first := claim(ctx, "a")
 	if first == nil {
 		t.Fatal("first claim of a: want to work, got a cache hit")
 	}
-	if other := pr.claim(ctx, "b", cached("b")); other == nil {
+	if other := claim(ctx, "b"); other == nil {
 		t.Fatal("claim of b: want to work")
 	} else {
 		other() // b does not wait for a
 	}
-	got := make(chan func(), 1)
-	go func() { got <- pr.claim(ctx, "a", cached("a")) }()
-	select {
-	case <-got:
-		t.Fatal("second claim of a returned while the first was working")
-	case <-time.After(50 * time.Millisecond):
-	}
+	second(ctx, "a")
 	pr.mu.Lock()
 	answer["a"] = "stored"
 	pr.mu.Unlock()
 	first()
+	// a second caller that had not waited would have been let work
 	if r := <-got; r != nil {
 		t.Fatal("second claim of a after the answer was stored: want a cache hit")
 	}
+	<-looked // its second look, which found the answer
 
 	// the first stores nothing: the waiting caller works it out
-	first = pr.claim(ctx, "c", cached("c"))
-	go func() { got <- pr.claim(ctx, "c", cached("c")) }()
-	time.Sleep(20 * time.Millisecond)
+	first = claim(ctx, "c")
+	second(ctx, "c")
 	first()
 	if r := <-got; r == nil {
 		t.Fatal("claim of c after a failed first: want to work, got a hit")
 	} else {
 		r()
 	}
+	<-looked
 
 	// an interrupted wait
-	first = pr.claim(ctx, "d", cached("d"))
+	first = claim(ctx, "d")
 	cctx, cancel := context.WithCancel(ctx)
-	go func() { got <- pr.claim(cctx, "d", cached("d")) }()
-	time.Sleep(20 * time.Millisecond)
+	second(cctx, "d")
 	cancel()
 	if r := <-got; r == nil {
 		t.Fatal("interrupted claim of d: want a (no-op) release")
