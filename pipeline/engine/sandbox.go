@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -44,10 +45,15 @@ func Sandbox(ctx context.Context, c *sql.Conn, dirs []string) error {
 }
 
 // CheckReadOnly refuses (ErrRefused) anything but exactly one SELECT
-// statement, asking DuckDB's own parser and binder: the statement is
-// prepared, never run. A file the statement would read outside the
-// sandbox's folders is refused here already (binding opens it).
+// statement, asking DuckDB's own parser and binder: the statement is first
+// parsed only (json_serialize_sql serialises nothing but SELECTs; binding
+// some statements, EXPORT DATABASE for one, already creates folders),
+// then prepared, never run. A file the statement would read outside the
+// sandbox's folders is refused when it is prepared (binding opens it).
 func CheckReadOnly(ctx context.Context, c *sql.Conn, query string) error {
+	if err := checkParsedSelect(ctx, c, query); err != nil {
+		return err
+	}
 	return c.Raw(func(dc any) error {
 		conn, ok := dc.(*duckdb.Conn)
 		if !ok {
@@ -71,11 +77,39 @@ func CheckReadOnly(ctx context.Context, c *sql.Conn, query string) error {
 			return err
 		}
 		if t != duckdb.STATEMENT_TYPE_SELECT {
-			return fmt.Errorf("%w: %s statement; only a SELECT may run here (the warehouse is read-only; files, settings and extensions are closed)",
+			return fmt.Errorf("%w: %s is not a SELECT; only one SELECT may run here (the warehouse is read-only; files, settings and extensions are closed)",
 				ErrRefused, stmtName(t))
 		}
 		return nil
 	})
+}
+
+// checkParsedSelect refuses a text that DuckDB parses into anything but
+// one SELECT. A text that does not parse is left to Prepare, whose error
+// says why.
+func checkParsedSelect(ctx context.Context, c *sql.Conn, query string) error {
+	var out string
+	if err := c.QueryRowContext(ctx, MustRender("serialize_sql", nil), query).Scan(&out); err != nil {
+		return fmt.Errorf("sandbox: parse: %w", err)
+	}
+	var doc struct {
+		Error      bool              `json:"error"`
+		Type       string            `json:"error_type"`
+		Statements []json.RawMessage `json:"statements"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		return fmt.Errorf("sandbox: parse: %w", err)
+	}
+	switch {
+	case doc.Error && doc.Type == "parser":
+		return nil
+	case doc.Error:
+		return fmt.Errorf("%w: only a single SELECT statement may run here, and this text (starting with %s) is not one; the warehouse is read-only, files, settings and extensions are closed",
+			ErrRefused, firstWord(query))
+	case len(doc.Statements) != 1:
+		return fmt.Errorf("%w: give exactly one statement, a SELECT", ErrRefused)
+	}
+	return nil
 }
 
 // Refusal wraps err in ErrRefused when DuckDB refused it for the
@@ -106,6 +140,18 @@ func ErrorKind(err error) string {
 		}
 	}
 	return "error"
+}
+
+// firstWord names a refused statement in messages by its first keyword
+// (the decision to refuse is the parser's, not this word's).
+func firstWord(query string) string {
+	f := strings.FieldsFunc(query, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	})
+	if len(f) == 0 || len(f[0]) > 12 {
+		return "the statement"
+	}
+	return strings.ToUpper(f[0])
 }
 
 var stmtNames = map[duckdb.StmtType]string{

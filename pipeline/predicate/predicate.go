@@ -75,7 +75,7 @@ func Check(ctx context.Context, q Querier, expr string) ([]Problem, error) {
 		}
 	}
 	var out string
-	if err := q.QueryRowContext(ctx, engine.MustRender("predicate_parse", nil), prefix+expr+"\n)").Scan(&out); err != nil {
+	if err := q.QueryRowContext(ctx, engine.MustRender("serialize_sql", nil), prefix+expr+"\n)").Scan(&out); err != nil {
 		return nil, fmt.Errorf("parse targeting predicate: %w", err)
 	}
 	var doc parsed
