@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -88,6 +89,9 @@ func CheckReadOnly(ctx context.Context, c *sql.Conn, query string) error {
 // one SELECT. A text that does not parse is left to Prepare, whose error
 // says why.
 func checkParsedSelect(ctx context.Context, c *sql.Conn, query string) error {
+	if !utf8.ValidString(query) {
+		return fmt.Errorf("%w: the statement is not valid UTF-8", ErrRefused)
+	}
 	var out string
 	if err := c.QueryRowContext(ctx, MustRender("serialize_sql", nil), query).Scan(&out); err != nil {
 		return fmt.Errorf("sandbox: parse: %w", err)

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/example/pipeline/pipeline/engine"
 )
@@ -68,6 +69,9 @@ const noLocation = float64(^uint64(0))
 func Check(ctx context.Context, q Querier, expr string) ([]Problem, error) {
 	if strings.TrimSpace(expr) == "" {
 		return []Problem{{0, "the predicate is empty"}}, nil
+	}
+	if !utf8.ValidString(expr) {
+		return []Problem{{0, "the predicate is not valid UTF-8"}}, nil
 	}
 	for i, r := range expr {
 		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
