@@ -92,3 +92,8 @@ CREATE TABLE IF NOT EXISTS raw_files (
     bucket_column VARCHAR,          -- the email column of the buckets
     compression   VARCHAR NOT NULL  -- uncompressed | zstd
 );
+-- The audit log's head (seq, hash) when each run started: an anchor of the
+-- chain outside audit_log, so that entries deleted from its end are found
+-- by `pipeline audit verify` (pipeline/audit/anchor.go).
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS audit_seq BIGINT;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS audit_hash VARCHAR;

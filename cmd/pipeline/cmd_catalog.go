@@ -98,58 +98,6 @@ func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("query", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usagef("query takes one SQL string")
-	}
-	db, done, err := openReadOnly(ctx, c, stderr)
-	if err != nil {
-		return err
-	}
-	defer done()
-	rows, err := db.QueryContext(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	names, _ := rows.Columns()
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	for i, n := range names {
-		if i > 0 {
-			fmt.Fprint(tw, "\t")
-		}
-		fmt.Fprint(tw, n)
-	}
-	fmt.Fprintln(tw)
-	vals := make([]any, len(names))
-	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		for i, v := range vals {
-			if i > 0 {
-				fmt.Fprint(tw, "\t")
-			}
-			if v == nil {
-				fmt.Fprint(tw, "NULL")
-			} else {
-				fmt.Fprint(tw, v)
-			}
-		}
-		fmt.Fprintln(tw)
-	}
-	tw.Flush()
-	return rows.Err()
-}
-
 // writeRecordOfProcessing prints the data map as a record of processing
 // (Art. 30 style): per dataset its source, categories, whether it holds
 // personal data, lawful basis and purposes, recipients and retention.

@@ -31,6 +31,8 @@ type rightsEnv struct {
 	lock *flow.Lock
 	db   *engine.DB
 	conn *sql.Conn
+	// stderr takes the warning when the audit head cannot be anchored
+	stderr io.Writer
 }
 
 // openRights loads the config, waits for the warehouse lock and opens the
@@ -68,11 +70,12 @@ func openRights(ctx context.Context, c *common, what string, stderr io.Writer) (
 		lk.Unlock()
 		return nil, err
 	}
-	return &rightsEnv{cfg: cfg, log: log, lock: lk, db: db, conn: conn}, nil
+	return &rightsEnv{cfg: cfg, log: log, lock: lk, db: db, conn: conn, stderr: stderr}, nil
 }
 
 func (e *rightsEnv) close() {
 	if e.conn != nil {
+		warnAnchor(e.stderr, audit.Anchor(context.Background(), e.conn, e.cfg.Warehouse))
 		e.conn.Close()
 		e.conn = nil
 	}
@@ -210,6 +213,7 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer lk.Unlock()
+	defer func() { warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), cfg.Warehouse)) }()
 	opts := rights.EraseOptions{DryRun: *dry || !*yes, Deep: *deep, Connectors: conns, Log: log}
 	if step := os.Getenv(EnvEraseCrashAfter); step != "" {
 		opts.AfterStep = func(s string) {
@@ -310,7 +314,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if verify {
-		n, err := audit.Verify(ctx, env.conn)
+		n, err := audit.VerifyAnchored(ctx, env.conn, env.cfg.Warehouse)
 		if err != nil {
 			return fmt.Errorf("audit verify: %d entries verified before the break: %w", n, err)
 		}

@@ -128,7 +128,11 @@ func openStore(ctx context.Context, c *common, stderr io.Writer, what string) (*
 		lk.Unlock()
 		return nil, log, nil, err
 	}
-	done := func() { db.Close(); lk.Unlock() }
+	done := func() {
+		warnAnchor(stderr, audit.Anchor(context.WithoutCancel(ctx), db, cfg.Warehouse))
+		db.Close()
+		lk.Unlock()
+	}
 	if err := flow.EnsureSchema(ctx, db); err != nil {
 		done()
 		return nil, log, nil, err

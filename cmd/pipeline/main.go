@@ -17,6 +17,7 @@ import (
 
 	"github.com/example/pipeline/connectors/plugin"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 func main() {
@@ -89,6 +90,9 @@ func exitCode(err error, stderr io.Writer) int {
 		return 2
 	case errors.As(err, &u):
 		fmt.Fprintln(stderr, "pipeline:", u.msg)
+		return 2
+	case errors.Is(err, engine.ErrRefused): // `query` outside its sandbox
+		fmt.Fprintln(stderr, "pipeline:", err)
 		return 2
 	}
 	fmt.Fprintln(stderr, "pipeline:", err)

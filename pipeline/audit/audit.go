@@ -6,8 +6,9 @@
 // canonical JSON of (seq, at, actor, action, subject_key, details,
 // prev_hash). Verify recomputes the chain, so an entry that was edited,
 // deleted or reordered after the fact is detected and named by its seq.
-// The chain cannot tell that the newest entries were truncated; compare the
-// count Verify returns with an earlier one when that matters.
+// The chain alone cannot tell that the newest entries were truncated: its
+// head is anchored outside the table (anchor.go) and VerifyAnchored checks
+// the anchors too.
 //
 // Details never hold raw emails, names or phones: only subject keys,
 // hashes, counts, list names and similar non-identifying values.

@@ -1,141 +1,56 @@
 package config
 
 import (
-	"errors"
-	"fmt"
-	"slices"
+	"context"
 	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/example/pipeline/pipeline/predicate"
 )
 
 // pureExprMsg ends every targeting.companies diagnostic.
-const pureExprMsg = "targeting.companies must be a pure expression over company columns (no subqueries, statements or file access)"
+const pureExprMsg = "targeting.companies must be one scalar expression over the company columns, using only the allowed functions (no subqueries, tables, files, statements or macros)"
 
-// forbiddenKeywords may not appear as words outside literals.
-var forbiddenKeywords = []string{
-	"SELECT", "FROM", "COPY", "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA",
-	"CREATE", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "CALL", "EXPORT",
-	"IMPORT", "SET", "WITH", "UNION",
-}
-
-// forbiddenFuncs are functions that read files or the environment; a trailing
-// * matches any suffix.
-var forbiddenFuncs = []string{
-	"read_csv*", "read_parquet", "read_json*", "read_ndjson*", "read_text",
-	"read_blob", "read_xlsx", "glob", "getenv", "sniff_csv", "parquet_*",
-	"query", "query_table",
-}
-
-// CheckPredicate checks statically that expr is a pure DuckDB expression:
-// outside single-quoted literals (” escapes, E” backslash escapes) and
-// double-quoted identifiers it rejects ";", "--", "/*", "$", statement and
-// subquery keywords, and file or environment functions (also as quoted
-// identifiers). The error names the first offending token.
-func CheckPredicate(expr string) error {
-	bad := predicateProblems(expr)
-	if len(bad) == 0 {
-		return nil
+// checkPredicate reports what pipeline/predicate refuses in the
+// targeting predicate at node n, each problem at its own line and column.
+// Messages name constructs and functions of the predicate, never data.
+func (d *decoder) checkPredicate(n *yaml.Node, expr string) {
+	probs, err := predicate.CheckAlone(context.Background(), expr)
+	if err != nil {
+		d.errorf(n, "targeting.companies: the predicate could not be checked: %v", err)
+		return
 	}
-	return errors.New(bad[0] + "; " + pureExprMsg)
+	for _, p := range probs {
+		pos := predicatePos(n, expr, p.Offset)
+		d.diags = append(d.diags, Diagnostic{File: d.file, Line: pos.Line, Col: pos.Col,
+			Msg: "targeting.companies: " + p.Msg + "; " + pureExprMsg})
+	}
 }
 
-// predicateProblems returns one message per distinct offending token.
-func predicateProblems(s string) []string {
-	var bad []string
-	add := func(format string, args ...any) {
-		m := fmt.Sprintf(format, args...)
-		if !slices.Contains(bad, m) {
-			bad = append(bad, m)
-		}
+// predicatePos is the position in the file of byte off of expr, the
+// trimmed value of scalar n. Exact for one-line plain and quoted scalars
+// without escapes; in a block scalar, the line is exact and the column
+// that of the block indicator; otherwise the scalar's start.
+func predicatePos(n *yaml.Node, expr string, off int) Position {
+	start := nodePos(n)
+	lead := strings.Index(n.Value, expr)
+	if lead < 0 || off > len(expr) {
+		return start
 	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\'':
-			backslash := i > 0 && (s[i-1] == 'e' || s[i-1] == 'E') && (i < 2 || !isWordByte(s[i-2]))
-			end, ok := scanQuoted(s, i, '\'', backslash)
-			if !ok {
-				add("unterminated string literal")
-			}
-			i = end
-		case c == '"':
-			end, ok := scanQuoted(s, i, '"', false)
-			if !ok {
-				add("unterminated quoted identifier")
-			}
-			body := s[i+1 : end]
-			if ok {
-				body = s[i+1 : end-1]
-			}
-			ident := strings.ReplaceAll(body, `""`, `"`)
-			if isForbiddenFunc(strings.ToLower(ident)) {
-				add("%q is not allowed", ident)
-			}
-			i = end
-		case c == ';':
-			add("%q is not allowed", ";")
-			i++
-		case c == '-' && i+1 < len(s) && s[i+1] == '-':
-			add("%q is not allowed", "--")
-			i += 2
-		case c == '/' && i+1 < len(s) && s[i+1] == '*':
-			add("%q is not allowed", "/*")
-			i += 2
-		case c == '$':
-			add("%q is not allowed", "$")
-			i++
-		case isWordByte(c) && !(c >= '0' && c <= '9'):
-			j := i
-			for j < len(s) && isWordByte(s[j]) {
-				j++
-			}
-			w := s[i:j]
-			if slices.Contains(forbiddenKeywords, strings.ToUpper(w)) || isForbiddenFunc(strings.ToLower(w)) {
-				add("%q is not allowed", w)
-			}
-			i = j
-		case c >= '0' && c <= '9':
-			// a number, possibly with an exponent or a digit-led word: skip
-			// digits only, so "1select" still sees "select"
-			i++
-		default:
-			i++
-		}
+	before := n.Value[:lead+off]
+	escaped := n.Style == yaml.DoubleQuotedStyle && strings.Contains(n.Value, `\`) ||
+		n.Style == yaml.SingleQuotedStyle && strings.Contains(n.Value, "'")
+	switch {
+	case n.Style == yaml.LiteralStyle || n.Style == yaml.FoldedStyle:
+		return Position{start.Line + 1 + strings.Count(before, "\n"), start.Col}
+	case strings.Contains(n.Value, "\n") || escaped:
+		return start
 	}
-	return bad
-}
-
-// scanQuoted returns the index just past the closing quote of the quoted
-// token starting at s[start], doubling the quote to escape it (and a
-// backslash escaping the next byte when backslash is set).
-func scanQuoted(s string, start int, q byte, backslash bool) (end int, closed bool) {
-	for j := start + 1; j < len(s); j++ {
-		switch {
-		case backslash && s[j] == '\\':
-			j++
-		case s[j] == q:
-			if j+1 < len(s) && s[j+1] == q {
-				j++
-				continue
-			}
-			return j + 1, true
-		}
+	col := start.Col + utf8.RuneCountInString(before)
+	if n.Style != 0 {
+		col++ // the opening quote
 	}
-	return len(s), false
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-func isForbiddenFunc(w string) bool {
-	for _, f := range forbiddenFuncs {
-		if p, ok := strings.CutSuffix(f, "*"); ok {
-			if strings.HasPrefix(w, p) {
-				return true
-			}
-		} else if w == f {
-			return true
-		}
-	}
-	return false
+	return Position{start.Line, col}
 }

@@ -195,8 +195,8 @@ func (d *decoder) targeting(c *Config, p pair) {
 	f := d.fields(p.val, "targeting", targetingKeys...)
 	if cp := f["companies"]; cp.present() {
 		c.Targeting.Companies = strings.TrimSpace(d.str(cp, "targeting.companies"))
-		for _, msg := range predicateProblems(c.Targeting.Companies) {
-			d.errorf(cp.val, "targeting.companies: %s; %s", msg, pureExprMsg)
+		if c.Targeting.Companies != "" {
+			d.checkPredicate(resolve(cp.val), c.Targeting.Companies)
 		}
 	}
 	rp := f["roles"]

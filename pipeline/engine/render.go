@@ -23,6 +23,15 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	// VARCHAR). A type's members can only be literals; the value cast to
 	// it is still a bound parameter, and must equal v.
 	"enum": func(v string) string { return "ENUM(" + Literal(v) + ")" },
+	// strlist is a list of string literals, ['a', 'b'], for SET statements
+	// (which take no parameters); its members are paths the pipeline built.
+	"strlist": func(vals []string) string {
+		out := make([]string, len(vals))
+		for i, v := range vals {
+			out[i] = Literal(v)
+		}
+		return "[" + strings.Join(out, ", ") + "]"
+	},
 }).ParseFS(sqlfs.FS, "*.sql"))
 
 // Render renders the embedded template sql/<name>.sql with data. Data

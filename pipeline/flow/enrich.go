@@ -125,8 +125,8 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	if err := rn.exec(ctx, c, "enrich_companies", map[string]any{"Sources": companies}, nil); err != nil {
 		return err
 	}
-	if err := rn.exec(ctx, c, "enrich_targets", map[string]any{"Predicate": pred}, nil); err != nil {
-		return fmt.Errorf("targeting.companies: %w", err)
+	if err := rn.targets(ctx, c, pred); err != nil {
+		return err
 	}
 	var compIn int64
 	for _, s := range companies {

@@ -242,6 +242,9 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 		rn.id, cfg.Name, started); err != nil {
 		return nil, fmt.Errorf("record run: %w", err)
 	}
+	if err := recordAuditHead(ctx, db, rn.id); err != nil {
+		return nil, err
+	}
 	var check *validation
 	if r.Validate != nil {
 		check, ctx = startValidation(ctx, r.Validate)
