@@ -112,6 +112,7 @@ usage: pipeline COMMAND [flags]
   erase      --email X [--dry-run] [--yes]                  erasure everywhere, with tombstone
   purge      [--dry-run]                                    retention
   audit      [verify] [--subject-key K]                     the hash-chained audit log
+  runs       [-n N]                                         run history; a run whose process died shows as crashed
 
 global flags (any command): --log-format console|json, --log-level debug|info|warn|error
 exit codes: 0 success, 1 runtime failure, 2 usage or config error
@@ -155,6 +156,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdPurge(ctx, rest, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "runs":
+		return cmdRuns(ctx, rest, stdout, stderr)
 	}
 	return usagef("unknown command %q (see pipeline --help)", cmd)
 }
