@@ -54,6 +54,13 @@ type journalExport struct {
 // openJournal records the run's process and export folders before it
 // writes anything an export could leave behind.
 func (rn *run) openJournal(ctx context.Context) error {
+	removed, err := RemoveLeftovers(rn.Config)
+	for _, p := range removed {
+		rn.Log.Warn().Str("dir", p).Msg("removed the staged export of a run whose process died")
+	}
+	if err != nil {
+		return fmt.Errorf("staged exports of earlier runs: %w", err)
+	}
 	j := &runJournal{RunID: rn.id, PID: os.Getpid(), Started: rn.started,
 		path: filepath.Join(JournalDir(rn.Config.Warehouse), rn.id+".json")}
 	for _, name := range rn.Config.ExportOrder {
@@ -258,4 +265,40 @@ func Leftovers(cfg *config.Config) ([]string, error) {
 		out = append(out, l...)
 	}
 	return out, nil
+}
+
+// RemoveLeftovers settles the Leftovers of dead runs: a previous export
+// set aside whose folder is missing is put back, every other leftover is
+// removed. The caller holds the warehouse lock (no run is in progress);
+// it returns what it removed.
+func RemoveLeftovers(cfg *config.Config) ([]string, error) {
+	var removed []string
+	var errs []error
+	for _, name := range cfg.ExportOrder {
+		d := stringOption(cfg.Exports[name].Sink.Options, "dir")
+		if d == "" {
+			continue
+		}
+		l, err := parquet.Leftovers(d)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, p := range l {
+			if strings.Contains(filepath.Base(p), ".old-") {
+				if _, err := os.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+					if err := os.Rename(p, d); err != nil {
+						errs = append(errs, fmt.Errorf("put %s back: %w", p, err))
+					}
+					continue
+				}
+			}
+			if err := os.RemoveAll(p); err != nil {
+				errs = append(errs, fmt.Errorf("remove %s: %w", p, err))
+				continue
+			}
+			removed = append(removed, p)
+		}
+	}
+	return removed, errors.Join(errs...)
 }
