@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,30 +36,11 @@ func (d *decoder) validatePaths(c *Config) {
 	}
 	cfgDir := canonical(c.Dir)
 	wh := canonical(c.Warehouse)
-	whDir := filepath.Dir(wh)
 	sources := c.sourcePaths()
 	exports := c.exportDirs()
 	for i, e := range exports {
-		// a folder holding the project or the warehouse's folder
-		for _, h := range []struct{ what, path string }{{"the config's folder", cfgDir}, {"the warehouse's folder", whDir}} {
-			if e.path == h.path || within(e.path, h.path) {
-				d.at(e.pos, "%s %s %s; a run replaces that folder as a whole, so it would delete what it holds: give the export a folder of its own such as exports/<name>",
-					e.what, e.path, relation(e.path, h.path, h.what))
-			}
-		}
-		others := append(c.warehouseFiles(wh), sources...)
-		for j, o := range exports {
-			// exports_dir holds the export folders (the default layout):
-			// only equality is refused between it and a sink's dir
-			if j == i || e.what == exportsDirWhat && within(e.path, o.path) || o.what == exportsDirWhat && within(o.path, e.path) {
-				continue
-			}
-			others = append(others, o)
-		}
-		for _, o := range others {
-			if overlap(e.path, o.path) {
-				d.at(e.pos, "%s %s %s; a run replaces that folder as a whole: give the export a folder of its own such as exports/<name>", e.what, e.path, relation(e.path, o.path, o.what))
-			}
+		if msg := exportDirProblem(c, i, exports, sources, cfgDir, wh); msg != "" {
+			d.at(e.pos, "%s", msg)
 		}
 	}
 	for _, s := range sources {
@@ -73,6 +55,35 @@ func (d *decoder) validatePaths(c *Config) {
 				wh, relation(wh, e.path, e.what))
 		}
 	}
+}
+
+// exportDirProblem returns the first rule exports[i] breaks ("" for none):
+// one message per folder, the most telling first.
+func exportDirProblem(c *Config, i int, exports, sources []namedPath, cfgDir, wh string) string {
+	e := exports[i]
+	// a folder holding the project or the warehouse's folder
+	for _, h := range []struct{ what, path string }{{"the config's folder", cfgDir}, {"the warehouse's folder", filepath.Dir(wh)}} {
+		if e.path == h.path || within(e.path, h.path) {
+			return fmt.Sprintf("%s %s %s; a run replaces that folder as a whole, so it would delete what it holds: give the export a folder of its own such as exports/<name>",
+				e.what, e.path, relation(e.path, h.path, h.what))
+		}
+	}
+	others := append(c.warehouseFiles(wh), sources...)
+	for j, o := range exports {
+		// exports_dir holds the export folders (the default layout): only
+		// equality is refused between it and a sink's dir
+		if j == i || e.what == exportsDirWhat && within(e.path, o.path) || o.what == exportsDirWhat && within(o.path, e.path) {
+			continue
+		}
+		others = append(others, o)
+	}
+	for _, o := range others {
+		if overlap(e.path, o.path) {
+			return fmt.Sprintf("%s %s %s; a run replaces that folder as a whole: give the export a folder of its own such as exports/<name>",
+				e.what, e.path, relation(e.path, o.path, o.what))
+		}
+	}
+	return ""
 }
 
 // warehouseFiles are the files and folders kept beside the warehouse
