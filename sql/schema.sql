@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS runs (
     pipeline    VARCHAR,
     started_at  TIMESTAMP,
     finished_at TIMESTAMP,
-    status      VARCHAR,          -- running | succeeded | failed | interrupted
+    status      VARCHAR,          -- running | succeeded | failed | interrupted | dry_run | crashed
     error       VARCHAR,
     report      VARCHAR           -- JSON run report
 );
@@ -97,3 +97,6 @@ CREATE TABLE IF NOT EXISTS raw_files (
 -- by `pipeline audit verify` (pipeline/audit/anchor.go).
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS audit_seq BIGINT;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS audit_hash VARCHAR;
+-- runs.pid: the process that ran it (crash detection, flow/journal.go);
+-- added to warehouses created before it existed.
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid BIGINT;

@@ -118,6 +118,7 @@ usage: pipeline COMMAND [flags]
   audit      [verify] [--subject-key K]                     the hash-chained audit log
   schema                                                    JSON Schema of pipeline.yaml (editor completion)
   version    [--format text|json]                           build, VCS revision, DuckDB version (also --version)
+  runs       [-n N]                                         run history; a run whose process died shows as crashed
 
 global flags (any command): --log-format console|json, --log-level debug|info|warn|error
 exit codes: 0 success, 1 runtime failure, 2 usage or config error
@@ -165,6 +166,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdPurge(ctx, rest, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "runs":
+		return cmdRuns(ctx, rest, stdout, stderr)
 	}
 	return usagef("unknown command %q (see pipeline --help)", cmd)
 }

@@ -95,6 +95,9 @@ func (s *Sink) StagingDir(ctx context.Context, export, runID string, opts connec
 	if err := recoverSwap(target); err != nil {
 		return "", fmt.Errorf("parquet sink: restore previous export: %w", err)
 	}
+	if err := Replaceable(target); err != nil {
+		return "", fmt.Errorf("parquet sink: %w", err)
+	}
 	if err := os.RemoveAll(staging); err != nil {
 		return "", fmt.Errorf("parquet sink: %w", err)
 	}
@@ -144,8 +147,11 @@ func (s *Sink) Write(ctx context.Context, req connectors.WriteRequest) (*connect
 // renamed into place, old removed. A crash between the renames is undone
 // by the next StagingDir call.
 func Swap(staging, target, old string) error {
+	if err := Replaceable(target); err != nil {
+		return err
+	}
 	hadOld := false
-	if _, err := os.Stat(target); err == nil {
+	if _, err := os.Lstat(target); err == nil {
 		if err := os.Rename(target, old); err != nil {
 			return fmt.Errorf("move previous export aside: %w", err)
 		}
@@ -161,6 +167,46 @@ func Swap(staging, target, old string) error {
 		return os.RemoveAll(old)
 	}
 	return nil
+}
+
+// ErrNotOurs means an export folder exists but was not written by
+// pipeline: a swap would delete whatever it holds.
+var ErrNotOurs = errors.New("not an export folder written by pipeline")
+
+// Replaceable reports (nil) whether target may be replaced by a swap: it
+// does not exist, is an empty folder, or is a folder (not a link) holding
+// the manifest an export writes, with its run id. Anything else is
+// ErrNotOurs, naming the path.
+func Replaceable(target string) error {
+	st, err := os.Lstat(target)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("export folder %s: %w", target, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("export folder %s is a %s: %w; move it away or choose another dir", target, kindOf(st.Mode()), ErrNotOurs)
+	}
+	if ents, err := os.ReadDir(target); err == nil && len(ents) == 0 {
+		return nil
+	}
+	m, err := ReadManifest(target)
+	if err != nil || m.Metadata["run_id"] == "" {
+		return fmt.Errorf("export folder %s exists without the %s a run writes: %w; a run replaces its export folder as a whole, so move it away or choose another dir", target, ManifestName, ErrNotOurs)
+	}
+	return nil
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m.IsRegular():
+		return "file"
+	default:
+		return "special file"
+	}
 }
 
 // Inventory lists the Parquet files under dir (sorted, paths relative to
@@ -249,4 +295,27 @@ func writeJSON(path string, v any) error {
 		return errors.Join(err, os.Remove(tmp))
 	}
 	return nil
+}
+
+// SwapPaths returns the folders a swap of dir by run runID uses: the
+// target, the staging folder the run writes into, and the folder the
+// previous export is moved aside to. Both of the last two hold personal
+// data while they exist.
+func SwapPaths(dir, runID string) (target, staging, old string) { return paths(dir, runID) }
+
+// Leftovers lists the staging and set-aside folders of any run that exist
+// beside dir.
+func Leftovers(dir string) ([]string, error) {
+	clean := filepath.Clean(dir)
+	parent, base := filepath.Dir(clean), filepath.Base(clean)
+	var out []string
+	for _, kind := range []string{".staging-", ".old-"} {
+		m, err := filepath.Glob(filepath.Join(parent, "."+base+kind+"*"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m...)
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -324,6 +324,7 @@ func (r *Registry) launch(ctx context.Context, c Candidate) (*Process, goplugin.
 		cmd = exec.CommandContext(ctx, c.Path)
 	}
 	cmd.WaitDelay = 5 * time.Second
+	dieWithHost(cmd)
 	// go-plugin's server puts its gRPC socket in os.TempDir unless told
 	// otherwise, and nothing removes it when the process is killed: give
 	// each process a private (0700) folder that Close removes.

@@ -46,13 +46,15 @@ func ServeSource(src connectors.Source) error { return Serve(src, nil) }
 func ServeSink(sink connectors.Sink) error { return Serve(nil, sink) }
 
 // Serve serves a source, a sink or both (either may be nil, not both)
-// over go-plugin until the host disconnects or kills the process. Started
+// over go-plugin until the host disconnects or kills the process, the
+// process gets SIGTERM, or its host process is gone. Started
 // by hand rather than by pipeline, it prints a note and exits with status
 // 1 (go-plugin's behaviour).
 func Serve(src connectors.Source, sink connectors.Sink) error {
 	if src == nil && sink == nil {
 		return errors.New("sdk: Serve needs a source or a sink")
 	}
+	watchHost()
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  plugin.Handshake,
 		VersionedPlugins: plugin.VersionedPlugins(src, sink),

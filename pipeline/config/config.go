@@ -3,7 +3,8 @@
 // column of the offending key or value, and all of them are reported at once.
 //
 // The package does no I/O beyond reading the file in Load; Parse is pure apart
-// from the injected environment lookup.
+// from the injected environment lookup and the path rules, which resolve the
+// symbolic links of the paths a config names (validate_paths.go).
 package config
 
 import (

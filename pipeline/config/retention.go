@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -29,10 +30,24 @@ func ParseRetention(s string) (Retention, error) {
 		return Retention{}, fmt.Errorf("retention %q is not valid (want N days, weeks, months or years, e.g. \"24 months\", or \"forever\")", s)
 	}
 	n, err := strconv.Atoi(m[1])
-	if err != nil || n <= 0 {
+	if err != nil && !errors.Is(err, strconv.ErrRange) || err == nil && n <= 0 {
 		return Retention{}, fmt.Errorf("retention %q must be a positive number of %ss", s, m[2])
 	}
+	if max := maxRetention[m[2]]; err != nil || n > max {
+		return Retention{}, fmt.Errorf("retention %q is longer than %d %ss (%d years); for data kept without limit write \"forever\"", s, max, m[2], MaxRetentionYears)
+	}
 	return Retention{N: n, Unit: m[2]}, nil
+}
+
+// MaxRetentionYears bounds a retention period: a longer one is a typo (and
+// beyond it Cutoff's calendar arithmetic would overflow); "forever" says
+// keep without limit.
+const MaxRetentionYears = 100
+
+// maxRetention is MaxRetentionYears in each unit.
+var maxRetention = map[string]int{
+	"day": MaxRetentionYears * 366, "week": MaxRetentionYears * 53,
+	"month": MaxRetentionYears * 12, "year": MaxRetentionYears,
 }
 
 // IsZero reports whether r means keep forever.

@@ -24,6 +24,12 @@ func TestParseRetention(t *testing.T) {
 		{give: "24", wantErr: true},
 		{give: "two years", wantErr: true},
 		{give: "-1 year", wantErr: true},
+		{give: "100 years", want: Retention{100, "year"}, wantString: "100 years", wantCutoff: time.Date(1926, 3, 31, 12, 0, 0, 0, time.UTC)},
+		{give: "101 years", wantErr: true},
+		{give: "99999999999 years", wantErr: true},
+		{give: "99999999999999999999999 days", wantErr: true},
+		{give: "1201 months", wantErr: true},
+		{give: "36601 days", wantErr: true},
 	}
 	for _, tt := range tests {
 		got, err := ParseRetention(tt.give)

@@ -21,6 +21,7 @@ func (d *decoder) validate(c *Config) {
 			d.at(c.Pos("exports", name, "campaign"), "export %q: campaign %q is not defined (defined: %s)", name, x.Campaign, defined)
 		}
 	}
+	d.validatePaths(c)
 	if len(c.Exports) > 0 {
 		for _, role := range []string{RoleCompanies, RolePeople} {
 			if !slices.ContainsFunc(c.SourceOrder, func(n string) bool { return c.Sources[n].Role == role }) {

@@ -19,7 +19,15 @@ import (
 // RegisterArrowView exposes a connector's Arrow stream to DuckDB as a view
 // (duckdb-go's Arrow RegisterView): batches go straight from the plugin's
 // IPC decoder into DuckDB, never row by row through Go values. The view
-// can be read once; the returned func releases it and closes rr.
+// can be read once; the returned func drops the view, releases the stream
+// and closes rr.
+//
+// DuckDB's arrow scan creates a persistent view (in the connection's
+// default catalog) over a stream that is gone once released; selecting it
+// later crashes the process. Callers register inside a transaction and
+// call the returned func before it commits, so the view never reaches the
+// warehouse file: it is as transient as a TEMP view (which the arrow scan
+// cannot create, and DuckDB refuses USE temp).
 func RegisterArrowView(ctx context.Context, c *sqlConn, view string, rr connectors.RecordReader) (func(), error) {
 	reader := &arrowReader{ctx: ctx, rr: rr}
 	reader.refs.Store(1)
@@ -36,6 +44,7 @@ func RegisterArrowView(ctx context.Context, c *sqlConn, view string, rr connecto
 		return nil, fmt.Errorf("register arrow stream: %w", err)
 	}
 	return func() {
+		_ = execScript(context.WithoutCancel(ctx), c, "arrow_view_drop", map[string]any{"View": view}, nil)
 		release()
 		_ = rr.Close()
 	}, nil

@@ -87,6 +87,9 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 			return fmt.Errorf("export %q: %w", name, err)
 		}
 		se.staging = staging
+		if err := rn.journalStaging(name, staging); err != nil {
+			return fmt.Errorf("export %q: run journal: %w", name, err)
+		}
 		target := staging
 		if len(ex.PartitionBy) == 0 {
 			target = filepath.Join(staging, "part-0.parquet")

@@ -111,6 +111,8 @@ type run struct {
 	// validated, when set, waits for the configuration check running
 	// alongside the run (Runner.Validate) and returns its error
 	validated func() error
+	// journal makes the run one unit with its exports (journal.go)
+	journal *runJournal
 }
 
 // validation waits for the configuration check, if one runs alongside.
@@ -245,6 +247,10 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	if err := recordAuditHead(ctx, db, rn.id); err != nil {
 		return nil, err
 	}
+	if err := rn.openJournal(ctx); err != nil {
+		return nil, err
+	}
+	defer rn.closeJournal()
 	var check *validation
 	if r.Validate != nil {
 		check, ctx = startValidation(ctx, r.Validate)
@@ -381,11 +387,12 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	}
 	committed := false
 	defer func() {
-		if committed {
-			return
-		}
 		cctx, cancel := bg()
 		defer cancel()
+		if committed {
+			err = errors.Join(err, rn.rollbackUnswapped(cctx, c))
+			return
+		}
 		// A statement interrupted by a cancelled context may have taken
 		// effect (a BEGIN): never leave a transaction open on a
 		// connection that goes back to the pool (a later statement would

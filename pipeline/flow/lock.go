@@ -33,9 +33,18 @@ func lock(ctx context.Context, warehouse, what string, wait bool, notify io.Writ
 	if err := os.MkdirAll(dirOf(path), 0o700); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	// O_NOFOLLOW: a symbolic link put in the lock file's place must not
+	// make the lock truncate (and write into) the file it points at.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("lock %s: it is a symbolic link, not pipeline's lock file: remove it (pipeline creates the lock file itself)", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: not a regular file: remove it (pipeline creates the lock file itself)", path)
 	}
 	told := false
 	for {

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"time"
 
 	"github.com/example/pipeline/pipeline/engine"
 )
@@ -9,6 +10,8 @@ import (
 // EnsureSchema creates the warehouse's own tables when missing, and drops
 // what a crashed run staged but never swapped in (see cleanRaw): it may
 // hold personal data that no catalog, SAR or erasure knows about.
+// It also settles runs whose process died (recoverRuns): their staged
+// exports are rolled forward or back and their rows marked 'crashed'.
 // Callers hold the warehouse lock, so no run is using them.
 func EnsureSchema(ctx context.Context, db *engine.DB) error {
 	c, err := db.Conn(ctx)
@@ -22,5 +25,5 @@ func EnsureSchema(ctx context.Context, db *engine.DB) error {
 	if err := cleanRaw(ctx, c, db.Settings().Path); err != nil {
 		return err
 	}
-	return nil
+	return recoverRuns(ctx, c, db.Settings().Path, time.Now().UTC())
 }

@@ -141,6 +141,11 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 			c.Close()
 		}
 	}()
+	if !opts.DryRun {
+		if err := removeLeftovers(cfg, log); err != nil {
+			return nil, err
+		}
+	}
 	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, DB: db})
 	if err != nil {
 		return nil, err

@@ -781,15 +781,24 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 		}
 	}
 	dirs := exportDirs(cfg)
+	// the staged exports of unfinished runs are searched always: they hold
+	// personal data that no lineage names (see flow.Leftovers)
+	scan := map[string]bool{}
+	if err := leftoverDirs(cfg, dirs, scan); err != nil {
+		return err
+	}
 	if deep {
 		for d := range dirs {
-			_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
-				if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") {
-					files[p] = true
-				}
-				return nil
-			})
+			scan[d] = true
 		}
+	}
+	for d := range scan {
+		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") {
+				files[p] = true
+			}
+			return nil
+		})
 	}
 	if len(files) == 0 {
 		return nil

@@ -1,0 +1,46 @@
+package rights
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+// leftoverDirs adds the staged exports of unfinished runs (flow.Leftovers)
+// to scan and names them in dirs after their export, marked as unfinished.
+func leftoverDirs(cfg *config.Config, dirs map[string]string, scan map[string]bool) error {
+	l, err := flow.Leftovers(cfg)
+	if err != nil {
+		return fmt.Errorf("staged exports of unfinished runs: %w", err)
+	}
+	for _, d := range l {
+		name := strings.TrimPrefix(filepath.Base(d), ".")
+		for _, n := range cfg.ExportOrder {
+			if strings.HasPrefix(name, n+".") {
+				name = n + " (unfinished run: " + filepath.Base(d) + ")"
+			}
+		}
+		dirs[d] = name
+		scan[d] = true
+	}
+	return nil
+}
+
+// removeLeftovers removes the staged exports of unfinished runs before an
+// erasure: they belong to no live run (the caller holds the warehouse
+// lock). One that cannot be removed stops the erasure (fail closed).
+func removeLeftovers(cfg *config.Config, log zerolog.Logger) error {
+	removed, err := flow.RemoveLeftovers(cfg)
+	for _, p := range removed {
+		log.Warn().Str("dir", p).Msg("removed the staged export of an unfinished run")
+	}
+	if err != nil {
+		return fmt.Errorf("erase: %w; remove these folders by hand, then run erase again", err)
+	}
+	return nil
+}
