@@ -147,7 +147,7 @@ func columnNames(path string, d Dialect, latin1 bool) ([]string, error) {
 	names := make([]string, len(fields))
 	seen := map[string]bool{}
 	for i, f := range fields {
-		name := f
+		name := strings.ToValidUTF8(f, "\uFFFD")
 		if !d.Header || name == "" {
 			name = fmt.Sprintf("column%d", i)
 		}

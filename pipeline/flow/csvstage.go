@@ -80,7 +80,11 @@ func (rn *run) storeRejects(ctx context.Context, c *sqlConn, name string, scan *
 			p["file"] = f.Path
 		}
 	}
-	return execScript(ctx, c, "stage_rejects", map[string]any{"Errors": scan.Rejects[0], "Scans": scan.Rejects[1], "Into": into, "NoRaw": noRaw}, p)
+	data := map[string]any{"Errors": scan.Rejects[0], "Scans": scan.Rejects[1], "Into": into, "NoRaw": noRaw}
+	if err := execScript(ctx, c, "stage_rejects", data, p); err != nil {
+		return err
+	}
+	return execScript(ctx, c, "stage_rejects_drop", data, nil)
 }
 
 // rejectSummary counts a source's rejected lines and describes the first

@@ -368,7 +368,7 @@ func mapColumns(name string, src *config.Source, cols []string) ([]column, error
 	rename := map[string]string{}
 	for canon, from := range src.Map {
 		if !have[from] {
-			return nil, fmt.Errorf("source %q: map: %s <- %q, but the source has no column %q (it has: %s)",
+			return nil, mapErrorf("source %q: map: %s <- %q, but the source has no column %q (it has: %s)",
 				name, canon, from, from, strings.Join(cols, ", "))
 		}
 		rename[from] = canon
@@ -385,17 +385,25 @@ func mapColumns(name string, src *config.Source, cols []string) ([]column, error
 			dst = c + "_src"
 		}
 		if strings.HasPrefix(dst, "_") {
-			return nil, fmt.Errorf("source %q: column %q: names beginning with _ are the pipeline's own (%s, _bucket, ...); rename it with map: {new_name: %q}",
+			return nil, mapErrorf("source %q: column %q: names beginning with _ are the pipeline's own (%s, _bucket, ...); rename it with map: {new_name: %q}",
 				name, dst, strings.Join(provenance, ", "), c)
 		}
 		if seen[dst] {
-			return nil, fmt.Errorf("source %q: two columns would be named %q after map:", name, dst)
+			return nil, mapErrorf("source %q: two columns would be named %q after map:", name, dst)
 		}
 		seen[dst] = true
 		out = append(out, column{Src: c, Dst: dst})
 	}
 	return out, nil
 }
+
+// mapError is a problem of a source's columns against its `map:` (a
+// config error where validation positions it).
+type mapError string
+
+func (e mapError) Error() string { return string(e) }
+
+func mapErrorf(format string, args ...any) error { return mapError(fmt.Sprintf(format, args...)) }
 
 func (rn *run) progress(format string, args ...any) {
 	if rn.Progress != nil {

@@ -36,7 +36,11 @@ func importRejects(ctx context.Context, tx *sql.Tx, r ImportRequest, f *csvread.
 	if f.Normalised() {
 		p["file"] = f.Path
 	}
-	if err := execTx(ctx, tx, "stage_rejects", map[string]any{"Errors": "_import_rejects", "Scans": "_import_reject_scans", "NoRaw": true}, p); err != nil {
+	data := map[string]any{"Errors": "_import_rejects", "Scans": "_import_reject_scans", "NoRaw": true}
+	if err := execTx(ctx, tx, "stage_rejects", data, p); err != nil {
+		return 0, err
+	}
+	if err := execTx(ctx, tx, "stage_rejects_drop", data, nil); err != nil {
 		return 0, err
 	}
 	q, err := engine.Render("stage_reject_summary", nil)
