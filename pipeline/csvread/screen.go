@@ -111,6 +111,9 @@ func screenFile(path string) (*screen, error) {
 			s.lf++
 		}
 		if c, ok := controlByte(body); ok {
+			if s.lines == 1 && c == '\r' && !lf && !crlf {
+				return nil, &FileError{File: filepath.Base(path), Reason: "its lines end in CR alone (an old Mac file): save it with LF or CRLF line endings"}
+			}
 			if s.lines == 1 {
 				return nil, &LineError{File: filepath.Base(path), Line: 1, Reason: fmt.Sprintf("the header line holds control character 0x%02x (a UTF-16 file? set the source's encoding: utf-16)", c)}
 			}
