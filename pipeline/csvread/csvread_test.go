@@ -160,3 +160,40 @@ func TestCheckEncoding(t *testing.T) {
 		t.Errorf("a UTF-16 file: %v", err)
 	}
 }
+
+// TestSniffFallback: a sample the sniffer gives up on (a line longer
+// than its 4 MiB sample buffer) falls back to the declared options and the defaults,
+// and the long line is one reject at its line.
+func TestSniffFallback(t *testing.T) {
+	ctx := context.Background()
+	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	p := filepath.Join(t.TempDir(), "f.csv")
+	os.WriteFile(p, []byte("a;b\n1;2\n3;"+strings.Repeat("x", 5<<20)+"\n5;6\n"), 0o600)
+	f, err := Prepare(ctx, c, p, map[string]string{"delim": ";"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := Dialect{Delim: ";", Quote: `"`, Escape: `"`, Newline: "lf", Header: true, Origin: "default"}
+	if f.Dialect != want || !reflect.DeepEqual(f.Names, []string{"a", "b"}) {
+		t.Fatalf("dialect %+v, names %q; want %+v", f.Dialect, f.Names, want)
+	}
+	var n int64
+	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM "+f.From([2]string{"e", "s"}), f.Params.Args()...).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("rows = %d, %v", n, err)
+	}
+	var line int64
+	var typ string
+	if err := c.QueryRowContext(ctx, "SELECT line, error_type FROM e").Scan(&line, &typ); err != nil || line != 3 || typ != "LINE SIZE OVER MAXIMUM" {
+		t.Errorf("reject = line %d %s, %v", line, typ, err)
+	}
+}
