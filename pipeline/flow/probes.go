@@ -194,7 +194,14 @@ func (rn *run) csvDialect(ctx context.Context, c *sqlConn, paths []string, given
 	var skip int64
 	var header bool
 	t0 := time.Now()
-	err = c.QueryRowContext(ctx, q, p.Args()...).Scan(&delim, &quote, &escape, &newLine, &comment, &skip, &header)
+	// on a connection of its own: a failed sniff would abort the run's
+	// transaction on c
+	sc, err := rn.db.Conn(ctx)
+	if err != nil {
+		return given
+	}
+	err = sc.QueryRowContext(ctx, q, p.Args()...).Scan(&delim, &quote, &escape, &newLine, &comment, &skip, &header)
+	sc.Close()
 	// (not the error's text: the sniffer's quotes lines of the file)
 	rn.Log.Debug().Str("file", filepath.Base(paths[0])).Dur("took", time.Since(t0)).Bool("failed", err != nil).Msg("csv sniffed")
 	if err != nil {
