@@ -5,7 +5,7 @@ TAGS     := duckdb_arrow
 GOFLAGS  := -tags=$(TAGS)
 BIN      := bin
 
-.PHONY: all build run test test-go pg-start pg-stop vet fmt proto bench eval clean
+.PHONY: all build run test test-go fuzz pg-start pg-stop vet fmt proto bench eval clean
 
 all: build
 
@@ -38,6 +38,18 @@ test: build
 # Go tests only, without starting PostgreSQL (postgres tests skip locally).
 test-go:
 	$(GO) test $(GOFLAGS) -count=1 ./...
+
+# Every Go fuzz target (func Fuzz* in a _test.go file) for FUZZTIME each;
+# their seed corpora (testdata/fuzz/) also run as ordinary tests in `make
+# test`. A failing input lands in testdata/fuzz/ and stops the loop.
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	  for f in $$($(GO) test $(GOFLAGS) -list 'Fuzz.*' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test $(GOFLAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
 
 pg-start:
 	@scripts/pgtest.sh start

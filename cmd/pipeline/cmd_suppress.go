@@ -23,7 +23,7 @@ import (
 const suppressUsage = `usage: pipeline suppress COMMAND [flags]
 
   add     --email|--domain|--phone VALUE --reason R [--expires DATE] [--note TEXT] [--source S]
-  import  FILE|--file FILE --kind email|domain|phone --reason R [--source NAME] [--column C] [--expires DATE]
+  import  FILE|--file FILE --kind email|domain|phone --reason R [--source NAME] [--column C] [--expires DATE] [--max-reject-rate R]
   list    [--reason R] [--kind K] [--source S] [--format table|json]
   check   --email X | --domain D | --phone P [--format text|json]
   remove  --email|--domain|--phone VALUE [--source S] [--reason R]
@@ -238,8 +238,18 @@ func suppressImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	expires := fs.String("expires", "", "YYYY-MM-DD: the entries stop applying at the start of that day (UTC)")
 	note := fs.String("note", "", "a note for every entry (never an email or phone)")
 	file := fs.String("file", "", "the list (or give FILE as the argument)")
+	maxReject := fs.Float64("max-reject-rate", 0, "share of malformed lines to accept (0 to 1); default: none, any malformed line refuses the import")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var rejectRate *float64
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "max-reject-rate" {
+			rejectRate = maxReject
+		}
+	})
+	if rejectRate != nil && (*rejectRate < 0 || *rejectRate > 1) {
+		return usagef("suppress import: --max-reject-rate must be between 0 and 1")
 	}
 	switch {
 	case *file != "" && fs.NArg() == 0:
@@ -273,15 +283,15 @@ func suppressImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	defer done()
 	t0 := time.Now()
 	res, err := s.Import(ctx, suppress.ImportRequest{Path: path, Kind: k, Reason: *reason, Source: *source,
-		Column: *column, Country: *country, Expires: exp, Note: *note})
+		Column: *column, Country: *country, Expires: exp, Note: *note, MaxRejectRate: rejectRate})
 	if err != nil {
 		return storeError(err)
 	}
 	log.Info().Str("action", "suppress.import").Str("source", res.Source).Int64("rows", res.Rows).
-		Int64("added", res.Added).Int64("unusable", res.Unusable).Int64("audit_seq", res.Seq).
+		Int64("added", res.Added).Int64("unusable", res.Unusable).Int64("rejected", res.Rejected).Int64("audit_seq", res.Seq).
 		Dur("took", time.Since(t0)).Msg("suppression list imported")
-	fmt.Fprintf(stdout, "imported %s as source %q (%s, reason %s): %d rows, %d new entries, %d not usable as a %s (not stored); %s (audit seq %d)\n",
-		filepath.Base(path), res.Source, k, *reason, res.Rows, res.Added, res.Unusable, k, time.Since(t0).Round(time.Millisecond), res.Seq)
+	fmt.Fprintf(stdout, "imported %s as source %q (%s, reason %s): %d rows, %d new entries, %d not usable as a %s (not stored), %d malformed lines rejected (table rejects); %s (audit seq %d)\n",
+		filepath.Base(path), res.Source, k, *reason, res.Rows, res.Added, res.Unusable, k, res.Rejected, time.Since(t0).Round(time.Millisecond), res.Seq)
 	return nil
 }
 

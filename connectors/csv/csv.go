@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/example/pipeline/connectors"
 )
@@ -15,7 +17,7 @@ import (
 const Name = "csv"
 
 // Version is reported by Describe.
-const Version = "1.0.0"
+const Version = "1.1.0"
 
 // Source reads one CSV file (or a glob of files with the same header).
 type Source struct{}
@@ -25,6 +27,12 @@ var _ connectors.Source = (*Source)(nil)
 // NewSource returns the CSV source.
 func NewSource() *Source { return &Source{} }
 
+// optionNames are the options Validate accepts, in the order they are listed.
+var optionNames = []string{"path", "delimiter", "delim", "quote", "escape", "header", "newline", "encoding"}
+
+// Newlines maps the newline option's values to read_csv's new_line.
+var Newlines = map[string]string{"lf": `\n`, "crlf": `\r\n`, "cr": `\r`}
+
 // Describe implements connectors.Describer.
 func (*Source) Describe(context.Context) (connectors.Description, error) {
 	return connectors.Description{
@@ -32,15 +40,18 @@ func (*Source) Describe(context.Context) (connectors.Description, error) {
 		Capabilities: []string{connectors.CapNativeScan},
 		Options: []connectors.OptionSpec{
 			{Name: "path", Type: "string", Required: true, Doc: "CSV file or glob, relative to pipeline.yaml"},
-			{Name: "delim", Type: "string", Doc: "field delimiter (default ,)"},
+			{Name: "delimiter", Type: "string", Doc: "field delimiter, one character (default: sniffed, else ,); delim is an alias"},
+			{Name: "quote", Type: "string", Doc: "quote character, or \"\" for none (default: sniffed, else \")"},
+			{Name: "escape", Type: "string", Doc: "escape character inside quotes, or \"\" for none (default: sniffed, else \")"},
 			{Name: "header", Type: "bool", Doc: "first line is a header (default true)"},
+			{Name: "newline", Type: "string", Doc: "lf, crlf or cr (default: sniffed; lf reads CRLF lines too)"},
 			{Name: "encoding", Type: "string", Doc: "utf-8 (default), utf-16 or latin-1"},
 		},
 	}, nil
 }
 
 // Validate implements connectors.Describer: path is required and must match
-// at least one file.
+// at least one file; the dialect options must be single characters.
 func (*Source) Validate(_ context.Context, opts connectors.Options) error {
 	p := opts.String("path")
 	if p == "" {
@@ -55,32 +66,92 @@ func (*Source) Validate(_ context.Context, opts connectors.Options) error {
 			return fmt.Errorf("%w: option \"path\": no file at %s", connectors.ErrBadOptions, p)
 		}
 	}
-	for k := range opts {
-		switch k {
-		case "path", "delim", "header", "encoding":
-		default:
-			return fmt.Errorf("%w: unknown option %q (allowed: path, delim, header, encoding)", connectors.ErrBadOptions, k)
+	for k, v := range opts {
+		if !slices.Contains(optionNames, k) {
+			return fmt.Errorf("%w: unknown option %q (allowed: %s)", connectors.ErrBadOptions, k, strings.Join(optionNames, ", "))
+		}
+		if err := checkOption(k, v); err != nil {
+			return fmt.Errorf("%w: option %q: %v", connectors.ErrBadOptions, k, err)
+		}
+	}
+	if _, ok := opts["delim"]; ok {
+		if _, ok := opts["delimiter"]; ok {
+			return fmt.Errorf("%w: options \"delim\" and \"delimiter\" are the same option: set one", connectors.ErrBadOptions)
 		}
 	}
 	return nil
 }
 
-// Scan implements connectors.Source with a native read_csv scan.
+// checkOption checks one option's value.
+func checkOption(k string, v any) error {
+	switch k {
+	case "header":
+		if _, ok := v.(bool); !ok {
+			return fmt.Errorf("must be true or false")
+		}
+		return nil
+	case "path", "encoding":
+		if _, ok := v.(string); !ok {
+			return fmt.Errorf("must be a string")
+		}
+		return nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("must be a string")
+	}
+	switch k {
+	case "newline":
+		if _, ok := Newlines[strings.ToLower(s)]; !ok {
+			return fmt.Errorf("must be lf, crlf or cr, not %q", s)
+		}
+	case "delimiter", "delim":
+		if s == `\t` {
+			return nil
+		}
+		if len(s) != 1 || s[0] == '\n' || s[0] == '\r' {
+			return fmt.Errorf("must be one character (\\t for a tab), not %q", s)
+		}
+	case "quote", "escape":
+		if len(s) > 1 || s == "\n" || s == "\r" {
+			return fmt.Errorf("must be one character or \"\" for none, not %q", s)
+		}
+	}
+	return nil
+}
+
+// Scan implements connectors.Source with a native read_csv scan. The
+// dialect options set are passed on as read_csv parameters; the host
+// sniffs the rest.
 func (s *Source) Scan(ctx context.Context, req connectors.ScanRequest) (*connectors.Scan, error) {
 	if err := s.Validate(ctx, req.Options); err != nil {
 		return nil, err
 	}
 	params := map[string]string{}
-	if d := req.Options.String("delim"); d != "" {
-		params["delim"] = d
+	o := req.Options
+	for _, k := range []string{"delim", "delimiter"} {
+		if d := o.String(k); d != "" {
+			if d == `\t` {
+				d = "\t"
+			}
+			params["delim"] = d
+		}
 	}
-	if e := req.Options.String("encoding"); e != "" {
+	for _, k := range []string{"quote", "escape"} {
+		if v, ok := o[k].(string); ok {
+			params[k] = v
+		}
+	}
+	if nl := o.String("newline"); nl != "" {
+		params["new_line"] = Newlines[strings.ToLower(nl)]
+	}
+	if e := o.String("encoding"); e != "" {
 		params["encoding"] = e
 	}
-	if h, ok := req.Options["header"].(bool); ok && !h {
-		params["header"] = "false"
+	if h, ok := o["header"].(bool); ok {
+		params["header"] = fmt.Sprint(h)
 	}
 	return &connectors.Scan{Native: &connectors.NativeScan{
-		Format: "csv", Paths: []string{req.Options.String("path")}, Params: params,
+		Format: "csv", Paths: []string{o.String("path")}, Params: params,
 	}}, nil
 }

@@ -105,6 +105,10 @@ type Source struct {
 	RawOptions map[string]any
 	Map        map[string]string // canonical column <- source column
 	Retention  Retention         // zero value = keep forever
+	// MaxRejectRate is the source's own limit on the share of rejected
+	// lines (nil: not set). A suppression list without one fails closed:
+	// any rejected line stops the run (see RejectLimit).
+	MaxRejectRate *float64
 }
 
 // Campaign is one use of the data for one recipient, with its lawful basis.

@@ -36,7 +36,9 @@ func TestMapColumns(t *testing.T) {
 		{"identity", nil, []string{"email", "notes"}, []column{{"email", "email"}, {"notes", "notes"}}, ""},
 		{"rename", map[string]string{"email": "Work Email"}, []string{"Work Email", "x"}, []column{{"Work Email", "email"}, {"x", "x"}}, ""},
 		{"shadowed canonical", map[string]string{"email": "Work Email"}, []string{"Work Email", "email"}, []column{{"Work Email", "email"}, {"email", "email_src"}}, ""},
-		{"provenance clash", nil, []string{"_source"}, []column{{"_source", "_source_src"}}, ""},
+		{"provenance clash", nil, []string{"_source"}, nil, `column "_source": names beginning with _ are the pipeline's own`},
+		{"internal column", nil, []string{"email", "_bucket"}, nil, `column "_bucket": names beginning with _`},
+		{"internal column mapped away", map[string]string{"bucket": "_bucket"}, []string{"_bucket"}, []column{{"_bucket", "bucket"}}, ""},
 		{"missing", map[string]string{"email": "Mail"}, []string{"a"}, nil, `no column "Mail"`},
 	}
 	for _, tt := range tests {

@@ -114,6 +114,9 @@ func (pr *probes) claim(ctx context.Context, key string, cached func() bool) (re
 // probes when the same scan of the same, unchanged files was probed
 // before, else by asking DuckDB (and remembering the answer).
 func (rn *run) scanColumns(ctx context.Context, c *sqlConn, name string, s *scanSQL) ([]string, error) {
+	if s.CSV != nil { // csvread read the header
+		return s.CSV.Names, nil
+	}
 	var pr *probes
 	if p, ok := rn.Connectors.(*Pool); ok {
 		pr = p.probes
@@ -191,8 +194,16 @@ func (rn *run) csvDialect(ctx context.Context, c *sqlConn, paths []string, given
 	var skip int64
 	var header bool
 	t0 := time.Now()
-	err = c.QueryRowContext(ctx, q, p.Args()...).Scan(&delim, &quote, &escape, &newLine, &comment, &skip, &header)
-	rn.Log.Debug().Str("file", filepath.Base(paths[0])).Dur("took", time.Since(t0)).Err(err).Msg("csv sniffed")
+	// on a connection of its own: a failed sniff would abort the run's
+	// transaction on c
+	sc, err := rn.db.Conn(ctx)
+	if err != nil {
+		return given
+	}
+	err = sc.QueryRowContext(ctx, q, p.Args()...).Scan(&delim, &quote, &escape, &newLine, &comment, &skip, &header)
+	sc.Close()
+	// (not the error's text: the sniffer's quotes lines of the file)
+	rn.Log.Debug().Str("file", filepath.Base(paths[0])).Dur("took", time.Since(t0)).Bool("failed", err != nil).Msg("csv sniffed")
 	if err != nil {
 		return given
 	}

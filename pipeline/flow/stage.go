@@ -12,6 +12,7 @@ import (
 
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -52,11 +53,26 @@ type scanSQL struct {
 	Probe   string // the same scan that skips malformed rows and records nothing: column and count probes
 	Params  params
 	Rejects [2]string // errors and scans tables, CSV only
+	// CSV is the screened CSV file (nil for other scans): its columns,
+	// dialect and the lines the screen rejected.
+	CSV *csvread.File
+	// csvPath is the CSV file a scan reads ("" for other scans): DuckDB's
+	// errors over it are replaced by csvread.Failure's.
+	csvPath string
 	release func()
 }
 
+// fail returns err as the stage reports it: for a CSV scan, without
+// DuckDB's message (it may quote the file).
+func (s *scanSQL) fail(err error) error {
+	if s.csvPath == "" || err == nil {
+		return err
+	}
+	return csvread.Failure(s.csvPath, err)
+}
+
 // csvParams are the read_csv parameters a connector may set.
-var csvParams = map[string]bool{"delim": true, "header": true, "encoding": true, "quote": true, "escape": true}
+var csvParams = map[string]bool{"delim": true, "header": true, "encoding": true, "quote": true, "escape": true, "new_line": true}
 
 // csvArgs renders read_csv parameters (a connector's, plus the dialect
 // csvDialect found) as ", name = $p_name" arguments in name order, binding
@@ -120,6 +136,9 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 					return nil, fmt.Errorf("csv parameter %q not supported", k)
 				}
 			}
+			if s, ok, err := rn.screenedScan(ctx, idx, n, rejects); ok || err != nil {
+				return s, err
+			}
 			var b strings.Builder
 			b.WriteString("read_csv($path, all_varchar = true, filename = false")
 			b.WriteString(csvArgs(rn.csvDialect(ctx, c, n.Paths, n.Params), p))
@@ -128,7 +147,7 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 			// never be stored). Without this DuckDB's sniffer may fall back to
 			// one column when it meets a bad row.
 			base := b.String()
-			s := &scanSQL{Params: p, Probe: base + ", ignore_errors = true)"}
+			s := &scanSQL{Params: p, Probe: base + ", ignore_errors = true)", csvPath: n.Paths[0]}
 			s.From = s.Probe
 			if rejects {
 				s.Rejects = [2]string{fmt.Sprintf("_rejects_%d", idx), fmt.Sprintf("_reject_scans_%d", idx)}
@@ -172,12 +191,16 @@ func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 	if err := loadTombstones(ctx, c, rn.db); err != nil {
 		return err
 	}
-	return rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
+	err := rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
 		if src.Role == "suppression" {
 			return StageRow{}, errSkip
 		}
 		return rn.stageSource(ctx, c, i, name, src)
 	})
+	if err != nil {
+		return err
+	}
+	return rn.keepListRejects(ctx, c)
 }
 
 // loadTombstones gives the stage's pl_stage_email the erasure tombstones.
@@ -241,7 +264,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	defer closeFn()
 	cols, err := rn.scanColumns(ctx, c, name, scan)
 	if err != nil {
-		return StageRow{}, fmt.Errorf("source %q: read columns: %w", name, err)
+		return StageRow{}, fmt.Errorf("source %q: read columns: %w", name, scan.fail(err))
 	}
 	cols2, err := mapColumns(name, src, cols)
 	if err != nil {
@@ -283,7 +306,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	// rows of erased subjects are refused and counted by pl_stage_email
 	refused0 := rn.db.Refused()
 	if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
-		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
+		return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
 	}
 	refused := rn.db.Refused() - refused0
 	files, err := RawFiles(*info.Layout)
@@ -294,7 +317,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		data["Empty"], data["Scan"] = true, scan.Probe
 		p["dir"] = filepath.Join(info.Layout.Dir, "empty.parquet")
 		if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
-			return StageRow{}, fmt.Errorf("source %q: %w", name, err)
+			return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
 		}
 	}
 	if err := createRawView(ctx, c, info.Staged, info.Layout.Dir); err != nil {
@@ -305,13 +328,13 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, err
 	}
 	var rejected int64
-	if scan.Rejects[0] != "" {
-		if err := rn.exec(ctx, c, "stage_rejects", map[string]any{"Errors": scan.Rejects[0], "Scans": scan.Rejects[1]},
-			params{"run_id": rn.id, "source": name, "now": rn.started}); err != nil {
+	var first string
+	if scan.Rejects[0] != "" || scan.CSV != nil {
+		if err := rn.storeRejects(ctx, c, name, scan, "", false); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: rejects: %w", name, err)
 		}
-		if rejected, err = count(ctx, c, "SELECT count(*) FROM rejects WHERE run_id = $1 AND source = $2", rn.id, name); err != nil {
-			return StageRow{}, err
+		if rejected, first, err = rn.rejectSummary(ctx, c, name, ""); err != nil {
+			return StageRow{}, fmt.Errorf("source %q: rejects: %w", name, err)
 		}
 	}
 	row := StageRow{RowsIn: out + rejected + refused, RowsOut: out, Rejected: rejected, Suppressed: refused}
@@ -320,11 +343,9 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		rn.Log.Info().Str("source", name).Int64("refused", refused).Msg("rows of erased subjects refused at stage")
 	}
 	if rejected > 0 {
-		rn.Log.Warn().Str("source", name).Int64("rejected", rejected).Msg("malformed rows quarantined in table rejects")
-		rate := float64(rejected) / float64(row.RowsIn)
-		if rate > rn.Config.Limits.MaxRejectRate {
-			return row, fmt.Errorf("%w: source %q: %d of %d rows (%.1f%%) are malformed, above limits.max_reject_rate %.3g; fix the file (see: pipeline query \"SELECT file, line, error FROM rejects WHERE run_id = '%s'\") or raise the limit",
-				ErrRejectRate, name, rejected, row.RowsIn, 100*rate, rn.Config.Limits.MaxRejectRate, rn.id)
+		rn.Log.Warn().Str("source", name).Int64("rejected", rejected).Str("first", first).Msg("malformed lines quarantined in table rejects")
+		if err := rn.rejectRateError(name, src, rejected, row.RowsIn, first); err != nil {
+			return row, err
 		}
 	}
 	return row, nil
@@ -347,7 +368,7 @@ func mapColumns(name string, src *config.Source, cols []string) ([]column, error
 	rename := map[string]string{}
 	for canon, from := range src.Map {
 		if !have[from] {
-			return nil, fmt.Errorf("source %q: map: %s <- %q, but the source has no column %q (it has: %s)",
+			return nil, mapErrorf("source %q: map: %s <- %q, but the source has no column %q (it has: %s)",
 				name, canon, from, from, strings.Join(cols, ", "))
 		}
 		rename[from] = canon
@@ -363,19 +384,26 @@ func mapColumns(name string, src *config.Source, cols []string) ([]column, error
 			// column is mapped onto keeps its data under a suffixed name
 			dst = c + "_src"
 		}
-		for _, p := range provenance {
-			if dst == p {
-				dst = c + "_src"
-			}
+		if strings.HasPrefix(dst, "_") {
+			return nil, mapErrorf("source %q: column %q: names beginning with _ are the pipeline's own (%s, _bucket, ...); rename it with map: {new_name: %q}",
+				name, dst, strings.Join(provenance, ", "), c)
 		}
 		if seen[dst] {
-			return nil, fmt.Errorf("source %q: two columns would be named %q after map:", name, dst)
+			return nil, mapErrorf("source %q: two columns would be named %q after map:", name, dst)
 		}
 		seen[dst] = true
 		out = append(out, column{Src: c, Dst: dst})
 	}
 	return out, nil
 }
+
+// mapError is a problem of a source's columns against its `map:` (a
+// config error where validation positions it).
+type mapError string
+
+func (e mapError) Error() string { return string(e) }
+
+func mapErrorf(format string, args ...any) error { return mapError(fmt.Sprintf(format, args...)) }
 
 func (rn *run) progress(format string, args ...any) {
 	if rn.Progress != nil {

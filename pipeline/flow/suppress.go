@@ -53,6 +53,13 @@ type preparedList struct {
 	fingerprint string
 	unchanged   bool
 	since       string
+	// read is set when the list was read (not unchanged): rejected is
+	// then its count of rejected lines (stored in rejects by
+	// collectListRejects) and firstRejects the first few, by line and
+	// error type.
+	read         bool
+	rejected     int64
+	firstRejects string
 }
 
 // listPrep hashes the run's suppression lists in the background; see
@@ -112,14 +119,14 @@ func (lp *listPrep) wait() { <-lp.done }
 // entries are as its last sync left them (see listFingerprint) is not
 // hashed again: pl.unchanged.
 func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, pl *preparedList) error {
-	scan, closeFn, err := rn.openScan(ctx, c, idx, name, src, false)
+	scan, closeFn, err := rn.openScan(ctx, c, idx, name, src, true)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
 	cols, err := rn.scanColumns(ctx, c, name, scan)
 	if err != nil {
-		return fmt.Errorf("suppression list %q: read columns: %w", name, err)
+		return fmt.Errorf("suppression list %q: read columns: %w", name, scan.fail(err))
 	}
 	valueCol := src.Kind
 	if v := stringOption(src.RawOptions, "column"); v != "" {
@@ -168,9 +175,12 @@ func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string
 	}
 	t0 := time.Now()
 	err = execScript(ctx, c, "suppress_sync", data, p)
-	rn.Log.Debug().Str("stage", StageStage).Str("source", name).Str("sql", "suppress_sync.sql").Dur("took", time.Since(t0)).Err(err).Msg("sql")
+	rn.Log.Debug().Str("stage", StageStage).Str("source", name).Str("sql", "suppress_sync.sql").Dur("took", time.Since(t0)).Bool("failed", err != nil).Msg("sql")
 	if err != nil {
-		return fmt.Errorf("suppression list %q: %w", name, err)
+		return fmt.Errorf("suppression list %q: %w", name, scan.fail(err))
+	}
+	if err := rn.collectListRejects(ctx, c, name, scan, pl); err != nil {
+		return fmt.Errorf("suppression list %q: rejects: %w", name, err)
 	}
 	// a file that changed while it was read is not fingerprinted: what
 	// was hashed may be neither version, and the next run syncs it again
@@ -293,9 +303,12 @@ func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, name string, src
 	if err != nil {
 		return StageRow{}, err
 	}
-	row := StageRow{RowsIn: pl.in, RowsOut: out, Rejected: pl.unusable, Note: note}
+	row := StageRow{RowsIn: pl.in + pl.rejected, RowsOut: out, Rejected: pl.unusable + pl.rejected, Note: note}
 	if pl.unusable > 0 {
 		row.Note = fmt.Sprintf("%d entries not usable as a %s (not stored); %s", pl.unusable, src.Kind, row.Note)
+	}
+	if pl.rejected > 0 {
+		row.Note = fmt.Sprintf("%d malformed lines rejected (%s; kept in table rejects); %s", pl.rejected, pl.firstRejects, row.Note)
 	}
 	return row, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -100,7 +101,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 			return nil, err
 		}
 		rn.sources[name] = info
-		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + src.Connector + ")\n" + engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": rawCodec(cfg), "Source": name, "RunID": "<run_id>"})})
+		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + pr.via + ")\n" + engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": rawCodec(cfg), "Source": name, "RunID": "<run_id>"})})
 	}
 	if len(diags) > 0 {
 		return plan, diags
@@ -164,6 +165,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 type sourceProbe struct {
 	cols []string
 	from string
+	via  string // the connector, and a CSV file's dialect
 	diag *config.Diagnostic
 	err  error // not the source's fault: validation stops
 }
@@ -192,15 +194,25 @@ func (rn *run) probeSource(ctx context.Context, db *engine.DB, idx int, name str
 	}
 	defer c.Close()
 	scan, closeScan, err := rn.openScan(ctx, c, idx, name, src, false)
+	if errors.Is(err, csvread.ErrData) { // the file's problem, not the config's
+		return sourceProbe{err: err}
+	}
 	if err != nil {
 		return diag(cfg.Pos("sources", name), "%v", err)
 	}
 	cols, err := rn.scanColumns(ctx, c, name, scan)
 	closeScan()
+	if err = scan.fail(err); errors.Is(err, csvread.ErrData) {
+		return sourceProbe{err: fmt.Errorf("source %q: %w", name, err)}
+	}
 	if err != nil {
 		return diag(cfg.Pos("sources", name), "source %q: cannot read columns: %v", name, err)
 	}
-	return sourceProbe{cols: cols, from: scan.From}
+	pr := sourceProbe{cols: cols, from: scan.From, via: src.Connector}
+	if scan.CSV != nil {
+		pr.via += "; " + scan.CSV.Dialect.String()
+	}
+	return pr
 }
 
 func gatePos(cfg *config.Config, problem string) config.Position {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/audit"
+	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -24,6 +25,10 @@ type ImportRequest struct {
 	Country string     // default region for national phone forms; "" = GB
 	Expires *time.Time // nil = permanent
 	Note    string
+	// MaxRejectRate is the share of the file's lines that may be
+	// rejected (malformed); nil = none: any rejected line stops the
+	// import and nothing is imported (ErrRejected).
+	MaxRejectRate *float64
 }
 
 // ImportResult counts what Import did.
@@ -31,6 +36,7 @@ type ImportResult struct {
 	Source   string
 	Rows     int64 // data rows read
 	Unusable int64 // rows with no valid value or hash (not stored)
+	Rejected int64 // malformed lines (in the rejects table, without their content)
 	Added    int64 // new entries (duplicates and entries already stored are not added twice)
 	Seq      int64 // the audit entry
 }
@@ -70,12 +76,13 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 	}
 	defer c.Close()
 
-	scan := "read_csv($path, header = true, all_varchar = true, filename = false)"
-	path := sql.Named("path", r.Path)
-	cols, err := columns(ctx, c, "SELECT * FROM "+scan+" LIMIT 0", path)
+	f, err := csvread.Prepare(ctx, c, r.Path, map[string]string{"header": "true"}, "")
 	if err != nil {
-		return res, fmt.Errorf("import %s: %w", filepath.Base(r.Path), err)
+		return res, fmt.Errorf("import: %w", err)
 	}
+	defer f.Close()
+	scan := f.From([2]string{"_import_rejects", "_import_reject_scans"})
+	cols := f.Names
 	data := map[string]any{"Scan": scan}
 	if slices.Contains(cols, col) {
 		data["Value"] = col
@@ -106,11 +113,17 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 		return res, err
 	}
 	err = func() error {
-		if _, err := tx.ExecContext(ctx, hashSQL, path,
-			sql.Named("kind", string(r.Kind)), sql.Named("phone_country", r.Country)); err != nil {
-			return fmt.Errorf("import %s: %w", filepath.Base(r.Path), err)
+		args := append(f.Params.Args(), sql.Named("kind", string(r.Kind)), sql.Named("phone_country", r.Country))
+		if _, err := tx.ExecContext(ctx, hashSQL, args...); err != nil {
+			return fmt.Errorf("import: %w", csvread.Failure(r.Path, err))
+		}
+		if res.Rejected, err = importRejects(ctx, tx, r, f, now); err != nil {
+			return err
 		}
 		if err := tx.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE hash IS NULL) FROM supp_in").Scan(&res.Rows, &res.Unusable); err != nil {
+			return err
+		}
+		if err := rejectLimit(r, res.Rejected, res.Rows+res.Rejected); err != nil {
 			return err
 		}
 		out, err := tx.ExecContext(ctx, engine.MustRender("suppress_import", map[string]any{"Sorted": engine.SortForLookups(res.Rows)}),
@@ -124,7 +137,7 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 			return err
 		}
 		details := map[string]any{"kind": string(r.Kind), "reason": r.Reason, "source": r.Source,
-			"file": filepath.Base(r.Path), "rows": res.Rows, "unusable": res.Unusable, "added": res.Added}
+			"file": filepath.Base(r.Path), "rows": res.Rows, "unusable": res.Unusable, "rejected": res.Rejected, "added": res.Added}
 		if r.Expires != nil {
 			details["expires_at"] = r.Expires.Format(time.RFC3339)
 		}
