@@ -5,7 +5,7 @@ TAGS     := duckdb_arrow
 GOFLAGS  := -tags=$(TAGS)
 BIN      := bin
 
-.PHONY: all build run test test-go fuzz pg-start pg-stop vet fmt proto bench eval clean
+.PHONY: all build run test test-go fuzz pg-start pg-stop vet fmt proto bench eval clean cover mutate
 
 all: build
 
@@ -50,6 +50,16 @@ fuzz:
 	    $(GO) test $(GOFLAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+# Per-package statement coverage, end-to-end tests included (a -cover
+# binary and GOCOVERDIR); see docs/testing-coverage.md. Slow: not in test.
+cover:
+	GO=$(GO) scripts/cover.sh
+
+# Mutation check: one-line breaks of the rules that protect people, each
+# must fail its tests; see docs/testing-coverage.md.
+mutate:
+	$(GO) run ./scripts/mutate
 
 pg-start:
 	@scripts/pgtest.sh start

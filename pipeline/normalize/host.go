@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -109,6 +110,11 @@ func plainHostValid(s string) bool {
 
 // idnaHost is asciiHost through the IDNA Lookup profile.
 func idnaHost(s string) (string, bool) {
+	if !utf8.ValidString(s) {
+		// IDNA would map each invalid byte to U+FFFD and give a punycode
+		// host that no second normalisation accepts
+		return "", false
+	}
 	a, err := idna.Lookup.ToASCII(s)
 	if err != nil {
 		return "", false
