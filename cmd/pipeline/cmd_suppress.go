@@ -27,6 +27,7 @@ const suppressUsage = `usage: pipeline suppress COMMAND [flags]
   list    [--reason R] [--kind K] [--source S] [--format table|json]
   check   --email X | --domain D | --phone P [--format text|json]
   remove  --email|--domain|--phone VALUE [--source S] [--reason R]
+          (never an objection: pipeline unobject; never an erasure tombstone)
 
 Emails and phones are stored and shown only as SHA-256 of their normalised
 form; domains in clear. Phones in national form are read as --country
@@ -140,13 +141,14 @@ func openStore(ctx context.Context, c *common, stderr io.Writer, what string) (*
 	return &suppress.Store{DB: db}, log, done, nil
 }
 
-// storeError maps the store's errors to exit codes: bad values and options
-// are usage errors (2); a refused tombstone removal is a failure (1).
+// storeError maps the store's errors to exit codes: bad values and
+// options, and a refused removal or expiry of a tombstone or an objection,
+// are usage errors (2).
 func storeError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, suppress.ErrUsage) && !errors.Is(err, suppress.ErrTombstone) {
+	if errors.Is(err, suppress.ErrUsage) || errors.Is(err, suppress.ErrTombstone) || errors.Is(err, suppress.ErrPermanent) {
 		return usagef("%s", strings.TrimPrefix(err.Error(), "suppress: "))
 	}
 	return err
@@ -429,6 +431,12 @@ func reportRemove(stdout io.Writer, log zerolog.Logger, action string, v suppres
 	}
 	if res.Tombstones > 0 {
 		fmt.Fprintln(stdout, "kept: the erasure tombstone (permanent; it keeps an erased person from coming back)")
+	}
+	if res.Objections > 0 {
+		fmt.Fprintln(stdout, "kept: the objection (permanent until the subject withdraws it: pipeline unobject --email … --evidence \"…\")")
+	}
+	if len(res.Resyncable) > 0 {
+		fmt.Fprintf(stdout, "note: removed entries of lists %s — a sync never removes them, and records them again while the list file holds the value\n", strings.Join(res.Resyncable, ", "))
 	}
 	if len(res.Synced) > 0 {
 		fmt.Fprintf(stdout, "kept: entries of synced lists %s — remove the value from the list file, or the next run brings it back\n", strings.Join(res.Synced, ", "))

@@ -221,7 +221,7 @@ func TestSuppressionAcrossRuns(t *testing.T) {
 
 	// A tombstone cannot be removed.
 	rm := pipeline(t, dir, "suppress", "remove", "--email", erased)
-	if rm.code != 1 || !strings.Contains(rm.stderr, "erasure tombstones are permanent") {
+	if rm.code != 2 || !strings.Contains(rm.stderr, "erasure tombstones are permanent") {
 		t.Errorf("remove tombstone: exit %d\n%s%s", rm.code, rm.stdout, rm.stderr)
 	}
 
