@@ -23,6 +23,9 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	// VARCHAR). A type's members can only be literals; the value cast to
 	// it is still a bound parameter, and must equal v.
 	"enum": func(v string) string { return "ENUM(" + Literal(v) + ")" },
+	// args passes several expressions (our own SQL text, never a user's)
+	// to a shared template: {{template "x" (args "a" "b")}}.
+	"args": func(v ...string) []string { return v },
 }).ParseFS(sqlfs.FS, "*.sql"))
 
 // Render renders the embedded template sql/<name>.sql with data. Data
