@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -55,4 +57,70 @@ func TestErasureOfDerivedEmailSticks(t *testing.T) {
 			t.Errorf("run %d: the SAR after erasure holds the person's name", run)
 		}
 	}
+}
+
+// setPartition rewrites the workspace's acme_q1 partition_by.
+func setPartition(t *testing.T, dir, cols string) {
+	t.Helper()
+	p := filepath.Join(dir, "pipeline.yaml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), "partition_by: [country]", "partition_by: ["+cols+"]", 1)
+	if s == string(b) {
+		t.Fatal("pipeline.yaml: no partition_by to replace")
+	}
+	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPartitionByPersonalColumnRefused: a personal column in partition_by
+// is a config error (exit 2, file:line), before anything runs.
+func TestPartitionByPersonalColumnRefused(t *testing.T) {
+	for _, col := range []string{"email", "subject_key", "last_name"} {
+		dir := workspace(t)
+		setPartition(t, dir, col)
+		for _, cmd := range []string{"validate", "run"} {
+			r := pipeline(t, dir, cmd)
+			if r.code != 2 || !strings.Contains(r.stderr, "pipeline.yaml:") || !strings.Contains(r.stderr, "partition_by column \""+col+"\" is personal data") {
+				t.Errorf("%s with partition_by [%s]: exit %d\n%s", cmd, col, r.code, r.stderr)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "exports")); err == nil {
+			t.Errorf("partition_by [%s]: an export was written", col)
+		}
+	}
+}
+
+// TestErasureRemovesEmptyPartitionFolder: erasing the only exported person
+// of a partition removes the file and its folder, and the manifest forgets it.
+func TestErasureRemovesEmptyPartitionFolder(t *testing.T) {
+	const only = "hannah@harbourside-analytics.co.uk" // the one exported person at her company
+	dir := workspace(t)
+	setPartition(t, dir, "company_domain")
+	mustPipeline(t, dir, "run")
+	part := filepath.Join(dir, "exports", "acme_q1", "company_domain=harbourside-analytics.co.uk")
+	if _, err := os.Stat(part); err != nil {
+		t.Fatalf("no partition folder for her company: %v", err)
+	}
+	mustPipeline(t, dir, "erase", "--email", only, "--yes")
+	if _, err := os.Stat(part); !os.IsNotExist(err) {
+		t.Errorf("the partition folder that held only the erased person is still there (%v)", err)
+	}
+	m, err := os.ReadFile(filepath.Join(dir, "exports", "acme_q1", "_manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(m), "harbourside") {
+		t.Errorf("the manifest still names the erased person's partition:\n%s", m)
+	}
+	var man struct {
+		Rows int64 `json:"rows"`
+	}
+	if err := json.Unmarshal(m, &man); err != nil || man.Rows != 41 {
+		t.Errorf("manifest rows %d (%v), want 41", man.Rows, err)
+	}
+	mustPipeline(t, dir, "audit", "verify")
 }
