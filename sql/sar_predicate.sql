@@ -12,6 +12,11 @@ generated from the catalog's categories for one table:
            table has name columns: the row must carry one of those names
            (see rights.NameKey), so a shared switchboard number never
            pulls in a colleague, and no name means no hop
+  .Derived a raw people table's row without an email whose derived work
+           email (derive_email.sql) is the subject's: at the subject's email
+           domain ($derived_domain), under the names of the subject's
+           prospects row whose email was derived ($derived_first,
+           $derived_last): the row their email came from
 Either way a row found through a phone or profile URL belongs to the
 subject only when it carries no other email or subject_key.
 Cheap filters come first (in CASE WHEN, which DuckDB never reorders) so
@@ -72,6 +77,14 @@ CASE WHEN (FALSE
 {{- if .Explicit.Active}}
     OR {{template "identifier_match" .Explicit}}
 {{- end}}
+{{- end}}
+{{- if .Derived}}
+    OR (nullif(trim(CAST({{q .Derived.Email}} AS VARCHAR)), '') IS NULL
+        AND CASE WHEN strpos(lower(CAST({{q .Derived.Domain}} AS VARCHAR)), $derived_domain) > 0
+                   OR strlen(CAST({{q .Derived.Domain}} AS VARCHAR)) <> length(CAST({{q .Derived.Domain}} AS VARCHAR))
+                 THEN coalesce(pl_domain(CAST({{q .Derived.Domain}} AS VARCHAR)) = $derived_domain, FALSE) ELSE FALSE END
+        AND {{template "name_letters" (printf "CAST(%s AS VARCHAR)" (q .Derived.First))}} = {{template "name_letters" "CAST($derived_first AS VARCHAR)"}}
+        AND {{template "name_letters" (printf "CAST(%s AS VARCHAR)" (q .Derived.Last))}} = {{template "name_letters" "CAST($derived_last AS VARCHAR)"}})
 {{- end}}
 {{- if .Hop.Active}}
     OR ({{template "identifier_match" .Hop}}

@@ -30,7 +30,23 @@ func TestErasureOfDerivedEmailSticks(t *testing.T) {
 	if st := suppReadState(t, dir); !st.prospects[key] {
 		t.Fatalf("run 1: the derived email is not in prospects")
 	}
+	// the SAR shows the vendor's row the email was derived from
+	before := mustPipeline(t, dir, "sar", "--email", derivedEmail, "--format", "json").stdout
+	var b rights.Report
+	if err := json.Unmarshal([]byte(before), &b); err != nil {
+		t.Fatal(err)
+	}
+	inRaw := false
+	for _, f := range b.Found {
+		inRaw = inRaw || f.Dataset == "vendor_people" && len(f.Rows) == 1
+	}
+	if !inRaw {
+		t.Errorf("the SAR does not show the vendor row the derived email came from")
+	}
 	mustPipeline(t, dir, "erase", "--email", derivedEmail, "--yes")
+	if n := rawCount(t, dir, "raw_vendor_people", "Penhallow"); n != 0 {
+		t.Errorf("the erasure left %d raw rows of the person (no email in the feed)", n)
+	}
 
 	for run := 2; run <= 3; run++ {
 		rep := suppRun(t, dir)

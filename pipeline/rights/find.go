@@ -49,6 +49,7 @@ type matchCols struct {
 	Name                       []string // identity.name columns: guard the identity-graph hop
 	Country                    string
 	Explicit, Hop              idBlock           // sar_predicate.sql: the request's identifiers, the hop's (see predicateData)
+	Derived                    *derivedCols      // sar_predicate.sql: rows whose derived email is the subject's (see derived.go)
 	HopOnly                    bool              // only rows reached through the hop (the second pass)
 	RowIDs                     string            // erase_delete.sql: the rowids found, comma-separated integers
 	Raw                        *flow.RawLayout   // the table's raw files (nil: a warehouse table)
@@ -56,6 +57,7 @@ type matchCols struct {
 	RowID                      string            // sar_match.sql: the row's id within From
 	Bucket                     string            // sar_match.sql: the buckets that can hold the subject (see bucketFilter)
 	personal                   map[string]string // column -> category, personal columns only
+	columns                    map[string]bool   // every column of the table
 }
 
 // TableHit is one warehouse table holding rows of the subject.
@@ -124,6 +126,9 @@ type Findings struct {
 	// the hop follows.
 	rowPhones, rowProfiles []string
 	hopPhones, hopProfiles []string
+	// derivedFirst and derivedLast are the names on the subject's rows
+	// whose email was derived from the company's pattern (derived.go)
+	derivedFirst, derivedLast string
 
 	log zerolog.Logger
 }
@@ -228,7 +233,7 @@ func (f *Findings) findAllTables(ctx context.Context, conns []*sql.Conn, tables 
 	}
 	f.expand()
 	expanded()
-	if len(f.hopPhones)+len(f.hopProfiles) > 0 {
+	if len(f.hopPhones)+len(f.hopProfiles) > 0 || f.derivedFirst != "" {
 		return f.findTables(ctx, conns, tables, true)
 	}
 	return nil
@@ -299,7 +304,7 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 		}
 		m := byTable[table]
 		if m == nil {
-			m = &matchCols{Table: table, personal: map[string]string{}}
+			m = &matchCols{Table: table, personal: map[string]string{}, columns: map[string]bool{}}
 			byTable[table] = m
 			order = append(order, table)
 		}
@@ -318,6 +323,7 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 		if col == "country" {
 			m.Country = col
 		}
+		m.columns[col] = true
 		if personal {
 			m.personal[col] = cat
 		}
@@ -447,7 +453,7 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 	for _, m := range tables {
 		d := f.predicateData(m)
 		if hop {
-			if !d.Hop.Active() {
+			if !d.Hop.Active() && d.Derived == nil {
 				continue
 			}
 			d.HopOnly = true

@@ -71,6 +71,7 @@ func (f *Findings) predicateData(m matchCols) matchCols {
 		d.Hop = f.block(m, f.hopPhones, f.hopProfiles, "hop")
 		d.Hop.Name = m.Name
 	}
+	d.Derived = f.derivedData(m)
 	// bucketFilter: the phone and profile columns actually searched
 	d.Phone = nil
 	if len(d.Explicit.Phone)+len(d.Hop.Phone) > 0 {
@@ -88,7 +89,8 @@ func (f *Findings) params() params {
 	ps := params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
 		"names": nonNilList(f.Names), "cc": f.Country,
 		"phones": nonNilList(phones), "profiles": nonNilList(profiles),
-		"hop_phones": nonNilList(f.hopPhones), "hop_profiles": nonNilList(f.hopProfiles)}
+		"hop_phones": nonNilList(f.hopPhones), "hop_profiles": nonNilList(f.hopProfiles),
+		"derived_first": f.derivedFirst, "derived_last": f.derivedLast, "derived_domain": emailDomain(f.Subject.Email)}
 	for prefix, lists := range map[string][2][]string{"ex": {phones, profiles}, "hop": {f.hopPhones, f.hopProfiles}} {
 		for i, p := range lists[0] {
 			ps[fmt.Sprintf("%s_phone_like_%d", prefix, i)] = phoneLike(p)
@@ -143,6 +145,7 @@ func (f *Findings) expand() {
 			if !f.matchedDirectly(h.match, r) {
 				continue
 			}
+			f.noteDerived(r)
 			cc := f.Country
 			if c, ok := r["country"].(string); ok && len(c) == 2 {
 				cc = strings.ToUpper(c)
