@@ -452,50 +452,18 @@ func plural(n int64, one, many string) string {
 }
 
 func cmdRestrict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return manualSuppression(ctx, args, stdout, stderr, manual{
-		name: "restrict", noteDoc: "why (a ticket number; never an email or phone)",
+	return manualWithdraw(ctx, args, stdout, stderr, manual{
+		name: "restrict", noteDoc: "why (a ticket number; never an email or phone)", reason: suppress.ReasonRestriction,
 		add: (*suppress.Store).Restrict, action: suppress.ActionRestrict, logMsg: "processing restricted",
 		already: "already restricted",
-		done:    "restricted: %s — kept in the warehouse, excluded from every export from the next run until `pipeline unrestrict` (audit seq %d)\n",
+		done:    "restricted: %s — kept in the warehouse, out of every export now and until `pipeline unrestrict` (audit seq %d)\n",
 	})
 }
 
 // manual is one of the DPO's single-person suppressions (restrict, object).
 type manual struct {
-	name, noteDoc, action, logMsg, already, done string
+	name, noteDoc, action, logMsg, already, done, reason string
 	add                                          func(*suppress.Store, context.Context, suppress.Value, string) (suppress.AddResult, error)
-}
-
-func manualSuppression(ctx context.Context, args []string, stdout, stderr io.Writer, m manual) error {
-	fs, c := newFlags(m.name, stderr)
-	vf := addValueFlags(fs, suppress.Email)
-	note := fs.String("note", "", m.noteDoc)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	v, raw, err := vf.value()
-	if err != nil {
-		return err
-	}
-	if err := suppress.CheckNote(*note, raw); err != nil {
-		return storeError(err)
-	}
-	s, log, done, err := openStore(ctx, c, stderr, "pipeline "+m.name)
-	if err != nil {
-		return err
-	}
-	defer done()
-	res, err := m.add(s, ctx, v, *note)
-	if err != nil {
-		return storeError(err)
-	}
-	if !res.Added {
-		fmt.Fprintf(stdout, "%s: %s\n", m.already, label(v))
-		return nil
-	}
-	log.Info().Str("action", m.action).Str("subject_key", v.Hash).Int64("audit_seq", res.Seq).Msg(m.logMsg)
-	fmt.Fprintf(stdout, m.done, label(v), res.Seq)
-	return nil
 }
 
 func cmdUnrestrict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -527,8 +495,8 @@ func cmdUnrestrict(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 func cmdObject(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return manualSuppression(ctx, args, stdout, stderr, manual{
-		name: "object", noteDoc: "a note (never an email or phone)",
+	return manualWithdraw(ctx, args, stdout, stderr, manual{
+		name: "object", noteDoc: "a note (never an email or phone)", reason: suppress.ReasonObjection,
 		add: (*suppress.Store).Object, action: suppress.ActionObject, logMsg: "objection recorded",
 		already: "objection already recorded",
 		done:    "objection recorded: %s — a permanent suppression, removes the person from every export (audit seq %d)\n",
