@@ -463,7 +463,7 @@ func cmdRestrict(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // manual is one of the DPO's single-person suppressions (restrict, object).
 type manual struct {
 	name, noteDoc, action, logMsg, already, done, reason string
-	add                                          func(*suppress.Store, context.Context, suppress.Value, string) (suppress.AddResult, error)
+	add                                                  func(*suppress.Store, context.Context, suppress.Value, string) (suppress.AddResult, error)
 }
 
 func cmdUnrestrict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
