@@ -50,17 +50,16 @@ WITH derived AS (
     SELECT *,
         CASE
             WHEN email_raw IS NOT NULL THEN pl_email(email_raw)
-            WHEN email_pattern IS NOT NULL AND fn <> '' AND ln <> '' THEN pl_email(
-                replace(replace(replace(replace(email_pattern,
-                    '{first}', fn), '{last}', ln), '{f}', left(fn, 1)), '{l}', left(ln, 1))
-                || '@' || company_domain)
+            -- derive_email.sql, shared with stage_table.sql's erasure screen
+            WHEN email_pattern IS NOT NULL AND fn <> '' AND ln <> ''
+                THEN {{template "email_from_pattern" (args "email_pattern" "fn" "ln" "company_domain")}}
         END AS email,
         CASE WHEN email_raw IS NOT NULL THEN 'source'
              WHEN email_pattern IS NOT NULL AND fn <> '' AND ln <> '' THEN 'pattern' END AS email_origin
     FROM (
         SELECT *,
-            regexp_replace(lower(strip_accents(translate(coalesce(first_name, ''), 'łŁøØđĐßæÆ', 'lLoOdDsaA'))), '[^a-z]', '', 'g') AS fn,
-            regexp_replace(lower(strip_accents(translate(coalesce(last_name, ''),  'łŁøØđĐßæÆ', 'lLoOdDsaA'))), '[^a-z]', '', 'g') AS ln
+            {{template "name_letters" "first_name"}} AS fn,
+            {{template "name_letters" "last_name"}} AS ln
         FROM roled
     )
 ), typed AS (

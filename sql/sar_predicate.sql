@@ -3,32 +3,67 @@ sar/erase: the shared WHERE predicate "this row belongs to the subject",
 generated from the catalog's categories for one table:
   .Email   columns of category contact.email     pl_email(col) = $email
   .Key     columns of category pseudonymous.subject_key   col = $key
-  .Phone   columns of category contact.phone     E.164 in $phones
-  .Profile columns of category online.profile_url normalised URL in $profiles
-  .Country a column holding the row's country (default region for phones)
+  .Explicit the phones and profile URLs given with the request (--phone,
+           --linkedin): exact match on the normalised value ($phones,
+           $profiles), never a seed for a further hop
+  .Hop     the phones and profile URLs found on the subject's own rows (the
+           identity graph's one hop: $hop_phones, $hop_profiles); rendered
+           only when the subject's own rows carry a name ($names) and the
+           table has name columns: the row must carry one of those names
+           (see rights.NameKey), so a shared switchboard number never
+           pulls in a colleague, and no name means no hop
+  .Derived a raw people table's row without an email whose derived work
+           email (derive_email.sql) is the subject's: at the subject's email
+           domain ($derived_domain), under the names of the subject's
+           prospects row whose email was derived ($derived_first,
+           $derived_last): the row their email came from
+Either way a row found through a phone or profile URL belongs to the
+subject only when it carries no other email or subject_key.
 Cheap filters come first (in CASE WHEN, which DuckDB never reorders) so
 the pl_* functions run on a handful of rows,
 not on every row (they are exact supersets, so nothing is missed):
   an email column can only normalise to $email if its lower-cased text
   contains the (ASCII) local part $email_local — rows with any non-ASCII
   character (byte length <> character length) always go to pl_email; a
-  phone column can only normalise to one of $phones if the last six digits
-  of one of them appear in it in order ($phone_like_N: +442079460228 gives '%4%6%0%2%2%8%') —
+  phone column can only normalise to one of the phones if the last six digits
+  of one of them appear in it in order (a $..phone_like_N: +442079460228 gives '%4%6%0%2%2%8%') —
   rows with non-ASCII characters or letters (vanity numbers) always go to
   pl_phone; a profile URL only matches if it contains the last path segment
-  of one of $profiles ($profile_needle_N).
-A row found only through a phone or profile URL (the identity graph's
-second hop) belongs to the subject only when it carries no other email or
-subject_key and, where the table has name columns, the same name as a row
-matched by email or key ($names, see rights.NameKey): a shared
-switchboard number must not pull in a colleague.
-.HopOnly (SAR's second pass) leaves out the email and key branches and
-keeps only rows found through a phone or profile URL that are not also
+  of one of the profiles (a $..profile_needle_N).
+.HopOnly (the search's second pass) leaves out the email, key and explicit
+branches and keeps only rows reached through the hop that are not also
 direct matches: the first pass already has those, so the big tables are
 not searched for the email twice.
-Parameters: $email, $email_local, $key, and when used $phones,
-$phone_like_0.., $profiles, $profile_needle_0.., $names, $cc.
+Parameters: $email, $email_local, $key, $cc, and when used $phones,
+$profiles, $hop_phones, $hop_profiles, $names and the prefilter patterns.
 */ -}}
+{{- define "identifier_match" -}}
+CASE WHEN (FALSE
+    {{- range $c := .Phone}}
+        OR CASE WHEN ({{range $i, $p := $.PhoneLikes}}{{if $i}} OR {{end}}CAST({{q $c}} AS VARCHAR) LIKE ${{$p}}{{end}})
+                     OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR)) OR lower(CAST({{q .}} AS VARCHAR)) <> upper(CAST({{q .}} AS VARCHAR))
+                THEN coalesce(list_contains(CAST(${{$.Phones}} AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}})), FALSE) ELSE FALSE END
+    {{- end}}
+    {{- range $c := .Profile}}
+        OR CASE WHEN ({{range $i, $p := $.ProfileNeedles}}{{if $i}} OR {{end}}strpos(lower(CAST({{q $c}} AS VARCHAR)), ${{$p}}) > 0{{end}})
+                     OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR))
+                THEN list_contains(CAST(${{$.Profiles}} AS VARCHAR[]), regexp_replace(lower(trim(CAST({{q .}} AS VARCHAR))), '^(https?://)?(www\.)?|/+$', '', 'g')) ELSE FALSE END
+    {{- end}}
+    ) THEN (TRUE
+    {{- if .Name}}
+        AND coalesce(list_contains(CAST($names AS VARCHAR[]),
+            array_to_string(list_sort(list_filter(regexp_split_to_array(lower(trim(concat_ws(' '{{range .Name}}, CAST({{q .}} AS VARCHAR){{end}}))), '[\s,]+'), lambda w: w <> '')), ' ')), FALSE)
+    {{- end}}
+        AND NOT (FALSE
+        {{- range .Email}}
+            OR coalesce(pl_email(CAST({{q .}} AS VARCHAR)) <> $email, FALSE)
+        {{- end}}
+        {{- range .Key}}
+            OR coalesce(CAST({{q .}} AS VARCHAR) <> $key, FALSE)
+        {{- end}}
+        )
+        ) ELSE FALSE END
+{{- end -}}
 {{- define "subject_match" -}}
 (FALSE
 {{- if not .HopOnly}}
@@ -39,32 +74,20 @@ $phone_like_0.., $profiles, $profile_needle_0.., $names, $cc.
 {{- range .Key}}
     OR CAST({{q .}} AS VARCHAR) = $key
 {{- end}}
+{{- if .Explicit.Active}}
+    OR {{template "identifier_match" .Explicit}}
 {{- end}}
-{{- if or .Phone .Profile}}
-    OR CASE WHEN (FALSE
-    {{- range $c := .Phone}}
-        OR CASE WHEN ({{range $i, $p := $.PhoneLikes}}{{if $i}} OR {{end}}CAST({{q $c}} AS VARCHAR) LIKE ${{$p}}{{end}})
-                     OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR)) OR lower(CAST({{q .}} AS VARCHAR)) <> upper(CAST({{q .}} AS VARCHAR))
-                THEN coalesce(list_contains(CAST($phones AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}})), FALSE) ELSE FALSE END
-    {{- end}}
-    {{- range $c := .Profile}}
-        OR CASE WHEN ({{range $i, $p := $.ProfileNeedles}}{{if $i}} OR {{end}}strpos(lower(CAST({{q $c}} AS VARCHAR)), ${{$p}}) > 0{{end}})
-                     OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR))
-                THEN list_contains(CAST($profiles AS VARCHAR[]), regexp_replace(lower(trim(CAST({{q .}} AS VARCHAR))), '^(https?://)?(www\.)?|/+$', '', 'g')) ELSE FALSE END
-    {{- end}}
-    ) THEN (TRUE
-    {{- if .Name}}
-        AND (len(CAST($names AS VARCHAR[])) = 0 OR list_contains(CAST($names AS VARCHAR[]),
-            array_to_string(list_sort(list_filter(regexp_split_to_array(lower(trim(concat_ws(' '{{range .Name}}, CAST({{q .}} AS VARCHAR){{end}}))), '[\s,]+'), lambda w: w <> '')), ' ')))
-    {{- end}}
-        AND NOT (FALSE
-        {{- range .Email}}
-            OR coalesce(pl_email(CAST({{q .}} AS VARCHAR)) <> $email, FALSE)
-        {{- end}}
-        {{- range .Key}}
-            OR coalesce(CAST({{q .}} AS VARCHAR) <> $key, FALSE)
-        {{- end}}
-        )
+{{- end}}
+{{- if .Derived}}
+    OR (nullif(trim(CAST({{q .Derived.Email}} AS VARCHAR)), '') IS NULL
+        AND CASE WHEN strpos(lower(CAST({{q .Derived.Domain}} AS VARCHAR)), $derived_domain) > 0
+                   OR strlen(CAST({{q .Derived.Domain}} AS VARCHAR)) <> length(CAST({{q .Derived.Domain}} AS VARCHAR))
+                 THEN coalesce(pl_domain(CAST({{q .Derived.Domain}} AS VARCHAR)) = $derived_domain, FALSE) ELSE FALSE END
+        AND {{template "name_letters" (printf "CAST(%s AS VARCHAR)" (q .Derived.First))}} = {{template "name_letters" "CAST($derived_first AS VARCHAR)"}}
+        AND {{template "name_letters" (printf "CAST(%s AS VARCHAR)" (q .Derived.Last))}} = {{template "name_letters" "CAST($derived_last AS VARCHAR)"}})
+{{- end}}
+{{- if .Hop.Active}}
+    OR ({{template "identifier_match" .Hop}}
     {{- if .HopOnly}}
         AND NOT (FALSE
         {{- range .Email}}
@@ -75,7 +98,7 @@ $phone_like_0.., $profiles, $profile_needle_0.., $names, $cc.
         {{- end}}
         )
     {{- end}}
-        ) ELSE FALSE END
+    )
 {{- end}}
 )
 {{- end -}}

@@ -9,7 +9,8 @@
 -- DuckDB's partitioned write costs even for a single partition). The
 -- erasure tombstones are the suppression rows
 -- with kind 'email' and reason 'erasure', loaded by the run before it
--- stages.
+-- stages. With .Derive, a row without an email is screened on its derived
+-- email (pl_stage_erased, counted alike).
 -- Parameters: $source, $run_id, $now, $dir, $buckets, plus the scan's
 -- own ($path, ...). .Source and .RunID are $source and $run_id again, as
 -- the one member of the ENUM type each is cast to: DuckDB then writes the
@@ -40,10 +41,36 @@ SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) AS _bucket FROM (
         CAST($source AS {{enum .Source}}) AS _source,
         CAST($run_id AS {{enum .RunID}}) AS _run_id,
         CAST($now AS TIMESTAMP) AS _loaded_at,
-        {{if .BucketEmail}}pl_stage_email({{q .BucketEmail}}, CAST($buckets AS VARCHAR)){{else}}CAST(NULL AS VARCHAR){{end}} AS _screen
+        {{if .Derive}}CASE WHEN __pl_derived IS NOT NULL THEN pl_stage_erased(__pl_derived) ELSE {{end -}}
+        {{if .BucketEmail}}pl_stage_email({{q .BucketEmail}}, CAST($buckets AS VARCHAR)){{else}}CAST(NULL AS VARCHAR){{end}}
+        {{- if .Derive}} END{{end}} AS _screen
+{{- if .Derive}}
+    -- .Derive (a people source, with tombstones): a row without an email
+    -- is screened on the work emails its company's patterns give
+    -- (stage_patterns.sql, derive_email.sql: exactly enrichment's
+    -- derivation), so an erased person the feed names but gives no email
+    -- for is refused here, before anything about them is kept
+    FROM (
+        SELECT *, CASE WHEN __pl_fn <> '' AND __pl_ln <> '' THEN array_to_string(list_transform(__pl_patterns,
+                   __pl_p -> {{template "email_from_pattern" (args "__pl_p" "__pl_fn" "__pl_ln" "__pl_dom")}}), ' ') END AS __pl_derived
+        FROM (
+            SELECT d.*, sp.__pl_patterns,
+                CASE WHEN sp.__pl_patterns IS NOT NULL THEN {{template "name_letters" (printf "CAST(d.%s AS VARCHAR)" (q .Derive.First))}} END AS __pl_fn,
+                CASE WHEN sp.__pl_patterns IS NOT NULL THEN {{template "name_letters" (printf "CAST(d.%s AS VARCHAR)" (q .Derive.Last))}} END AS __pl_ln
+            FROM (
+                SELECT *,
+                    CASE WHEN {{if .Derive.Email}}nullif(trim(CAST({{q .Derive.Email}} AS VARCHAR)), '') IS NULL{{else}}TRUE{{end}}
+                         THEN pl_domain(CAST({{q .Derive.Domain}} AS VARCHAR)) END AS __pl_dom
+                FROM {{.Scan}}
+            ) d
+            LEFT JOIN stage_patterns sp ON sp.__pl_pattern_domain = d.__pl_dom
+        )
+    )
+{{- else}}
     FROM {{.Scan}}
+{{- end}}
 )
-{{- if .BucketEmail}}
+{{- if or .BucketEmail .Derive}}
 WHERE _screen IS DISTINCT FROM 'erased'
 {{- end}}
 {{- if .Empty}}

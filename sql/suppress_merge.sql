@@ -1,11 +1,20 @@
 -- suppress: merge one list's hashes (In: the table suppress_sync.sql
--- wrote) into the store. Entries that left the list leave the store;
--- entries that stay keep their added_at.
--- $kind, $reason, $source, $now
+-- wrote) into the store. Entries that stay keep their added_at. Entries
+-- that left the list leave the store, except those with a sticky reason
+-- ($sticky: objection, unsubscribe; pipeline/suppress/permanent.go): a
+-- line dropped from a vendor's file is not the person withdrawing their
+-- wish, so a sync only ever adds those. For the same reason a list whose
+-- reason changed turns its entries into the new reason only when that
+-- lifts nothing: a sticky entry changes only into an objection.
+-- $kind, $reason, $source, $now, $sticky
 DELETE FROM suppression
 WHERE source = $source AND kind = $kind AND added_by = 'sync'
+  AND NOT list_contains(CAST($sticky AS VARCHAR[]), reason)
   AND hash NOT IN (SELECT hash FROM {{.In}} WHERE hash IS NOT NULL);
-UPDATE suppression SET reason = $reason WHERE source = $source AND kind = $kind AND added_by = 'sync' AND reason <> $reason;
+UPDATE suppression SET reason = $reason
+WHERE source = $source AND kind = $kind AND added_by = 'sync' AND reason <> $reason
+  AND reason <> 'objection'
+  AND (NOT list_contains(CAST($sticky AS VARCHAR[]), reason) OR $reason = 'objection');
 INSERT INTO suppression (kind, hash, value, reason, source, added_at, added_by)
 SELECT DISTINCT $kind, i.hash, i.value, $reason, $source, CAST($now AS TIMESTAMP), 'sync'
 FROM {{.In}} i

@@ -104,7 +104,12 @@ func (s subjectFlags) subject() (rights.Subject, error) {
 		return rights.Subject{}, usagef("--email is required")
 	}
 	sub, err := rights.NewSubject(*s.email, *s.phone, *s.linkedin, "")
-	if err != nil {
+	switch {
+	case errors.Is(err, rights.ErrBadPhone):
+		return rights.Subject{}, usagef("--phone: not a phone number (national forms are read as GB; give others in international form, +CC …)")
+	case errors.Is(err, rights.ErrBadProfile):
+		return rights.Subject{}, usagef("--linkedin: not a profile URL (want e.g. https://www.linkedin.com/in/NAME)")
+	case err != nil:
 		return rights.Subject{}, usagef("--email: not a valid email address")
 	}
 	return sub, nil

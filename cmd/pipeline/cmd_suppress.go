@@ -27,6 +27,7 @@ const suppressUsage = `usage: pipeline suppress COMMAND [flags]
   list    [--reason R] [--kind K] [--source S] [--format table|json]
   check   --email X | --domain D | --phone P [--format text|json]
   remove  --email|--domain|--phone VALUE [--source S] [--reason R]
+          (never an objection: pipeline unobject; never an erasure tombstone)
 
 Emails and phones are stored and shown only as SHA-256 of their normalised
 form; domains in clear. Phones in national form are read as --country
@@ -144,13 +145,14 @@ func openStore(ctx context.Context, c *common, stderr io.Writer, what string) (*
 	return &suppress.Store{DB: db}, log, done, nil
 }
 
-// storeError maps the store's errors to exit codes: bad values and options
-// are usage errors (2); a refused tombstone removal is a failure (1).
+// storeError maps the store's errors to exit codes: bad values and
+// options, and a refused removal or expiry of a tombstone or an objection,
+// are usage errors (2).
 func storeError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, suppress.ErrUsage) && !errors.Is(err, suppress.ErrTombstone) {
+	if errors.Is(err, suppress.ErrUsage) || errors.Is(err, suppress.ErrTombstone) || errors.Is(err, suppress.ErrPermanent) {
 		return usagef("%s", strings.TrimPrefix(err.Error(), "suppress: "))
 	}
 	return err
@@ -444,6 +446,12 @@ func reportRemove(stdout io.Writer, log zerolog.Logger, action string, v suppres
 	if res.Tombstones > 0 {
 		fmt.Fprintln(stdout, "kept: the erasure tombstone (permanent; it keeps an erased person from coming back)")
 	}
+	if res.Objections > 0 {
+		fmt.Fprintln(stdout, "kept: the objection (permanent until the subject withdraws it: pipeline unobject --email … --evidence \"…\")")
+	}
+	if len(res.Resyncable) > 0 {
+		fmt.Fprintf(stdout, "note: removed entries of lists %s — a sync never removes them, and records them again while the list file holds the value\n", strings.Join(res.Resyncable, ", "))
+	}
 	if len(res.Synced) > 0 {
 		fmt.Fprintf(stdout, "kept: entries of synced lists %s — remove the value from the list file, or the next run brings it back\n", strings.Join(res.Synced, ", "))
 	}
@@ -458,50 +466,18 @@ func plural(n int64, one, many string) string {
 }
 
 func cmdRestrict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return manualSuppression(ctx, args, stdout, stderr, manual{
-		name: "restrict", noteDoc: "why (a ticket number; never an email or phone)",
+	return manualWithdraw(ctx, args, stdout, stderr, manual{
+		name: "restrict", noteDoc: "why (a ticket number; never an email or phone)", reason: suppress.ReasonRestriction,
 		add: (*suppress.Store).Restrict, action: suppress.ActionRestrict, logMsg: "processing restricted",
 		already: "already restricted",
-		done:    "restricted: %s — kept in the warehouse, excluded from every export from the next run until `pipeline unrestrict` (audit seq %d)\n",
+		done:    "restricted: %s — kept in the warehouse, out of every export now and until `pipeline unrestrict` (audit seq %d)\n",
 	})
 }
 
 // manual is one of the DPO's single-person suppressions (restrict, object).
 type manual struct {
-	name, noteDoc, action, logMsg, already, done string
-	add                                          func(*suppress.Store, context.Context, suppress.Value, string) (suppress.AddResult, error)
-}
-
-func manualSuppression(ctx context.Context, args []string, stdout, stderr io.Writer, m manual) error {
-	fs, c := newFlags(m.name, stderr)
-	vf := addValueFlags(fs, suppress.Email)
-	note := fs.String("note", "", m.noteDoc)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	v, raw, err := vf.value()
-	if err != nil {
-		return err
-	}
-	if err := suppress.CheckNote(*note, raw); err != nil {
-		return storeError(err)
-	}
-	s, log, done, err := openStore(ctx, c, stderr, "pipeline "+m.name)
-	if err != nil {
-		return err
-	}
-	defer done()
-	res, err := m.add(s, ctx, v, *note)
-	if err != nil {
-		return storeError(err)
-	}
-	if !res.Added {
-		fmt.Fprintf(stdout, "%s: %s\n", m.already, label(v))
-		return nil
-	}
-	log.Info().Str("action", m.action).Str("subject_key", v.Hash).Int64("audit_seq", res.Seq).Msg(m.logMsg)
-	fmt.Fprintf(stdout, m.done, label(v), res.Seq)
-	return nil
+	name, noteDoc, action, logMsg, already, done, reason string
+	add                                                  func(*suppress.Store, context.Context, suppress.Value, string) (suppress.AddResult, error)
 }
 
 func cmdUnrestrict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -533,8 +509,8 @@ func cmdUnrestrict(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 func cmdObject(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return manualSuppression(ctx, args, stdout, stderr, manual{
-		name: "object", noteDoc: "a note (never an email or phone)",
+	return manualWithdraw(ctx, args, stdout, stderr, manual{
+		name: "object", noteDoc: "a note (never an email or phone)", reason: suppress.ReasonObjection,
 		add: (*suppress.Store).Object, action: suppress.ActionObject, logMsg: "objection recorded",
 		already: "objection already recorded",
 		done:    "objection recorded: %s — a permanent suppression, removes the person from every export (audit seq %d)\n",

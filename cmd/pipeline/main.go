@@ -112,6 +112,7 @@ usage: pipeline COMMAND [flags]
   suppress   add|import|list|check|remove …                 the do-not-contact store
   restrict   --email X [--note …] | unrestrict --email X    restriction of processing
   object     --email X                                      record an objection (permanent suppression)
+  unobject   --email X --evidence TEXT                      the subject withdrew their objection (audited)
   sar        --email X [--phone P] [--format json|text|html] [--out FILE]
   erase      --email X [--dry-run] [--yes]                  erasure everywhere, with tombstone
   purge      [--dry-run]                                    retention
@@ -158,6 +159,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdUnrestrict(ctx, rest, stdout, stderr)
 	case "object":
 		return cmdObject(ctx, rest, stdout, stderr)
+	case "unobject":
+		return cmdUnobject(ctx, rest, stdout, stderr)
 	case "sar":
 		return cmdSar(ctx, rest, stdout, stderr)
 	case "erase":

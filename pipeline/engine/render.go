@@ -32,6 +32,9 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return "[" + strings.Join(out, ", ") + "]"
 	},
+	// args passes several expressions (our own SQL text, never a user's)
+	// to a shared template: {{template "x" (args "a" "b")}}.
+	"args": func(v ...string) []string { return v },
 }).ParseFS(sqlfs.FS, "*.sql"))
 
 // Render renders the embedded template sql/<name>.sql with data. Data

@@ -29,6 +29,9 @@ import (
 //	    subject bucket among n of the normalised email (EmailBucket, as
 //	    decimal text), NULL when the email is invalid or missing.
 //	    Volatile, so DuckDB evaluates it once per row.
+//	pl_stage_erased(derived VARCHAR) -> VARCHAR  the same screen for a
+//	    person without an email, over the emails their company's
+//	    patterns give (udf_erased.go).
 //
 // Each runs a chunk (up to 2048 rows) at a time: the inputs are DuckDB's
 // strings read in place (borrowed for the call, never retained: the
@@ -279,6 +282,7 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 			return bucketText(normalize.EmailBucketBytes(e, n)), true
 		}}
 	},
+	"pl_stage_erased": stageErased,
 	"pl_domain": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 1, fn: func(a []string) (string, bool) { return normalize.Domain(a[0]) }}
 	},

@@ -188,14 +188,31 @@ func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 	if err := checkRawRoot(rn.Config.Warehouse); err != nil {
 		return err
 	}
-	if err := loadTombstones(ctx, c, rn.db); err != nil {
+	tombstones, err := loadTombstones(ctx, c, rn.db)
+	if err != nil {
 		return err
 	}
-	err := rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
-		if src.Role == "suppression" {
+	// the companies first: with a tombstone, a person without an email is
+	// screened on the email their company's pattern gives (stage_derive.go)
+	if err := rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
+		if src.Role != "companies" {
 			return StageRow{}, errSkip
 		}
-		return rn.stageSource(ctx, c, i, name, src)
+		return rn.stageSource(ctx, c, i, name, src, false)
+	}); err != nil {
+		return err
+	}
+	derive := false
+	if tombstones > 0 {
+		if derive, err = rn.buildStagePatterns(ctx, c); err != nil {
+			return err
+		}
+	}
+	err = rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
+		if src.Role == "suppression" || src.Role == "companies" {
+			return StageRow{}, errSkip
+		}
+		return rn.stageSource(ctx, c, i, name, src, derive)
 	})
 	if err != nil {
 		return err
@@ -203,28 +220,29 @@ func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 	return rn.keepListRejects(ctx, c)
 }
 
-// loadTombstones gives the stage's pl_stage_email the erasure tombstones.
-func loadTombstones(ctx context.Context, c *sqlConn, db *engine.DB) error {
+// loadTombstones gives the stage's pl_stage_email and pl_stage_erased the
+// erasure tombstones and returns how many there are.
+func loadTombstones(ctx context.Context, c *sqlConn, db *engine.DB) (int, error) {
 	rows, err := c.QueryContext(ctx, "SELECT hash FROM suppression WHERE kind = 'email' AND reason = 'erasure'")
 	if err != nil {
-		return fmt.Errorf("erasure tombstones: %w", err)
+		return 0, fmt.Errorf("erasure tombstones: %w", err)
 	}
 	defer rows.Close()
 	var hashes []string
 	for rows.Next() {
 		var h string
 		if err := rows.Scan(&h); err != nil {
-			return fmt.Errorf("erasure tombstones: %w", err)
+			return 0, fmt.Errorf("erasure tombstones: %w", err)
 		}
 		hashes = append(hashes, h)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("erasure tombstones: %w", err)
+		return 0, fmt.Errorf("erasure tombstones: %w", err)
 	}
 	if err := db.SetErasedEmails(hashes); err != nil {
-		return fmt.Errorf("suppression store: %w", err)
+		return 0, fmt.Errorf("suppression store: %w", err)
 	}
-	return nil
+	return len(hashes), nil
 }
 
 // syncLists syncs every suppression list into the store.
@@ -256,7 +274,10 @@ func (rn *run) eachSource(fn func(i int, name string, src *config.Source) (Stage
 	return nil
 }
 
-func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source) (StageRow, error) {
+// stageSource stages one source. derive: stage_patterns holds company
+// email patterns and there are tombstones, so a people row without an
+// email is screened on its derived email too.
+func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, derive bool) (StageRow, error) {
 	scan, closeFn, err := rn.openScan(ctx, c, idx, name, src, true)
 	if err != nil {
 		return StageRow{}, err
@@ -303,7 +324,13 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	}
 	data := map[string]any{"Columns": cols2, "Scan": scan.From, "BucketEmail": bucketCol, "Compression": info.Layout.Compression,
 		"Source": name, "RunID": rn.id}
+	if derive {
+		if d := deriveData(src, cols2); d != nil {
+			data["Derive"] = d
+		}
+	}
 	// rows of erased subjects are refused and counted by pl_stage_email
+	// (and pl_stage_erased, on derived emails)
 	refused0 := rn.db.Refused()
 	if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
@@ -314,7 +341,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
 	}
 	if len(files) == 0 { // no rows: one empty file gives the view its columns
-		data["Empty"], data["Scan"] = true, scan.Probe
+		data["Empty"], data["Scan"], data["Derive"] = true, scan.Probe, nil
 		p["dir"] = filepath.Join(info.Layout.Dir, "empty.parquet")
 		if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/suppress"
 )
 
 // DefaultPhoneCountry is the region assumed for phone numbers in national
@@ -276,7 +277,9 @@ func (rn *run) recordListSync(ctx context.Context, c *sqlConn, name string, pl *
 }
 
 // syncSuppression merges one prepared suppression list into the store
-// (in the run's write transaction): entries that left the list leave it.
+// (in the run's write transaction): entries that left the list leave it,
+// unless their reason is sticky (suppress.StickyReasons: objections and
+// unsubscribes are only ever added by a sync).
 func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, name string, src *config.Source) (StageRow, error) {
 	pl := rn.lists.lists[name]
 	select {
@@ -289,7 +292,7 @@ func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, name string, src
 	}
 	note := fmt.Sprintf("unchanged since run %s (same files, settings and store entries): not hashed again", pl.since)
 	if !pl.unchanged {
-		p := params{"kind": src.Kind, "reason": src.Reason, "source": name, "now": rn.started}
+		p := params{"kind": src.Kind, "reason": src.Reason, "source": name, "now": rn.started, "sticky": suppress.StickyReasons}
 		if err := rn.exec(ctx, c, "suppress_merge", map[string]any{"In": pl.table, "Sorted": engine.SortForLookups(pl.in)}, p); err != nil {
 			return StageRow{}, fmt.Errorf("suppression list %q: %w", name, err)
 		}

@@ -18,7 +18,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/connectors"
-	"github.com/example/pipeline/connectors/parquet"
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
@@ -283,17 +282,27 @@ func notices(cfg *config.Config, f *Findings) []Notice {
 }
 
 // rewriteExports rewrites each planned file without the subject into a
-// temp file beside it and renames it over the original, then updates each
-// touched export's manifest (rows, bytes, checksums). A file that no
+// temp file beside it and renames it over the original (a file left
+// without rows is removed instead, with the partition folders it leaves
+// empty), then updates each touched export's manifest (rows, bytes,
+// checksums). A file that no
 // longer holds the subject (a resumed job) is left alone; the manifest is
 // recomputed for every planned file either way.
 func rewriteExports(ctx context.Context, c *sql.Conn, j *Journal, key string) error {
-	dirs := map[string]bool{}
+	dirs := map[string]map[string]bool{} // export dir -> planned files
 	for _, pf := range j.Files {
 		path := filepath.Join(pf.Dir, filepath.FromSlash(pf.File))
-		dirs[pf.Dir] = true
+		if dirs[pf.Dir] == nil {
+			dirs[pf.Dir] = map[string]bool{}
+		}
+		dirs[pf.Dir][pf.File] = true
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			continue // replaced by a later run meanwhile
+			// removed by this job before a crash (left empty: its folders
+			// may still be there), or replaced by a later run meanwhile
+			if err := pruneEmpty(path, pf.Dir); err != nil {
+				return err
+			}
+			continue
 		}
 		var n int64
 		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet($1, hive_partitioning = false) WHERE subject_key = $2", path, key).Scan(&n); err != nil {
@@ -307,17 +316,30 @@ func rewriteExports(ctx context.Context, c *sql.Conn, j *Journal, key string) er
 			os.Remove(tmp)
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		if err := syncFile(tmp); err != nil {
-			return err
+		left, err := fileRows(ctx, c, tmp)
+		if err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("%s: %w", tmp, err)
 		}
-		if err := os.Rename(tmp, path); err != nil {
-			return err
+		if left == 0 { // the subject was all the file held
+			os.Remove(tmp)
+			if err := pruneEmpty(path, pf.Dir); err != nil {
+				return err
+			}
+			j.Counts["export_files_removed"]++
+		} else {
+			if err := syncFile(tmp); err != nil {
+				return err
+			}
+			if err := os.Rename(tmp, path); err != nil {
+				return err
+			}
 		}
 		j.Counts["export_rows"] += n
 		j.Counts["export_files"]++
 	}
-	for d := range dirs {
-		if err := updateManifest(d); err != nil {
+	for d, planned := range dirs {
+		if err := updateManifest(d, planned); err != nil {
 			return fmt.Errorf("manifest %s: %w", d, err)
 		}
 	}
@@ -331,29 +353,6 @@ func syncFile(p string) error {
 	}
 	defer f.Close()
 	return f.Sync()
-}
-
-// updateManifest recomputes rows, bytes and checksums of every file the
-// manifest lists.
-func updateManifest(dir string) error {
-	m, err := parquet.ReadManifest(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	m.Rows = 0
-	for i, f := range m.Files {
-		d, err := parquet.Describe(filepath.Join(dir, filepath.FromSlash(f.Path)))
-		if err != nil {
-			return err
-		}
-		d.Path = f.Path
-		m.Files[i] = d
-		m.Rows += d.Rows
-	}
-	return parquet.WriteManifest(dir, m)
 }
 
 // eraseSinks asks every export sink that has the Erase capability (the

@@ -47,16 +47,17 @@ type matchCols struct {
 	Table                      string
 	Email, Key, Phone, Profile []string
 	Name                       []string // identity.name columns: guard the identity-graph hop
-	PhoneLikes                 []string // parameter names of the phone prefilter patterns
-	ProfileNeedles             []string // parameter names of the profile prefilter needles
 	Country                    string
-	HopOnly                    bool              // only rows reached through a phone or profile URL (the second pass)
+	Explicit, Hop              idBlock           // sar_predicate.sql: the request's identifiers, the hop's (see predicateData)
+	Derived                    *derivedCols      // sar_predicate.sql: rows whose derived email is the subject's (see derived.go)
+	HopOnly                    bool              // only rows reached through the hop (the second pass)
 	RowIDs                     string            // erase_delete.sql: the rowids found, comma-separated integers
 	Raw                        *flow.RawLayout   // the table's raw files (nil: a warehouse table)
 	From                       string            // sar_match.sql: how to read the table
 	RowID                      string            // sar_match.sql: the row's id within From
 	Bucket                     string            // sar_match.sql: the buckets that can hold the subject (see bucketFilter)
 	personal                   map[string]string // column -> category, personal columns only
+	columns                    map[string]bool   // every column of the table
 }
 
 // TableHit is one warehouse table holding rows of the subject.
@@ -112,8 +113,22 @@ type Findings struct {
 	// Names are the name keys (NameKey) on rows matched by email or
 	// subject_key: a row reached only through a shared phone or profile URL
 	// must carry one of them, so a SAR never discloses (and an erasure never
-	// deletes) a colleague who shares a switchboard number.
+	// deletes) a colleague who shares a switchboard number. None: no hop.
 	Names []string
+	// NotFollowed are the identifiers found on the subject's rows that the
+	// hop did not follow, and why.
+	NotFollowed []NotFollowed
+
+	// rowPhones and rowProfiles are the identifiers expand found on the
+	// subject's own rows that the request did not give (Subject.Phones
+	// and Subject.Profiles less these are the request's own: matched
+	// exactly, never hopped from); hopPhones and hopProfiles those of them
+	// the hop follows.
+	rowPhones, rowProfiles []string
+	hopPhones, hopProfiles []string
+	// derivedFirst and derivedLast are the names on the subject's rows
+	// whose email was derived from the company's pattern (derived.go)
+	derivedFirst, derivedLast string
 
 	log zerolog.Logger
 }
@@ -216,10 +231,9 @@ func (f *Findings) findAllTables(ctx context.Context, conns []*sql.Conn, tables 
 	if err := f.findTables(ctx, conns, tables, false); err != nil {
 		return err
 	}
-	before := len(f.Subject.Phones) + len(f.Subject.Profiles)
 	f.expand()
 	expanded()
-	if len(f.Subject.Phones)+len(f.Subject.Profiles) > before {
+	if len(f.hopPhones)+len(f.hopProfiles) > 0 || f.derivedFirst != "" {
 		return f.findTables(ctx, conns, tables, true)
 	}
 	return nil
@@ -290,7 +304,7 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 		}
 		m := byTable[table]
 		if m == nil {
-			m = &matchCols{Table: table, personal: map[string]string{}}
+			m = &matchCols{Table: table, personal: map[string]string{}, columns: map[string]bool{}}
 			byTable[table] = m
 			order = append(order, table)
 		}
@@ -309,6 +323,7 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 		if col == "country" {
 			m.Country = col
 		}
+		m.columns[col] = true
 		if personal {
 			m.personal[col] = cat
 		}
@@ -381,45 +396,6 @@ func datasetOf(table string) string {
 	return table
 }
 
-// predicateData is what sar_predicate.sql renders for one table, given the
-// identifiers known so far (phone and profile columns only when there is
-// something to match).
-func (f *Findings) predicateData(m matchCols) matchCols {
-	d := m
-	if len(f.Subject.Phones) == 0 {
-		d.Phone = nil
-	}
-	d.PhoneLikes = nil
-	for i := range f.Subject.Phones {
-		d.PhoneLikes = append(d.PhoneLikes, fmt.Sprintf("phone_like_%d", i))
-	}
-	if len(f.Subject.Profiles) == 0 {
-		d.Profile = nil
-	}
-	d.ProfileNeedles = nil
-	for i := range f.Subject.Profiles {
-		d.ProfileNeedles = append(d.ProfileNeedles, fmt.Sprintf("profile_needle_%d", i))
-	}
-	return d
-}
-
-func (f *Findings) params() params {
-	names := f.Names
-	if names == nil {
-		names = []string{}
-	}
-	ps := params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
-		"phones": f.Subject.Phones, "names": names,
-		"profiles": f.Subject.Profiles, "cc": f.Country}
-	for i, p := range f.Subject.Phones {
-		ps[fmt.Sprintf("phone_like_%d", i)] = phoneLike(p)
-	}
-	for i, p := range f.Subject.Profiles {
-		ps[fmt.Sprintf("profile_needle_%d", i)] = p[strings.LastIndexByte(p, '/')+1:]
-	}
-	return ps
-}
-
 // emailNeedle is the text every raw value that normalises to email
 // contains once lower-cased: its local part when that is ASCII. A
 // non-ASCII local part gives "" (contained in everything: no filtering).
@@ -477,7 +453,7 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 	for _, m := range tables {
 		d := f.predicateData(m)
 		if hop {
-			if len(d.Phone)+len(d.Profile) == 0 {
+			if !d.Hop.Active() && d.Derived == nil {
 				continue
 			}
 			d.HopOnly = true
@@ -637,9 +613,24 @@ func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64, f
 		f.Tables = append(f.Tables, TableHit{Dataset: datasetOf(m.Table), Table: m.Table, Columns: cols, match: m})
 		h = &f.Tables[len(f.Tables)-1]
 	}
-	h.Rows = append(h.Rows, rows...)
-	h.rowIDs = append(h.rowIDs, ids...)
-	h.files = append(h.files, files...)
+	// a row found twice (by the request's phone and by the hop) is listed,
+	// counted and deleted once
+	seen := map[string]bool{}
+	for i, id := range h.rowIDs {
+		seen[rowRef(h.files, i, id)] = true
+	}
+	for i, r := range rows {
+		ref := rowRef(files, i, ids[i])
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		h.Rows = append(h.Rows, r)
+		h.rowIDs = append(h.rowIDs, ids[i])
+		if files != nil {
+			h.files = append(h.files, files[i])
+		}
+	}
 	cats := map[string]bool{}
 	srcs := map[string]bool{}
 	h.FirstSeen = time.Time{}
@@ -665,53 +656,6 @@ func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64, f
 	}
 	h.Categories = keys(cats)
 	h.Sources = keys(srcs)
-}
-
-// expand adds the phones and profile URLs found on the subject's rows
-// (matched by email or subject_key) to the subject's identifiers.
-func (f *Findings) expand() {
-	for _, h := range f.Tables {
-		for _, r := range h.Rows {
-			if c, ok := r["country"].(string); ok && len(c) == 2 && f.Country == "GB" {
-				f.Country = strings.ToUpper(c)
-			}
-		}
-	}
-	for _, h := range f.Tables {
-		for _, r := range h.Rows {
-			cc := f.Country
-			if c, ok := r["country"].(string); ok && len(c) == 2 {
-				cc = strings.ToUpper(c)
-			}
-			for _, col := range h.match.Phone {
-				if v, ok := r[col].(string); ok {
-					if p, ok := normalizePhone(v, cc); ok {
-						f.Subject.Phones = addUnique(f.Subject.Phones, p)
-					}
-				}
-			}
-			for _, col := range h.match.Profile {
-				if v, ok := r[col].(string); ok {
-					f.Subject.Profiles = addUnique(f.Subject.Profiles, ProfileKey(v))
-				}
-			}
-			if !f.matchedDirectly(h.match, r) {
-				continue
-			}
-			var parts []string
-			for _, col := range h.match.Name {
-				if v, ok := r[col].(string); ok {
-					parts = append(parts, v)
-				}
-			}
-			if k := NameKey(strings.Join(parts, " ")); k != "" {
-				f.Names = addUnique(f.Names, k)
-			}
-		}
-	}
-	sort.Strings(f.Names)
-	sort.Strings(f.Subject.Phones)
-	sort.Strings(f.Subject.Profiles)
 }
 
 func (f *Findings) findSuppression(ctx context.Context, c *sql.Conn) error {

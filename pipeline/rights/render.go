@@ -81,6 +81,9 @@ func (r *Report) writeText(w io.Writer) error {
 	for _, pr := range r.Identifiers.Profiles {
 		p(", profile %s", pr)
 	}
+	for _, nf := range r.Identifiers.NotFollowed {
+		p("\n  %s %s: %s", nf.Kind, nf.Value, nf.Reason)
+	}
 	p("\n\nWHAT WE HOLD\n")
 	if len(r.Found) == 0 {
 		p("  nothing\n")

@@ -37,6 +37,9 @@ type Identifiers struct {
 	Email    string   `json:"email"`
 	Phones   []string `json:"phones,omitempty"`
 	Profiles []string `json:"profiles,omitempty"`
+	// NotFollowed are identifiers found on the subject's rows that the
+	// search did not follow to other rows, with the reason.
+	NotFollowed []NotFollowed `json:"not_followed,omitempty"`
 }
 
 // Found is one dataset holding data on the subject.
@@ -86,7 +89,7 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 	r := &Report{
 		SubjectKey: f.Subject.Key, GeneratedAt: now.UTC(),
 		Controller:  Controller{Name: cfg.Controller.Name, Contact: cfg.Controller.Contact},
-		Identifiers: Identifiers{Email: f.Subject.Email, Phones: f.Subject.Phones, Profiles: f.Subject.Profiles},
+		Identifiers: Identifiers{Email: f.Subject.Email, Phones: f.Subject.Phones, Profiles: f.Subject.Profiles, NotFollowed: f.NotFollowed},
 		Found:       []Found{}, Purposes: []Purpose{}, Recipients: []Recipient{}, Retention: []Retention{}, Sources: []SourceInfo{},
 	}
 	usedSources := map[string]bool{}

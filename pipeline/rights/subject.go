@@ -23,8 +23,13 @@ import (
 	"github.com/example/pipeline/pipeline/normalize"
 )
 
-// ErrBadEmail means the given email is not a valid address.
-var ErrBadEmail = errors.New("rights: not a valid email address")
+// Errors of NewSubject: an identifier given with the request that cannot be
+// searched for. A request is never answered on a guess.
+var (
+	ErrBadEmail   = errors.New("rights: not a valid email address")
+	ErrBadPhone   = errors.New("rights: not a phone number")
+	ErrBadProfile = errors.New("rights: not a profile URL")
+)
 
 // Subject is the person a request is about: the normalised identifiers
 // given, and the subject_key derived from the email.
@@ -37,7 +42,8 @@ type Subject struct {
 
 // NewSubject normalises the request's identifiers. phone and profile may
 // be empty; phone in national form is read as a number of country
-// (default GB).
+// (default GB). A phone or profile given that does not normalise is an
+// error (ErrBadPhone, ErrBadProfile), never silently left out.
 func NewSubject(email, phone, profile, country string) (Subject, error) {
 	norm, ok := normalize.Email(email)
 	if !ok {
@@ -47,15 +53,19 @@ func NewSubject(email, phone, profile, country string) (Subject, error) {
 	if country == "" {
 		country = "GB"
 	}
-	if phone != "" {
-		if p, ok := normalize.PossiblePhone(phone, country); ok {
-			s.Phones = append(s.Phones, p)
+	if strings.TrimSpace(phone) != "" {
+		p, ok := normalize.PossiblePhone(phone, country)
+		if !ok {
+			return Subject{}, ErrBadPhone
 		}
+		s.Phones = append(s.Phones, p)
 	}
-	if profile != "" {
-		if p := ProfileKey(profile); p != "" {
-			s.Profiles = append(s.Profiles, p)
+	if strings.TrimSpace(profile) != "" {
+		p := ProfileKey(profile)
+		if p == "" || !strings.Contains(p, "/") {
+			return Subject{}, ErrBadProfile
 		}
+		s.Profiles = append(s.Profiles, p)
 	}
 	return s, nil
 }

@@ -62,6 +62,9 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 	if r.Source == "sync" {
 		return res, fmt.Errorf("%w: source %q is reserved", ErrUsage, r.Source)
 	}
+	if err := checkExpiry(r.Reason, r.Expires); err != nil {
+		return res, err
+	}
 	res.Source = r.Source
 	if r.Country == "" {
 		r.Country = DefaultPhoneCountry

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/example/pipeline/pipeline/audit"
@@ -55,6 +54,9 @@ func (s *Store) Add(ctx context.Context, r AddRequest) (AddResult, error) {
 	}
 	if r.Source == "sync" {
 		return AddResult{}, fmt.Errorf("%w: source %q is reserved", ErrUsage, r.Source)
+	}
+	if err := checkExpiry(r.Reason, r.Expires); err != nil {
+		return AddResult{}, err
 	}
 	if r.Action == "" {
 		r.Action = ActionAdd
@@ -134,18 +136,30 @@ type RemoveRequest struct {
 type RemoveResult struct {
 	Removed    int64
 	Tombstones int      // erasure tombstones kept (never removed)
+	Objections int      // objections kept (lifted only by Unobject)
 	Synced     []string // list sources whose entries were kept: the next sync would restore them
-	Seq        int64    // the audit entry, when something was removed
+	// Resyncable are list sources whose entries (of StickyReasons, which
+	// a sync never removes) were removed: the next sync records them
+	// again while the list file still holds the value.
+	Resyncable []string
+	Seq        int64 // the audit entry, when something was removed
 }
 
 // Remove deletes the value's manual and imported entries matching the
-// request and audits it. It never removes an erasure tombstone (asking
-// for reason erasure, or matching only tombstones, is ErrTombstone) and
-// leaves entries of synced lists alone, reporting their sources: remove the
-// value from the list file instead.
+// request and audits it. It never removes an erasure tombstone or an
+// objection: asking for reason erasure (ErrTombstone) or objection
+// (ErrPermanent), or matching only such entries, is an error, and nothing
+// is removed; they are kept and counted when other entries match. It
+// leaves entries of mirrored lists alone, reporting their sources: remove
+// the value from the list file instead. Entries of lists with a sticky
+// reason (StickyReasons, an unsubscribe) are removed, since no sync
+// removes them; Resyncable names their lists.
 func (s *Store) Remove(ctx context.Context, r RemoveRequest) (RemoveResult, error) {
 	if r.Reason == ReasonErasure {
 		return RemoveResult{}, fmt.Errorf("%w: this subject was erased; the tombstone keeps them from coming back through any feed and cannot be removed", ErrTombstone)
+	}
+	if r.Reason == ReasonObjection {
+		return RemoveResult{}, objectionRefusal()
 	}
 	if r.Action == "" {
 		r.Action = ActionRemove
@@ -157,7 +171,7 @@ func (s *Store) Remove(ctx context.Context, r RemoveRequest) (RemoveResult, erro
 		if err != nil {
 			return err
 		}
-		synced := map[string]bool{}
+		synced, resync := map[string]bool{}, map[string]bool{}
 		for _, m := range matches {
 			if (r.Source != "" && m.Source != r.Source) || (r.Reason != "" && m.Reason != r.Reason) {
 				continue
@@ -165,24 +179,28 @@ func (s *Store) Remove(ctx context.Context, r RemoveRequest) (RemoveResult, erro
 			switch {
 			case m.Reason == ReasonErasure:
 				res.Tombstones++
+			case m.Reason == ReasonObjection:
+				res.Objections++
+			case m.AddedBy == "sync" && Sticky(m.Reason):
+				resync[m.Source] = true
 			case m.AddedBy == "sync":
 				synced[m.Source] = true
 			}
 		}
-		for src := range synced {
-			res.Synced = append(res.Synced, src)
-		}
-		sort.Strings(res.Synced)
+		res.Synced, res.Resyncable = sortedKeys(synced), sortedKeys(resync)
 		out, err := tx.ExecContext(ctx, engine.MustRender("suppress_remove", nil),
 			sql.Named("kind", string(r.Value.Kind)), sql.Named("hash", r.Value.Hash),
-			sql.Named("source", r.Source), sql.Named("reason", r.Reason))
+			sql.Named("source", r.Source), sql.Named("reason", r.Reason), sql.Named("sticky", StickyReasons))
 		if err != nil {
 			return fmt.Errorf("remove: %w", err)
 		}
 		res.Removed, _ = out.RowsAffected()
 		if res.Removed == 0 {
-			if res.Tombstones > 0 {
+			switch {
+			case res.Tombstones > 0:
 				return fmt.Errorf("%w: this subject was erased; the tombstone keeps them from coming back through any feed and cannot be removed", ErrTombstone)
+			case res.Objections > 0:
+				return objectionRefusal()
 			}
 			return nil
 		}

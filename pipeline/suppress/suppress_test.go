@@ -158,7 +158,7 @@ func TestRemoveKeepsTombstonesAndSyncedEntries(t *testing.T) {
 	email := mustValue(t, suppress.Email, "erased@acme-widgets.co.uk")
 	for _, q := range []string{
 		`INSERT INTO suppression VALUES ('email', $1, NULL, 'erasure', 'erasure', now(), 'dpo', NULL, NULL)`,
-		`INSERT INTO suppression VALUES ('email', $1, NULL, 'unsubscribe', 'unsubscribes', now(), 'sync', NULL, NULL)`,
+		`INSERT INTO suppression VALUES ('email', $1, NULL, 'client_dnc', 'unsubscribes', now(), 'sync', NULL, NULL)`, // a mirrored list
 	} {
 		if _, err := s.DB.ExecContext(ctx, q, email.Hash); err != nil {
 			t.Fatal(err)

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestRestrictionAndObjectionTakeEffectNow: restrict and object take the
+// subject out of the export the recipient already holds at once (file
+// rewritten, manifest updated), print and audit the recipients to
+// notify, and say so when the address is held nowhere.
+func TestRestrictionAndObjectionTakeEffectNow(t *testing.T) {
+	dir := workspace(t)
+	suppRun(t, dir)
+	rk, ok := suppKey(t, restricted), suppKey(t, objector)
+	if st := suppReadState(t, dir); !st.exported[rk] || !st.exported[ok] {
+		t.Fatal("run 1: the people under test are not exported")
+	}
+	for _, tc := range []struct{ cmd, email, key, action string }{
+		{"restrict", restricted, rk, "restriction.notify"},
+		{"object", objector, ok, "objection.notify"},
+	} {
+		r := mustPipeline(t, dir, tc.cmd, "--email", tc.email)
+		if !strings.Contains(r.stdout, "Recipients to notify") || !strings.Contains(r.stdout, "Acme Payroll Ltd") || !strings.Contains(r.stdout, "rewritten without the subject") {
+			t.Errorf("%s output:\n%s", tc.cmd, r.stdout)
+		}
+		if st := suppReadState(t, dir); st.exported[tc.key] {
+			t.Errorf("%s: the subject is still in the current export (before any run)", tc.cmd)
+		}
+		var entries []struct {
+			Action  string         `json:"action"`
+			Details map[string]any `json:"details"`
+		}
+		out := mustPipeline(t, dir, "audit", "--subject-key", tc.key, "--format", "json").stdout
+		if err := json.Unmarshal([]byte(out), &entries); err != nil {
+			t.Fatal(err)
+		}
+		audited := false
+		for _, e := range entries {
+			audited = audited || e.Action == tc.action && strings.Contains(strings.ToLower(jsonText(e.Details)), "acme payroll ltd")
+		}
+		if !audited {
+			t.Errorf("%s: no %s audit entry naming the recipient:\n%s", tc.cmd, tc.action, out)
+		}
+	}
+	if st := suppReadState(t, dir); len(st.exported) != 40 {
+		t.Errorf("export holds %d subjects after the two withdrawals, want 40", len(st.exported))
+	}
+	mustPipeline(t, dir, "audit", "verify")
+	r := mustPipeline(t, dir, "restrict", "--email", "nobody.here@nowhere-ltd.co.uk")
+	if !strings.Contains(r.stdout, "held nowhere") {
+		t.Errorf("restrict of an unknown address:\n%s", r.stdout)
+	}
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -1,0 +1,223 @@
+package rights
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// idBlock is one group of identifiers sar_predicate.sql's
+// identifier_match renders for a table: the columns searched and the
+// names of the parameters holding the values and prefilter patterns.
+type idBlock struct {
+	Phone, Profile             []string // the table's columns searched
+	Phones, Profiles           string   // parameter names of the value lists
+	PhoneLikes, ProfileNeedles []string // parameter names of the prefilter patterns
+	Name                       []string // name columns that must carry one of $names (the hop only)
+	Email, Key                 []string // a row carrying another email or key is someone else's
+	Country                    string
+}
+
+// Active reports whether the block searches any column.
+func (b idBlock) Active() bool { return len(b.Phone)+len(b.Profile) > 0 }
+
+// NotFollowed is an identifier found on the subject's rows that the
+// identity hop did not follow.
+type NotFollowed struct {
+	Kind   string `json:"kind"` // phone | profile_url
+	Value  string `json:"value"`
+	Reason string `json:"reason"`
+}
+
+// reasonNoName is why an identifier is not followed when the subject's own
+// rows carry no name.
+const reasonNoName = "not followed: the subject's own rows carry no name, so a row reached through it could be another person's (a shared switchboard number); give it with --phone/--linkedin to search it exactly"
+
+// block builds the idBlock of table m for the values given, with prefix
+// naming its parameters; nil values leave the block inactive.
+func (f *Findings) block(m matchCols, phones, profiles []string, prefix string) idBlock {
+	b := idBlock{Email: m.Email, Key: m.Key, Country: m.Country}
+	if prefix == "hop" {
+		b.Phones, b.Profiles = "hop_phones", "hop_profiles"
+	} else {
+		b.Phones, b.Profiles = "phones", "profiles"
+	}
+	if len(phones) > 0 {
+		b.Phone = m.Phone
+		for i := range phones {
+			b.PhoneLikes = append(b.PhoneLikes, fmt.Sprintf("%s_phone_like_%d", prefix, i))
+		}
+	}
+	if len(profiles) > 0 {
+		b.Profile = m.Profile
+		for i := range profiles {
+			b.ProfileNeedles = append(b.ProfileNeedles, fmt.Sprintf("%s_profile_needle_%d", prefix, i))
+		}
+	}
+	return b
+}
+
+// predicateData is what sar_predicate.sql renders for one table, given the
+// identifiers known so far: the request's phones and profile URLs
+// (Explicit), and the hop's (Hop) only when the subject's own rows carry
+// a name and the table has name columns to check it against.
+func (f *Findings) predicateData(m matchCols) matchCols {
+	d := m
+	phones, profiles := f.explicit()
+	d.Explicit = f.block(m, phones, profiles, "ex")
+	d.Hop = idBlock{}
+	if len(f.Names) > 0 && len(m.Name) > 0 {
+		d.Hop = f.block(m, f.hopPhones, f.hopProfiles, "hop")
+		d.Hop.Name = m.Name
+	}
+	d.Derived = f.derivedData(m)
+	// bucketFilter: the phone and profile columns actually searched
+	d.Phone = nil
+	if len(d.Explicit.Phone)+len(d.Hop.Phone) > 0 {
+		d.Phone = m.Phone
+	}
+	d.Profile = nil
+	if len(d.Explicit.Profile)+len(d.Hop.Profile) > 0 {
+		d.Profile = m.Profile
+	}
+	return d
+}
+
+func (f *Findings) params() params {
+	phones, profiles := f.explicit()
+	ps := params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
+		"names": nonNilList(f.Names), "cc": f.Country,
+		"phones": nonNilList(phones), "profiles": nonNilList(profiles),
+		"hop_phones": nonNilList(f.hopPhones), "hop_profiles": nonNilList(f.hopProfiles),
+		"derived_first": f.derivedFirst, "derived_last": f.derivedLast, "derived_domain": emailDomain(f.Subject.Email)}
+	for prefix, lists := range map[string][2][]string{"ex": {phones, profiles}, "hop": {f.hopPhones, f.hopProfiles}} {
+		for i, p := range lists[0] {
+			ps[fmt.Sprintf("%s_phone_like_%d", prefix, i)] = phoneLike(p)
+		}
+		for i, p := range lists[1] {
+			ps[fmt.Sprintf("%s_profile_needle_%d", prefix, i)] = p[strings.LastIndexByte(p, '/')+1:]
+		}
+	}
+	return ps
+}
+
+// explicit are the phones and profile URLs given with the request.
+func (f *Findings) explicit() (phones, profiles []string) {
+	for _, p := range f.Subject.Phones {
+		if !contains(f.rowPhones, p) {
+			phones = append(phones, p)
+		}
+	}
+	for _, p := range f.Subject.Profiles {
+		if !contains(f.rowProfiles, p) {
+			profiles = append(profiles, p)
+		}
+	}
+	return phones, profiles
+}
+
+func nonNilList(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+// expand collects, from the rows matched by email or subject_key only (a
+// row found through --phone or --linkedin is an exact match, never a seed),
+// the subject's names and the phones and profile URLs to hop through. The
+// request's own identifiers are not hopped again. Without a name on the
+// subject's side nothing is followed: each identifier is listed in
+// NotFollowed. Subject.Phones and Subject.Profiles gain every identifier
+// found (the report's "identifiers", the suppression store's search).
+func (f *Findings) expand() {
+	for _, h := range f.Tables {
+		for _, r := range h.Rows {
+			if c, ok := r["country"].(string); ok && len(c) == 2 && f.Country == "GB" {
+				f.Country = strings.ToUpper(c)
+			}
+		}
+	}
+	var phones, profiles []string
+	for _, h := range f.Tables {
+		for _, r := range h.Rows {
+			if !f.matchedDirectly(h.match, r) {
+				continue
+			}
+			f.noteDerived(r)
+			cc := f.Country
+			if c, ok := r["country"].(string); ok && len(c) == 2 {
+				cc = strings.ToUpper(c)
+			}
+			for _, col := range h.match.Phone {
+				if v, ok := r[col].(string); ok {
+					if p, ok := normalizePhone(v, cc); ok {
+						phones = addUnique(phones, p)
+					}
+				}
+			}
+			for _, col := range h.match.Profile {
+				if v, ok := r[col].(string); ok {
+					profiles = addUnique(profiles, ProfileKey(v))
+				}
+			}
+			var parts []string
+			for _, col := range h.match.Name {
+				if v, ok := r[col].(string); ok {
+					parts = append(parts, v)
+				}
+			}
+			if k := NameKey(strings.Join(parts, " ")); k != "" {
+				f.Names = addUnique(f.Names, k)
+			}
+		}
+	}
+	sort.Strings(f.Names)
+	sort.Strings(phones)
+	sort.Strings(profiles)
+	given, givenProfiles := f.explicit()
+	for _, p := range phones {
+		if !contains(given, p) {
+			f.rowPhones = append(f.rowPhones, p)
+			f.hopPhones = append(f.hopPhones, p)
+			f.Subject.Phones = append(f.Subject.Phones, p)
+		}
+	}
+	for _, p := range profiles {
+		if !contains(givenProfiles, p) {
+			f.rowProfiles = append(f.rowProfiles, p)
+			f.hopProfiles = append(f.hopProfiles, p)
+			f.Subject.Profiles = append(f.Subject.Profiles, p)
+		}
+	}
+	sort.Strings(f.Subject.Phones)
+	sort.Strings(f.Subject.Profiles)
+	if len(f.Names) == 0 {
+		for _, p := range f.hopPhones {
+			f.NotFollowed = append(f.NotFollowed, NotFollowed{Kind: "phone", Value: p, Reason: reasonNoName})
+		}
+		for _, p := range f.hopProfiles {
+			f.NotFollowed = append(f.NotFollowed, NotFollowed{Kind: "profile_url", Value: p, Reason: reasonNoName})
+		}
+		f.hopPhones, f.hopProfiles = nil, nil
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// rowRef identifies a row of one table's hit: its raw file (files nil for
+// a warehouse table) and its id.
+func rowRef(files []string, i int, id int64) string {
+	if files == nil {
+		return strconv.FormatInt(id, 10)
+	}
+	return files[i] + "\x00" + strconv.FormatInt(id, 10)
+}
