@@ -52,6 +52,9 @@ type Report struct {
 	Stages      []StageRow         `json:"stages"`
 	Suppression []SuppressionCount `json:"suppression"`
 	Exports     []ExportResult     `json:"exports"`
+	// SubscriberUnknown is set when some target companies' PECR
+	// subscriber type could not be decided (see UnknownSubscribers).
+	SubscriberUnknown *UnknownSubscribers `json:"subscriber_type_unknown,omitempty"`
 }
 
 // add appends a row, kept in pipeline order: a run builds enrichment's
@@ -103,6 +106,9 @@ func (r *Report) Print(w io.Writer) {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", s.List, s.Kind, s.Reason, s.People)
 		}
 		tw.Flush()
+	}
+	if r.SubscriberUnknown != nil {
+		fmt.Fprintln(w, r.SubscriberUnknown)
 	}
 	for _, e := range r.Exports {
 		fmt.Fprintf(w, "export %s → %s (%s): %d rows in %d files at %s\n", e.Export, e.Recipient, e.Campaign, e.Rows, len(e.Files), e.Location)
