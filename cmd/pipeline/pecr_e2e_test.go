@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/pipeline/connectors/parquet"
 	"github.com/example/pipeline/pipeline/flow"
 )
 
@@ -131,5 +132,114 @@ func TestPECRSubscriberType(t *testing.T) {
 	tr := mustPipeline(t, dir, "run")
 	if !strings.Contains(tr.stdout, "subscriber type unknown: 2 companies") || !strings.Contains(tr.stdout, "widgetco_form (1)") {
 		t.Errorf("report:\n%s", tr.stdout)
+	}
+}
+
+// TestPECRLIAEnforced (issue 21, item 3): lia.b2b is read, an LIA dated in
+// the future or past its review_by date is refused with file:line:col and
+// no export is written; a valid LIA is recorded in the export manifest and
+// the record of processing.
+func TestPECRLIAEnforced(t *testing.T) {
+	const lia = "balancing_test: passed,\n          b2b: true}"
+	refused := []struct {
+		name, to, want string
+	}{
+		{"b2b false", "balancing_test: passed,\n          b2b: false}",
+			`pipeline.yaml:65:16: campaign "acme-q1": an email campaign on legitimate_interests needs lia.b2b: true`},
+		{"b2b missing", "balancing_test: passed}",
+			`pipeline.yaml:63:5: campaign "acme-q1": an email campaign on legitimate_interests needs lia.b2b: true`},
+		{"assessed in the future", "balancing_test: passed,\n          b2b: true}", `campaign "acme-q1": LIA assessed_on 2099-01-01 is in the future`},
+		{"review date passed", "balancing_test: passed,\n          b2b: true, review_by: 2026-11-01}",
+			`pipeline.yaml:65:33: campaign "acme-q1": LIA expired on 2026-11-01 (review_by)`},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := workspace(t)
+			editConfig(t, dir, lia, tc.to)
+			if tc.name == "assessed in the future" {
+				editConfig(t, dir, "assessed_on: 2026-10-01", "assessed_on: 2099-01-01")
+			}
+			for _, cmd := range []string{"validate", "run"} {
+				r := pipeline(t, dir, cmd)
+				if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+					t.Errorf("%s: exit %d, want 2 and %q\nstderr:\n%s", cmd, r.code, tc.want, r.stderr)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "exports", "acme_q1")); !os.IsNotExist(err) {
+				t.Errorf("an export was written: %v", err)
+			}
+		})
+	}
+
+	dir := workspace(t)
+	editConfig(t, dir, lia, "balancing_test: passed,\n          b2b: true, review_by: 2099-12-31}")
+	mustPipeline(t, dir, "run")
+	m, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{
+		"lawful_basis": "legitimate_interests", "lia.assessed_on": "2026-10-01", "lia.assessed_by": "dpo@example.com",
+		"lia.purpose_test": "passed", "lia.necessity_test": "passed", "lia.balancing_test": "passed",
+		"lia.b2b": "true", "lia.review_by": "2099-12-31",
+	} {
+		if m.Metadata[k] != want {
+			t.Errorf("manifest %s = %q, want %q", k, m.Metadata[k], want)
+		}
+	}
+	cat := mustPipeline(t, dir, "catalog", "--format", "markdown")
+	if !strings.Contains(cat.stdout, "LIA assessed 2026-10-01 by dpo@example.com: purpose test passed, necessity test passed, balancing test passed, b2b true, review by 2099-12-31") {
+		t.Errorf("record of processing lacks the LIA:\n%s", cat.stdout)
+	}
+}
+
+// TestPECRRecipientContact (issue 21, item 4): a campaign's recipient may
+// be {name, contact}; the contact is in the manifest, in the erasure's
+// Art. 19 list and in the SAR's recipients; the string form still works
+// and is a positioned warning.
+func TestPECRRecipientContact(t *testing.T) {
+	const contact = "privacy@acme-payroll.example"
+	dir := workspace(t)
+	mustPipeline(t, dir, "run")
+	m, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Metadata["recipient"] != "Acme Payroll Ltd" || m.Metadata["recipient_contact"] != contact {
+		t.Errorf("manifest recipient %q contact %q", m.Metadata["recipient"], m.Metadata["recipient_contact"])
+	}
+	s := mustPipeline(t, dir, "sar", "--email", sarEmail, "--format", "json")
+	var rep struct {
+		Recipients []struct{ Recipient, Contact string } `json:"recipients"`
+	}
+	if err := json.Unmarshal([]byte(s.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recipients) != 1 || rep.Recipients[0].Contact != contact {
+		t.Errorf("SAR recipients %+v, want contact %s", rep.Recipients, contact)
+	}
+	txt := mustPipeline(t, dir, "sar", "--email", sarEmail, "--format", "text")
+	if !strings.Contains(txt.stdout, "Acme Payroll Ltd ("+contact+")") {
+		t.Errorf("SAR text lacks the contact:\n%s", txt.stdout)
+	}
+	dry := mustPipeline(t, dir, "erase", "--email", sarEmail, "--dry-run")
+	er := mustPipeline(t, dir, "erase", "--email", sarEmail, "--yes")
+	for _, out := range []string{dry.stdout, er.stdout} {
+		if !strings.Contains(out, "Recipients to notify (GDPR Art. 19):\n  Acme Payroll Ltd ("+contact+")") {
+			t.Errorf("Art. 19 list lacks the contact:\n%s", out)
+		}
+	}
+
+	// the string form: still valid, with a warning at the value
+	dir = workspace(t)
+	editConfig(t, dir, "recipient: {name: Acme Payroll Ltd, contact: "+contact+"}", "recipient: Acme Payroll Ltd")
+	v := mustPipeline(t, dir, "validate")
+	if !strings.Contains(v.stderr, `pipeline.yaml:59:16: warning: campaign "acme-q1": recipient "Acme Payroll Ltd" has no contact`) {
+		t.Errorf("validate stderr:\n%s", v.stderr)
+	}
+	mustPipeline(t, dir, "run")
+	er = mustPipeline(t, dir, "erase", "--email", sarEmail, "--yes")
+	if !strings.Contains(er.stdout, "Acme Payroll Ltd (no contact recorded: add recipient.contact in pipeline.yaml)") {
+		t.Errorf("Art. 19 list without a contact:\n%s", er.stdout)
 	}
 }

@@ -127,11 +127,11 @@ func (rn *run) swapExports(ctx context.Context, c *sqlConn) error {
 		res, err := se.sink.Write(ctx, connectors.WriteRequest{
 			Export: se.name, RunID: rn.id, Options: se.ex.Sink.Options, PartitionBy: se.ex.PartitionBy,
 			StagedDir: se.staging, Records: records,
-			Metadata: map[string]string{
+			Metadata: campaignMetadata(camp, map[string]string{
 				"run_id": rn.id, "pipeline": rn.Config.Name, "export": se.name, "campaign": se.ex.Campaign,
 				"recipient": camp.Recipient, "purpose": camp.Purpose, "lawful_basis": camp.LawfulBasis,
 				"columns": strings.Join(ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
-			},
+			}),
 		})
 		if records != nil {
 			records.Close()

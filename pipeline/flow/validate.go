@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
@@ -19,8 +20,12 @@ import (
 // export gate by name. It does so by running the enrich SQL over empty
 // copies of the raw tables in an in-memory DuckDB, so the plan it returns
 // (every statement a run executes) is known to bind. Problems come back as
-// config.Diagnostics positioned in pipeline.yaml.
+// config.Diagnostics positioned in pipeline.yaml. An LIA dated in the
+// future or past its review_by date (as of the clock) is refused first.
 func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]PlanStep, error) {
+	if ds := cfg.CheckLIADates(time.Now()); len(ds) > 0 {
+		return nil, ds
+	}
 	pool := NewPool(conns) // over a caller's pool, its connectors outlive validation
 	defer pool.Close()
 	conns = pool
