@@ -134,7 +134,7 @@ func detect(ctx context.Context, db Querier, source string, now time.Time) (map[
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, q, now.Format(time.DateOnly))
+	rows, err := db.QueryContext(ctx, q, now.Format(time.DateOnly), SpecialLexicon.Pattern)
 	if err != nil {
 		return nil, fmt.Errorf("value detectors: %w", err)
 	}
