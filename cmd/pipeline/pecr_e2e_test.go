@@ -243,3 +243,106 @@ func TestPECRRecipientContact(t *testing.T) {
 		t.Errorf("Art. 19 list without a contact:\n%s", er.stdout)
 	}
 }
+
+// prospectColumns lists the prospects table's columns in a workspace.
+func prospectColumns(t *testing.T, dir string) []string {
+	t.Helper()
+	wh := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
+	defer wh.Close()
+	return queryStrings(t, wh, "SELECT column_name FROM information_schema.columns WHERE table_name = 'prospects'")
+}
+
+// TestPECRSpecialCategory (issue 21, item 2): without a pin, the fixture
+// notes ("union rep (GMB); back at work after heart surgery", "observes
+// Ramadan") are special-category by their values; special-category
+// columns are kept in raw only, never carried into prospects or
+// deliverable; an export asking for them is refused.
+func TestPECRSpecialCategory(t *testing.T) {
+	for _, pinned := range []bool{true, false} {
+		dir := workspace(t)
+		if !pinned {
+			editConfig(t, dir, "pin: {vendor_people.notes: special_category}", "pin: {}")
+		}
+		r := mustPipeline(t, dir, "run", "--format", "json")
+		var rep flow.Report
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(rep.SpecialDropped, "vendor_people.notes") {
+			t.Errorf("pinned=%v: report special_category_dropped = %v", pinned, rep.SpecialDropped)
+		}
+		if cols := prospectColumns(t, dir); len(cols) == 0 || slices.Contains(cols, "notes") {
+			t.Errorf("pinned=%v: prospects columns %v, want no notes", pinned, cols)
+		}
+		wh := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
+		got := queryStrings(t, wh, `SELECT category || ' ' || method FROM catalog WHERE dataset = 'vendor_people' AND "column" = 'notes'`)
+		want := "special_category pinned"
+		if !pinned {
+			want = "special_category values"
+		}
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("pinned=%v: catalog vendor_people.notes = %v, want %q", pinned, got, want)
+		}
+		if n := queryStrings(t, wh, "SELECT count(*)::VARCHAR FROM information_schema.columns WHERE table_name = 'deliverable' AND column_name = 'notes'"); n[0] != "0" {
+			t.Errorf("pinned=%v: deliverable has notes", pinned)
+		}
+		wh.Close()
+
+		// an export asking for notes is refused, and nothing is written
+		editConfig(t, dir, "company_domain, country]", "company_domain, country, notes]")
+		before := exportChecksums(t, dir)
+		v := pipeline(t, dir, "run")
+		if v.code == 0 || !strings.Contains(v.stderr, `column "notes" is special-category data`) {
+			t.Errorf("pinned=%v: export of notes: exit %d\n%s", pinned, v.code, v.stderr)
+		}
+		if after := exportChecksums(t, dir); !equalMaps(before, after) {
+			t.Errorf("pinned=%v: the refused run changed the export", pinned)
+		}
+	}
+}
+
+// TestPECRFreeTextRefused (issue 21, item 2): an unpinned free-text column
+// the classifier cannot place (long, varied, no personal pattern) is
+// refused at the export gate, naming the column and how to pin it.
+func TestPECRFreeTextRefused(t *testing.T) {
+	dir := workspace(t)
+	remarks := []string{
+		"asked about invoice automation for the Leeds office",
+		"wants a demo of the approval workflow next quarter",
+		"budget review in March and follow up after that",
+		"currently using spreadsheets for month end close",
+		"interested in the multi-entity consolidation module",
+		"evaluating three vendors and we are on the shortlist",
+		"procurement needs a security questionnaire first",
+		"likes the reporting pack but pricing is the concern",
+	}
+	path := filepath.Join(dir, "fixtures", "people.csv")
+	lines := readLinesOf(t, path)
+	lines[0] += ",remarks"
+	for i := 1; i < len(lines); i++ {
+		lines[i] += "," + remarks[i%len(remarks)]
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	editConfig(t, dir, "company_domain, country]", "company_domain, country, remarks]")
+	r := pipeline(t, dir, "run")
+	if r.code == 0 || !strings.Contains(r.stderr, `column "remarks" is free text the classifier cannot place`) || !strings.Contains(r.stderr, "classification.pin") {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "exports", "acme_q1")); !os.IsNotExist(err) {
+		t.Errorf("an export was written: %v", err)
+	}
+	// once a person has checked it and pinned it, it is exported
+	editConfig(t, dir, "pin: {vendor_people.notes: special_category}", "pin: {vendor_people.notes: special_category, prospects.remarks: company.other}")
+	mustPipeline(t, dir, "run")
+}
+
+func readLinesOf(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}

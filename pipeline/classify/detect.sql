@@ -48,7 +48,7 @@ n AS (
     WHERE v <> ''
 ),
 f AS (
-    SELECT col, v, k, as_date,
+    SELECT col, v, k, len, as_date,
         -- email: local@domain.tld, IDN (xn--) top-level domains allowed
         CASE WHEN contains(v, '@') AND regexp_full_match(v, '[A-Za-z0-9._%+''-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{2,59})')
             THEN true ELSE false END AS is_email,
@@ -155,6 +155,10 @@ SELECT col,
     coalesce(sum(k) FILTER (WHERE is_date), 0)::BIGINT AS date,
     coalesce(sum(k) FILTER (WHERE is_birthlike), 0)::BIGINT AS birthlike,
     coalesce(sum(k) FILTER (WHERE is_special_term), 0)::BIGINT AS special_term,
+    -- free text: sentences (20+ characters with a space) and how many
+    -- distinct values the sample holds
+    coalesce(sum(k) FILTER (WHERE len >= 20 AND contains(v, ' ')), 0)::BIGINT AS free_text,
+    count(*)::BIGINT AS distinct_values,
     list({'v': v, 'k': k}) FILTER (WHERE is_phone_candidate AND NOT is_date AND NOT is_ipv4 AND NOT is_card AND NOT is_nhs AND NOT is_ssn) AS phone_candidates
 FROM f
 GROUP BY col

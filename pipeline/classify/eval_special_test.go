@@ -85,3 +85,25 @@ func TestParseLexicon(t *testing.T) {
 		t.Errorf("Match(Observes RAMADAN) = %q, %v", c, ok)
 	}
 }
+
+// TestFreeText: decide flags an unknown column of sentences, never a named
+// or short-valued one.
+func TestFreeText(t *testing.T) {
+	tests := []struct {
+		column string
+		st     colStats
+		want   bool
+	}{
+		{"remarks", colStats{n: 100, freeText: 60, distinct: 40}, true},
+		{"remarks", colStats{n: 100, freeText: 40, distinct: 40}, false}, // mostly short
+		{"remarks", colStats{n: 100, freeText: 100, distinct: 3}, false}, // a few canned phrases
+		{"status_code", colStats{n: 100, freeText: 0, distinct: 80}, false},
+		{"company_name", colStats{n: 100, freeText: 90, distinct: 90}, false}, // named: company.name
+	}
+	for _, tt := range tests {
+		got := decide("prospects", tt.column, tt.st, Options{Threshold: DefaultThreshold})
+		if got.FreeText != tt.want {
+			t.Errorf("%s %+v: FreeText = %v (%s), want %v", tt.column, tt.st, got.FreeText, got.Evidence, tt.want)
+		}
+	}
+}

@@ -85,3 +85,18 @@ func (l *Lexicon) Match(text string) (string, bool) {
 	}
 	return "", false
 }
+
+// Free-text floors: a column is free text when at least FreeTextShare of
+// its sampled non-empty values are sentences (FreeTextMinLen characters or
+// more, with a space) and the sample holds at least FreeTextMinDistinct
+// distinct values.
+const (
+	FreeTextShare       = 0.5
+	FreeTextMinLen      = 20 // as written in detect.sql
+	FreeTextMinDistinct = 5
+)
+
+// isFreeText applies the free-text floors to a column's sample.
+func (s colStats) isFreeText() bool {
+	return s.n > 0 && s.share(s.freeText) >= FreeTextShare && s.distinct >= FreeTextMinDistinct
+}

@@ -149,6 +149,9 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	if err := rn.exec(ctx, c, "enrich_people", map[string]any{"Sources": people}, nil); err != nil {
 		return err
 	}
+	if extras, err = rn.minimiseExtras(ctx, c, extras); err != nil {
+		return err
+	}
 	if err := rn.exec(ctx, c, "enrich_titles", nil, nil); err != nil {
 		return err
 	}

@@ -135,7 +135,10 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 	for _, name := range cfg.ExportOrder {
 		ex := cfg.Exports[name]
 		for i, col := range ex.Columns {
-			if !contains(schema, col) {
+			if where, ok := rn.droppedSpecial(col); ok && !contains(schema, col) {
+				diags = append(diags, cfg.Diag(cfg.Pos("exports", name, "columns", strconv.Itoa(i)),
+					"export %q: column %q is special-category data (%s); it is kept in raw only and never exported", name, col, where))
+			} else if !contains(schema, col) {
 				diags = append(diags, cfg.Diag(cfg.Pos("exports", name, "columns", strconv.Itoa(i)),
 					"export %q: column %q is not in the prospects table (it has: %s)", name, col, strings.Join(schema, ", ")))
 			}
