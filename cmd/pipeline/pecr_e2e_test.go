@@ -126,6 +126,10 @@ func TestPECRSubscriberType(t *testing.T) {
 			t.Errorf("%s: subscriber type and basis %v, want %q", domain, b, want)
 		}
 	}
+	// a free-webmail address stays individual whatever the company (A: people.csv:58)
+	if b := queryStrings(t, wh, "SELECT subscriber_type || ' ' || subscriber_basis FROM prospects WHERE email = 'dave.pritchard1970@gmail.com'"); len(b) != 1 || b[0] != "individual email:free_webmail" {
+		t.Errorf("free webmail: %v", b)
+	}
 	wh.Close()
 
 	// the table report says it in words

@@ -28,10 +28,28 @@ func (rn *run) minimiseExtras(ctx context.Context, c *sqlConn, extras []string) 
 			where = append(where, "prospects."+col)
 		}
 	}
+	var people []Dataset
 	for _, d := range rn.datasets() {
-		src := rn.Config.Sources[d.Name]
-		if src == nil || src.Role != "people" {
-			continue
+		if src := rn.Config.Sources[d.Name]; src != nil && src.Role == "people" {
+			people = append(people, d)
+		}
+	}
+	// pinned or named on a source: decided without reading values
+	for _, d := range people {
+		for _, col := range extras {
+			if info := rn.sources[d.Name]; info == nil || !contains(info.Columns, col) {
+				continue
+			}
+			if r := classify.ByName(d.Name, col, rn.Config.Classification.Pin); classify.IsSpecial(r.Category) {
+				drop[col] = true
+				where = append(where, d.Name+"."+col)
+			}
+		}
+	}
+	undecided := slices.ContainsFunc(extras, func(col string) bool { return !drop[col] })
+	for _, d := range people {
+		if !undecided {
+			break // every extra is dropped already: no sample to read
 		}
 		res, err := rn.classifyTable(ctx, c, d)
 		if err != nil {
