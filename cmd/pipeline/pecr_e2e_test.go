@@ -350,3 +350,37 @@ func readLinesOf(t *testing.T, path string) []string {
 	}
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }
+
+// TestPECRConsent (issue 21, item 3): a consent campaign exports only the
+// subjects with a recorded, unwithdrawn consent for its channels (a free
+// webmail address included), needs a consent source, and the SAR shows
+// the consent record.
+func TestPECRConsent(t *testing.T) {
+	dir := workspace(t)
+	editConfig(t, dir, "lawful_basis: legitimate_interests", "lawful_basis: consent")
+	r := pipeline(t, dir, "validate")
+	if r.code != 2 || !strings.Contains(r.stderr, `pipeline.yaml:61:19: campaign "acme-q1": lawful_basis consent needs the consent records`) {
+		t.Fatalf("consent campaign without consent source: exit %d\n%s", r.code, r.stderr)
+	}
+	consent := "email,given_at,wording,channel,withdrawn_at\n" +
+		"HDixon@brightwater-logistics.co.uk,2026-09-01 10:00:00,newsletter v2,email,\n" + // given
+		"dave.pritchard1970@gmail.com,2026-09-02,newsletter v2,email,\n" + // given, free webmail
+		"tom.hughes@northwind-payroll.co.uk,2026-09-01,newsletter v2,email,2026-10-01\n" + // withdrawn
+		"sarah.okafor@northwind-payroll.co.uk,2026-09-01,call consent v1,phone,\n" + // another channel
+		"a.kaur@solent-marine.co.uk,,newsletter v2,email,\n" // no date: not a consent
+	if err := os.WriteFile(filepath.Join(dir, "fixtures", "consent.csv"), []byte(consent), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	editConfig(t, dir, "targeting:", "  consents:\n    role: consent\n    connector: csv\n    options: {path: fixtures/consent.csv}\ntargeting:")
+	mustPipeline(t, dir, "run")
+	mem := openDB(t, "")
+	got := queryStrings(t, mem, "SELECT email FROM read_parquet($1, hive_partitioning = true) ORDER BY 1", filepath.Join(dir, "exports", "acme_q1", "**", "*.parquet"))
+	want := []string{"dave.pritchard1970@gmail.com", sarEmail}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("consent export = %v, want %v", got, want)
+	}
+	s := sar(t, dir)
+	if kinds(s)["consents"] == "" {
+		t.Errorf("SAR does not list the consent record: %v", kinds(s))
+	}
+}

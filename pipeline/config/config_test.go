@@ -181,7 +181,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{
 				`f.yaml:5:1: exports need at least one source with role "people"`,
 				`f.yaml:7:3: missing required key "connector" in sources.people`,
-				`f.yaml:7:18: source "people": role "persons" is not allowed (allowed: companies, people, suppression, reference)`,
+				`f.yaml:7:18: source "people": role "persons" is not allowed (allowed: companies, people, suppression, reference, consent)`,
 			}},
 		{"suppression needs kind and reason", func(t *testing.T) string {
 			return edit(t, "{role: people, connector: csv}", "{role: suppression, connector: csv}")
@@ -218,7 +218,7 @@ func TestParseErrors(t *testing.T) {
 		},
 			[]string{`f.yaml:12:19: campaign "c1": lawful_basis "contract" is not allowed (allowed: legitimate_interests, consent)`}},
 		{"consent needs no lia", func(t *testing.T) string {
-			return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent", "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed, b2b: true}\n", "")
+			return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent", "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  consents: {role: consent, connector: csv}\n", "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed, b2b: true}\n", "")
 		}, nil},
 		{"LIA test pending", func(t *testing.T) string { return edit(t, "balancing_test: passed", "balancing_test: pending") },
 			[]string{`f.yaml:14:114: campaign "c1": LIA balancing_test is "pending", must be "passed" before personal data can be exported`}},

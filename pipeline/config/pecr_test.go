@@ -18,7 +18,7 @@ func TestLIAB2B(t *testing.T) {
 		{"b2b missing", edit(t, ", b2b: true}", "}"), `f.yaml:14:5: campaign "c1": an email campaign on legitimate_interests needs lia.b2b: true`},
 		{"phone only", edit(t, "b2b: true}", "b2b: false}", "regions: [GB]", "regions: [GB]\n    channels: [phone]"), ""},
 		{"email and phone", edit(t, "b2b: true}", "b2b: false}", "regions: [GB]", "regions: [GB]\n    channels: [phone, email]"), `needs lia.b2b: true`},
-		{"consent", edit(t, "b2b: true}", "b2b: false}", "legitimate_interests", "consent"), ""},
+		{"consent", edit(t, "b2b: true}", "b2b: false}", "legitimate_interests", "consent", "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  consents: {role: consent, connector: csv}\n"), ""},
 		{"review_by not a date", edit(t, "b2b: true}", "b2b: true, review_by: soon}"), `f.yaml:14:144: campaign "c1": LIA review_by "soon" is not a date (want YYYY-MM-DD)`},
 	}
 	for _, tt := range tests {
@@ -114,5 +114,18 @@ func TestRecipient(t *testing.T) {
 				t.Errorf("warnings %v, want %q", c.Warnings, tt.wantWarn)
 			}
 		})
+	}
+}
+
+// TestConsentNeedsRecords: a consent campaign needs a consent source.
+func TestConsentNeedsRecords(t *testing.T) {
+	noSource := edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent")
+	if _, err := Parse("f.yaml", []byte(noSource), noEnv); err == nil || !strings.Contains(err.Error(), `f.yaml:12:19: campaign "c1": lawful_basis consent needs the consent records`) {
+		t.Errorf("without a consent source: %v", err)
+	}
+	withSource := edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent",
+		"  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  consents: {role: consent, connector: csv}\n")
+	if _, err := Parse("f.yaml", []byte(withSource), noEnv); err != nil {
+		t.Errorf("with a consent source: %v", err)
 	}
 }

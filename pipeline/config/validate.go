@@ -9,6 +9,7 @@ import (
 // validate checks the rules that span sections, after decoding.
 func (d *decoder) validate(c *Config) {
 	d.validateLIA(c)
+	d.validateConsent(c)
 	for _, name := range c.ExportOrder {
 		x := c.Exports[name]
 		if x.Campaign == "" {

@@ -46,6 +46,9 @@ func place(opts map[string]any) string {
 // the files into each sink's staging folder and the lineage is read back
 // from them. Nothing is visible until swapExports, after COMMIT.
 func (rn *run) export(ctx context.Context, c *sqlConn) error {
+	if err := rn.loadConsent(ctx, c); err != nil {
+		return err
+	}
 	for _, name := range rn.Config.ExportOrder {
 		ex := rn.Config.Exports[name]
 		camp := rn.Config.Campaigns[ex.Campaign]
