@@ -40,11 +40,12 @@ SELECT
 {{- end}}
     s._source, s._src_order,
     c.name AS company_name, c.industry, c.employees, c.country AS company_country,
-    c.email_pattern, c.company_type,
+    c.email_pattern, c.company_type, cs.company_subscriber, cs.subscriber_basis AS company_basis,
     k.department, k.seniority
 FROM src s
 JOIN picked k ON k._src_order = s._src_order AND k._src_rowid = s._src_rowid
-JOIN target_companies c ON c.domain = k.company_domain;
+JOIN target_companies c ON c.domain = k.company_domain
+LEFT JOIN company_subscribers cs ON cs.domain = c.domain;
 CREATE OR REPLACE TABLE pl_scratch.prospects_work AS
 WITH derived AS (
     SELECT *,
@@ -73,8 +74,13 @@ WITH derived AS (
 ), keyed AS (
     SELECT *,
         sha256(email_out) AS subject_key,
-        CASE WHEN company_type IN ('sole_trader', 'partnership') OR email_type = 'free_webmail'
-             THEN 'individual' ELSE 'corporate' END AS subscriber_type,
+        -- PECR (sql/enrich_subscribers.sql): a free-webmail or ISP address
+        -- is an individual subscriber; otherwise the company decides, and
+        -- a company no rule decided is 'unknown', never 'corporate'
+        CASE WHEN email_type = 'free_webmail' THEN 'individual'
+             ELSE coalesce(company_subscriber, 'unknown') END AS subscriber_type,
+        CASE WHEN email_type = 'free_webmail' THEN 'email:free_webmail'
+             ELSE coalesce(company_basis, 'no_company_type_or_legal_suffix') END AS subscriber_basis,
         coalesce(company_country, person_country) AS country_out
     FROM typed
 ), ranked AS (
@@ -108,6 +114,7 @@ SELECT
     email_type,
     email_origin,
     subscriber_type,
+    subscriber_basis,
     _ph_e164 AS phone,
     linkedin_url,
     company_name,

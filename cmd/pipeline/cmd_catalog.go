@@ -127,9 +127,7 @@ func writeRecordOfProcessing(ctx context.Context, w io.Writer, cfg *config.Confi
 	for _, name := range cfg.CampaignOrder {
 		cp := cfg.Campaigns[name]
 		fmt.Fprintf(w, "- **%s**: %s — lawful basis `%s`, recipient %s, regions %s", name, cp.Purpose, cp.LawfulBasis, cp.Recipient, strings.Join(cp.Regions, ", "))
-		if !cp.LIA.AssessedOn.IsZero() {
-			fmt.Fprintf(w, "; LIA assessed %s by %s", cp.LIA.AssessedOn.Format("2006-01-02"), cp.LIA.AssessedBy)
-		}
+		writeCampaignRecord(w, cp)
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "\n## Recipients")

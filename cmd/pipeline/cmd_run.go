@@ -25,6 +25,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	for _, w := range cfg.Warnings {
+		log.Warn().Str("config", w.Error()).Msg("config warning")
+	}
 	// one pool for validation and the run: the plugins validation started
 	// serve the run
 	pool := flow.NewPool(conns)
@@ -80,6 +83,9 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cfg, err := c.load()
 	if err != nil {
 		return err
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(stderr, w.Error())
 	}
 	conns, err := c.conns(cfg, stderr)
 	if err != nil {

@@ -92,19 +92,6 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
-// editConfig replaces old (which must occur) in the workspace's pipeline.yaml.
-func editConfig(t *testing.T, dir, old, new string) {
-	t.Helper()
-	p := filepath.Join(dir, "pipeline.yaml")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), old) {
-		t.Fatalf("pipeline.yaml has no %q", old)
-	}
-	write(t, p, strings.Replace(string(b), old, new, 1))
-}
 
 const peopleOpts = "options: {path: fixtures/people.csv}"
 

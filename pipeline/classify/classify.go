@@ -28,6 +28,10 @@ type Result struct {
 	// [WeakShare] of them and two rows) without reaching the threshold;
 	// the export gate refuses such columns.
 	LooksPersonal bool `json:",omitempty"`
+	// FreeText is set on a column left unknown whose sampled values are
+	// free text (see [IsFreeText]): nothing says what people wrote in
+	// it, so the export gate refuses it until it is pinned.
+	FreeText bool `json:",omitempty"`
 }
 
 // Options tune [Table]. The zero value is usable.
@@ -246,6 +250,10 @@ func decide(dataset, column string, st colStats, opts Options) Result {
 		}
 	}
 	res = set(nm.category, nm.confidence, MethodName, nameEv)
+	if res.Category == Unknown && st.isFreeText() {
+		res.FreeText = true
+		res.Evidence += fmt.Sprintf("; values are free text (%.2f of %d sampled non-empty are sentences, %d distinct)", st.share(st.freeText), st.n, st.distinct)
+	}
 	if !res.Personal && st.n > 0 {
 		if w, ok := st.weakest(nm.hint); ok {
 			res.LooksPersonal = true

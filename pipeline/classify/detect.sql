@@ -1,7 +1,7 @@
 -- detect.sql: value detectors over a sample in long form (col, v).
 -- The Source placeholder is sample.sql (or, in tests, any query yielding col, v).
 -- Parameter $1 is the reference date (DATE) used for the age window of
--- dates of birth. One output row per column: the number of non-empty
+-- dates of birth; $2 the special-category vocabulary (special_lexicon.txt). One output row per column: the number of non-empty
 -- sampled values and, per detector, how many of them match. Phone numbers
 -- are only prefiltered here; the sampled candidates are returned (each
 -- distinct value with its count k) so that Go can check them with
@@ -48,7 +48,7 @@ n AS (
     WHERE v <> ''
 ),
 f AS (
-    SELECT col, v, k, as_date,
+    SELECT col, v, k, len, as_date,
         -- email: local@domain.tld, IDN (xn--) top-level domains allowed
         CASE WHEN contains(v, '@') AND regexp_full_match(v, '[A-Za-z0-9._%+''-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{2,59})')
             THEN true ELSE false END AS is_email,
@@ -128,11 +128,11 @@ f AS (
             AND length(regexp_replace(v, '[^0-9]', '', 'g')) BETWEEN 7 AND 15
             AND (NOT regexp_full_match(v, '[0-9]+') OR length(regexp_replace(v, '[^0-9]', '', 'g')) >= 10)
             THEN true ELSE false END AS is_phone_candidate,
-        -- Art. 9 vocabulary in free text (health, religion, ethnicity,
-        -- politics, trade unions, sex life / orientation, biometrics,
-        -- genetics). Words chosen not to fire on company descriptions such
-        -- as "Hospital & Health Care" or "Religious Institutions".
-        regexp_matches(lower(v), '\b(?:diabet(?:es|ic)|cancer|asthma|epilep(?:sy|tic)|hiv|depression|bipolar|schizophreni[ac]|dementia|alzheimer''?s|autis(?:m|tic)|adhd|pregnan(?:t|cy)|miscarriage|chemotherapy|disabilit(?:y|ies)|disabled|wheelchair|diagnos(?:ed|is)|medication|prescriptions?|illness|sick leave|mental health|hospitali[sz]ed|deaf|allerg(?:y|ies|ic)|medical condition|health condition|covid|muslim|islam(?:ic)?|christianity|catholic|protestant|jewish|judaism|hindu(?:ism)?|sikh(?:ism)?|buddhis[mt]|atheist|agnostic|mosque|synagogue|religion|halal|kosher|ethnicity|ethnic origin|mixed race|black british|white british|asian british|caucasian|hispanic|latin[oa]|political (?:views|opinions?|party|affiliation)|labour party|conservative party|liberal democrats?|green party|ukip|reform uk|democrat|republican|trade union|union member(?:ship)?|unison|gay|lesbian|bisexual|homosexual|heterosexual|transgender|queer|lgbt\w*|sexual orientation|sex life|fingerprints?|biometric|retina scan|iris scan|facial recognition|genetic|dna)\b')
+        -- Art. 9 vocabulary in free text (health, religion or belief,
+        -- trade unions, politics, sex life / orientation, ethnic origin,
+        -- genetic and biometric data): special_lexicon.txt, one expression
+        -- bound as $2 (Lexicon.Pattern)
+        regexp_matches(lower(v), $2)
             AS is_special_term
     FROM n
 )
@@ -155,6 +155,10 @@ SELECT col,
     coalesce(sum(k) FILTER (WHERE is_date), 0)::BIGINT AS date,
     coalesce(sum(k) FILTER (WHERE is_birthlike), 0)::BIGINT AS birthlike,
     coalesce(sum(k) FILTER (WHERE is_special_term), 0)::BIGINT AS special_term,
+    -- free text: sentences (20+ characters with a space) and how many
+    -- distinct values the sample holds
+    coalesce(sum(k) FILTER (WHERE len >= 20 AND contains(v, ' ')), 0)::BIGINT AS free_text,
+    count(*)::BIGINT AS distinct_values,
     list({'v': v, 'k': k}) FILTER (WHERE is_phone_candidate AND NOT is_date AND NOT is_ipv4 AND NOT is_card AND NOT is_nhs AND NOT is_ssn) AS phone_candidates
 FROM f
 GROUP BY col

@@ -66,6 +66,7 @@ type colStats struct {
 	iban, card, nhs, nino, drivingLicence, ssn   int
 	passport, postcode, date, birthlike, special int
 	phone                                        int
+	freeText, distinct                           int // sentence-like values; distinct values
 }
 
 func (s colStats) share(k int) float64 {
@@ -134,7 +135,7 @@ func detect(ctx context.Context, db Querier, source string, now time.Time) (map[
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, q, now.Format(time.DateOnly))
+	rows, err := db.QueryContext(ctx, q, now.Format(time.DateOnly), SpecialLexicon.Pattern)
 	if err != nil {
 		return nil, fmt.Errorf("value detectors: %w", err)
 	}
@@ -146,7 +147,7 @@ func detect(ctx context.Context, db Querier, source string, now time.Time) (map[
 		var phones any
 		if err := rows.Scan(&col, &s.n, &s.email, &s.profile, &s.companyPage, &s.url, &s.ip, &s.mac,
 			&s.iban, &s.card, &s.nhs, &s.nino, &s.drivingLicence, &s.ssn, &s.passport, &s.postcode,
-			&s.date, &s.birthlike, &s.special, &phones); err != nil {
+			&s.date, &s.birthlike, &s.special, &s.freeText, &s.distinct, &phones); err != nil {
 			return nil, fmt.Errorf("value detectors: %w", err)
 		}
 		if list, ok := phones.([]any); ok {

@@ -36,6 +36,9 @@ type Config struct {
 	Exports        map[string]*Export
 	ExportOrder    []string // export names in file order
 	Classification Classification
+	// Warnings are problems that do not stop a run (a recipient without
+	// a contact), positioned like Diagnostics.
+	Warnings Diagnostics
 
 	display string     // the file name as given to Parse, for diagnostics
 	root    *yaml.Node // the document's top-level node, for Pos
@@ -114,7 +117,10 @@ type Source struct {
 // Campaign is one use of the data for one recipient, with its lawful basis.
 type Campaign struct {
 	Name, Recipient, Purpose, LawfulBasis string
-	Regions                               []string // ISO 3166-1 alpha-2, upper case
+	// RecipientContact is how the recipient is reached for GDPR Art. 19
+	// notices (recipient: {name, contact}); empty when not given.
+	RecipientContact string
+	Regions          []string // ISO 3166-1 alpha-2, upper case
 	// Channels are the outreach channels (email, phone, linkedin); they
 	// decide which personal columns an export may carry. Empty means email.
 	Channels []string
@@ -127,6 +133,7 @@ type LIA struct {
 	AssessedOn                                            time.Time
 	AssessedBy, PurposeTest, NecessityTest, BalancingTest string
 	B2B                                                   bool
+	ReviewBy                                              time.Time // zero when not given; past it the campaign is refused (CheckLIADates)
 }
 
 // Export is one deliverable: the columns of a campaign's rows written to a sink.
@@ -193,6 +200,7 @@ func Parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 	d := &decoder{file: file, dir: c.Dir, getenv: getenv}
 	d.config(c, root)
 	d.validate(c)
+	c.Warnings = d.warns.sorted()
 	if len(d.diags) > 0 {
 		return c, d.diags.sorted()
 	}

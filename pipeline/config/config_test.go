@@ -25,7 +25,7 @@ campaigns:
     purpose: P
     lawful_basis: legitimate_interests
     regions: [GB]
-    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed}
+    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed, b2b: true}
 exports:
   e1:
     campaign: c1
@@ -131,7 +131,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown source key", func(t *testing.T) string { return edit(t, "{role: people,", "{role: people, colour: red,") },
 			[]string{`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention, max_reject_rate)`}},
 		{"unknown lia key", func(t *testing.T) string { return edit(t, "lia: {", "lia: {score: 3, ") },
-			[]string{`f.yaml:14:11: unknown key "score" in campaigns.c1.lia (allowed: assessed_on, assessed_by, purpose_test, necessity_test, balancing_test, b2b)`}},
+			[]string{`f.yaml:14:11: unknown key "score" in campaigns.c1.lia (allowed: assessed_on, assessed_by, purpose_test, necessity_test, balancing_test, b2b, review_by)`}},
 		{"options are free", func(t *testing.T) string {
 			return edit(t, "{path: c.csv}", "{path: c.csv, anything: {nested: [1, 2]}}")
 		},
@@ -151,7 +151,7 @@ func TestParseErrors(t *testing.T) {
 		{"scalar where a mapping is expected", func(t *testing.T) string { return edit(t, "sink: {connector: parquet}", "sink: parquet") },
 			[]string{`f.yaml:20:5: missing required key "connector" in exports.e1.sink`, `f.yaml:20:11: exports.e1.sink must be a mapping, not a string`}},
 		{"boolean expected", func(t *testing.T) string {
-			return edit(t, "balancing_test: passed}", "balancing_test: passed, b2b: yes}")
+			return edit(t, "b2b: true}", "b2b: yes}")
 		},
 			[]string{`f.yaml:14:127: campaigns.c1.lia.b2b must be true or false, not a string`}},
 		{"duplicate key", func(t *testing.T) string {
@@ -181,7 +181,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{
 				`f.yaml:5:1: exports need at least one source with role "people"`,
 				`f.yaml:7:3: missing required key "connector" in sources.people`,
-				`f.yaml:7:18: source "people": role "persons" is not allowed (allowed: companies, people, suppression, reference)`,
+				`f.yaml:7:18: source "people": role "persons" is not allowed (allowed: companies, people, suppression, reference, consent)`,
 			}},
 		{"suppression needs kind and reason", func(t *testing.T) string {
 			return edit(t, "{role: people, connector: csv}", "{role: suppression, connector: csv}")
@@ -218,7 +218,7 @@ func TestParseErrors(t *testing.T) {
 		},
 			[]string{`f.yaml:12:19: campaign "c1": lawful_basis "contract" is not allowed (allowed: legitimate_interests, consent)`}},
 		{"consent needs no lia", func(t *testing.T) string {
-			return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent", "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed}\n", "")
+			return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent", "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  consents: {role: consent, connector: csv}\n", "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed, b2b: true}\n", "")
 		}, nil},
 		{"LIA test pending", func(t *testing.T) string { return edit(t, "balancing_test: passed", "balancing_test: pending") },
 			[]string{`f.yaml:14:114: campaign "c1": LIA balancing_test is "pending", must be "passed" before personal data can be exported`}},
@@ -228,7 +228,7 @@ func TestParseErrors(t *testing.T) {
 				`f.yaml:14:24: campaign "c1": LIA assessed_on "01/02/2026" is not a date (want YYYY-MM-DD)`,
 			}},
 		{"LIA missing", func(t *testing.T) string {
-			return edit(t, "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed}\n", "")
+			return edit(t, "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed, b2b: true}\n", "")
 		}, []string{`f.yaml:9:3: campaign "c1": lawful_basis legitimate_interests needs an lia with purpose_test, necessity_test and balancing_test "passed" before personal data can be exported`}},
 		{"regions", func(t *testing.T) string { return edit(t, "regions: [GB]", "regions: [GBR, ie]") },
 			[]string{`f.yaml:13:15: campaign "c1": region "GBR" is not an ISO 3166-1 alpha-2 country code (e.g. GB, IE)`}},

@@ -16,6 +16,7 @@ type decoder struct {
 	dir    string // absolute folder of the config, for relative paths
 	getenv func(string) (string, bool)
 	diags  Diagnostics
+	warns  Diagnostics // problems that do not stop a run
 }
 
 // pair is one mapping entry; both nodes are nil when the key is absent.

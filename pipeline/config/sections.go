@@ -20,7 +20,7 @@ var (
 	targetingKeys      = []string{"companies", "roles"}
 	roleKeys           = []string{"department", "seniority"}
 	campaignKeys       = []string{"recipient", "purpose", "lawful_basis", "regions", "channels", "lia"}
-	liaKeys            = []string{"assessed_on", "assessed_by", "purpose_test", "necessity_test", "balancing_test", "b2b"}
+	liaKeys            = []string{"assessed_on", "assessed_by", "purpose_test", "necessity_test", "balancing_test", "b2b", "review_by"}
 	exportKeys         = []string{"campaign", "columns", "partition_by", "sink"}
 	sinkKeys           = []string{"connector", "options"}
 	classificationKeys = []string{"pin", "sample_size", "threshold"}
@@ -249,7 +249,7 @@ func (d *decoder) campaign(name string, e pair) *Campaign {
 	where := "campaigns." + name
 	f := d.fields(e.val, where, campaignKeys...)
 	cp := &Campaign{Name: name}
-	cp.Recipient = d.required(f, where, "recipient", e.key)
+	cp.Recipient, cp.RecipientContact = d.recipient(name, where, f, e.key)
 	cp.Purpose = d.required(f, where, "purpose", e.key)
 	cp.LawfulBasis = d.required(f, where, "lawful_basis", e.key)
 	if cp.LawfulBasis != "" && !slices.Contains(LawfulBases, cp.LawfulBasis) {
@@ -337,6 +337,7 @@ func (d *decoder) lia(campaign, where string, p pair, strict bool) LIA {
 		d.errorf(p.key, "missing required key %q %s", "assessed_on", in(where))
 	}
 	l.B2B = d.boolean(f["b2b"], where+".b2b")
+	l.ReviewBy = d.reviewBy(campaign, where, f)
 	return l
 }
 

@@ -9,6 +9,8 @@ import (
 // validate checks the rules that span sections, after decoding.
 func (d *decoder) validate(c *Config) {
 	d.validatePartitions(c)
+	d.validateLIA(c)
+	d.validateConsent(c)
 	for _, name := range c.ExportOrder {
 		x := c.Exports[name]
 		if x.Campaign == "" {

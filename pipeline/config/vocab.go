@@ -8,6 +8,7 @@ const (
 	RolePeople      = "people"      // person data joined to companies
 	RoleSuppression = "suppression" // do-not-contact lists (need Kind and Reason)
 	RoleReference   = "reference"   // staged and classified, no part in the flow
+	RoleConsent     = "consent"     // consent records (email, given_at, wording, channel, withdrawn_at) behind consent campaigns
 )
 
 // Lawful bases a campaign may declare.
@@ -22,7 +23,7 @@ const LIAPassed = "passed"
 // Vocabularies. They are read-only: do not modify them.
 var (
 	// SourceRoles are the allowed values of sources.*.role.
-	SourceRoles = []string{RoleCompanies, RolePeople, RoleSuppression, RoleReference}
+	SourceRoles = []string{RoleCompanies, RolePeople, RoleSuppression, RoleReference, RoleConsent}
 	// SuppressionKinds are the allowed values of sources.*.kind.
 	SuppressionKinds = []string{"email", "domain", "phone"}
 	// LawfulBases are the allowed values of campaigns.*.lawful_basis.

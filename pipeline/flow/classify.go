@@ -183,13 +183,7 @@ func (rn *run) classify(ctx context.Context, c *sqlConn) error {
 	}
 	rn.report.add(StageRow{Stage: StageClassify, Step: "catalog", RowsIn: int64(len(all)), RowsOut: int64(personal), Duration: time.Since(t0),
 		Note: fmt.Sprintf("%d columns in %d datasets, %d personal", len(all), len(tables), personal)})
-	prospects := map[string]classify.Result{}
-	for _, r := range all {
-		if r.Dataset == "prospects" {
-			prospects[r.Column] = r
-		}
-	}
-	return Gate(rn.Config, func(col string) (classify.Result, bool) { r, ok := prospects[col]; return r, ok })
+	return Gate(rn.Config, rn.gateCategory(all))
 }
 
 // AllowedCategories are the personal categories each outreach channel
@@ -235,6 +229,8 @@ func Gate(cfg *config.Config, category func(col string) (classify.Result, bool))
 				problems = append(problems, fmt.Sprintf("export %q column %q is special-category data (%s); it is never exported", name, col, ev))
 			case r.Personal && !allowed[r.Category]:
 				problems = append(problems, fmt.Sprintf("export %q column %q is %s, which campaign %q's channels %v do not need (%s)", name, col, r.Category, ex.Campaign, Channels(cfg.Campaigns[ex.Campaign]), ev))
+			case r.Category == classify.Unknown && r.FreeText:
+				problems = append(problems, fmt.Sprintf("export %q column %q is free text the classifier cannot place (%s); it may hold anything people wrote: pin it in classification.pin (e.g. prospects.%s: company.other) once a person has checked it, or drop it", name, col, ev, col))
 			case !r.Personal && r.LooksPersonal:
 				problems = append(problems, fmt.Sprintf("export %q column %q is unclassified but its values look personal (%s); pin it in classification.pin or drop it", name, col, ev))
 			}

@@ -20,7 +20,7 @@ type unionSource struct {
 // order, before any carried-along people columns and provenance.
 var ProspectColumns = []string{
 	"subject_key", "first_name", "last_name", "job_title", "department", "seniority",
-	"email", "email_type", "email_origin", "subscriber_type", "phone", "linkedin_url",
+	"email", "email_type", "email_origin", "subscriber_type", "subscriber_basis", "phone", "linkedin_url",
 	"company_name", "company_domain", "industry", "employees", "country", "gdpr_region",
 }
 
@@ -128,6 +128,9 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	if err := rn.targets(ctx, c, pred); err != nil {
 		return err
 	}
+	if err := rn.exec(ctx, c, "enrich_subscribers", nil, nil); err != nil {
+		return err
+	}
 	var compIn int64
 	for _, s := range companies {
 		n, err := countTable(ctx, c, s.Table)
@@ -146,10 +149,16 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	if err := rn.exec(ctx, c, "enrich_people", map[string]any{"Sources": people}, nil); err != nil {
 		return err
 	}
+	if extras, err = rn.minimiseExtras(ctx, c, extras); err != nil {
+		return err
+	}
 	if err := rn.exec(ctx, c, "enrich_titles", nil, nil); err != nil {
 		return err
 	}
 	if err := rn.exec(ctx, c, "enrich_prospects", map[string]any{"Sources": people, "Extras": extras}, params{"run_id": rn.id, "now": rn.started}); err != nil {
+		return err
+	}
+	if err := rn.reportSubscribers(ctx, c); err != nil {
 		return err
 	}
 	rn.peopleIn = 0

@@ -46,6 +46,9 @@ func place(opts map[string]any) string {
 // the files into each sink's staging folder and the lineage is read back
 // from them. Nothing is visible until swapExports, after COMMIT.
 func (rn *run) export(ctx context.Context, c *sqlConn) error {
+	if err := rn.loadConsent(ctx, c); err != nil {
+		return err
+	}
 	for _, name := range rn.Config.ExportOrder {
 		ex := rn.Config.Exports[name]
 		camp := rn.Config.Campaigns[ex.Campaign]
@@ -130,11 +133,11 @@ func (rn *run) swapExports(ctx context.Context, c *sqlConn) error {
 		res, err := se.sink.Write(ctx, connectors.WriteRequest{
 			Export: se.name, RunID: rn.id, Options: se.ex.Sink.Options, PartitionBy: se.ex.PartitionBy,
 			StagedDir: se.staging, Records: records,
-			Metadata: map[string]string{
+			Metadata: campaignMetadata(camp, map[string]string{
 				"run_id": rn.id, "pipeline": rn.Config.Name, "export": se.name, "campaign": se.ex.Campaign,
 				"recipient": camp.Recipient, "purpose": camp.Purpose, "lawful_basis": camp.LawfulBasis,
 				"columns": strings.Join(ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
-			},
+			}),
 		})
 		if records != nil {
 			records.Close()

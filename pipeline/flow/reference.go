@@ -24,6 +24,9 @@ func (rn *run) loadReference(ctx context.Context, c *sqlConn) error {
 			return err
 		}
 	}
+	if err := loadCompanyTypeRules(ctx, c); err != nil {
+		return err
+	}
 	rules, err := TitleRules()
 	if err != nil {
 		return err

@@ -52,6 +52,12 @@ type Report struct {
 	Stages      []StageRow         `json:"stages"`
 	Suppression []SuppressionCount `json:"suppression"`
 	Exports     []ExportResult     `json:"exports"`
+	// SubscriberUnknown is set when some target companies' PECR
+	// subscriber type could not be decided (see UnknownSubscribers).
+	SubscriberUnknown *UnknownSubscribers `json:"subscriber_type_unknown,omitempty"`
+	// SpecialDropped are the special-category people columns
+	// ("source.column") not carried into prospects (see minimiseExtras).
+	SpecialDropped []string `json:"special_category_dropped,omitempty"`
 }
 
 // add appends a row, kept in pipeline order: a run builds enrichment's
@@ -103,6 +109,12 @@ func (r *Report) Print(w io.Writer) {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", s.List, s.Kind, s.Reason, s.People)
 		}
 		tw.Flush()
+	}
+	if len(r.SpecialDropped) > 0 {
+		fmt.Fprintf(w, "special-category columns kept in raw only, not carried into prospects: %s\n", strings.Join(r.SpecialDropped, ", "))
+	}
+	if r.SubscriberUnknown != nil {
+		fmt.Fprintln(w, r.SubscriberUnknown)
 	}
 	for _, e := range r.Exports {
 		fmt.Fprintf(w, "export %s → %s (%s): %d rows in %d files at %s\n", e.Export, e.Recipient, e.Campaign, e.Rows, len(e.Files), e.Location)

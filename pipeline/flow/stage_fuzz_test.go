@@ -59,7 +59,7 @@ func FuzzStageCSV(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		row, err := rn.stageSource(ctx, c, 0, "s", src)
+		row, err := rn.stageSource(ctx, c, 0, "s", src, false)
 		lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
 		if err != nil {
 			for i, l := range lines {

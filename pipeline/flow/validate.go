@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
@@ -20,8 +21,12 @@ import (
 // export gate by name. It does so by running the enrich SQL over empty
 // copies of the raw tables in an in-memory DuckDB, so the plan it returns
 // (every statement a run executes) is known to bind. Problems come back as
-// config.Diagnostics positioned in pipeline.yaml.
+// config.Diagnostics positioned in pipeline.yaml. An LIA dated in the
+// future or past its review_by date (as of the clock) is refused first.
 func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]PlanStep, error) {
+	if ds := cfg.CheckLIADates(time.Now()); len(ds) > 0 {
+		return nil, ds
+	}
 	pool := NewPool(conns) // over a caller's pool, its connectors outlive validation
 	defer pool.Close()
 	conns = pool
@@ -131,7 +136,10 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 	for _, name := range cfg.ExportOrder {
 		ex := cfg.Exports[name]
 		for i, col := range ex.Columns {
-			if !contains(schema, col) {
+			if where, ok := rn.droppedSpecial(col); ok && !contains(schema, col) {
+				diags = append(diags, cfg.Diag(cfg.Pos("exports", name, "columns", strconv.Itoa(i)),
+					"export %q: column %q is special-category data (%s); it is kept in raw only and never exported", name, col, where))
+			} else if !contains(schema, col) {
 				diags = append(diags, cfg.Diag(cfg.Pos("exports", name, "columns", strconv.Itoa(i)),
 					"export %q: column %q is not in the prospects table (it has: %s)", name, col, strings.Join(schema, ", ")))
 			}

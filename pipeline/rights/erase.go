@@ -259,7 +259,7 @@ func notices(cfg *config.Config, f *Findings) []Notice {
 		n := by[k]
 		d := l.ExportedAt.UTC().Format(time.RFC3339)
 		if n == nil {
-			n = &Notice{Recipient: l.Recipient, Export: l.Export, Campaign: l.Campaign, First: d, Last: d}
+			n = &Notice{Recipient: l.Recipient, Contact: recipientContact(cfg, l.Campaign, l.Recipient), Export: l.Export, Campaign: l.Campaign, First: d, Last: d}
 			if ex := cfg.Exports[l.Export]; ex != nil {
 				n.Columns = flow.ExportColumns(ex)
 			}
@@ -681,7 +681,7 @@ func (r *EraseResult) Write(w io.Writer, format string) error {
 	}
 	fmt.Fprintln(w, "Recipients to notify (GDPR Art. 19):")
 	for _, n := range r.Notices {
-		fmt.Fprintf(w, "  %s — export %s (campaign %s), columns %s, sent %s", n.Recipient, n.Export, n.Campaign, strings.Join(n.Columns, ", "), n.First)
+		fmt.Fprintf(w, "  %s (%s) — export %s (campaign %s), columns %s, sent %s", n.Recipient, contactText(n.Contact), n.Export, n.Campaign, strings.Join(n.Columns, ", "), n.First)
 		if n.Last != n.First {
 			fmt.Fprintf(w, " … %s", n.Last)
 		}

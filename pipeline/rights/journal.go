@@ -29,6 +29,7 @@ var Steps = []string{StepPlan, StepTombstone, StepExports, StepSinks, StepTables
 // told of the erasure (GDPR Art. 19).
 type Notice struct {
 	Recipient string   `json:"recipient"`
+	Contact   string   `json:"contact"` // campaigns.*.recipient.contact; "" when not recorded
 	Export    string   `json:"export"`
 	Campaign  string   `json:"campaign"`
 	Columns   []string `json:"columns"`

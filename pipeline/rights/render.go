@@ -120,7 +120,7 @@ func (r *Report) writeText(w io.Writer) error {
 		p("  none\n")
 	}
 	for _, rc := range r.Recipients {
-		p("  %s — export %s on %s: %s\n", rc.Recipient, rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
+		p("  %s (%s) — export %s on %s: %s\n", rc.Recipient, contactText(rc.Contact), rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
 	}
 	p("\nRETENTION\n")
 	for _, rt := range r.Retention {

@@ -64,6 +64,7 @@ type Purpose struct {
 // Recipient is one disclosure to a third party (from the lineage index).
 type Recipient struct {
 	Recipient string   `json:"recipient"`
+	Contact   string   `json:"contact"` // campaigns.*.recipient.contact; "" when not recorded
 	Export    string   `json:"export"`
 	Campaign  string   `json:"campaign"`
 	Date      string   `json:"date"`
@@ -184,7 +185,7 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 			continue
 		}
 		seen[k] = true
-		rc := Recipient{Recipient: l.Recipient, Export: l.Export, Campaign: l.Campaign, Date: date}
+		rc := Recipient{Recipient: l.Recipient, Contact: recipientContact(cfg, l.Campaign, l.Recipient), Export: l.Export, Campaign: l.Campaign, Date: date}
 		if ex := cfg.Exports[l.Export]; ex != nil {
 			rc.Columns = flow.ExportColumns(ex)
 		}

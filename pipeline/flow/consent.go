@@ -1,0 +1,39 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/example/pipeline/pipeline/config"
+)
+
+// ConsentColumns are the canonical columns of a consent source.
+var ConsentColumns = []string{"email", "given_at", "wording", "channel", "withdrawn_at"}
+
+// loadConsent builds the temp tables export_select.sql reads for consent
+// campaigns: campaign_channels (each consent campaign's channels, from
+// config) and campaign_consent (the subjects with a recorded, unwithdrawn
+// consent for all of them, sql/export_consent.sql). A consent campaign
+// without any valid record exports nobody.
+func (rn *run) loadConsent(ctx context.Context, c *sqlConn) error {
+	if _, err := c.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE campaign_channels (campaign VARCHAR, channel VARCHAR)"); err != nil {
+		return err
+	}
+	for _, name := range rn.Config.CampaignOrder {
+		cp := rn.Config.Campaigns[name]
+		if cp.LawfulBasis != config.Consent {
+			continue
+		}
+		for _, ch := range Channels(cp) {
+			if _, err := c.ExecContext(ctx, "INSERT INTO campaign_channels VALUES ($1, $2)", name, ch); err != nil {
+				return fmt.Errorf("campaign %q: %w", name, err)
+			}
+		}
+	}
+	sources, _ := rn.union(config.RoleConsent, ConsentColumns)
+	if len(sources) == 0 {
+		_, err := c.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE campaign_consent (campaign VARCHAR, subject_key VARCHAR)")
+		return err
+	}
+	return rn.exec(ctx, c, "export_consent", map[string]any{"Sources": sources}, params{"now": rn.started})
+}
