@@ -92,7 +92,6 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
-
 const peopleOpts = "options: {path: fixtures/people.csv}"
 
 // TestMessyFiles runs every messy-file case of issue 19 (items 4 and 5) on

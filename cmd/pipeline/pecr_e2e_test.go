@@ -41,7 +41,6 @@ func setCompany(t *testing.T, dir, name, newName, companyType string) {
 	}
 }
 
-
 // exportedDomains maps each company domain in the acme_q1 export to its rows.
 func exportedDomains(t *testing.T, dir string) map[string]int {
 	t.Helper()
