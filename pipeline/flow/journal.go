@@ -114,6 +114,8 @@ func (rn *run) closeJournal() {
 	if err := os.Remove(rn.journal.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		rn.Log.Warn().Err(err).Msg("could not remove the run journal; the next command does")
 	}
+	_ = os.Remove(filepath.Dir(rn.journal.path)) // only when empty
+
 }
 
 // rollbackUnswapped settles, after the run committed, every staged export
