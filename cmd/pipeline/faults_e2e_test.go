@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/example/pipeline/connectors/plugin"
 )
 
 // leftovers lists the staging and set-aside folders beside exports/acme_q1.
@@ -188,5 +193,42 @@ func TestRetentionBound(t *testing.T) {
 	r := pipeline(t, dir, "validate")
 	if r.code != 2 || !strings.Contains(r.stderr, "pipeline.yaml:") || !strings.Contains(r.stderr, "longer than 100 years") {
 		t.Fatalf("exit %d; want 2 with the retention's position; stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestPluginExitsOnSIGTERM: a built-in connector served by the real binary
+// ends when it is sent SIGTERM (it used to catch it and serve on).
+func TestPluginExitsOnSIGTERM(t *testing.T) {
+	cmd := exec.Command(binPath, "connector", "serve", "csv")
+	cmd.Env = append(os.Environ(), plugin.Handshake.MagicCookieKey+"="+plugin.Handshake.MagicCookieValue,
+		"PLUGIN_MIN_PORT=0", "PLUGIN_MAX_PORT=0", "PLUGIN_PROTOCOL_VERSIONS=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// the handshake line: the plugin is serving
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.Contains(line, "|grpc") {
+		cmd.Process.Kill()
+		t.Fatalf("handshake %q, %v", line, err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Errorf("exit: %v; want a non-zero status", err)
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatal("the plugin did not exit on SIGTERM")
 	}
 }

@@ -114,26 +114,29 @@ func (rn *run) closeJournal() {
 	if err := os.Remove(rn.journal.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		rn.Log.Warn().Err(err).Msg("could not remove the run journal; the next command does")
 	}
+	_ = os.Remove(filepath.Dir(rn.journal.path)) // only when empty
+
 }
 
-// rollbackUnswapped throws away, after the run committed, every staged
-// export that was not put in place (its sink failed, or the run stopped
-// first): the staging folder goes and so do its lineage rows.
+// rollbackUnswapped settles, after the run committed, every staged export
+// that its sink did not report as put in place (the sink failed, or the
+// run stopped first) as the next command would (settleExport): a folder
+// that carries the run's manifest after all is kept; otherwise the staging
+// folder goes, a previous export set aside is put back, and the export's
+// lineage rows are deleted.
 func (rn *run) rollbackUnswapped(ctx context.Context, c *sqlConn) error {
 	var errs []error
 	for _, se := range rn.staged {
 		if se.staging == "" {
 			continue
 		}
-		if err := execScript(ctx, c, "lineage_rollback", nil, params{"run_id": rn.id, "export": se.name}); err != nil {
-			errs = append(errs, fmt.Errorf("export %q: roll back its lineage: %w", se.name, err))
+		note, err := settleExport(ctx, c, rn.id, journalExport{Export: se.name,
+			Dir: stringOption(se.ex.Sink.Options, "dir"), Staging: se.staging})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("export %q: settle after a failed swap: %w", se.name, err))
 			continue
 		}
-		if err := os.RemoveAll(se.staging); err != nil {
-			errs = append(errs, fmt.Errorf("export %q: remove %s: %w", se.name, se.staging, err))
-			continue
-		}
-		rn.Log.Warn().Str("export", se.name).Msg("export not written: its staged files and lineage were rolled back; the previous export stays")
+		rn.Log.Warn().Str("export", se.name).Str("outcome", note).Msg("export settled after its sink failed: rolled back means its staged files and lineage are gone and the previous export stays")
 		se.staging = ""
 	}
 	return errors.Join(errs...)
@@ -220,6 +223,15 @@ func recoverRun(ctx context.Context, c *sql.Conn, path string, now time.Time) er
 // settleExport rolls one export of a dead run forward (its folder is in
 // place) or back.
 func settleExport(ctx context.Context, c *sql.Conn, runID string, e journalExport) (string, error) {
+	if e.Dir == "" {
+		if err := os.RemoveAll(e.Staging); err != nil {
+			return "", err
+		}
+		if err := execScript(ctx, c, "lineage_rollback", nil, params{"run_id": runID, "export": e.Export}); err != nil {
+			return "", err
+		}
+		return e.Export + " rolled back", nil
+	}
 	target, staging, old := parquet.SwapPaths(e.Dir, runID)
 	if m, err := parquet.ReadManifest(target); err == nil && m.Metadata["run_id"] == runID {
 		if err := os.RemoveAll(old); err != nil {
