@@ -1,5 +1,17 @@
 -- enrich: publish the prospects built by enrich_prospects.sql
 -- (pl_scratch.prospects_work, sorted by subject_key) into the warehouse,
 -- inside the run's write transaction, so that a failed run leaves the old
--- table.
-CREATE OR REPLACE TABLE prospects AS SELECT * FROM pl_scratch.prospects_work;
+-- table. A subject restricted or objecting by an entry this run's list
+-- sync added (enrich_withhold.sql ran before it) is withheld here.
+-- $now
+CREATE TEMP TABLE IF NOT EXISTS withheld_hits (subject_key VARCHAR, kind VARCHAR, reason VARCHAR, source VARCHAR);
+INSERT INTO withheld_hits
+SELECT p.subject_key, s.kind, s.reason, s.source
+FROM pl_scratch.prospects_work p
+JOIN suppression s ON s.kind = 'email' AND s.hash = p.subject_key
+WHERE s.reason IN ('restriction', 'objection')
+  AND (s.expires_at IS NULL OR s.expires_at > CAST($now AS TIMESTAMP))
+  AND NOT EXISTS (SELECT 1 FROM withheld_hits w WHERE w.subject_key = p.subject_key AND w.source = s.source AND w.reason = s.reason);
+CREATE OR REPLACE TABLE prospects AS
+SELECT * FROM pl_scratch.prospects_work
+WHERE subject_key NOT IN (SELECT subject_key FROM withheld_hits);

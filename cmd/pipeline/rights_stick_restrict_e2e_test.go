@@ -25,8 +25,8 @@ func TestRestrictionAndObjectionTakeEffectNow(t *testing.T) {
 		if !strings.Contains(r.stdout, "Recipients to notify") || !strings.Contains(r.stdout, "Acme Payroll Ltd") || !strings.Contains(r.stdout, "rewritten without the subject") {
 			t.Errorf("%s output:\n%s", tc.cmd, r.stdout)
 		}
-		if st := suppReadState(t, dir); st.exported[tc.key] {
-			t.Errorf("%s: the subject is still in the current export (before any run)", tc.cmd)
+		if st := suppReadState(t, dir); st.exported[tc.key] || st.prospects[tc.key] {
+			t.Errorf("%s: the subject is still in the current export (%v) or prospects (%v), before any run", tc.cmd, st.exported[tc.key], st.prospects[tc.key])
 		}
 		var entries []struct {
 			Action  string         `json:"action"`
@@ -48,6 +48,28 @@ func TestRestrictionAndObjectionTakeEffectNow(t *testing.T) {
 		t.Errorf("export holds %d subjects after the two withdrawals, want 40", len(st.exported))
 	}
 	mustPipeline(t, dir, "audit", "verify")
+
+	// the next run: stored, not processed — out of prospects, raw rows kept
+	rep := suppRun(t, dir)
+	st := suppReadState(t, dir)
+	if st.prospects[rk] || st.prospects[ok] || st.exported[rk] || st.exported[ok] {
+		t.Errorf("next run: restricted/objecting subjects processed (prospects %v %v, export %v %v)", st.prospects[rk], st.prospects[ok], st.exported[rk], st.exported[ok])
+	}
+	if n := rawCount(t, dir, "raw_vendor_people", restricted) + rawCount(t, dir, "raw_crm_people", restricted); n == 0 {
+		t.Errorf("the restricted person's raw rows were not kept")
+	}
+	counts := map[string]int64{}
+	for _, s := range rep.Suppression {
+		counts[s.List+"/"+s.Reason] += s.People
+	}
+	if counts["manual/restriction"] != 1 || counts["manual/objection"] != 1 {
+		t.Errorf("run report suppression counts %v", counts)
+	}
+	mustPipeline(t, dir, "unrestrict", "--email", restricted)
+	suppRun(t, dir)
+	if st := suppReadState(t, dir); !st.prospects[rk] || !st.exported[rk] {
+		t.Errorf("after unrestrict the subject is not back (prospects %v, export %v)", st.prospects[rk], st.exported[rk])
+	}
 	r := mustPipeline(t, dir, "restrict", "--email", "nobody.here@nowhere-ltd.co.uk")
 	if !strings.Contains(r.stdout, "held nowhere") {
 		t.Errorf("restrict of an unknown address:\n%s", r.stdout)

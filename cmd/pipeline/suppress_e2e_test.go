@@ -181,8 +181,9 @@ func TestSuppressionAcrossRuns(t *testing.T) {
 		if p, ok := st.deliverable[ks[ctpsListed]]; !ok || p != nil {
 			t.Errorf("run %d: CTPS-listed person: deliverable %v, phone removed %v", run, ok, p == nil)
 		}
-		if !st.prospects[ks[restricted]] {
-			t.Errorf("run %d: restricted person left prospects (restriction keeps the data)", run)
+		// stored, not processed: out of prospects (their raw rows stay)
+		if st.prospects[ks[restricted]] || st.prospects[ks[objector]] {
+			t.Errorf("run %d: restricted (%v) or objecting (%v) person processed into prospects", run, st.prospects[ks[restricted]], st.prospects[ks[objector]])
 		}
 		if st.prospects[ks[erased]] || st.rawHits != 0 {
 			t.Errorf("run %d: tombstoned person in prospects %v, raw rows %d", run, st.prospects[ks[erased]], st.rawHits)
@@ -232,7 +233,8 @@ func TestSuppressionAcrossRuns(t *testing.T) {
 		t.Errorf("unrestricted person not back in the export")
 	}
 
-	// The audit log holds every change, by subject_key, and verifies (the
+	// The audit log holds every change, by subject_key, and verifies (object
+	// and restrict audit the recipients they name: *.notify; the
 	// retention purge at the end of each run is audited too; not counted here).
 	db = suppWarehouse(t, dir)
 	defer db.Close()
@@ -240,7 +242,7 @@ func TestSuppressionAcrossRuns(t *testing.T) {
 	if err := db.QueryRowContext(context.Background(), "SELECT string_agg(action, ',' ORDER BY seq) FROM audit_log WHERE action <> 'purge'").Scan(&actions); err != nil {
 		t.Fatal(err)
 	}
-	if actions != "object,restrict,unrestrict" {
+	if actions != "object,objection.notify,restrict,restriction.notify,unrestrict" {
 		t.Errorf("audit actions = %q", actions)
 	}
 }

@@ -158,6 +158,10 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	if err := rn.exec(ctx, c, "enrich_prospects", map[string]any{"Sources": people, "Extras": extras}, params{"run_id": rn.id, "now": rn.started}); err != nil {
 		return err
 	}
+	// restricted and objecting subjects: stored, not processed
+	if err := rn.exec(ctx, c, "enrich_withhold", nil, params{"now": rn.started}); err != nil {
+		return err
+	}
 	if err := rn.reportSubscribers(ctx, c); err != nil {
 		return err
 	}
@@ -177,7 +181,7 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 // table (inside the run's write transaction) and reports the step.
 func (rn *run) publishProspects(ctx context.Context, c *sqlConn) error {
 	t0 := time.Now()
-	if err := rn.exec(ctx, c, "enrich_publish", nil, nil); err != nil {
+	if err := rn.exec(ctx, c, "enrich_publish", nil, params{"now": rn.started}); err != nil {
 		return err
 	}
 	atTargets, err := countTable(ctx, c, "people_n")

@@ -19,6 +19,7 @@ type WithdrawResult struct {
 	SubjectKey string        `json:"subject_key"`
 	Reason     string        `json:"reason"` // restriction | objection
 	Held       bool          `json:"held"`   // false: nothing about the subject is held anywhere
+	Tables     []TableChange `json:"tables"` // processing tables (prospects, deliverable) the subject left
 	Files      []PlannedFile `json:"files"`
 	Sinks      []SinkChange  `json:"sinks"`
 	Notices    []Notice      `json:"notify"` // Art. 19: recipients to tell
@@ -29,8 +30,8 @@ type WithdrawResult struct {
 // export at once, with erasure's machinery: each export file holding them
 // is rewritten without them and swapped in atomically, its manifest
 // updated, and every sink with the Erase capability asked to erase. The
-// warehouse keeps the subject's rows (a restriction stores, it does not
-// delete). The recipients who received the subject (GDPR Art. 19 covers
+// subject leaves the processing tables (prospects, deliverable) too; the
+// source rows stay (a restriction stores, it does not delete). The recipients who received the subject (GDPR Art. 19 covers
 // restriction) are returned and audited (action "<reason>.notify"). It is
 // idempotent: running it again after a crash finishes the job. The caller
 // holds the warehouse lock.
@@ -60,6 +61,19 @@ func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string,
 	if err := eraseSinks(ctx, cfg, conns, j, s.Key); err != nil {
 		return nil, fmt.Errorf("%s: sinks: %w", reason, err)
 	}
+	// stored, not processed: out of the processing tables now (the raw
+	// rows stay); later runs withhold them (sql/enrich_withhold.sql)
+	res.Tables = []TableChange{}
+	for _, t := range f.Tables {
+		if t.Table != "prospects" && t.Table != "deliverable" {
+			continue
+		}
+		n, err := deleteTableRows(ctx, c, f, t)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", reason, t.Table, err)
+		}
+		res.Tables = append(res.Tables, TableChange{Dataset: t.Dataset, Table: t.Table, Rows: n})
+	}
 	for k, v := range j.Counts {
 		if name, ok := strings.CutPrefix(k, "sink:"); ok {
 			res.Sinks = append(res.Sinks, SinkChange{Export: name, Rows: v})
@@ -86,6 +100,9 @@ func (r *WithdrawResult) Write(w io.Writer) {
 	if !r.Held {
 		fmt.Fprintf(w, "  held nowhere: no dataset, export or sink holds subject %s (the %s is recorded and applies if they ever arrive)\n", r.SubjectKey, r.Reason)
 		return
+	}
+	for _, t := range r.Tables {
+		fmt.Fprintf(w, "  table %s: %d rows out of processing (the source rows are kept)\n", t.Table, t.Rows)
 	}
 	for _, f := range r.Files {
 		fmt.Fprintf(w, "  export %s file %s: rewritten without the subject (%d rows)\n", f.Export, f.File, f.Rows)
