@@ -342,7 +342,7 @@ func TestEraseResultWrite(t *testing.T) {
 	for _, want := range []string{"Erasure of subject " + fxKey + " (job erase-x, resumed): done", "tombstone: added",
 		"table prospects: erased 1 rows", "rejects: erased 2 lines", "lineage: erased 3 entries",
 		"export acme_q1 file " + filepath.Join("/e", "country=GB/data_0.parquet") + ": rewritten without the subject (1 rows)",
-		"sink crm (postgres): erased 4 rows", "Acme Payroll Ltd — export acme_q1 (campaign acme-q1), columns email, country, sent 2026-01-01 … 2026-02-01"} {
+		"sink crm (postgres): erased 4 rows", "Acme Payroll Ltd (no contact recorded: add recipient.contact in pipeline.yaml) — export acme_q1 (campaign acme-q1), columns email, country, sent 2026-01-01 … 2026-02-01"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, text.String())
 		}

@@ -120,7 +120,12 @@ func (r *Report) writeText(w io.Writer) error {
 		p("  none\n")
 	}
 	for _, rc := range r.Recipients {
-		p("  %s (%s) — export %s on %s: %s\n", rc.Recipient, contactText(rc.Contact), rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
+		// the report is the subject's: no operator hint when no contact is recorded
+		contact := ""
+		if rc.Contact != "" {
+			contact = " (" + rc.Contact + ")"
+		}
+		p("  %s%s — export %s on %s: %s\n", rc.Recipient, contact, rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
 	}
 	p("\nRETENTION\n")
 	for _, rt := range r.Retention {
