@@ -16,8 +16,8 @@ import (
 
 // Process is a running connector plugin. Close kills it (gracefully
 // first, then by force) and waits for it to exit and for its forwarded
-// output to be written; it is safe to call more than once. The Closer returned by Registry.OpenSource/OpenSink is a
-// *Process.
+// output to be written; it is safe to call more than once. The Closer
+// returned by Registry.OpenSource/OpenSink is a *Process.
 type Process struct {
 	name   string
 	client *goplugin.Client
