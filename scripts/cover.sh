@@ -1,0 +1,45 @@
+#!/bin/sh
+# make cover: statement coverage per package, by the package's own tests
+# (go test -cover) and by every test together, the end-to-end tests of
+# cmd/pipeline included: they run a `go build -cover` binary (and its
+# plugin processes) that writes counters to GOCOVERDIR, merged with the
+# unit tests' counters by `go tool covdata`. The data and the test log stay
+# in $COVER_OUT (default test-artifacts/cover). Slow: the whole suite runs.
+set -eu
+GO=${GO:-go}
+out=${COVER_OUT:-test-artifacts/cover}
+rm -rf "$out"
+mkdir -p "$out/unit" "$out/e2e"
+out=$(cd "$out" && pwd)
+module=$($GO list -m)
+
+$GO build -tags=duckdb_arrow -cover -coverpkg=./... -o "$out/pipeline" ./cmd/pipeline
+failed=0
+PIPELINE_TEST_BIN="$out/pipeline" GOCOVERDIR="$out/e2e" \
+	$GO test -tags=duckdb_arrow -count=1 -timeout 30m -cover ./... -args -test.gocoverdir="$out/unit" >"$out/test.log" 2>&1 || failed=1
+$GO tool covdata percent -i="$out/unit" >"$out/unit.txt"
+$GO tool covdata percent -i="$out/unit,$out/e2e" >"$out/all.txt"
+
+# package, own tests, all tests
+{
+	printf '%-40s %10s %12s\n' PACKAGE "OWN TESTS" "ALL TESTS"
+	awk -v m="$module/" '
+		FNR == 1 { file++ }
+		{ pkg = $1; sub(m, "", pkg) }
+		file == 1 { own[pkg] = $3; next }
+		{ printf "%-40s %10s %12s\n", pkg, (pkg in own) ? own[pkg] : "-", $3 }
+	' "$out/unit.txt" "$out/all.txt" | sort
+	for set in unit all; do
+		dirs="$out/unit"
+		[ "$set" = all ] && dirs="$out/unit,$out/e2e"
+		$GO tool covdata textfmt -i="$dirs" -o "$out/$set.out"
+	done
+	printf '%-40s %10s %12s\n' TOTAL \
+		"$($GO tool cover -func="$out/unit.out" | awk '/^total:/ { print $3 }')" \
+		"$($GO tool cover -func="$out/all.out" | awk '/^total:/ { print $3 }')"
+} | tee "$out/table.txt"
+if [ "$failed" = 1 ]; then
+	grep -E '^(--- FAIL|FAIL|panic)' "$out/test.log" >&2 || tail -50 "$out/test.log" >&2
+	echo "make cover: tests failed, the figures above miss what they did not run (log: $out/test.log)" >&2
+	exit 1
+fi
