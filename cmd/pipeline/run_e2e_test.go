@@ -277,7 +277,7 @@ func TestMalformedAboveLimit(t *testing.T) {
 	b, _ := os.ReadFile(p)
 	os.WriteFile(p, []byte(strings.Replace(string(b), "max_reject_rate: 0.05", "max_reject_rate: 0.001", 1)), 0o600)
 	r := pipeline(t, dir, "run")
-	if r.code != 1 || !strings.Contains(r.stderr, `source "vendor_people": 1 of 250 rows`) {
+	if r.code != 1 || !strings.Contains(r.stderr, `source "vendor_people": 1 of 250 lines (0.4%) rejected`) {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	if after := exportChecksums(t, dir); !equalMaps(before, after) {

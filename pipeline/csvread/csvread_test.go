@@ -41,7 +41,7 @@ func TestScreen(t *testing.T) {
 	p := filepath.Join(dir, "f.csv")
 	long := strings.Repeat("x", 3<<20)
 	os.WriteFile(p, []byte("a,b\r\n1,2\nN\x00L,3\r\n"+long+",4\n5,\x7f\nlast,no newline"), 0o600)
-	s, err := screenFile(p)
+	s, err := screenFile(p, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,13 +53,25 @@ func TestScreen(t *testing.T) {
 	}
 	os.WriteFile(p, []byte("a,b\r1,2\r"), 0o600)
 	var fe *FileError
-	if _, err := screenFile(p); !errors.As(err, &fe) || !strings.Contains(err.Error(), "CR alone") {
+	if _, err := screenFile(p, false); !errors.As(err, &fe) || !strings.Contains(err.Error(), "CR alone") {
 		t.Errorf("CR line endings: %v", err)
 	}
 	os.WriteFile(p, []byte("a,\x00b\n1,2\n"), 0o600)
 	var le *LineError
-	if _, err := screenFile(p); !errors.As(err, &le) || le.Line != 1 || !errors.Is(err, ErrData) {
+	if _, err := screenFile(p, false); !errors.As(err, &le) || le.Line != 1 || !errors.Is(err, ErrData) {
 		t.Errorf("control character in the header: %v", err)
+	}
+}
+
+func TestRawText(t *testing.T) {
+	if got := rawText([]byte("N\x00\xf8x"), false); got != "N\x00\uFFFDx" {
+		t.Errorf("utf-8: %q", got)
+	}
+	if got := rawText([]byte("Jos\xe9"), true); got != "José" {
+		t.Errorf("latin-1: %q", got)
+	}
+	if got := rawText([]byte(strings.Repeat("x", maxRaw+5)), false); len(got) != maxRaw {
+		t.Errorf("not cut: %d bytes", len(got))
 	}
 }
 

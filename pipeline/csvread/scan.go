@@ -57,7 +57,8 @@ func Screenable(encoding string) bool {
 // come back as *LineError or *FileError, without its content.
 func Prepare(ctx context.Context, q Querier, path string, given map[string]string, tmpDir string) (*File, error) {
 	f := &File{Path: path, read: path}
-	s, err := screenFile(path)
+	latin1 := strings.HasPrefix(strings.ToLower(given["encoding"]), "latin")
+	s, err := screenFile(path, latin1)
 	if err != nil {
 		return nil, fileErr(path, err)
 	}
@@ -86,7 +87,6 @@ func Prepare(ctx context.Context, q Querier, path string, given map[string]strin
 	}
 	d.Newline = f.Dialect.Newline
 	f.Dialect = d
-	latin1 := strings.HasPrefix(strings.ToLower(given["encoding"]), "latin")
 	if f.Names, err = columnNames(f.read, d, latin1); err != nil {
 		f.Close()
 		return nil, err

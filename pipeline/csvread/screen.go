@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // maxRaw is how much of a rejected line the rejects table keeps (DuckDB
@@ -85,9 +86,10 @@ func split(line []byte) (body []byte, crlf, lf bool) {
 }
 
 // screenFile reads path once: its line endings and the lines holding a
-// control character other than tab. The header line (the first) is never
+// control character other than tab (their text decoded from Latin-1 when
+// latin1). The header line (the first) is never
 // a bad line: a control character there is an error.
-func screenFile(path string) (*screen, error) {
+func screenFile(path string, latin1 bool) (*screen, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -117,11 +119,7 @@ func screenFile(path string) (*screen, error) {
 			if s.lines == 1 {
 				return nil, &LineError{File: filepath.Base(path), Line: 1, Reason: fmt.Sprintf("the header line holds control character 0x%02x (a UTF-16 file? set the source's encoding: utf-16)", c)}
 			}
-			raw := body
-			if len(raw) > maxRaw {
-				raw = raw[:maxRaw]
-			}
-			s.bad = append(s.bad, BadLine{Line: s.lines, Reason: fmt.Sprintf("CONTROL CHARACTER 0x%02X", c), Raw: string(raw)})
+			s.bad = append(s.bad, BadLine{Line: s.lines, Reason: fmt.Sprintf("CONTROL CHARACTER 0x%02X", c), Raw: rawText(body, latin1)})
 		}
 	}
 }
@@ -160,4 +158,21 @@ func normalise(path, dir string) (string, error) {
 		return "", err
 	}
 	return out, f.Close()
+}
+
+// rawText is a rejected line as the rejects table keeps it: cut at maxRaw
+// bytes, as UTF-8 (Latin-1 decoded; invalid bytes replaced: DuckDB takes
+// no invalid UTF-8 in a bound value, its Go binding crashed on one).
+func rawText(b []byte, latin1 bool) string {
+	if len(b) > maxRaw {
+		b = b[:maxRaw]
+	}
+	if latin1 {
+		r := make([]rune, len(b))
+		for i, c := range b {
+			r[i] = rune(c)
+		}
+		return string(r)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
