@@ -98,8 +98,8 @@ MISMATCH=()   # implementations whose exported subject_keys differ from the run'
 # the measured run's; a difference is reported (counts only, no keys) and
 # fails the bench after the report is written.
 same_rows() {
-  local name=$1 dir=$2 keys=$WORK/keys-$1.txt
-  "$BIN/keys" "$dir" >"$keys" || die "$name: could not read the exported subject_keys under $dir"
+  local name=$1 dir=$2 keys=$WORK/keys-${1// /_}.txt
+  "$BIN/keys" "$dir" | LC_ALL=C sort >"$keys" || die "$name: could not read the exported subject_keys under $dir"
   if cmp -s "$WORK/keys-pipeline.txt" "$keys"; then
     NOTES+=("$name: the same $(wc -l <"$keys") subject_keys as pipeline run")
   else
@@ -134,7 +134,7 @@ ROWS+=("pipeline run|$WALL|$RSS|$P_EXPORTED" "$SMALL_ROW")
 NOTES+=("on disk after one run: $(warehouse_mib) MiB warehouse file + $(raw_mib) MiB raw files with raw_compression fast (the default); $SMALL_MIB with small")
 cp "$WORK/pipeline.out" "$WORK/pipeline-report.json"
 EXPORT_DIR=$DATA/exports/acme_q1   # the generated pipeline.yaml's one export
-"$BIN/keys" "$EXPORT_DIR" >"$WORK/keys-pipeline.txt" || die "could not read the run's exported subject_keys under $EXPORT_DIR"
+"$BIN/keys" "$EXPORT_DIR" | LC_ALL=C sort >"$WORK/keys-pipeline.txt" || die "could not read the run's exported subject_keys under $EXPORT_DIR"
 [[ $(wc -l <"$WORK/keys-pipeline.txt") == "$P_EXPORTED" ]] || die "the run reports $P_EXPORTED exported rows, its files hold $(wc -l <"$WORK/keys-pipeline.txt")"
 
 run_floor() {
