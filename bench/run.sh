@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# make bench: pipeline run vs the floor (one DuckDB script) vs the pandas
-# peer, plus suppression import, SAR/erasure and the plugin streaming rate.
+# make bench: pipeline run vs two floors (one DuckDB script with the
+# engine's pl_* functions; one with built-in functions only) vs two pandas
+# peers (row-by-row normalisers; vectorised), plus suppression import,
+# SAR/erasure and the plugin streaming rate. Every implementation must
+# export the same subject_keys as the run, or the bench fails.
 # See bench/README.md. Environment:
 #   BENCH_SIZE          people in the generated set (default 1000000)
 #   BENCH_SEED          generator seed (default 1)
@@ -57,6 +60,8 @@ fi
 if [[ -z ${MAKELEVEL:-} || ! -x bin/pipeline ]]; then make -s build >&2; fi
 mkdir -p "$BIN"
 go build -tags duckdb_arrow -o "$BIN/floor" ./bench/floor
+go build -tags duckdb_arrow -o "$BIN/plainfloor" ./bench/plainfloor
+go build -tags duckdb_arrow -o "$BIN/keys" ./bench/keys
 go build -tags duckdb_arrow -o "$BIN/stream" ./bench/stream
 CGO_ENABLED=0 go build -o "$ROOT/bin/pipeline-connector-benchparquet" ./bench/pipeline-connector-benchparquet
 
@@ -87,6 +92,24 @@ measure() {
 json() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 ROWS=()   # "impl|wall|rss|exported"
 NOTES=()
+MISMATCH=()   # implementations whose exported subject_keys differ from the run's
+
+# same_rows NAME DIR: the sorted subject_keys exported under DIR against
+# the measured run's; a difference is reported (counts only, no keys) and
+# fails the bench after the report is written.
+same_rows() {
+  local name=$1 dir=$2 keys=$WORK/keys-${1// /_}.txt
+  "$BIN/keys" "$dir" | LC_ALL=C sort >"$keys" || die "$name: could not read the exported subject_keys under $dir"
+  if cmp -s "$WORK/keys-pipeline.txt" "$keys"; then
+    NOTES+=("$name: the same $(wc -l <"$keys") subject_keys as pipeline run")
+  else
+    local only_p only_x
+    only_p=$(LC_ALL=C comm -23 "$WORK/keys-pipeline.txt" "$keys" | wc -l)
+    only_x=$(LC_ALL=C comm -13 "$WORK/keys-pipeline.txt" "$keys" | wc -l)
+    NOTES+=("**$name exports different rows**: $only_p subject_keys only in pipeline run, $only_x only in $name, $(( $(wc -l <"$keys") - $(sort -u "$keys" | wc -l) )) duplicated (lists: $WORK/keys-*.txt)")
+    MISMATCH+=("$name")
+  fi
+}
 
 run_pipeline() {
   rm -rf "$DATA/state" "$DATA/exports"
@@ -110,6 +133,9 @@ ROWS+=("pipeline run|$WALL|$RSS|$P_EXPORTED" "$SMALL_ROW")
 [[ ${SMALL_ROW##*|} == "$P_EXPORTED" ]] || die "row counts differ: raw_compression fast exported $P_EXPORTED, small ${SMALL_ROW##*|}"
 NOTES+=("on disk after one run: $(warehouse_mib) MiB warehouse file + $(raw_mib) MiB raw files with raw_compression fast (the default); $SMALL_MIB with small")
 cp "$WORK/pipeline.out" "$WORK/pipeline-report.json"
+EXPORT_DIR=$DATA/exports/acme_q1   # the generated pipeline.yaml's one export
+"$BIN/keys" "$EXPORT_DIR" | LC_ALL=C sort >"$WORK/keys-pipeline.txt" || die "could not read the run's exported subject_keys under $EXPORT_DIR"
+[[ $(wc -l <"$WORK/keys-pipeline.txt") == "$P_EXPORTED" ]] || die "the run reports $P_EXPORTED exported rows, its files hold $(wc -l <"$WORK/keys-pipeline.txt")"
 
 run_floor() {
   measure "$1" "$BIN/floor" --data "$DATA" --out "$WORK/floor_exports" --title-rules "$ROOT/sql/title_rules.csv" \
@@ -120,7 +146,18 @@ log "floor: measured"; run_floor floor
 F_EXPORTED=$(json "$WORK/floor.out" "d['exported']")
 ROWS+=("floor (one DuckDB script)|$WALL|$RSS|$F_EXPORTED")
 FLOOR_WALL=$WALL
-[[ $F_EXPORTED == "$P_EXPORTED" ]] || die "row counts differ: pipeline run exported $P_EXPORTED, floor $F_EXPORTED"
+same_rows floor "$WORK/floor_exports"
+
+run_plainfloor() {
+  measure "$1" "$BIN/plainfloor" --data "$DATA" --out "$WORK/plainfloor_exports" --rules "$ROOT/sql" \
+    --lists "$ROOT/pipeline/normalize/lists" --threads "$THREADS" --memory-limit "$BENCH_MEMORY_LIMIT" \
+    --temp-directory "$WORK/plainfloor_tmp"
+}
+log "plain floor: warm-up"; run_plainfloor plainfloor-warmup
+log "plain floor: measured"; run_plainfloor plainfloor
+ROWS+=("plain floor (one DuckDB script, built-in functions only)|$WALL|$RSS|$(json "$WORK/plainfloor.out" "d['exported']")")
+PLAIN_WALL=$WALL
+same_rows "plain floor" "$WORK/plainfloor_exports"
 
 if [[ $SKIP == *" peer "* ]]; then
   NOTES+=("peer (pandas): skipped (BENCH_SKIP)")
@@ -129,13 +166,21 @@ elif (( SIZE > 2000000 )); then
 else
   run_peer() { measure "$1" "$PY" "$ROOT/bench/peer/peer.py" --data "$DATA" --out "$WORK/peer_exports" \
     --lists "$ROOT/pipeline/normalize/lists" --title-rules "$ROOT/sql/title_rules.csv"; }
+  PDV=$("$PY" -c 'import pandas; print(pandas.__version__)')
   log "peer: warm-up"; run_peer peer-warmup
   log "peer: measured"; run_peer peer
   X_EXPORTED=$(json "$WORK/peer.out" "d['exported']")
-  ROWS+=("peer (pandas $("$PY" -c 'import pandas; print(pandas.__version__)'))|$WALL|$RSS|$X_EXPORTED")
-  [[ $(json "$WORK/peer.out" "d['format']") == parquet ]] || NOTES+=("peer writes CSV partitions: no pyarrow/fastparquet in Debian's python3")
-  [[ $X_EXPORTED == "$P_EXPORTED" ]] || die "row counts differ: pipeline run exported $P_EXPORTED, peer $X_EXPORTED"
-  NOTES+=("pandas / pipeline run, the measured runs above: $(awk -v x="$WALL" -v p="${ROWS[0]}" 'BEGIN {split(p, a, "|"); printf "%.2f", x/a[2]}')× (the interleaved rounds below are steadier)")
+  ROWS+=("peer (pandas $PDV, row-by-row normalisers)|$WALL|$RSS|$X_EXPORTED")
+  [[ $(json "$WORK/peer.out" "d['format']") == parquet ]] || NOTES+=("the pandas peers write CSV partitions: no pyarrow/fastparquet in Debian's python3")
+  same_rows "peer" "$WORK/peer_exports"
+  NOTES+=("pandas (row by row) / pipeline run, the measured runs above: $(awk -v x="$WALL" -v p="${ROWS[0]}" 'BEGIN {split(p, a, "|"); printf "%.2f", x/a[2]}')× (the interleaved rounds below are steadier)")
+  run_peer_vec() { measure "$1" "$PY" "$ROOT/bench/peer/peer_vec.py" --data "$DATA" --out "$WORK/peer_vec_exports" \
+    --lists "$ROOT/pipeline/normalize/lists" --rules "$ROOT/sql"; }
+  log "vectorised peer: warm-up"; run_peer_vec peer_vec-warmup
+  log "vectorised peer: measured"; run_peer_vec peer_vec
+  ROWS+=("peer (pandas $PDV, vectorised)|$WALL|$RSS|$(json "$WORK/peer_vec.out" "d['exported']")")
+  same_rows "vectorised peer" "$WORK/peer_vec_exports"
+  NOTES+=("pandas (vectorised) / pipeline run, the measured runs above: $(awk -v x="$WALL" -v p="${ROWS[0]}" 'BEGIN {split(p, a, "|"); printf "%.2f", x/a[2]}')×")
 fi
 
 # --- privacy commands (once they exist) --------------------------------------
@@ -229,13 +274,13 @@ report() {
   echo "Load average at start: $LOAD0 (measure on a quiet machine; concurrent jobs inflate every row)."
   echo "Each implementation: one warm-up run, then one measured run in its own process (/usr/bin/time -v)."
   echo
-  echo "| implementation | wall s | rows/s (people in / wall) | peak RSS MiB | exported rows | ratio vs floor |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| implementation | wall s | rows/s (people in / wall) | peak RSS MiB | exported rows | ratio vs floor | ratio vs plain floor |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   local r
   for r in "${ROWS[@]}"; do
     IFS='|' read -r impl wall rss exp <<<"$r"
-    awk -v i="$impl" -v w="$wall" -v r="$rss" -v e="$exp" -v n="$SIZE" -v f="$FLOOR_WALL" \
-      'BEGIN {printf "| %s | %.2f | %.0f | %d | %d | %.2f× |\n", i, w, n/w, r, e, w/f}'
+    awk -v i="$impl" -v w="$wall" -v r="$rss" -v e="$exp" -v n="$SIZE" -v f="$FLOOR_WALL" -v pf="$PLAIN_WALL" \
+      'BEGIN {printf "| %s | %.2f | %.0f | %d | %d | %.2f× | %.2f× |\n", i, w, n/w, r, e, w/f, w/pf}'
   done
   echo
   echo "### pipeline run, per stage"
@@ -253,7 +298,7 @@ print(f"| **sum of stages** | | | | **{tot/1e9:.2f}** |")
 PYEOF
   if [[ -n $ROUNDS_OUT ]]; then
     echo
-    echo "### interleaved rounds (bench/rounds.sh $ROUNDS: wall ms of run, floor and pandas, back to back)"
+    echo "### interleaved rounds (bench/rounds.sh $ROUNDS: wall ms of run, both floors and both pandas peers, back to back)"
     echo
     echo '```'
     echo "$ROUNDS_OUT"
@@ -302,9 +347,10 @@ PYEOF
     for r in "${NOTES[@]}"; do echo "- $r"; done
   fi
   echo
-  echo "Goals (issue 7): pipeline run ≤ 1.5× the floor (moonshot ≤ 1.2×), ≥ 4× faster than pandas;" \
-       "10M ≤ 11× the 1M time; 10M with memory_limit 2GB under 3 GiB peak RSS."
+  echo "Goals (issue 7, issue 24): pipeline run ≤ 1.5× the floor and ≤ 1.5× the plain floor (aim 1.2×)," \
+       "≥ 4× faster than pandas; 10M ≤ 11× the 1M time; 10M with memory_limit 2GB under 3 GiB peak RSS."
 }
 mkdir -p "$(dirname "$RESULT")"
 report | tee "$RESULT"
 log "written $RESULT"
+((${#MISMATCH[@]} == 0)) || die "exported rows differ from pipeline run's: ${MISMATCH[*]} (see the notes in $RESULT)"

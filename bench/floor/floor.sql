@@ -4,7 +4,7 @@
 -- pl_* functions as the engine (pipeline/engine udf.go), so the exported
 -- row count matches `pipeline run` exactly; the rest is plain DuckDB SQL.
 -- Placeholders (substituted as quoted string literals by main.go):
---   :companies :people :unsubscribes :blocked_domains :ctps :title_rules :out
+--   :companies :people :unsubscribes :blocked_domains :ctps :title_rules :type_rules :out
 
 -- companies: normalised, one row per domain, the most complete row wins
 -- (only domains written more than once are ranked, as the pipeline does)
@@ -31,9 +31,36 @@ SELECT * EXCLUDE (_rank) FROM (
     FROM norm WHERE domain IN (SELECT domain FROM dups)
 ) WHERE _rank = 1;
 
--- targeting predicate (pipeline.yaml targeting.companies)
+-- targeting predicate (pipeline.yaml targeting.companies), and each
+-- target's PECR subscriber type as sql/enrich_subscribers.sql decides it
+-- (sql/company_type_rules.csv: company_type, else the name's legal suffix;
+-- lowest priority wins; no rule: unknown, never exported)
 CREATE TEMP TABLE target_companies AS
-SELECT * FROM companies_n WHERE country IN ('GB','IE') AND employees >= 50;
+WITH t AS (
+    SELECT *,
+        ' ' || trim(regexp_replace(lower(coalesce(company_type, '')), '[^a-z0-9&]+', ' ', 'g')) || ' ' AS type_n,
+        ' ' || trim(regexp_replace(lower(coalesce(name, '')), '[^a-z0-9&]+', ' ', 'g')) || ' ' AS name_n
+    FROM companies_n WHERE country IN ('GB','IE') AND employees >= 50
+), rules AS (
+    SELECT "column" AS col, pattern, subscriber, form, CAST(priority AS INTEGER) AS priority
+    FROM read_csv(:type_rules, all_varchar = true, header = true)
+), types AS (
+    SELECT type_n, first(r.subscriber ORDER BY r.priority, r.form) AS subscriber
+    FROM (SELECT DISTINCT type_n FROM t WHERE company_type IS NOT NULL)
+    JOIN rules r ON r.col = 'company_type' AND regexp_matches(type_n, r.pattern)
+    GROUP BY type_n
+), names AS (
+    SELECT name_n, first(r.subscriber ORDER BY r.priority, r.form) AS subscriber
+    FROM (SELECT DISTINCT name_n FROM t WHERE company_type IS NULL)
+    JOIN rules r ON r.col = 'name' AND regexp_matches(name_n, r.pattern)
+    GROUP BY name_n
+)
+SELECT t.* EXCLUDE (type_n, name_n),
+       CASE WHEN t.company_type IS NOT NULL THEN coalesce(ty.subscriber, 'unknown')
+            ELSE coalesce(n.subscriber, 'unknown') END AS subscriber
+FROM t
+LEFT JOIN types ty ON t.company_type IS NOT NULL AND ty.type_n = t.type_n
+LEFT JOIN names n ON t.company_type IS NULL AND n.name_n = t.name_n;
 
 -- people at target companies (company domain from the email when missing)
 CREATE TEMP TABLE people_raw AS
@@ -95,7 +122,7 @@ WITH picked AS (
            nullif(trim(p.linkedin_url), '') AS linkedin_url,
            nullif(upper(trim(p.country)), '') AS person_country,
            c.name AS company_name, c.industry, c.employees, c.country AS company_country,
-           c.email_pattern, c.company_type, k.department, k.seniority
+           c.email_pattern, c.subscriber, k.department, k.seniority
     FROM people_raw p
     JOIN picked k ON k._rid = p.rowid
     JOIN target_companies c ON c.domain = k.company_domain
@@ -140,7 +167,7 @@ WITH picked AS (
 SELECT subject_key, first_name, last_name, job_title, email, company_name, company_domain, country
 FROM deliverable
 WHERE country IN ('GB', 'IE')
-  AND coalesce(company_type NOT IN ('sole_trader', 'partnership'), true)  -- corporate subscribers only
+  AND subscriber = 'corporate'  -- PECR: corporate subscribers only (a personal email is never webmail)
   AND email_type = 'personal'
 ORDER BY country, subject_key
 ) TO :out (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (country), FILENAME_PATTERN 'part-{i}');

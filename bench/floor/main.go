@@ -59,6 +59,7 @@ func run(data, out, rules string, threads int, mem, tmp string) error {
 		"blocked_domains": filepath.Join(data, "blocked_domains.csv"),
 		"ctps":            filepath.Join(data, "ctps.csv"),
 		"title_rules":     rules,
+		"type_rules":      filepath.Join(filepath.Dir(rules), "company_type_rules.csv"),
 		"out":             out,
 	}
 	sqlText := regexp.MustCompile(`:([a-z_]+)\b`).ReplaceAllStringFunc(stripComments(script), func(m string) string {
