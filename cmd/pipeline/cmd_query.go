@@ -30,7 +30,7 @@ import (
 func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("query", stderr)
 	format := fs.String("format", "table", "output on stdout: "+strings.Join(queryFormats, "|"))
-	if err := parse(fs, args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

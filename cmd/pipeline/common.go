@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,12 +38,38 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	return fs, c
 }
 
+// parse parses the flags of a command that takes no positional argument:
+// one is a usage error (exit 2), not silently ignored.
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q (see pipeline --help)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// parseArgs parses flags and positional arguments, in any order.
+func parseArgs(fs *flag.FlagSet, args []string) error {
 	// flags may follow positional arguments: pipeline query "SQL" -f x.yaml
+	jsonLogs := failure(append([]string{fs.Name()}, args...)).json
+	out := fs.Output()
+	if jsonLogs {
+		// the final error is one JSON event (exit.go): no usage dump
+		// around it; -h still prints the flags
+		fs.SetOutput(io.Discard)
+		fs.Usage = func() {}
+	}
 	var pos []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
+				if jsonLogs {
+					fs.SetOutput(out)
+					fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+					fs.PrintDefaults()
+				}
 				return err
 			}
 			return usageError{err.Error()}
@@ -91,8 +119,18 @@ func (c *common) logger(stderr io.Writer) (zerolog.Logger, error) {
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
 }
 
+// load reads the config file. A file that cannot be read (missing, a
+// folder, no permission) is a usage error (exit 2) like any config error.
 func (c *common) load() (*config.Config, error) {
-	return config.Load(c.file)
+	if _, err := os.Stat(c.file); err != nil {
+		return nil, usagef("config file %s: %v (give it with -f FILE)", c.file, errors.Unwrap(err))
+	}
+	cfg, err := config.Load(c.file)
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == c.file {
+		return nil, usagef("config file %s: %v (give it with -f FILE)", c.file, pe.Err)
+	}
+	return cfg, err
 }
 
 // conns returns the connector registry: every connector runs as a

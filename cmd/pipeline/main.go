@@ -5,8 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,10 +12,11 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/connectors/plugin"
-	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/engine"
 )
 
 func main() {
@@ -36,13 +35,15 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(512 << 20)
 	}
+	// JSON logs give durations in milliseconds (fields named *_ms)
+	zerolog.DurationFieldUnit = time.Millisecond
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := startCPUProfile(os.Getenv("PIPELINE_CPUPROFILE"), os.Stderr)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopProfile()
 	stop()
 	plugin.CleanupClients()
-	os.Exit(exitCode(err, os.Stderr))
+	os.Exit(exitCode(err, os.Stderr, failure(os.Args[1:])))
 }
 
 // startCPUProfile writes a Go CPU profile of the whole command to path
@@ -64,39 +65,6 @@ func startCPUProfile(path string, stderr io.Writer) (stop func()) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}
-}
-
-// usageError is a command-line mistake (exit 2).
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
-
-// exitCode prints err and maps it to the documented exit codes: 0 success,
-// 1 runtime failure, 2 usage or config error.
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil {
-		return 0
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	var diags config.Diagnostics
-	var u usageError
-	switch {
-	case errors.As(err, &diags):
-		fmt.Fprintln(stderr, diags.Error())
-		return 2
-	case errors.As(err, &u):
-		fmt.Fprintln(stderr, "pipeline:", u.msg)
-		return 2
-	case errors.Is(err, engine.ErrRefused): // `query` outside its sandbox
-		fmt.Fprintln(stderr, "pipeline:", err)
-		return 2
-	}
-	fmt.Fprintln(stderr, "pipeline:", err)
-	return 1
 }
 
 const usage = `pipeline — GDPR/PECR-compliant B2B prospect lists with DuckDB
@@ -123,6 +91,7 @@ usage: pipeline COMMAND [flags]
 
 global flags (any command): --log-format console|json, --log-level debug|info|warn|error
 exit codes: 0 success, 1 runtime failure, 2 usage or config error
+            (with --log-format json the final error is a JSON log event with exit_code)
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

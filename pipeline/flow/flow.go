@@ -302,7 +302,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	if runErr != nil {
 		ev = log.Error().Err(runErr)
 	}
-	ev.Str("status", rn.report.Status).Dur("duration", rn.report.Finished.Sub(started)).Msg("run finished")
+	ev.Str("status", rn.report.Status).Dur("duration_ms", rn.report.Finished.Sub(started)).Msg("run finished")
 	return rn.report, runErr
 }
 
@@ -519,7 +519,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if ckErr != nil {
 		rn.Log.Warn().Err(ckErr).Msg("checkpoint after the commit failed; the run is committed and the next checkpoint writes it")
 	}
-	rn.Log.Debug().Dur("promote", t1.Sub(t0)).Dur("took", time.Since(t1)).Msg("committed")
+	rn.Log.Debug().Dur("promote_ms", t1.Sub(t0)).Dur("took_ms", time.Since(t1)).Msg("committed")
 	// the raw files of earlier runs go now that nothing points at them
 	if err := cleanRaw(ctx, c, rn.Config.Warehouse); err != nil {
 		return fmt.Errorf("remove earlier raw files: %w", err)
