@@ -303,6 +303,9 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
+	if err := checkFormat(*format, "table", "json"); err != nil {
+		return err
+	}
 	if rest := fs.Args(); len(rest) > 0 {
 		if rest[0] == "verify" && !verify {
 			verify = true
@@ -369,6 +372,9 @@ func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dry := fs.Bool("dry-run", false, "report what retention would delete; change nothing")
 	format := fs.String("format", "table", "table|json")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, "table", "json"); err != nil {
 		return err
 	}
 	env, err := openRights(ctx, c, "pipeline purge", stderr)

@@ -81,7 +81,26 @@ func parseArgs(fs *flag.FlagSet, args []string) error {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	return fs.Parse(append([]string{"--"}, pos...))
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
+		return err
+	}
+	return checkLogFlags(fs)
+}
+
+// checkLogFlags refuses unknown --log-format and --log-level values for
+// every command, also those that log nothing.
+func checkLogFlags(fs *flag.FlagSet) error {
+	if f := fs.Lookup("log-format"); f != nil {
+		if v := f.Value.String(); v != "" && v != "console" && v != "json" {
+			return usagef("--log-format %q: want console or json", v)
+		}
+	}
+	if f := fs.Lookup("log-level"); f != nil {
+		if _, err := zerolog.ParseLevel(f.Value.String()); err != nil {
+			return usagef("--log-level %q: want debug, info, warn or error", f.Value.String())
+		}
+	}
+	return nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -184,4 +203,15 @@ func (c *common) setup(stderr io.Writer) (zerolog.Logger, *config.Config, flow.C
 	}
 	conns, err := c.conns(cfg, stderr)
 	return log, cfg, conns, err
+}
+
+// checkFormat refuses a --format value not in allowed (exit 2), before a
+// command does any work.
+func checkFormat(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if format == a {
+			return nil
+		}
+	}
+	return usagef("--format %q: want %s", format, strings.Join(allowed, ", "))
 }
