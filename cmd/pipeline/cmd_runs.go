@@ -16,8 +16,8 @@ import (
 
 // runRow is one run of `pipeline runs --format json`. Times are UTC;
 // Finished, DurationMS and PID are null for a run still going (or one
-// that never recorded them); RowsExported is null when no export was
-// written (a dry run, a failed run, a run --until before export).
+// that never recorded them); RowsExported is null when the run reached
+// no export step (failed, or --until before export) and 0 for a dry run.
 type runRow struct {
 	RunID        string     `json:"run_id"`
 	Status       string     `json:"status"`

@@ -69,7 +69,7 @@ type Runner struct {
 // Options select what a run does.
 type Options struct {
 	Only   string // run the stages up to and including this one; exports are written only when it is "" or "export"
-	DryRun bool   // do everything in a transaction that is rolled back; no export is written
+	DryRun bool   // do everything in a transaction that is rolled back; no export is written, the report counts each export's rows
 }
 
 // ErrRejectRate means a source had more malformed rows than allowed.
@@ -488,8 +488,11 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if opts.Only != "" && stageRank(st.name) > stageRank(opts.Only) || st.name == StageExport && opts.DryRun {
+		if opts.Only != "" && stageRank(st.name) > stageRank(opts.Only) {
 			continue
+		}
+		if st.name == StageExport && opts.DryRun {
+			st.fn = rn.exportCounts // counts, writes nothing
 		}
 		if st.name != StageStage && st.name != StageEnrich { // enrich's hook ran before enrichWork
 			if err := rn.before(ctx, st.name); err != nil {
