@@ -71,12 +71,12 @@ const usage = `pipeline — GDPR/PECR-compliant B2B prospect lists with DuckDB
 
 usage: pipeline COMMAND [flags]
 
-  run        [-f pipeline.yaml] [--only STAGE] [--dry-run]   run the pipeline
+  run        [-f …] [--until STEP] [--dry-run] [--format …]   run the pipeline (--only: alias of --until)
   validate   [-f …]                                         check config, print the plan and its SQL
   catalog    [-f …] [--format table|json|markdown]          the data map
   connectors list [-f …]                                    connectors, origin, version, capabilities
   connector  serve NAME                                     (internal) serve a built-in connector
-  query      [-f …] "SQL"                                   read-only SQL over the warehouse
+  query      [-f …] "SQL" [--format table|csv|json|jsonl|markdown]   read-only SQL, to stdout
   suppress   add|import|list|check|remove …                 the do-not-contact store
   restrict   --email X [--note …] | unrestrict --email X    restriction of processing
   object     --email X                                      record an objection (permanent suppression)
@@ -87,7 +87,7 @@ usage: pipeline COMMAND [flags]
   audit      [verify] [--subject-key K]                     the hash-chained audit log
   schema                                                    JSON Schema of pipeline.yaml (editor completion)
   version    [--format text|json]                           build, VCS revision, DuckDB version (also --version)
-  runs       [-n N]                                         run history; a run whose process died shows as crashed
+  runs       [-n N] [--format table|json]                   run history; a run whose process died shows as crashed
 
 global flags (any command): --log-format console|json, --log-level debug|info|warn|error
 exit codes: 0 success, 1 runtime failure, 2 usage or config error
