@@ -1,5 +1,7 @@
--- pipeline runs: the latest runs, newest first. $limit
-SELECT run_id, status, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started,
-       coalesce(strftime(finished_at, '%Y-%m-%d %H:%M:%S'), '') AS finished,
-       coalesce(CAST(pid AS VARCHAR), '') AS pid, coalesce(error, '') AS error
-FROM runs ORDER BY started_at DESC, run_id DESC LIMIT $limit;
+-- pipeline runs: the latest runs, newest first, with the rows their
+-- exports wrote (NULL when the run wrote none). $limit
+SELECT r.run_id, r.status, r.started_at, r.finished_at,
+       date_diff('millisecond', r.started_at, r.finished_at) AS duration_ms,
+       (SELECT sum(s.exported) FROM run_stages s WHERE s.run_id = r.run_id AND s.stage = 'export') AS rows_exported,
+       r.pid, r.error
+FROM runs r ORDER BY r.started_at DESC, r.run_id DESC LIMIT $limit;

@@ -52,6 +52,9 @@ func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := checkFormat(*format, "table", "json", "markdown"); err != nil {
+		return err
+	}
 	cfg, err := c.load()
 	if err != nil {
 		return err

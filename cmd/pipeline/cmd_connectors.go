@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,17 +13,32 @@ import (
 
 	"github.com/example/pipeline/connectors/builtin"
 	"github.com/example/pipeline/connectors/plugin"
-	"github.com/example/pipeline/pipeline/config"
 )
 
 func cmdConnectors(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const use = "usage: pipeline connectors list [-f pipeline.yaml] [--format table|json]"
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(stdout, use)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "list" {
-		return usagef("usage: pipeline connectors list [-f pipeline.yaml] [--format table|json]")
+		return usagef(use)
 	}
 	fs, c := newFlags("connectors list", stderr)
 	format := fs.String("format", "table", "table|json")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	if *format != "table" && *format != "json" {
+		return usagef("--format %q: want table or json", *format)
+	}
+	// without pipeline.yaml the connectors are listed all the same; a
+	// config file named with -f must be there
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "f" })
+	cfg, cfgErr := c.load()
+	if explicit && cfgErr != nil {
+		return cfgErr
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -32,7 +48,7 @@ func cmdConnectors(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if d := os.Getenv("PIPELINE_PLUGIN_DIR"); d != "" {
 		dirs = append(dirs, filepath.SplitList(d)...)
 	}
-	if cfg, err := config.Load(c.file); err == nil {
+	if cfgErr == nil {
 		dirs = append(dirs, filepath.Join(cfg.Dir, "plugins"))
 	}
 	reg := plugin.NewRegistry(plugin.RegistryOptions{SelfExe: self, Builtins: builtin.Names(), PluginDirs: dirs, SearchPATH: true, Stderr: prefixWriter{stderr}})

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,7 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"text/tabwriter"
+	"strings"
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
@@ -30,11 +29,16 @@ import (
 // While a run holds the warehouse, query waits for it (as SAR does).
 func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("query", stderr)
-	if err := parse(fs, args); err != nil {
+	format := fs.String("format", "table", "output on stdout: "+strings.Join(queryFormats, "|"))
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usagef("query takes one SQL string")
+	}
+	out, err := newRowWriter(*format, stdout)
+	if err != nil {
+		return err
 	}
 	stmt := fs.Arg(0)
 	cfg, err := c.load()
@@ -75,7 +79,7 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return engine.Refusal(err)
 	}
 	defer rows.Close()
-	return engine.Refusal(printRows(rows, stdout))
+	return engine.Refusal(writeRows(rows, out))
 }
 
 // queryDirs are the folders a query may read besides the warehouse: the
@@ -119,47 +123,6 @@ func auditQuery(ctx context.Context, cfg *config.Config, stmt string) error {
 		return err
 	}
 	return audit.Anchor(ctx, db, cfg.Warehouse)
-}
-
-// printRows writes rows as a tab-aligned table with a header line.
-func printRows(rows *sql.Rows, stdout io.Writer) error {
-	names, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	for i, n := range names {
-		if i > 0 {
-			fmt.Fprint(tw, "\t")
-		}
-		fmt.Fprint(tw, n)
-	}
-	fmt.Fprintln(tw)
-	vals := make([]any, len(names))
-	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		for i, v := range vals {
-			if i > 0 {
-				fmt.Fprint(tw, "\t")
-			}
-			if v == nil {
-				fmt.Fprint(tw, "NULL")
-			} else {
-				fmt.Fprint(tw, v)
-			}
-		}
-		fmt.Fprintln(tw)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return tw.Flush()
 }
 
 // warnAnchor reports on stderr that the audit head could not be anchored;

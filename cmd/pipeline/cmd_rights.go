@@ -152,7 +152,7 @@ func cmdSar(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	env.log.Info().Str("subject_key", sub.Key).Int("datasets", len(rep.Found)).Int("recipients", len(rep.Recipients)).
-		Dur("duration", time.Since(t0)).Msg("subject access request answered")
+		Dur("duration_ms", time.Since(t0)).Msg("subject access request answered")
 	if *out != "" {
 		return writeFileAtomic(*out, b.Bytes())
 	}
@@ -241,7 +241,7 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		log.Info().Str("subject_key", sub.Key).Bool("dry_run", res.DryRun).Bool("resumed", res.Resumed).
-			Int("files", len(res.Files)).Int("recipients", len(res.Notices)).Dur("duration", time.Since(t0)).Msg("erasure")
+			Int("files", len(res.Files)).Int("recipients", len(res.Notices)).Dur("duration_ms", time.Since(t0)).Msg("erasure")
 	}
 	if !*dry && !*yes {
 		return usagef("refusing to erase without --yes (the above is what would change; add --dry-run to only see it)")
@@ -256,7 +256,7 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return fmt.Errorf("erase subject_key %s: %w", sub.Key, err)
 			}
 		}
-		log.Info().Int("subjects", len(subs)).Dur("duration", time.Since(t0)).Msg("warehouse rewritten once for the batch")
+		log.Info().Int("subjects", len(subs)).Dur("duration_ms", time.Since(t0)).Msg("warehouse rewritten once for the batch")
 		fmt.Fprintf(stdout, "warehouse rewritten once for %d erasures: no erased value is left in it\n", len(subs))
 	}
 	return nil
@@ -300,7 +300,10 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, c := newFlags("audit", stderr)
 	key := fs.String("subject-key", "", "only the entries for this subject_key")
 	format := fs.String("format", "table", "table|json")
-	if err := parse(fs, args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, "table", "json"); err != nil {
 		return err
 	}
 	if rest := fs.Args(); len(rest) > 0 {
@@ -369,6 +372,9 @@ func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dry := fs.Bool("dry-run", false, "report what retention would delete; change nothing")
 	format := fs.String("format", "table", "table|json")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, "table", "json"); err != nil {
 		return err
 	}
 	env, err := openRights(ctx, c, "pipeline purge", stderr)

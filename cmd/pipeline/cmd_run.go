@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/example/pipeline/pipeline/flow"
@@ -15,11 +17,20 @@ import (
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("run", stderr)
-	only := fs.String("only", "", "run the stages up to and including STAGE (stage|enrich|classify|suppress|export)")
-	dry := fs.Bool("dry-run", false, "run every stage in a transaction that is rolled back; write no export")
+	var until string
+	stages := strings.Join(flow.Stages, "|")
+	fs.StringVar(&until, "until", "", "run the stages up to and including STEP ("+stages+"); exports are written only up to export")
+	fs.StringVar(&until, "only", "", "alias of --until")
+	dry := fs.Bool("dry-run", false, "run every stage in a transaction that is rolled back; write no export, report the rows each export would write")
 	format := fs.String("format", "table", "report format: table|json")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if until != "" && !slices.Contains(flow.Stages, until) {
+		return usagef("--until/--only %q: not a step (steps: %s)", until, strings.Join(flow.Stages, ", "))
+	}
+	if *format != "table" && *format != "json" {
+		return usagef("--format %q: want table or json", *format)
 	}
 	log, cfg, conns, err := c.setup(stderr)
 	if err != nil {
@@ -63,7 +74,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return ctx.Err()
 		}
 	}
-	rep, err := r.Run(ctx, flow.Options{Only: *only, DryRun: *dry})
+	rep, err := r.Run(ctx, flow.Options{Only: until, DryRun: *dry})
 	if rep != nil {
 		if *format == "json" {
 			b, _ := json.MarshalIndent(rep, "", "  ")

@@ -241,7 +241,7 @@ func suppressImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	note := fs.String("note", "", "a note for every entry (never an email or phone)")
 	file := fs.String("file", "", "the list (or give FILE as the argument)")
 	maxReject := fs.Float64("max-reject-rate", 0, "share of malformed lines to accept (0 to 1); default: none, any malformed line refuses the import")
-	if err := parse(fs, args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	var rejectRate *float64
@@ -291,7 +291,7 @@ func suppressImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	log.Info().Str("action", "suppress.import").Str("source", res.Source).Int64("rows", res.Rows).
 		Int64("added", res.Added).Int64("unusable", res.Unusable).Int64("rejected", res.Rejected).Int64("audit_seq", res.Seq).
-		Dur("took", time.Since(t0)).Msg("suppression list imported")
+		Dur("took_ms", time.Since(t0)).Msg("suppression list imported")
 	fmt.Fprintf(stdout, "imported %s as source %q (%s, reason %s): %d rows, %d new entries, %d not usable as a %s (not stored), %d malformed lines rejected (table rejects); %s (audit seq %d)\n",
 		filepath.Base(path), res.Source, k, *reason, res.Rows, res.Added, res.Unusable, k, res.Rejected, time.Since(t0).Round(time.Millisecond), res.Seq)
 	return nil

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,12 +38,38 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	return fs, c
 }
 
+// parse parses the flags of a command that takes no positional argument:
+// one is a usage error (exit 2), not silently ignored.
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q (see pipeline --help)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// parseArgs parses flags and positional arguments, in any order.
+func parseArgs(fs *flag.FlagSet, args []string) error {
 	// flags may follow positional arguments: pipeline query "SQL" -f x.yaml
+	jsonLogs := failure(append([]string{fs.Name()}, args...)).json
+	out := fs.Output()
+	if jsonLogs {
+		// the final error is one JSON event (exit.go): no usage dump
+		// around it; -h still prints the flags
+		fs.SetOutput(io.Discard)
+		fs.Usage = func() {}
+	}
 	var pos []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
+				if jsonLogs {
+					fs.SetOutput(out)
+					fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+					fs.PrintDefaults()
+				}
 				return err
 			}
 			return usageError{err.Error()}
@@ -53,7 +81,26 @@ func parse(fs *flag.FlagSet, args []string) error {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	return fs.Parse(append([]string{"--"}, pos...))
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
+		return err
+	}
+	return checkLogFlags(fs)
+}
+
+// checkLogFlags refuses unknown --log-format and --log-level values for
+// every command, also those that log nothing.
+func checkLogFlags(fs *flag.FlagSet) error {
+	if f := fs.Lookup("log-format"); f != nil {
+		if v := f.Value.String(); v != "" && v != "console" && v != "json" {
+			return usagef("--log-format %q: want console or json", v)
+		}
+	}
+	if f := fs.Lookup("log-level"); f != nil {
+		if _, err := zerolog.ParseLevel(f.Value.String()); err != nil {
+			return usagef("--log-level %q: want debug, info, warn or error", f.Value.String())
+		}
+	}
+	return nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -91,8 +138,18 @@ func (c *common) logger(stderr io.Writer) (zerolog.Logger, error) {
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
 }
 
+// load reads the config file. A file that cannot be read (missing, a
+// folder, no permission) is a usage error (exit 2) like any config error.
 func (c *common) load() (*config.Config, error) {
-	return config.Load(c.file)
+	if _, err := os.Stat(c.file); err != nil {
+		return nil, usagef("config file %s: %v (give it with -f FILE)", c.file, errors.Unwrap(err))
+	}
+	cfg, err := config.Load(c.file)
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == c.file {
+		return nil, usagef("config file %s: %v (give it with -f FILE)", c.file, pe.Err)
+	}
+	return cfg, err
 }
 
 // conns returns the connector registry: every connector runs as a
@@ -146,4 +203,15 @@ func (c *common) setup(stderr io.Writer) (zerolog.Logger, *config.Config, flow.C
 	}
 	conns, err := c.conns(cfg, stderr)
 	return log, cfg, conns, err
+}
+
+// checkFormat refuses a --format value not in allowed (exit 2), before a
+// command does any work.
+func checkFormat(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if format == a {
+			return nil
+		}
+	}
+	return usagef("--format %q: want %s", format, strings.Join(allowed, ", "))
 }

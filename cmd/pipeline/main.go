@@ -5,8 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,10 +12,11 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/connectors/plugin"
-	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/engine"
 )
 
 func main() {
@@ -36,13 +35,15 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(512 << 20)
 	}
+	// JSON logs give durations in milliseconds (fields named *_ms)
+	zerolog.DurationFieldUnit = time.Millisecond
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := startCPUProfile(os.Getenv("PIPELINE_CPUPROFILE"), os.Stderr)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopProfile()
 	stop()
 	plugin.CleanupClients()
-	os.Exit(exitCode(err, os.Stderr))
+	os.Exit(exitCode(err, os.Stderr, failure(os.Args[1:])))
 }
 
 // startCPUProfile writes a Go CPU profile of the whole command to path
@@ -66,49 +67,16 @@ func startCPUProfile(path string, stderr io.Writer) (stop func()) {
 	}
 }
 
-// usageError is a command-line mistake (exit 2).
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
-
-// exitCode prints err and maps it to the documented exit codes: 0 success,
-// 1 runtime failure, 2 usage or config error.
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil {
-		return 0
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	var diags config.Diagnostics
-	var u usageError
-	switch {
-	case errors.As(err, &diags):
-		fmt.Fprintln(stderr, diags.Error())
-		return 2
-	case errors.As(err, &u):
-		fmt.Fprintln(stderr, "pipeline:", u.msg)
-		return 2
-	case errors.Is(err, engine.ErrRefused): // `query` outside its sandbox
-		fmt.Fprintln(stderr, "pipeline:", err)
-		return 2
-	}
-	fmt.Fprintln(stderr, "pipeline:", err)
-	return 1
-}
-
 const usage = `pipeline — GDPR/PECR-compliant B2B prospect lists with DuckDB
 
 usage: pipeline COMMAND [flags]
 
-  run        [-f pipeline.yaml] [--only STAGE] [--dry-run]   run the pipeline
+  run        [-f …] [--until STEP] [--dry-run] [--format …]   run the pipeline (--only: alias of --until)
   validate   [-f …]                                         check config, print the plan and its SQL
   catalog    [-f …] [--format table|json|markdown]          the data map
   connectors list [-f …]                                    connectors, origin, version, capabilities
   connector  serve NAME                                     (internal) serve a built-in connector
-  query      [-f …] "SQL"                                   read-only SQL over the warehouse
+  query      [-f …] "SQL" [--format table|csv|json|jsonl|markdown]   read-only SQL, to stdout
   suppress   add|import|list|check|remove …                 the do-not-contact store
   restrict   --email X [--note …] | unrestrict --email X    restriction of processing
   object     --email X                                      record an objection (permanent suppression)
@@ -119,10 +87,11 @@ usage: pipeline COMMAND [flags]
   audit      [verify] [--subject-key K]                     the hash-chained audit log
   schema                                                    JSON Schema of pipeline.yaml (editor completion)
   version    [--format text|json]                           build, VCS revision, DuckDB version (also --version)
-  runs       [-n N]                                         run history; a run whose process died shows as crashed
+  runs       [-n N] [--format table|json]                   run history; a run whose process died shows as crashed
 
 global flags (any command): --log-format console|json, --log-level debug|info|warn|error
 exit codes: 0 success, 1 runtime failure, 2 usage or config error
+            (with --log-format json the final error is a JSON log event with exit_code)
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

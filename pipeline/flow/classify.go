@@ -50,7 +50,7 @@ func (rn *run) classifyTable(ctx context.Context, c *sqlConn, d Dataset) ([]clas
 	if err != nil {
 		return nil, err
 	}
-	rn.Log.Debug().Str("dataset", d.Name).Dur("took", time.Since(t0)).Msg("classified")
+	rn.Log.Debug().Str("dataset", d.Name).Dur("took_ms", time.Since(t0)).Msg("classified")
 	return res, nil
 }
 

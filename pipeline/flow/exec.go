@@ -115,6 +115,6 @@ func (rn *run) exec(ctx context.Context, c *sql.Conn, name string, data any, p p
 	err := execScript(ctx, c, name, data, p)
 	// (not the error's text: DuckDB's CSV errors quote lines of the file;
 	// the caller returns the error, reworded where it has to be)
-	rn.Log.Debug().Str("stage", rn.stageName).Str("sql", name+".sql").Dur("took", time.Since(t0)).Bool("failed", err != nil).Msg("sql")
+	rn.Log.Debug().Str("stage", rn.stageName).Str("sql", name+".sql").Dur("took_ms", time.Since(t0)).Bool("failed", err != nil).Msg("sql")
 	return err
 }

@@ -69,7 +69,7 @@ type Runner struct {
 // Options select what a run does.
 type Options struct {
 	Only   string // run the stages up to and including this one; exports are written only when it is "" or "export"
-	DryRun bool   // do everything in a transaction that is rolled back; no export is written
+	DryRun bool   // do everything in a transaction that is rolled back; no export is written, the report counts each export's rows
 }
 
 // ErrRejectRate means a source had more malformed rows than allowed.
@@ -302,7 +302,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	if runErr != nil {
 		ev = log.Error().Err(runErr)
 	}
-	ev.Str("status", rn.report.Status).Dur("duration", rn.report.Finished.Sub(started)).Msg("run finished")
+	ev.Str("status", rn.report.Status).Dur("duration_ms", rn.report.Finished.Sub(started)).Msg("run finished")
 	return rn.report, runErr
 }
 
@@ -488,8 +488,11 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if opts.Only != "" && stageRank(st.name) > stageRank(opts.Only) || st.name == StageExport && opts.DryRun {
+		if opts.Only != "" && stageRank(st.name) > stageRank(opts.Only) {
 			continue
+		}
+		if st.name == StageExport && opts.DryRun {
+			st.fn = rn.exportCounts // counts, writes nothing
 		}
 		if st.name != StageStage && st.name != StageEnrich { // enrich's hook ran before enrichWork
 			if err := rn.before(ctx, st.name); err != nil {
@@ -519,7 +522,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	if ckErr != nil {
 		rn.Log.Warn().Err(ckErr).Msg("checkpoint after the commit failed; the run is committed and the next checkpoint writes it")
 	}
-	rn.Log.Debug().Dur("promote", t1.Sub(t0)).Dur("took", time.Since(t1)).Msg("committed")
+	rn.Log.Debug().Dur("promote_ms", t1.Sub(t0)).Dur("took_ms", time.Since(t1)).Msg("committed")
 	// the raw files of earlier runs go now that nothing points at them
 	if err := cleanRaw(ctx, c, rn.Config.Warehouse); err != nil {
 		return fmt.Errorf("remove earlier raw files: %w", err)

@@ -203,7 +203,7 @@ func (rn *run) csvDialect(ctx context.Context, c *sqlConn, paths []string, given
 	err = sc.QueryRowContext(ctx, q, p.Args()...).Scan(&delim, &quote, &escape, &newLine, &comment, &skip, &header)
 	sc.Close()
 	// (not the error's text: the sniffer's quotes lines of the file)
-	rn.Log.Debug().Str("file", filepath.Base(paths[0])).Dur("took", time.Since(t0)).Bool("failed", err != nil).Msg("csv sniffed")
+	rn.Log.Debug().Str("file", filepath.Base(paths[0])).Dur("took_ms", time.Since(t0)).Bool("failed", err != nil).Msg("csv sniffed")
 	if err != nil {
 		return given
 	}

@@ -39,6 +39,8 @@ type ExportResult struct {
 	Location  string   `json:"location"`
 	Rows      int64    `json:"rows"`
 	Files     []string `json:"files"`
+	// DryRun: Rows is what the export would write; nothing was written.
+	DryRun bool `json:"dry_run,omitempty"`
 }
 
 // Report is what a run did.
@@ -117,6 +119,10 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintln(w, r.SubscriberUnknown)
 	}
 	for _, e := range r.Exports {
+		if e.DryRun {
+			fmt.Fprintf(w, "export %s → %s (%s): would write %d rows to %s (dry run: nothing written)\n", e.Export, e.Recipient, e.Campaign, e.Rows, e.Location)
+			continue
+		}
 		fmt.Fprintf(w, "export %s → %s (%s): %d rows in %d files at %s\n", e.Export, e.Recipient, e.Campaign, e.Rows, len(e.Files), e.Location)
 	}
 }

@@ -176,7 +176,7 @@ func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string
 	}
 	t0 := time.Now()
 	err = execScript(ctx, c, "suppress_sync", data, p)
-	rn.Log.Debug().Str("stage", StageStage).Str("source", name).Str("sql", "suppress_sync.sql").Dur("took", time.Since(t0)).Bool("failed", err != nil).Msg("sql")
+	rn.Log.Debug().Str("stage", StageStage).Str("source", name).Str("sql", "suppress_sync.sql").Dur("took_ms", time.Since(t0)).Bool("failed", err != nil).Msg("sql")
 	if err != nil {
 		return fmt.Errorf("suppression list %q: %w", name, scan.fail(err))
 	}

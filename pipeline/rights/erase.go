@@ -161,7 +161,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 		if err := j.save(); err != nil {
 			return fmt.Errorf("erase step %s: journal: %w", name, err)
 		}
-		log.Info().Str("step", name).Str("job_id", j.JobID).Dur("took", time.Since(t0)).Msg("erasure step done")
+		log.Info().Str("step", name).Str("job_id", j.JobID).Dur("took_ms", time.Since(t0)).Msg("erasure step done")
 		if opts.AfterStep != nil {
 			opts.AfterStep(name)
 		}

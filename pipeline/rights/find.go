@@ -264,7 +264,7 @@ func (f *Findings) findOthers(ctx context.Context, c *sql.Conn, cfg *config.Conf
 // timed logs one search step at debug level.
 func (f *Findings) timed(step, table string, rows int, t0 time.Time) {
 	f.log.Debug().Str("step", step).Str("table", table).Int("rows", rows).
-		Dur("duration", time.Since(t0)).Msg("subject search")
+		Dur("duration_ms", time.Since(t0)).Msg("subject search")
 }
 
 // ensureTables creates the audit log when missing; the warehouse's own
@@ -485,7 +485,7 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 		if s.err != nil {
 			return fmt.Errorf("search %s: %w", s.m.Table, s.err)
 		}
-		f.log.Debug().Str("step", step).Str("table", s.m.Table).Int("rows", len(s.rows)).Dur("duration", s.took).Msg("subject search")
+		f.log.Debug().Str("step", step).Str("table", s.m.Table).Int("rows", len(s.rows)).Dur("duration_ms", s.took).Msg("subject search")
 		if len(s.rows) > 0 {
 			ids, files, err := takeRowIDs(s.rows)
 			if err != nil {
