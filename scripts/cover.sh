@@ -1,7 +1,7 @@
 #!/bin/sh
 # make cover: statement coverage per package, by the package's own tests
-# (go test -cover) and by every test together, the end-to-end tests of
-# cmd/pipeline included: they run a `go build -cover` binary (and its
+# (go test -cover) and by those and the end-to-end tests of cmd/pipeline
+# together; those run a `go build -cover` binary (and its
 # plugin processes) that writes counters to GOCOVERDIR, merged with the
 # unit tests' counters by `go tool covdata`. The data and the test log stay
 # in $COVER_OUT (default test-artifacts/cover). Slow: the whole suite runs.
