@@ -1,7 +1,7 @@
 #!/bin/sh
 # make cover: statement coverage per package, by the package's own tests
-# (go test -cover) and by every test together, the end-to-end tests of
-# cmd/pipeline included: they run a `go build -cover` binary (and its
+# (go test -cover) and by those and the end-to-end tests of cmd/pipeline
+# together; those run a `go build -cover` binary (and its
 # plugin processes) that writes counters to GOCOVERDIR, merged with the
 # unit tests' counters by `go tool covdata`. The data and the test log stay
 # in $COVER_OUT (default test-artifacts/cover). Slow: the whole suite runs.
@@ -25,23 +25,16 @@ PIPELINE_TEST_BIN="$out/pipeline" GOCOVERDIR="$out/e2e" \
 $GO tool covdata percent -i="$out/unit" >"$out/unit.txt"
 $GO tool covdata percent -i="$out/unit,$out/e2e" >"$out/all.txt"
 
-# package, own tests, all tests
+# package, own tests, all tests (packages without statements or counters left out)
 {
 	printf '%-40s %10s %12s\n' PACKAGE "OWN TESTS" "ALL TESTS"
 	awk -v m="$module/" '
 		FNR == 1 { file++ }
+		$2 != "coverage:" { next }
 		{ pkg = $1; sub(m, "", pkg) }
 		file == 1 { own[pkg] = $3; next }
 		{ printf "%-40s %10s %12s\n", pkg, (pkg in own) ? own[pkg] : "-", $3 }
 	' "$out/unit.txt" "$out/all.txt" | sort
-	for set in unit all; do
-		dirs="$out/unit"
-		[ "$set" = all ] && dirs="$out/unit,$out/e2e"
-		$GO tool covdata textfmt -i="$dirs" -o "$out/$set.out"
-	done
-	printf '%-40s %10s %12s\n' TOTAL \
-		"$($GO tool cover -func="$out/unit.out" | awk '/^total:/ { print $3 }')" \
-		"$($GO tool cover -func="$out/all.out" | awk '/^total:/ { print $3 }')"
 } | tee "$out/table.txt"
 if [ "$failed" = 1 ]; then
 	grep -E '^(--- FAIL|FAIL|panic)' "$out/test.log" >&2 || tail -50 "$out/test.log" >&2
