@@ -15,6 +15,7 @@ import (
 
 	"github.com/example/pipeline/connectors/parquet"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/durable"
 )
 
 // A run's journal makes it one unit with its exports. It is written when
@@ -143,29 +144,7 @@ func (rn *run) rollbackUnswapped(ctx context.Context, c *sqlConn) error {
 }
 
 func (j *runJournal) save() error {
-	if err := os.MkdirAll(filepath.Dir(j.path), 0o700); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(j, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp := j.path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(append(b, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp, j.path)
+	return durable.WriteJSON(j.path, j)
 }
 
 // recoverRuns settles every run whose process died (see runJournal) and

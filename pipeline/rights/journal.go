@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/example/pipeline/pipeline/durable"
 )
 
 // Erasure steps, in the order a job runs them. A crash after any step is
@@ -95,30 +97,7 @@ func loadJournal(warehouse, key string) (*Journal, error) {
 
 // save writes the journal atomically and durably (temp file, fsync, rename).
 func (j *Journal) save() error {
-	if err := os.MkdirAll(filepath.Dir(j.path), 0o700); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(j, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp := j.path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, j.path)
+	return durable.WriteJSON(j.path, j)
 }
 
 func (j *Journal) done(step string) bool { _, ok := j.Done[step]; return ok }
