@@ -149,6 +149,9 @@ func cleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
 	if warehouse == "" {
 		return nil
 	}
+	if err := repointRaw(ctx, c, warehouse); err != nil {
+		return err
+	}
 	layouts, err := RawLayouts(ctx, c)
 	if err != nil {
 		return err

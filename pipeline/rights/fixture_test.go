@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 
@@ -50,8 +49,8 @@ func TestMain(m *testing.M) {
 // product's run (flow.Runner, the built-in connectors in process) has run
 // the repository's pipeline.yaml over the bundled fixtures: a real
 // warehouse, raw Parquet files, the acme_q1 export and its lineage. The
-// run is made once and copied; the copy's warehouse is pointed at its own
-// raw files (raw_files names them by absolute path).
+// run is made once and copied; opening the copy points its warehouse at
+// its own raw files.
 func fixtureRun(t *testing.T) *config.Config {
 	t.Helper()
 	fixtureBase.once.Do(func() {
@@ -86,15 +85,15 @@ func fixtureRun(t *testing.T) *config.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	relocateRaw(t, cfg, fixtureBase.dir, dir)
+	openCopy(t, cfg)
 	return cfg
 }
 
-// relocateRaw points the copied warehouse's raw tables (raw_files rows
-// and their views) from the original folder's files to the copy's. It
-// opens the warehouse without flow.EnsureSchema, whose clean-up would
-// delete the copy's raw folders as named by no raw_files row.
-func relocateRaw(t *testing.T, cfg *config.Config, from, to string) {
+// openCopy opens the copied warehouse as every command does
+// (flow.EnsureSchema), which re-points its raw tables from the original
+// folder's files to the copy's (raw_files names them by absolute path),
+// so that a test opening it directly reads the copy's files.
+func openCopy(t *testing.T, cfg *config.Config) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: 1})
@@ -102,27 +101,8 @@ func relocateRaw(t *testing.T, cfg *config.Config, from, to string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
+	if err := flow.EnsureSchema(ctx, db); err != nil {
 		t.Fatal(err)
-	}
-	defer c.Close()
-	layouts, err := flow.RawLayouts(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for table, l := range layouts {
-		rel, err := filepath.Rel(from, l.Dir)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			t.Fatalf("raw table %s outside the project folder: %s", table, l.Dir)
-		}
-		dir := filepath.Join(to, rel)
-		if _, err := c.ExecContext(ctx, "UPDATE raw_files SET dir = $1 WHERE table_name = $2", dir, table); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.ExecContext(ctx, "CREATE OR REPLACE VIEW "+engine.Quote(table)+" AS SELECT * FROM "+flow.ReadRaw(dir)); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
