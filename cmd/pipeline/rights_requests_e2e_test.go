@@ -56,6 +56,12 @@ func TestRequestsRegister(t *testing.T) {
 	if e := st["REQ-0002"]; e.Status != "answered" || strings.Join(e.AnsweredBy, ",") != "erase" || !strings.HasPrefix(e.Received, today) || e.IdentityCheck != "signed letter" {
 		t.Errorf("REQ-0002 after the erase: %+v", e)
 	}
+	// a restriction needs no identity check; restrict answers it
+	mustPipeline(t, dir, "requests", "add", "--type", "restriction", "--email", restricted)
+	mustPipeline(t, dir, "restrict", "--email", restricted, "--request", "REQ-0003")
+	if st := requestStatus(t, dir)["REQ-0003"]; st.Status != "answered" || strings.Join(st.AnsweredBy, ",") != "restrict" {
+		t.Errorf("REQ-0003 after restrict: %+v", st)
+	}
 	audit := mustPipeline(t, dir, "audit", "--subject-key", sarKey).stdout
 	for _, a := range []string{"request.received", "request.answered"} {
 		if !strings.Contains(audit, a) {
