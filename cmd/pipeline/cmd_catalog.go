@@ -160,6 +160,9 @@ func writeRecordOfProcessing(ctx context.Context, w io.Writer, cfg *config.Confi
 		} else {
 			fmt.Fprintln(w, "- source: derived by the pipeline")
 		}
+		if ds == "rejects" {
+			fmt.Fprintf(w, "- retention: %s (limits.rejects_retention), or the source's retention when shorter\n", cfg.Limits.RejectsRetention)
+		}
 		fmt.Fprintf(w, "- personal data: %v\n- categories: %s\n\n", personal, strings.Join(catList, ", "))
 		fmt.Fprintln(w, "| column | category | personal | method | evidence |")
 		fmt.Fprintln(w, "|---|---|---|---|---|")

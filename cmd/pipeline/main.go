@@ -84,6 +84,8 @@ usage: pipeline COMMAND [flags]
   sar        --email X [--phone P] [--format json|text|html] [--out FILE]
   erase      --email X [--dry-run] [--yes]                  erasure everywhere, with tombstone
   purge      [--dry-run]                                    retention
+  requests   [--overdue] | add --type T --email X [--received DATE] [--identity TEXT] | extend ID --reason TEXT
+             the register of rights requests; sar/erase/restrict/unrestrict/object/unobject take --request ID
   audit      [verify] [--subject-key K]                     the hash-chained audit log
   schema                                                    JSON Schema of pipeline.yaml (editor completion)
   version    [--format text|json]                           build, VCS revision, DuckDB version (also --version)
@@ -123,17 +125,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "suppress":
 		return cmdSuppress(ctx, rest, stdout, stderr)
 	case "restrict":
-		return cmdRestrict(ctx, rest, stdout, stderr)
+		return withRequest(ctx, cmd, rest, stdout, stderr, cmdRestrict)
 	case "unrestrict":
-		return cmdUnrestrict(ctx, rest, stdout, stderr)
+		return withRequest(ctx, cmd, rest, stdout, stderr, cmdUnrestrict)
 	case "object":
-		return cmdObject(ctx, rest, stdout, stderr)
+		return withRequest(ctx, cmd, rest, stdout, stderr, cmdObject)
 	case "unobject":
-		return cmdUnobject(ctx, rest, stdout, stderr)
+		return withRequest(ctx, cmd, rest, stdout, stderr, cmdUnobject)
 	case "sar":
-		return cmdSar(ctx, rest, stdout, stderr)
+		return withRequest(ctx, cmd, rest, stdout, stderr, cmdSar)
 	case "erase":
-		return cmdErase(ctx, rest, stdout, stderr)
+		return withRequest(ctx, cmd, rest, stdout, stderr, cmdErase)
+	case "requests":
+		return cmdRequests(ctx, rest, stdout, stderr)
 	case "purge":
 		return cmdPurge(ctx, rest, stdout, stderr)
 	case "audit":

@@ -200,7 +200,11 @@ func quoteIdent(s string) string {
 //  4. a personal value category overrules any other name (an unknown
 //     column of emails is contact.email); a non-personal one only fills an
 //     unknown name and never downgrades a personal name;
-//  5. otherwise the name's category, flagged LooksPersonal when it is not
+//  5. a column the name leaves unknown whose values hold an email address
+//     inside other text (a rejected raw line, a free-text note) in at
+//     least MinMatches values, or in every sampled value: contact.email
+//     (personal, fail closed);
+//  6. otherwise the name's category, flagged LooksPersonal when it is not
 //     personal but some values look personal.
 func decide(dataset, column string, st colStats, opts Options) Result {
 	nm := matchName(dataset, column)
@@ -248,6 +252,10 @@ func decide(dataset, column string, st colStats, opts Options) Result {
 			// non-personal value evidence never downgrades the name
 			return set(nm.category, nm.confidence, MethodName, nameEv, valueEv+" (name kept)")
 		}
+	}
+	if k := st.emailInside; nm.category == Unknown && k > 0 && (k >= MinMatches || k == st.n) {
+		return set(ContactEmail, clamp(0.5+st.share(k)/2), MethodValues,
+			fmt.Sprintf("values: an email address inside the text of %.2f of %d sampled non-empty (%d rows)", st.share(k), st.n, k), nameEv)
 	}
 	res = set(nm.category, nm.confidence, MethodName, nameEv)
 	if res.Category == Unknown && st.isFreeText() {

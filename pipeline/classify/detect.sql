@@ -52,6 +52,9 @@ f AS (
         -- email: local@domain.tld, IDN (xn--) top-level domains allowed
         CASE WHEN contains(v, '@') AND regexp_full_match(v, '[A-Za-z0-9._%+''-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{2,59})')
             THEN true ELSE false END AS is_email,
+        -- an email address inside longer text (a rejected raw line, a note)
+        CASE WHEN contains(v, '@') AND regexp_matches(v, '[A-Za-z0-9._%+''-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,63}')
+            THEN true ELSE false END AS has_email,
         -- personal social profile: linkedin /in/, twitter, x, github, facebook, instagram
         CASE WHEN v ILIKE '%.com/%' AND regexp_full_match(v, '(?i)(?:https?://)?(?:[a-z]{2,3}\.)?(?:www\.)?(?:linkedin\.com/(?:in|pub)/[^/?#\s]+|(?:twitter|x|github|facebook|instagram)\.com/[A-Za-z0-9_.-]+)/?(?:[?#]\S*)?')
             THEN true ELSE false END AS is_profile,
@@ -158,6 +161,7 @@ SELECT col,
     -- free text: sentences (20+ characters with a space) and how many
     -- distinct values the sample holds
     coalesce(sum(k) FILTER (WHERE len >= 20 AND contains(v, ' ')), 0)::BIGINT AS free_text,
+    coalesce(sum(k) FILTER (WHERE has_email AND NOT is_email), 0)::BIGINT AS email_inside,
     count(*)::BIGINT AS distinct_values,
     list({'v': v, 'k': k}) FILTER (WHERE is_phone_candidate AND NOT is_date AND NOT is_ipv4 AND NOT is_card AND NOT is_nhs AND NOT is_ssn) AS phone_candidates
 FROM f

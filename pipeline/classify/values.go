@@ -67,6 +67,7 @@ type colStats struct {
 	passport, postcode, date, birthlike, special int
 	phone                                        int
 	freeText, distinct                           int // sentence-like values; distinct values
+	emailInside                                  int // values holding an email inside other text
 }
 
 func (s colStats) share(k int) float64 {
@@ -147,7 +148,7 @@ func detect(ctx context.Context, db Querier, source string, now time.Time) (map[
 		var phones any
 		if err := rows.Scan(&col, &s.n, &s.email, &s.profile, &s.companyPage, &s.url, &s.ip, &s.mac,
 			&s.iban, &s.card, &s.nhs, &s.nino, &s.drivingLicence, &s.ssn, &s.passport, &s.postcode,
-			&s.date, &s.birthlike, &s.special, &s.freeText, &s.distinct, &phones); err != nil {
+			&s.date, &s.birthlike, &s.special, &s.freeText, &s.emailInside, &s.distinct, &phones); err != nil {
 			return nil, fmt.Errorf("value detectors: %w", err)
 		}
 		if list, ok := phones.([]any); ok {

@@ -82,6 +82,10 @@ const (
 // Limits are the run's failure thresholds.
 type Limits struct {
 	MaxRejectRate float64 // share of quarantined rows per source that fails the run; default 0.05, in [0,1]
+	// RejectsRetention is how long a rejected line (personal data: the
+	// raw line) is kept, whatever its source: default 30 days; a source
+	// with a shorter retention keeps its rejects only that long.
+	RejectsRetention Retention
 }
 
 // Targeting selects companies (a DuckDB predicate) and the roles of people
@@ -157,6 +161,9 @@ type Classification struct {
 	SampleSize int               // rows sampled per column; default 1000
 	Threshold  float64           // minimum confidence; default 0.8
 }
+
+// DefaultRejectsRetention is Limits.RejectsRetention when the config leaves it out.
+var DefaultRejectsRetention = Retention{N: 30, Unit: "day"}
 
 // Defaults applied when the config leaves a value out.
 const (

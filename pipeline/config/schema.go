@@ -85,7 +85,8 @@ var keyDocs = map[string]map[string]prop{
 		"raw_buckets":     {desc: "subject buckets of the raw files", schema: map[string]any{"type": "integer", "minimum": 1, "maximum": MaxRawBuckets}},
 	},
 	"limits": {
-		"max_reject_rate": {desc: "share of malformed rows per source that fails the run (0..1)", schema: map[string]any{"type": "number", "minimum": 0, "maximum": 1}},
+		"max_reject_rate":   {desc: "share of malformed rows per source that fails the run (0..1)", schema: map[string]any{"type": "number", "minimum": 0, "maximum": 1}},
+		"rejects_retention": {desc: "how long rejected lines (personal data) are kept, e.g. 30 days (the default); a source's shorter retention wins", schema: str()},
 	},
 	"source": {
 		"role":            {desc: "what the source holds", schema: enum(SourceRoles), required: true},

@@ -15,7 +15,7 @@ var (
 	topKeys            = []string{"version", "name", "controller", "warehouse", "exports_dir", "engine", "limits", "sources", "targeting", "campaigns", "exports", "classification"}
 	controllerKeys     = []string{"name", "contact"}
 	engineKeys         = []string{"threads", "memory_limit", "temp_directory", "raw_compression", "raw_buckets"}
-	limitsKeys         = []string{"max_reject_rate"}
+	limitsKeys         = []string{"max_reject_rate", "rejects_retention"}
 	sourceKeys         = []string{"role", "connector", "kind", "reason", "options", "map", "retention", "max_reject_rate"}
 	targetingKeys      = []string{"companies", "roles"}
 	roleKeys           = []string{"department", "seniority"}
@@ -72,6 +72,7 @@ func (d *decoder) config(c *Config, root *yaml.Node) {
 
 	d.engine(c, f["engine"])
 	c.Limits.MaxRejectRate = DefaultMaxRejectRate
+	c.Limits.RejectsRetention = DefaultRejectsRetention
 	if p, ok := f["limits"]; ok {
 		lf := d.fields(p.val, "limits", limitsKeys...)
 		if v, ok := d.number(lf["max_reject_rate"], "limits.max_reject_rate"); ok {
@@ -80,6 +81,7 @@ func (d *decoder) config(c *Config, root *yaml.Node) {
 				d.errorf(lf["max_reject_rate"].val, "limits.max_reject_rate must be between 0 and 1, not %v", v)
 			}
 		}
+		d.rejectsRetention(c, lf["rejects_retention"])
 	}
 
 	d.sources(c, f["sources"])

@@ -18,12 +18,20 @@ type PurgeChange struct {
 	Retention string    `json:"retention"`
 	Cutoff    time.Time `json:"cutoff"`
 	Rows      int64     `json:"rows"`
-	Rejects   int64     `json:"rejects"`
+	// RejectsCutoff: the source's rejected lines older than this go
+	// (limits.rejects_retention, or the source's retention if shorter).
+	RejectsCutoff time.Time `json:"rejects_cutoff"`
+	Rejects       int64     `json:"rejects"`
 }
 
+// OtherRejects names the change that purges the rejects of sources no
+// longer configured and of `suppress import`.
+const OtherRejects = "(other rejects)"
+
 // Purge deletes, for every source with a retention, the rows of
-// raw_<source> loaded before Retention.Cutoff(now) and the source's
-// quarantined lines rejected before it, in one transaction, and writes an
+// raw_<source> loaded before Retention.Cutoff(now); and for every source
+// its quarantined lines past Config.RejectsCutoff (those of sources not
+// configured past limits.rejects_retention), in one transaction, and writes an
 // audit entry (action "purge", counts only). prospects and deliverable
 // are rebuilt from the sources by every run, exports replaced by it.
 //
@@ -91,41 +99,73 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 	changes := []PurgeChange{}
 	for _, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
-		if src.Retention.IsZero() || src.Role == "suppression" {
-			continue
-		}
-		ch := PurgeChange{Source: name, Table: flow.RawTable(name), Retention: period(src.Retention), Cutoff: src.Retention.Cutoff(now).UTC()}
-		p := params{"cutoff": ch.Cutoff, "source": name}
-		if n, ok := rawPurged[ch.Table]; ok {
-			ch.Rows = n
-		} else if exists[ch.Table] {
-			if dry {
-				q, err := render("purge_count", map[string]any{"Table": ch.Table})
-				if err != nil {
-					return nil, err
-				}
-				if err := c.QueryRowContext(ctx, q, p.Args()...).Scan(&ch.Rows); err != nil {
-					return nil, fmt.Errorf("purge %s: %w", name, err)
-				}
-			} else if ch.Rows, err = execT(ctx, c, "purge_source", map[string]any{"Table": ch.Table}, p); err != nil {
-				return nil, fmt.Errorf("purge %s: %w", name, err)
-			}
-		}
-		if dry {
-			if err := c.QueryRowContext(ctx, "SELECT count(*) FROM rejects WHERE source = $1 AND rejected_at < $2", name, ch.Cutoff).Scan(&ch.Rejects); err != nil {
+		ch := PurgeChange{Source: name, Table: flow.RawTable(name), Retention: period(src.Retention), RejectsCutoff: cfg.RejectsCutoff(src, now).UTC()}
+		if !src.Retention.IsZero() && src.Role != "suppression" {
+			ch.Cutoff = src.Retention.Cutoff(now).UTC()
+			if ch.Rows, err = purgeRows(ctx, c, ch, rawPurged, exists, dry); err != nil {
 				return nil, err
 			}
-		} else if ch.Rejects, err = execT(ctx, c, "purge_rejects", nil, p); err != nil {
+		}
+		if ch.Rejects, err = purgeRejects(ctx, c, params{"cutoff": ch.RejectsCutoff, "source": name}, false, dry); err != nil {
 			return nil, fmt.Errorf("purge %s rejects: %w", name, err)
 		}
 		changes = append(changes, ch)
 	}
+	other := PurgeChange{Source: OtherRejects, Retention: period(cfg.Limits.RejectsRetention), RejectsCutoff: cfg.RejectsCutoff(nil, now).UTC()}
+	if other.Rejects, err = purgeRejects(ctx, c, params{"cutoff": other.RejectsCutoff, "sources": cfg.SourceOrder}, true, dry); err != nil {
+		return nil, fmt.Errorf("purge other rejects: %w", err)
+	}
+	changes = append(changes, other)
 	if !dry {
 		if _, err = c.ExecContext(ctx, "COMMIT"); err != nil {
 			return nil, err
 		}
 	}
 	return changes, nil
+}
+
+// purgeRows deletes (or counts, dry) a source's staged rows before ch.Cutoff;
+// rows of raw files already purged by purgeRaw are taken from rawPurged.
+func purgeRows(ctx context.Context, c *sql.Conn, ch PurgeChange, rawPurged map[string]int64, exists map[string]bool, dry bool) (int64, error) {
+	if n, ok := rawPurged[ch.Table]; ok {
+		return n, nil
+	}
+	if !exists[ch.Table] {
+		return 0, nil
+	}
+	p := params{"cutoff": ch.Cutoff}
+	if !dry {
+		n, err := execT(ctx, c, "purge_source", map[string]any{"Table": ch.Table}, p)
+		if err != nil {
+			return 0, fmt.Errorf("purge %s: %w", ch.Source, err)
+		}
+		return n, nil
+	}
+	q, err := render("purge_count", map[string]any{"Table": ch.Table})
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := c.QueryRowContext(ctx, q, p.Args()...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("purge %s: %w", ch.Source, err)
+	}
+	return n, nil
+}
+
+// purgeRejects deletes (or counts, dry) rejected lines past p's cutoff:
+// one source's, or (others) those of every source not configured.
+func purgeRejects(ctx context.Context, c *sql.Conn, p params, others, dry bool) (int64, error) {
+	data := map[string]any{"Dry": dry, "Others": others}
+	if !dry {
+		return execT(ctx, c, "purge_rejects", data, p)
+	}
+	q, err := render("purge_rejects", data)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = c.QueryRowContext(ctx, q, p.Args()...).Scan(&n)
+	return n, err
 }
 
 // purgeRaw rewrites each raw file of l holding rows loaded before cutoff

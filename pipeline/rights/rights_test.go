@@ -113,7 +113,7 @@ func TestFindAndPurge(t *testing.T) {
 		t.Errorf("suppression entries found: %v, want the subject's email and phone", f.Suppression)
 	}
 	plan, err := PurgePlan(ctx, c, cfg, now)
-	if err != nil || len(plan) != 1 || plan[0].Rows != 1 {
+	if err != nil || len(plan) != 2 || plan[0].Rows != 1 || plan[1].Source != OtherRejects {
 		t.Fatalf("purge plan %+v %v", plan, err)
 	}
 	done, err := Purge(ctx, c, cfg, now)
