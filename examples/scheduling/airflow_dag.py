@@ -29,6 +29,12 @@ with DAG(
         bash_command="/usr/local/bin/pipeline audit verify -f /srv/pipeline/pipeline.yaml --log-format json",
     )
 
+    # exits 1 when a rights request is past its due date: the task fails and alerts
+    overdue_requests = BashOperator(
+        task_id="pipeline_requests_overdue",
+        bash_command="/usr/local/bin/pipeline requests --overdue -f /srv/pipeline/pipeline.yaml --log-format json",
+    )
+
     run_in_cluster = KubernetesPodOperator(
         task_id="pipeline_run_k8s",
         name="pipeline-nightly",
@@ -39,4 +45,4 @@ with DAG(
         # the warehouse and exports live on a persistent volume mounted at /srv/pipeline
     )
 
-    run_on_worker >> audit_on_worker
+    run_on_worker >> audit_on_worker >> overdue_requests
