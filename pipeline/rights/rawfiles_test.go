@@ -148,7 +148,8 @@ func TestRawFilesFindAndErase(t *testing.T) {
 		}
 	}
 	done, err := Purge(ctx, c, cfg, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil || len(done) != 1 || done[0].Rows != 1 {
+	// the people source, then the rejects of no configured source
+	if err != nil || len(done) != 2 || done[0].Source != "people" || done[0].Rows != 1 || done[1].Rows != 0 {
 		t.Fatalf("purge %+v %v", done, err)
 	}
 	if n := count(`SELECT count(*) FROM raw_people WHERE first_name = 'Old'`); n != 0 {
