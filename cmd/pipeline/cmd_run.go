@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/rights"
 )
@@ -76,6 +77,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	rep, err := r.Run(ctx, flow.Options{Only: until, DryRun: *dry})
 	if rep != nil {
+		// the run appended to the audit log (list syncs, the purge), on
+		// success or not: move the head anchor, as every audited command does
+		warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), cfg.Warehouse))
 		if *format == "json" {
 			b, _ := json.MarshalIndent(rep, "", "  ")
 			fmt.Fprintln(stdout, string(b))

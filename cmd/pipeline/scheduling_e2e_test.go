@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -124,7 +125,9 @@ func TestSchedulerExamples(t *testing.T) {
 	}
 	dir := workspace(t)
 	ran := map[string]bool{}
-	for where, argv := range cmds {
+	wheres := slices.Sorted(maps.Keys(cmds)) // a stable order: the run after the others
+	for _, where := range wheres {
+		argv := cmds[where]
 		if len(argv) < 2 || argv[0] != exampleBin {
 			t.Errorf("%s: %q does not run %s", where, argv, exampleBin)
 			continue
