@@ -13,8 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -113,57 +111,6 @@ type run struct {
 	validated func() error
 	// journal makes the run one unit with its exports (journal.go)
 	journal *runJournal
-}
-
-// validation waits for the configuration check, if one runs alongside.
-func (rn *run) validation() error {
-	if rn.validated == nil {
-		return nil
-	}
-	return rn.validated()
-}
-
-// validation is a configuration check running alongside a run's first
-// work (staging, hashing the suppression lists): reading sources and
-// writing this run's own raw files, nothing another reader sees. The run
-// waits for it before its first COMMIT, and a failure cancels the run at
-// once. At 1M people this took the check's ~0.4 s off the run.
-type validation struct {
-	done   chan struct{}
-	err    error
-	cancel context.CancelCauseFunc
-}
-
-// startValidation runs check in the background; the returned context is
-// cancelled when it fails.
-func startValidation(ctx context.Context, check func(context.Context) error) (*validation, context.Context) {
-	runCtx, cancel := context.WithCancelCause(ctx)
-	v := &validation{done: make(chan struct{}), cancel: cancel}
-	go func() {
-		defer close(v.done)
-		// an interrupted check is no verdict: the run, interrupted too,
-		// is recorded as such
-		if err := check(ctx); err != nil && ctx.Err() == nil {
-			v.err = err
-			cancel(err)
-		}
-	}()
-	return v, runCtx
-}
-
-// stop waits for the check and releases the run's context.
-func (v *validation) stop() {
-	v.wait()
-	v.cancel(nil)
-}
-
-// wait returns the check's error once it has finished (nil for no check).
-func (v *validation) wait() error {
-	if v == nil {
-		return nil
-	}
-	<-v.done
-	return v.err
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
@@ -304,36 +251,6 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	}
 	ev.Str("status", rn.report.Status).Dur("duration_ms", rn.report.Finished.Sub(started)).Msg("run finished")
 	return rn.report, runErr
-}
-
-// createdFiles are the paths of a warehouse that did not exist before a
-// run (none when it did).
-type createdFiles []string
-
-// newWarehouseFiles lists the warehouse's file, its WAL and its raw folder
-// when the warehouse does not exist yet.
-func newWarehouseFiles(warehouse string) createdFiles {
-	if _, err := os.Stat(warehouse); err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	var c createdFiles
-	for _, p := range []string{warehouse, warehouse + ".wal", RawRoot(warehouse)} {
-		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
-			c = append(c, p)
-		}
-	}
-	return c
-}
-
-// remove deletes what the run created.
-func (c createdFiles) remove() error {
-	var errs []error
-	for _, p := range c {
-		if err := os.RemoveAll(p); err != nil {
-			errs = append(errs, fmt.Errorf("remove %s, created by a run whose configuration did not validate: %w", p, err))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 func validStage(s string) bool {
@@ -550,53 +467,6 @@ func (rn *run) before(ctx context.Context, stage string) error {
 		return rn.BeforeStage(ctx, stage)
 	}
 	return nil
-}
-
-// promote points each raw_<source> view at the files this run staged and
-// records them in raw_files (inside the run's write transaction).
-func (rn *run) promote(ctx context.Context, c *sqlConn) error {
-	for _, name := range rn.Config.SourceOrder {
-		info := rn.sources[name]
-		if info == nil || info.Layout == nil {
-			continue
-		}
-		l := info.Layout
-		if err := createRawView(ctx, c, info.Table, l.Dir); err != nil {
-			return fmt.Errorf("replace %s: %w", info.Table, err)
-		}
-		if err := dropRelation(ctx, c, info.Staged); err != nil {
-			return fmt.Errorf("replace %s: %w", info.Table, err)
-		}
-		for _, q := range []struct {
-			sql  string
-			args []any
-		}{
-			{"DELETE FROM raw_files WHERE table_name = $1", []any{l.Table}},
-			{"INSERT INTO raw_files VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6)",
-				[]any{l.Table, l.Dir, l.RunID, l.Buckets, l.BucketColumn, l.Compression}},
-		} {
-			if _, err := c.ExecContext(ctx, q.sql, q.args...); err != nil {
-				return fmt.Errorf("replace %s: %w", info.Table, err)
-			}
-		}
-	}
-	return nil
-}
-
-// dropNext drops the views and files this run staged (and, for a dry run,
-// its rejects) after a run that did not commit.
-func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
-	var errs []error
-	for _, info := range rn.sources {
-		if info.Layout != nil {
-			errs = append(errs, dropRelation(ctx, c, info.Staged), os.RemoveAll(info.Layout.Dir))
-		}
-	}
-	if dry {
-		_, err := c.ExecContext(ctx, "DELETE FROM rejects WHERE run_id = $1", rn.id)
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
 }
 
 type sqlConn = sql.Conn

@@ -1,0 +1,193 @@
+package rights
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/flow"
+)
+
+func (f *Findings) findSuppression(ctx context.Context, c *sql.Conn) error {
+	p := params{"email_hash": f.Subject.Key}
+	var names []string
+	for i, ph := range f.Subject.Phones {
+		name := fmt.Sprintf("phone_hash_%d", i)
+		p[name] = hashOf(ph)
+		names = append(names, name)
+	}
+	rows, _, err := queryRowsT(ctx, c, "sar_suppression", names, p)
+	if err != nil {
+		return fmt.Errorf("suppression: %w", err)
+	}
+	f.Suppression = rows
+	for _, r := range rows {
+		if r["kind"] == "email" && r["reason"] == "erasure" {
+			f.Tombstoned = true
+		}
+	}
+	return nil
+}
+
+// exportDirs maps each configured file export's directory to its name.
+func exportDirs(cfg *config.Config) map[string]string {
+	out := map[string]string{}
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		if d, ok := ex.Sink.Options["dir"].(string); ok && d != "" {
+			out[absDir(cfg, d)] = name
+		}
+	}
+	return out
+}
+
+func absDir(cfg *config.Config, d string) string {
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(cfg.Dir, d)
+	}
+	return filepath.Clean(d)
+}
+
+func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Config, deep bool) error {
+	rows, _, err := queryRowsT(ctx, c, "sar_lineage", nil, params{"key": f.Subject.Key})
+	if err != nil {
+		return fmt.Errorf("lineage: %w", err)
+	}
+	files := map[string]bool{}
+	inLineage := map[string]bool{}
+	for _, r := range rows {
+		l := Lineage{Export: str(r["export"]), Campaign: str(r["campaign"]), Recipient: str(r["recipient"]),
+			Dir: str(r["dir"]), File: str(r["file"]), RunID: str(r["run_id"])}
+		l.ExportedAt, _ = time.Parse(time.RFC3339, str(r["exported_at"]))
+		f.Lineage = append(f.Lineage, l)
+		// the export's configured folder wins over the recorded one, so a
+		// project folder that moved is still covered
+		dir := absDir(cfg, l.Dir)
+		if ex := cfg.Exports[l.Export]; ex != nil {
+			if d, ok := ex.Sink.Options["dir"].(string); ok && d != "" {
+				dir = absDir(cfg, d)
+			}
+		}
+		p := filepath.Join(dir, filepath.FromSlash(l.File))
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			files[p] = true
+			inLineage[l.Export] = true
+		}
+	}
+	dirs := exportDirs(cfg)
+	// the staged exports of unfinished runs are searched always: they hold
+	// personal data that no lineage names (see flow.Leftovers)
+	scan := map[string]bool{}
+	if err := leftoverDirs(cfg, dirs, scan); err != nil {
+		return err
+	}
+	if deep {
+		for d := range dirs {
+			scan[d] = true
+		}
+	}
+	for d := range scan {
+		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") {
+				files[p] = true
+			}
+			return nil
+		})
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	list := keys(files)
+	hits, _, err := queryRowsT(ctx, c, "sar_export_rows", nil, params{"files": list, "key": f.Subject.Key})
+	if err != nil {
+		return fmt.Errorf("read exports: %w", err)
+	}
+	byExport := map[string]*ExportHit{}
+	var order []string
+	for _, r := range hits {
+		file := str(r["_file"])
+		delete(r, "_file")
+		name, dir := "", filepath.Dir(file)
+		for d, n := range dirs {
+			if strings.HasPrefix(file, d+string(filepath.Separator)) {
+				name, dir = n, d
+			}
+		}
+		if name == "" {
+			name = filepath.Base(dir)
+		}
+		h := byExport[name]
+		if h == nil {
+			h = &ExportHit{Export: name, Dir: dir, InLineage: inLineage[name], FileRows: map[string]int{}}
+			if ex := cfg.Exports[name]; ex != nil {
+				h.Campaign = ex.Campaign
+				if camp := cfg.Campaigns[ex.Campaign]; camp != nil {
+					h.Recipient = camp.Recipient
+				}
+			}
+			for _, l := range f.Lineage {
+				if l.Export == name && (h.FirstExported.IsZero() || l.ExportedAt.Before(h.FirstExported)) {
+					h.FirstExported = l.ExportedAt
+				}
+			}
+			byExport[name] = h
+			order = append(order, name)
+		}
+		h.Files = addUnique(h.Files, file)
+		h.FileRows[file]++
+		h.Rows = append(h.Rows, r)
+	}
+	sort.Strings(order)
+	for _, n := range order {
+		sort.Strings(byExport[n].Files)
+		f.Exports = append(f.Exports, *byExport[n])
+	}
+	return nil
+}
+
+// locateSinks asks every export sink with the Locate capability (files of
+// the built-in parquet sink are read directly instead).
+func (f *Findings) locateSinks(ctx context.Context, cfg *config.Config, conns flow.Connectors) error {
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		if ex.Sink.Connector == "parquet" {
+			continue
+		}
+		sink, closeFn, err := conns.Sink(ctx, ex.Sink.Connector)
+		if err != nil {
+			return fmt.Errorf("export %q: connector %q: %w", name, ex.Sink.Connector, err)
+		}
+		locs, err := locate(ctx, sink, ex.Sink.Options, f.Subject.Key)
+		_ = closeFn()
+		if err != nil {
+			return fmt.Errorf("export %q: locate: %w", name, err)
+		}
+		if len(locs) > 0 {
+			f.Sinks = append(f.Sinks, SinkHit{Export: name, Connector: ex.Sink.Connector, Locations: locs})
+		}
+	}
+	return nil
+}
+
+func locate(ctx context.Context, sink connectors.Sink, opts map[string]any, key string) ([]connectors.Location, error) {
+	l, ok := sink.(connectors.Locator)
+	if !ok {
+		return nil, nil
+	}
+	d, err := sink.Describe(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Has(connectors.CapLocate) {
+		return nil, nil
+	}
+	return l.Locate(ctx, opts, key)
+}

@@ -1,0 +1,413 @@
+package rights
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/example/pipeline/pipeline/classify"
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/normalize"
+)
+
+// catalogTables reads the catalog: every existing table with at least one
+// identifier column, in config order (sources, then derived tables).
+func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matchCols, error) {
+	rows, err := c.QueryContext(ctx, `
+		SELECT k.dataset, k."table", k."column", k.category, k.personal
+		FROM catalog k
+		JOIN duckdb_columns() dc ON dc.schema_name = 'main' AND dc.table_name = k."table" AND dc.column_name = k."column"
+		WHERE k.dataset <> 'rejects'
+		ORDER BY k.dataset, dc.column_index`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	defer rows.Close()
+	byTable := map[string]*matchCols{}
+	var order []string
+	for rows.Next() {
+		var ds, table, col, cat string
+		var personal bool
+		if err := rows.Scan(&ds, &table, &col, &cat, &personal); err != nil {
+			return nil, err
+		}
+		m := byTable[table]
+		if m == nil {
+			m = &matchCols{Table: table, personal: map[string]string{}, columns: map[string]bool{}}
+			byTable[table] = m
+			order = append(order, table)
+		}
+		switch cat {
+		case classify.ContactEmail:
+			m.Email = append(m.Email, col)
+		case classify.PseudonymousSubjectKey:
+			m.Key = append(m.Key, col)
+		case classify.ContactPhone:
+			m.Phone = append(m.Phone, col)
+		case classify.OnlineProfileURL:
+			m.Profile = append(m.Profile, col)
+		case classify.IdentityName:
+			m.Name = append(m.Name, col)
+		}
+		if col == "country" {
+			m.Country = col
+		}
+		m.columns[col] = true
+		if personal {
+			m.personal[col] = cat
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rank := map[string]int{}
+	for i, name := range cfg.SourceOrder {
+		rank[flow.RawTable(name)] = i
+	}
+	rank["prospects"], rank["deliverable"] = len(rank), len(rank)+1
+	sort.SliceStable(order, func(i, j int) bool {
+		ri, iok := rank[order[i]]
+		rj, jok := rank[order[j]]
+		if iok != jok {
+			return iok
+		}
+		if iok {
+			return ri < rj
+		}
+		return order[i] < order[j]
+	})
+	layouts, err := flow.RawLayouts(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var out []matchCols
+	for _, t := range order {
+		m := byTable[t]
+		if len(m.Email)+len(m.Key)+len(m.Phone)+len(m.Profile) == 0 {
+			continue
+		}
+		m.From, m.RowID = engine.Quote(m.Table), "rowid"
+		if l, ok := layouts[m.Table]; ok {
+			m.Raw, m.From, m.RowID = &l, flow.ReadRaw(l.Dir), "file_row_number"
+		}
+		out = append(out, *m)
+	}
+	return out, nil
+}
+
+// bucketFilter narrows the search of a subject-bucketed raw table to the
+// buckets that can hold a row of the subject (flow/rawfiles.go): a row
+// matched by email is in the email's bucket; a row reached through a
+// phone or profile URL carries no other valid email (sar_predicate.sql),
+// so it is in that bucket or in none (_bucket NULL). That holds only when
+// the bucketed email column is the table's one identifier column of its
+// kind and there is no subject_key column; otherwise every row is read.
+func (f *Findings) bucketFilter(d matchCols) string {
+	l := d.Raw
+	if l == nil || l.Buckets < 1 || f.Subject.Email == "" || len(d.Key) > 0 || len(d.Email) != 1 || d.Email[0] != l.BucketColumn {
+		return ""
+	}
+	b := strconv.Itoa(engine.EmailBucket(f.Subject.Email, l.Buckets))
+	switch {
+	case d.HopOnly:
+		return "_bucket IS NULL"
+	case len(d.Phone)+len(d.Profile) > 0:
+		return "(_bucket = " + b + " OR _bucket IS NULL)"
+	}
+	return "_bucket = " + b
+}
+
+// datasetOf maps a warehouse table to its dataset name.
+func datasetOf(table string) string {
+	if strings.HasPrefix(table, "raw_") {
+		return strings.TrimPrefix(table, "raw_")
+	}
+	return table
+}
+
+// emailNeedle is the text every raw value that normalises to email
+// contains once lower-cased: its local part when that is ASCII. A
+// non-ASCII local part gives "" (contained in everything: no filtering).
+// See sql/sar_predicate.sql.
+func emailNeedle(email string) string {
+	local, _ := normalize.SplitEmail(email)
+	for i := 0; i < len(local); i++ {
+		if local[i] >= 0x80 {
+			return ""
+		}
+	}
+	return local
+}
+
+// phoneLike is a LIKE pattern every written form of an E.164 number
+// matches: the last six digits of its national significant number in
+// order, anything around and between them ("+442079460228" ->
+// "%4%6%0%2%2%8%"). A national number shorter than six digits gives all
+// of its digits: a national form ("22158" in Saint Helena) does not
+// contain the country code.
+func phoneLike(e164 string) string {
+	d := normalize.NationalNumber(e164)
+	if len(d) > 6 {
+		d = d[len(d)-6:]
+	}
+	var b strings.Builder
+	b.WriteByte('%')
+	for _, r := range d {
+		b.WriteRune(r)
+		b.WriteByte('%')
+	}
+	return b.String()
+}
+
+// findTables searches every table. The first pass finds the rows matched
+// by email or subject_key; the second (hop) adds, to the same hits, the
+// rows reached only through the phones and profile URLs found by the
+// first, searching only tables that have such columns.
+func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []matchCols, hop bool) error {
+	step := "email"
+	if !hop {
+		f.Tables = f.Tables[:0]
+	} else {
+		step = "hop"
+	}
+	type search struct {
+		m    matchCols
+		d    matchCols
+		rows []Row
+		cols []string
+		took time.Duration
+		err  error
+	}
+	var todo []*search
+	for _, m := range tables {
+		d := f.predicateData(m)
+		if hop {
+			if !d.Hop.Active() && d.Derived == nil {
+				continue
+			}
+			d.HopOnly = true
+		}
+		d.Bucket = f.bucketFilter(d)
+		todo = append(todo, &search{m: m, d: d})
+	}
+	// the searches only read f; the hits are added in table order below
+	p := f.params()
+	work := make(chan *search)
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				t0 := time.Now()
+				s.rows, s.cols, s.err = searchTable(ctx, c, s.d, p)
+				s.took = time.Since(t0)
+			}
+		}()
+	}
+	for _, s := range todo {
+		work <- s
+	}
+	close(work)
+	wg.Wait()
+	for _, s := range todo {
+		if s.err != nil {
+			return fmt.Errorf("search %s: %w", s.m.Table, s.err)
+		}
+		f.log.Debug().Str("step", step).Str("table", s.m.Table).Int("rows", len(s.rows)).Dur("duration_ms", s.took).Msg("subject search")
+		if len(s.rows) > 0 {
+			ids, files, err := takeRowIDs(s.rows)
+			if err != nil {
+				return fmt.Errorf("search %s: %w", s.m.Table, err)
+			}
+			cols := s.cols[1:]
+			if files != nil {
+				cols = cols[1:]
+			}
+			f.addHit(s.m, s.rows, cols, ids, files)
+		}
+	}
+	if hop { // keep the catalog's table order
+		rank := map[string]int{}
+		for i, m := range tables {
+			rank[m.Table] = i
+		}
+		sort.SliceStable(f.Tables, func(i, j int) bool { return rank[f.Tables[i].Table] < rank[f.Tables[j].Table] })
+	}
+	return nil
+}
+
+// searchTable finds the subject's rows of one table: their ids by the
+// predicate (sar_match.sql), then those rows whole (sar_rows.sql), with
+// the ids first.
+func searchTable(ctx context.Context, c *sql.Conn, d matchCols, p params) ([]Row, []string, error) {
+	found, _, err := queryRowsT(ctx, c, "sar_match", d, p)
+	if err != nil || len(found) == 0 {
+		return nil, nil, err
+	}
+	ids, inFiles, err := takeRowIDs(found)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, byFile := groupByFile(ids, inFiles)
+	var rows []Row
+	var cols []string
+	for _, file := range files {
+		q := d
+		q.RowIDs = idList(byFile[file])
+		var fp params
+		if d.Raw != nil {
+			fp = params{"file": file}
+		}
+		r, cs, err := queryRowsT(ctx, c, "sar_rows", q, fp)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows, cols = append(rows, r...), cs
+	}
+	if len(rows) != len(found) {
+		return nil, nil, fmt.Errorf("%d rows found but %d read back; the table changed during the search, search again", len(found), len(rows))
+	}
+	return rows, cols, nil
+}
+
+// takeRowIDs removes sar_match.sql's rowid (and raw file) columns from
+// each row and returns them; files is nil for a warehouse table.
+func takeRowIDs(rows []Row) (ids []int64, files []string, err error) {
+	ids = make([]int64, len(rows))
+	for i, r := range rows {
+		id, ok := r[rowIDColumn].(int64)
+		if !ok {
+			return nil, nil, fmt.Errorf("row without a rowid (%T)", r[rowIDColumn])
+		}
+		ids[i] = id
+		delete(r, rowIDColumn)
+		if file, ok := r[fileColumn]; ok {
+			if files == nil {
+				files = make([]string, len(rows))
+			}
+			files[i] = fmt.Sprint(file)
+			delete(r, fileColumn)
+		}
+	}
+	return ids, files, nil
+}
+
+// groupByFile groups row ids by the raw file each is in (files from
+// takeRowIDs; nil for a warehouse table, whose ids all go under ""), the
+// files in the order first seen.
+func groupByFile(ids []int64, files []string) ([]string, map[string][]int64) {
+	byFile := map[string][]int64{}
+	var order []string
+	for i, id := range ids {
+		file := ""
+		if files != nil {
+			file = files[i]
+		}
+		if _, seen := byFile[file]; !seen {
+			order = append(order, file)
+		}
+		byFile[file] = append(byFile[file], id)
+	}
+	return order, byFile
+}
+
+// idList formats row ids for a template's .RowIDs (integers, never text
+// from a user).
+func idList(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64, files []string) {
+	var h *TableHit
+	for i := range f.Tables {
+		if f.Tables[i].Table == m.Table {
+			h = &f.Tables[i]
+		}
+	}
+	if h == nil {
+		f.Tables = append(f.Tables, TableHit{Dataset: datasetOf(m.Table), Table: m.Table, Columns: cols, match: m})
+		h = &f.Tables[len(f.Tables)-1]
+	}
+	// a row found twice (by the request's phone and by the hop) is listed,
+	// counted and deleted once
+	seen := map[string]bool{}
+	for i, id := range h.rowIDs {
+		seen[rowRef(h.files, i, id)] = true
+	}
+	for i, r := range rows {
+		ref := rowRef(files, i, ids[i])
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		h.Rows = append(h.Rows, r)
+		h.rowIDs = append(h.rowIDs, ids[i])
+		if files != nil {
+			h.files = append(h.files, files[i])
+		}
+	}
+	cats := map[string]bool{}
+	srcs := map[string]bool{}
+	h.FirstSeen = time.Time{}
+	for _, r := range h.Rows {
+		for col, cat := range m.personal {
+			if v := r[col]; v != nil && v != "" {
+				cats[cat] = true
+			}
+		}
+		if ts, ok := r["_loaded_at"].(string); ok {
+			if t, err := time.Parse(time.RFC3339, ts); err == nil && (h.FirstSeen.IsZero() || t.Before(h.FirstSeen)) {
+				h.FirstSeen = t
+			}
+		}
+		if s, ok := r["_source"].(string); ok {
+			srcs[s] = true
+		}
+		if l, ok := r["_sources"].([]any); ok {
+			for _, s := range l {
+				srcs[fmt.Sprint(s)] = true
+			}
+		}
+	}
+	h.Categories = keys(cats)
+	h.Sources = keys(srcs)
+}
+
+// NameKey is how the identity-graph hop compares names: lower-cased words,
+// sorted, joined by one space ("Taylor,  Stuart" and "stuart taylor" agree).
+// sql/sar_predicate.sql computes the same in DuckDB.
+func NameKey(s string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
+	sort.Strings(words)
+	return strings.Join(words, " ")
+}
+
+// matchedDirectly reports whether a row belongs to the subject by its email
+// or subject_key (not only through the identity-graph hop).
+func (f *Findings) matchedDirectly(m matchCols, r Row) bool {
+	for _, col := range m.Key {
+		if v, ok := r[col].(string); ok && v == f.Subject.Key {
+			return true
+		}
+	}
+	for _, col := range m.Email {
+		if v, ok := r[col].(string); ok {
+			if n, ok := normalize.Email(v); ok && n == f.Subject.Email {
+				return true
+			}
+		}
+	}
+	return false
+}
