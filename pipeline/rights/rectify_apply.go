@@ -156,6 +156,7 @@ func (r *RectifyResult) writeDone(w io.Writer) {
 }
 
 func (r *RectifyResult) writeChanges(w io.Writer) {
+	would := map[bool]string{true: "would be ", false: ""}[r.DryRun]
 	if r.LeftRoles {
 		fmt.Fprintln(w, "  the corrected job title is outside targeting.roles: the subject leaves prospects and every export")
 	}
@@ -164,14 +165,14 @@ func (r *RectifyResult) writeChanges(w io.Writer) {
 		if r.LeftRoles {
 			verb = "removed"
 		}
-		fmt.Fprintf(w, "  table %s: %d rows %s\n", t.Table, t.Rows, verb)
+		fmt.Fprintf(w, "  table %s: %d rows %s%s\n", t.Table, t.Rows, would, verb)
 	}
 	for _, f := range r.Files {
 		what := "rewritten with the corrected values"
 		if r.LeftRoles {
 			what = "rewritten without the subject"
 		}
-		fmt.Fprintf(w, "  export %s file %s: %s (%d rows)\n", f.Export, f.File, what, f.Rows)
+		fmt.Fprintf(w, "  export %s file %s: %s%s (%d rows)\n", f.Export, f.File, would, what, f.Rows)
 	}
 	for _, s := range r.Sinks {
 		fmt.Fprintf(w, "  export %s: its sink cannot be corrected in place — notify the recipient; the next run sends the corrected values\n", s)
