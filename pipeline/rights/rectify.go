@@ -129,18 +129,23 @@ func Rectify(ctx context.Context, cfg *config.Config, s Subject, set []Correctio
 			res.Sinks = append(res.Sinks, h.Export)
 		}
 	}
+	if res.Seq, err = auditRectify(ctx, c, res, opts.Request, j.Counts["export_rows"], now); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// auditRectify writes the "rectify" audit entry: column names, counts and
+// recipients, never a value.
+func auditRectify(ctx context.Context, c *sql.Conn, res *RectifyResult, request string, exportRows int64, now time.Time) (int64, error) {
 	recipients := []string{}
 	for _, n := range res.Notices {
 		recipients = append(recipients, n.Recipient+" ("+n.Export+")")
 	}
-	a, err := audit.Append(ctx, c, audit.Entry{At: now, Actor: audit.Actor(), Action: "rectify", SubjectKey: s.Key, Details: map[string]any{
-		"columns": res.Columns, "recorded": res.Recorded, "request": opts.Request, "left_roles": res.LeftRoles,
-		"files": len(res.Files), "export_rows": j.Counts["export_rows"], "sinks_not_corrected": res.Sinks, "notify": recipients}})
-	if err != nil {
-		return nil, err
-	}
-	res.Seq = a.Seq
-	return res, nil
+	a, err := audit.Append(ctx, c, audit.Entry{At: now, Actor: audit.Actor(), Action: "rectify", SubjectKey: res.SubjectKey, Details: map[string]any{
+		"columns": res.Columns, "recorded": res.Recorded, "request": request, "left_roles": res.LeftRoles,
+		"files": len(res.Files), "export_rows": exportRows, "sinks_not_corrected": res.Sinks, "notify": recipients}})
+	return a.Seq, err
 }
 
 // corrected are the values to write: the corrections, plus department
