@@ -86,6 +86,10 @@ func Rectify(ctx context.Context, cfg *config.Config, s Subject, set []Correctio
 	}
 	res := &RectifyResult{SubjectKey: s.Key, Recorded: []string{}, Tables: []TableChange{}, Files: planFiles(cfg, f), Sinks: []string{}, Notices: notices(cfg, f)}
 	vals, err := correctedValues(ctx, c, cfg, set, now)
+	if err == nil && !vals.leftRoles {
+		res.Files, err = correctableFiles(ctx, c, res.Files, vals)
+		res.Notices = disclosedTo(res.Notices, vals)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -113,6 +114,40 @@ func rectifyExports(ctx context.Context, c *sql.Conn, j *Journal, key string, v 
 		}
 	}
 	return nil
+}
+
+// correctableFiles are the planned files that carry a corrected column
+// (the others need no rewrite). A file gone meanwhile is left out.
+func correctableFiles(ctx context.Context, c *sql.Conn, files []PlannedFile, v *corrected) ([]PlannedFile, error) {
+	out := []PlannedFile{}
+	for _, pf := range files {
+		path := filepath.Join(pf.Dir, filepath.FromSlash(pf.File))
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		have, err := fileColumns(ctx, c, path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(v.sets(func(col string) bool { return have[col] }, true, params{})) > 0 {
+			out = append(out, pf)
+		}
+	}
+	return out, nil
+}
+
+// disclosedTo keeps the recipients whose export carries a corrected column
+// (Art. 19: the rectification is told to those the data was disclosed
+// to). A recipient whose export's columns are unknown (no longer
+// configured) is kept: when in doubt, notify.
+func disclosedTo(ns []Notice, v *corrected) []Notice {
+	out := []Notice{}
+	for _, n := range ns {
+		if len(n.Columns) == 0 || len(v.sets(func(col string) bool { return slices.Contains(n.Columns, col) }, true, params{})) > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // fileColumns are the columns of one Parquet file.

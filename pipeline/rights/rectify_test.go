@@ -197,6 +197,11 @@ func TestRectifyNotHeldRecordsNothing(t *testing.T) {
 		t.Fatalf("not held: %v", err)
 	}
 	s, _ := NewSubject(fxEmail, "", "", "")
+	// acme_q1 carries no phone: no file to rewrite, no recipient to tell
+	res, err := Rectify(ctx, cfg, s, []Correction{{"phone", "+442079460123"}}, RectifyOptions{Log: zerolog.Nop(), DryRun: true})
+	if err != nil || len(res.Files) != 0 || len(res.Notices) != 0 || len(res.Tables) != 2 {
+		t.Errorf("a phone correction: files %v, notify %v, tables %v, %v", res.Files, res.Notices, res.Tables, err)
+	}
 	if _, err := Rectify(ctx, cfg, s, []Correction{{"first_name", "Hamzah"}}, RectifyOptions{Log: zerolog.Nop()}); err != nil {
 		t.Fatal(err)
 	}
