@@ -100,3 +100,16 @@ ALTER TABLE runs ADD COLUMN IF NOT EXISTS audit_hash VARCHAR;
 -- runs.pid: the process that ran it (crash detection, flow/journal.go);
 -- added to warehouses created before it existed.
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid BIGINT;
+-- Corrections a data subject asked for (`pipeline rectify`, GDPR Art. 16):
+-- the value of one person column, by subject_key. Every run applies the
+-- latest correction of each column after staging (sql/enrich_rectify.sql),
+-- so the source's wrong value never comes back. value '' means "no value"
+-- (a wrong phone removed). Personal data: found by SAR, deleted by erasure.
+CREATE TABLE IF NOT EXISTS rectifications (
+    subject_key  VARCHAR NOT NULL,
+    "column"     VARCHAR NOT NULL, -- first_name | last_name | job_title | phone | linkedin_url
+    value        VARCHAR NOT NULL,
+    corrected_at TIMESTAMP NOT NULL,
+    request_id   VARCHAR,          -- the requests register's id (--request), if any
+    actor        VARCHAR NOT NULL
+);

@@ -249,10 +249,10 @@ func withRequest(ctx context.Context, command string, args []string, stdout, std
 	if err := check(false); err != nil {
 		return err
 	}
-	if err := fn(ctx, rest, stdout, stderr); err != nil {
+	if err := fn(withRequestID(ctx, ra.id), rest, stdout, stderr); err != nil {
 		return err
 	}
-	if ra.dry || command == "erase" && !ra.yes {
+	if ra.dry || (command == "erase" || command == "rectify") && !ra.yes {
 		return nil
 	}
 	return check(true)

@@ -83,9 +83,10 @@ usage: pipeline COMMAND [flags]
   unobject   --email X --evidence TEXT                      the subject withdrew their objection (audited)
   sar        --email X [--phone P] [--format json|text|html] [--out FILE]
   erase      --email X [--dry-run] [--yes]                  erasure everywhere, with tombstone
+  rectify    --email X --set COLUMN=VALUE [--set …] [--yes]   correct a subject's data in every later run and the current exports
   purge      [--dry-run]                                    retention
   requests   [--overdue] | add --type T --email X [--received DATE] [--identity TEXT] | extend ID --reason TEXT
-             the register of rights requests; sar/erase/restrict/unrestrict/object/unobject take --request ID
+             the register of rights requests; sar/erase/restrict/unrestrict/object/unobject/rectify take --request ID
   audit      [verify] [--subject-key K]                     the hash-chained audit log
   schema                                                    JSON Schema of pipeline.yaml (editor completion)
   version    [--format text|json]                           build, VCS revision, DuckDB version (also --version)
@@ -136,6 +137,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return withRequest(ctx, cmd, rest, stdout, stderr, cmdSar)
 	case "erase":
 		return withRequest(ctx, cmd, rest, stdout, stderr, cmdErase)
+	case "rectify":
+		return withRequest(ctx, cmd, rest, stdout, stderr, cmdRectify)
 	case "requests":
 		return cmdRequests(ctx, rest, stdout, stderr)
 	case "purge":

@@ -158,6 +158,10 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	if err := rn.exec(ctx, c, "enrich_prospects", map[string]any{"Sources": people, "Extras": extras}, params{"run_id": rn.id, "now": rn.started}); err != nil {
 		return err
 	}
+	// corrections subjects asked for (pipeline rectify) replace the sources' values
+	if err := rn.applyRectifications(ctx, c); err != nil {
+		return err
+	}
 	// restricted and objecting subjects: stored, not processed
 	if err := rn.exec(ctx, c, "enrich_withhold", nil, params{"now": rn.started}); err != nil {
 		return err

@@ -46,6 +46,10 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 		return err
 	}
 	j.Counts["rejects"] = n
+	// the corrections the subject asked for (pipeline rectify) hold their data too
+	if j.Counts["rectifications"], err = execT(ctx, c, "rectify_erase", nil, params{"key": f.Subject.Key}); err != nil {
+		return err
+	}
 	if n, err = execT(ctx, c, "erase_lineage", nil, params{"key": f.Subject.Key}); err != nil {
 		return err
 	}

@@ -108,6 +108,7 @@ func (r *Report) writeText(w io.Writer) error {
 			tw.Flush()
 		}
 	}
+	writeCorrectionsText(w, r.Corrections)
 	p("\nPURPOSES\n")
 	if len(r.Purposes) == 0 {
 		p("  none\n")

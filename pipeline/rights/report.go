@@ -23,6 +23,8 @@ type Report struct {
 	Recipients  []Recipient  `json:"recipients"`
 	Retention   []Retention  `json:"retention"`
 	Sources     []SourceInfo `json:"sources"`
+	// Corrections the subject asked for (pipeline rectify), oldest first.
+	Corrections []CorrectionRecord `json:"corrections"`
 }
 
 // Controller is who answers the request.
@@ -92,6 +94,7 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 		Controller:  Controller{Name: cfg.Controller.Name, Contact: cfg.Controller.Contact},
 		Identifiers: Identifiers{Email: f.Subject.Email, Phones: f.Subject.Phones, Profiles: f.Subject.Profiles, NotFollowed: f.NotFollowed},
 		Found:       []Found{}, Purposes: []Purpose{}, Recipients: []Recipient{}, Retention: []Retention{}, Sources: []SourceInfo{},
+		Corrections: []CorrectionRecord{},
 	}
 	usedSources := map[string]bool{}
 	for _, t := range f.Tables {

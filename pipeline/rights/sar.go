@@ -18,6 +18,9 @@ func Access(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opt
 		return nil, err
 	}
 	r := NewReport(cfg, f, now)
+	if r.Corrections, err = Corrections(ctx, c, s.Key); err != nil {
+		return nil, err
+	}
 	details := r.Summary()
 	details["deep"] = opts.Deep
 	if _, err := audit.Append(ctx, c, audit.Entry{At: now, Action: "sar", SubjectKey: s.Key, Details: details}); err != nil {

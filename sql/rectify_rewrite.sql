@@ -1,0 +1,13 @@
+-- rectify: rewrite one export file with the subject's corrected values,
+-- into a temp file that is then renamed over the original (as
+-- erase_rewrite.sql does). .Sets: the columns (and their parameter names)
+-- the file has; every other row and column is copied as it is.
+-- $file, $key, $tmp, and one parameter per column
+COPY (
+    SELECT * REPLACE (
+{{- range $i, $s := .Sets}}
+        {{if $i}}, {{end}}CASE WHEN subject_key = $key THEN nullif(CAST(${{$s.Param}} AS VARCHAR), '') ELSE {{q $s.Column}} END AS {{q $s.Column}}
+{{- end}}
+    )
+    FROM read_parquet($file, hive_partitioning = false)
+) TO $tmp (FORMAT parquet, COMPRESSION zstd);
