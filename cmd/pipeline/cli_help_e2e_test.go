@@ -156,3 +156,19 @@ func TestUsageErrorsCobra(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestsExtendArgument: `requests extend ID --reason TEXT` takes its
+// ID (it was refused as an unexpected argument), and the register shows
+// the extension.
+func TestRequestsExtendArgument(t *testing.T) {
+	dir := workspace(t)
+	r := mustPipeline(t, dir, "requests", "add", "--type", "access", "--email", "a@example.com", "--identity", "reply from the address on file")
+	id, _, _ := strings.Cut(r.stdout, ":")
+	mustPipeline(t, dir, "requests", "extend", id, "--reason", "complex: many datasets")
+	if l := mustPipeline(t, dir, "requests"); !strings.Contains(l.stdout, "(extended)") {
+		t.Errorf("requests after extend:\n%s", l.stdout)
+	}
+	if r := pipeline(t, dir, "requests", "extend", "--reason", "x"); r.code != 2 {
+		t.Errorf("requests extend without ID: exit %d, want 2", r.code)
+	}
+}
