@@ -139,7 +139,8 @@ func TestSelectRefused(t *testing.T) {
 }
 
 // TestSelectClassify: --select classify rewrites the catalog of the
-// current tables and exports nothing.
+// current tables and exports nothing; --select export --dry-run counts
+// the export's rows and writes nothing.
 func TestSelectClassify(t *testing.T) {
 	dir := workspace(t)
 	mustPipeline(t, dir, "run")
@@ -162,5 +163,23 @@ func TestSelectClassify(t *testing.T) {
 	}
 	if n := queryJSON(t, dir, "SELECT count(*) AS n FROM lineage WHERE run_id = '"+rep.RunID+"'")[0]["n"]; n != float64(0) {
 		t.Errorf("--select classify wrote %v lineage rows", n)
+	}
+	r = mustPipeline(t, dir, "run", "--select", "export", "--dry-run", "--format", "json")
+	var dry struct {
+		RunID   string `json:"run_id"`
+		Status  string `json:"status"`
+		Exports []struct {
+			Rows   int64 `json:"rows"`
+			DryRun bool  `json:"dry_run"`
+		} `json:"exports"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &dry); err != nil {
+		t.Fatal(err)
+	}
+	if dry.Status != "dry_run" || len(dry.Exports) != 1 || !dry.Exports[0].DryRun || dry.Exports[0].Rows == 0 {
+		t.Errorf("--select export --dry-run: %+v", dry)
+	}
+	if n := queryJSON(t, dir, "SELECT count(*) AS n FROM lineage WHERE run_id = '"+dry.RunID+"'")[0]["n"]; n != float64(0) {
+		t.Errorf("--select export --dry-run wrote %v lineage rows", n)
 	}
 }
