@@ -17,6 +17,7 @@ type setFlags []string
 
 func (s *setFlags) String() string     { return strings.Join(*s, " ") }
 func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
+func (s *setFlags) Type() string       { return "COLUMN=VALUE" }
 
 // requestIDKey carries the --request ID withRequest took out of the
 // arguments to the command (rectify records it with each correction).

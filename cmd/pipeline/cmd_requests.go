@@ -126,7 +126,7 @@ func cmdRequestsAdd(ctx context.Context, args []string, stdout, stderr io.Writer
 func cmdRequestsExtend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("requests extend", stderr)
 	reason := fs.String("reason", "", "why the request needs longer (complexity or number of requests; told to the requester)")
-	if err := parse(fs, args); err != nil {
+	if err := parseArgs(fs, args); err != nil { // takes the request's ID
 		return err
 	}
 	if fs.NArg() != 1 || strings.TrimSpace(*reason) == "" {

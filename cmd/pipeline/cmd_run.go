@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,6 +23,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	stages := strings.Join(flow.Stages, "|")
 	fs.StringVar(&until, "until", "", "run the stages up to and including STEP ("+stages+"); exports are written only up to export")
 	fs.StringVar(&until, "only", "", "alias of --until")
+	sel := fs.String("select", "", "rerun STEP alone over the warehouse as the last run left it: export (with the suppress and classify steps it depends on), classify or suppress; nothing is staged")
 	dry := fs.Bool("dry-run", false, "run every stage in a transaction that is rolled back; write no export, report the rows each export would write")
 	format := fs.String("format", "table", "report format: table|json")
 	if err := parse(fs, args); err != nil {
@@ -32,6 +34,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *format != "table" && *format != "json" {
 		return usagef("--format %q: want table or json", *format)
+	}
+	opts := flow.Options{Only: until, DryRun: *dry, Select: *sel}
+	if err := flow.CheckSelect(opts); err != nil {
+		return usagef("%s", strings.TrimPrefix(err.Error(), "flow: "))
 	}
 	log, cfg, conns, err := c.setup(stderr)
 	if err != nil {
@@ -75,7 +81,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return ctx.Err()
 		}
 	}
-	rep, err := r.Run(ctx, flow.Options{Only: until, DryRun: *dry})
+	rep, err := r.Run(ctx, opts)
 	if rep != nil {
 		// the run appended to the audit log (list syncs, the purge), on
 		// success or not: move the head anchor, as every audited command does
@@ -86,6 +92,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		} else {
 			rep.Print(stdout)
 		}
+	}
+	if errors.Is(err, flow.ErrSelect) {
+		return usagef("%s", strings.TrimPrefix(err.Error(), "flow: "))
 	}
 	return err
 }

@@ -34,7 +34,7 @@ type runRow struct {
 // a killed run shows as crashed, not running.
 func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("runs", stderr)
-	limit := fs.Int("n", 20, "how many runs to show")
+	limit := fs.IntP("n", "n", 20, "how many runs to show")
 	format := fs.String("format", "table", "table|json")
 	if err := parse(fs, args); err != nil {
 		return err

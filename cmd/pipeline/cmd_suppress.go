@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	flag "github.com/spf13/pflag"
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/engine"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	flag "github.com/spf13/pflag"
 
 	"github.com/example/pipeline/connectors/builtin"
 	"github.com/example/pipeline/connectors/plugin"
@@ -27,11 +27,23 @@ type common struct {
 	connectors string
 }
 
+// newFlags starts a command's flag set (pflag, cobra's flag library) with
+// the flags every command takes. Contract of a command body (docs/cli.md):
+// it declares its flags on this set and calls parse or parseArgs before
+// doing anything else; called with a *flagProbe as stderr, parse returns
+// errDescribed at once and the command tree reads the flags from the
+// probe (cli_probe.go) for help and shell completion.
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// `pipeline help CMD` and CMD --help print the help (cli_*.go), not
+	// pflag's bare flag list
+	fs.Usage = func() {}
+	if p, ok := stderr.(*flagProbe); ok {
+		p.fs = fs
+	}
 	c := &common{}
-	fs.StringVar(&c.file, "f", "pipeline.yaml", "config file")
+	fs.StringVarP(&c.file, "f", "f", "pipeline.yaml", "config file")
 	fs.StringVar(&c.logFormat, "log-format", "", "console|json (default: console on a terminal, json otherwise)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug|info|warn|error")
 	fs.StringVar(&c.connectors, "connectors", "plugins", "plugins (every connector in its own go-plugin process) | inprocess")
@@ -45,46 +57,47 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("%s: unexpected argument %q (see pipeline --help)", fs.Name(), fs.Arg(0))
+		return usagef("%s: unexpected argument %q (see pipeline help %s)", fs.Name(), fs.Arg(0), fs.Name())
 	}
 	return nil
 }
 
-// parseArgs parses flags and positional arguments, in any order.
+// parseArgs parses flags and positional arguments, in any order. A flag
+// error is a usage error (exit 2); -h/--help returns flag.ErrHelp (the
+// command prints its help, exit 0).
 func parseArgs(fs *flag.FlagSet, args []string) error {
-	// flags may follow positional arguments: pipeline query "SQL" -f x.yaml
-	jsonLogs := failure(append([]string{fs.Name()}, args...)).json
-	out := fs.Output()
-	if jsonLogs {
-		// the final error is one JSON event (exit.go): no usage dump
-		// around it; -h still prints the flags
-		fs.SetOutput(io.Discard)
-		fs.Usage = func() {}
+	if _, ok := fs.Output().(*flagProbe); ok {
+		return errDescribed
 	}
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				if jsonLogs {
-					fs.SetOutput(out)
-					fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
-					fs.PrintDefaults()
-				}
-				return err
-			}
-			return usageError{err.Error()}
+	if err := fs.Parse(longDashes(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
-		return err
+		return usageError{fs.Name() + ": " + err.Error()}
 	}
 	return checkLogFlags(fs)
+}
+
+// longDashes keeps the Go flag spellings the CLI accepted before cobra:
+// -until, -log-format=json, -n 5 (one dash before a long name) are read
+// as --until, --log-format=json, --n 5. Arguments after "--", values and
+// shorthands are left alone.
+func longDashes(fs *flag.FlagSet, args []string) []string {
+	out := make([]string, len(args))
+	copy(out, args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' || a[1] == '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(a[1:], "=")
+		if f := fs.Lookup(name); f != nil && (len(name) > 1 || f.Shorthand != name) {
+			out[i] = "-" + a
+		}
+	}
+	return out
 }
 
 // checkLogFlags refuses unknown --log-format and --log-level values for

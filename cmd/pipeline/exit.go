@@ -2,12 +2,12 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/rs/zerolog"
+	"github.com/spf13/pflag"
 
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
@@ -56,7 +56,7 @@ func failure(args []string) failureStyle {
 // exitStatus maps err to the documented exit codes (0 success, 1 runtime
 // failure, 2 usage or config error) and the message to print.
 func exitStatus(err error) (int, string) {
-	if err == nil || errors.Is(err, flag.ErrHelp) {
+	if err == nil || errors.Is(err, pflag.ErrHelp) {
 		return 0, ""
 	}
 	var diags config.Diagnostics

@@ -68,6 +68,9 @@ type Runner struct {
 type Options struct {
 	Only   string // run the stages up to and including this one; exports are written only when it is "" or "export"
 	DryRun bool   // do everything in a transaction that is rolled back; no export is written, the report counts each export's rows
+	// Select reruns one step over the warehouse's current state (export,
+	// classify, suppress; see executeSelect); CheckSelect refuses others.
+	Select string
 }
 
 // ErrRejectRate means a source had more malformed rows than allowed.
@@ -119,6 +122,9 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	if opts.Only != "" && !validStage(opts.Only) {
 		return nil, fmt.Errorf("--only %q: not a stage (stages: %v)", opts.Only, Stages)
 	}
+	if err := CheckSelect(opts); err != nil {
+		return nil, err
+	}
 	lk, err := TryLock(cfg.Warehouse, "pipeline run "+cfg.Name)
 	if err != nil {
 		return nil, err
@@ -148,7 +154,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	started := r.now()
 	conns := NewPool(r.Connectors)
 	defer conns.Close()
-	if !opts.DryRun && (opts.Only == "" || opts.Only == StageExport) {
+	if !opts.DryRun && (opts.Only == "" || opts.Only == StageExport) && (opts.Select == "" || opts.Select == StageExport) {
 		// start the export sinks' plugins now: their start-up overlaps the
 		// stages instead of holding up the export (a failure surfaces there)
 		var sinks []string
@@ -160,7 +166,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	rr := *r
 	rr.Connectors = conns
 	rn := &run{Runner: &rr, id: NewRunID(started), started: started, db: db,
-		report:  &Report{Pipeline: cfg.Name, Started: started, Status: "running"},
+		report:  &Report{Pipeline: cfg.Name, Started: started, Status: "running", Select: opts.Select},
 		sources: map[string]*sourceInfo{}}
 	rn.report.RunID = rn.id
 	log := r.Log.With().Str("run_id", rn.id).Logger()
@@ -204,7 +210,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 		defer check.stop()
 		rn.validated = check.wait
 	}
-	log.Info().Str("pipeline", cfg.Name).Bool("dry_run", opts.DryRun).Str("only", opts.Only).Msg("run started")
+	log.Info().Str("pipeline", cfg.Name).Bool("dry_run", opts.DryRun).Str("only", opts.Only).Str("select", opts.Select).Msg("run started")
 
 	runErr := rn.execute(ctx, opts)
 	if verr := check.wait(); verr != nil {
@@ -320,6 +326,10 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		}
 		rn.abortExports(cctx)
 	}()
+	if opts.Select != "" {
+		committed, err = rn.executeSelect(ctx, c, opts)
+		return err
+	}
 	if err := rn.loadReference(ctx, c); err != nil {
 		return fmt.Errorf("reference tables: %w", err)
 	}

@@ -60,6 +60,8 @@ type Report struct {
 	// SpecialDropped are the special-category people columns
 	// ("source.column") not carried into prospects (see minimiseExtras).
 	SpecialDropped []string `json:"special_category_dropped,omitempty"`
+	// Select is the step a run --select reran ("" for a full run).
+	Select string `json:"select,omitempty"`
 }
 
 // add appends a row, kept in pipeline order: a run builds enrichment's
