@@ -337,8 +337,8 @@ func readLinesOf(t *testing.T, path string) []string {
 
 // TestPECRConsent (issue 21, item 3): a consent campaign exports only the
 // subjects with a recorded, unwithdrawn consent for its channels (a free
-// webmail address included), needs a consent source, and the SAR shows
-// the consent record.
+// webmail address and a sole trader included), needs a consent source,
+// keeps the records hashed, and the SAR shows the consent record.
 func TestPECRConsent(t *testing.T) {
 	dir := workspace(t)
 	editConfig(t, dir, "lawful_basis: legitimate_interests", "lawful_basis: consent")
@@ -356,6 +356,8 @@ func TestPECRConsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	editConfig(t, dir, "targeting:", "  consents:\n    role: consent\n    connector: csv\n    options: {path: fixtures/consent.csv}\ntargeting:")
+	// a sole trader (an individual subscriber) may be emailed under consent
+	setCompany(t, dir, "Brightwater Logistics plc", "Brightwater Logistics", "sole trader")
 	mustPipeline(t, dir, "run")
 	mem := openDB(t, "")
 	got := queryStrings(t, mem, "SELECT email FROM read_parquet($1, hive_partitioning = true) ORDER BY 1", filepath.Join(dir, "exports", "acme_q1", "**", "*.parquet"))

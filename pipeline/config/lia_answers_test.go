@@ -21,3 +21,20 @@ func TestLIAAnswers(t *testing.T) {
 		t.Errorf("a list as an answer: %v", err)
 	}
 }
+
+// TestKeepPartitionColumns: exports.<name>.keep_partition_columns is a
+// boolean, false when absent.
+func TestKeepPartitionColumns(t *testing.T) {
+	c, err := Parse("f.yaml", []byte(base), noEnv)
+	if err != nil || c.Exports["e1"].KeepPartitionColumns {
+		t.Fatalf("default: %v %v", err, c)
+	}
+	c, err = Parse("f.yaml", []byte(edit(t, "partition_by: [country]", "partition_by: [country]\n    keep_partition_columns: true")), noEnv)
+	if err != nil || !c.Exports["e1"].KeepPartitionColumns {
+		t.Errorf("true: %v", err)
+	}
+	_, err = Parse("f.yaml", []byte(edit(t, "partition_by: [country]", "partition_by: [country]\n    keep_partition_columns: sometimes")), noEnv)
+	if err == nil || !strings.Contains(err.Error(), "keep_partition_columns") {
+		t.Errorf("not a boolean: %v", err)
+	}
+}
