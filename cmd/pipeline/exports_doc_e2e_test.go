@@ -34,6 +34,11 @@ func exportKV(t *testing.T, dir string) map[string]map[string]string {
 		}
 		out[f][k] = v
 	}
+	for _, f := range filesUnder(t, filepath.Join(dir, "exports", "acme_q1")) {
+		if _, ok := out[f]; strings.HasSuffix(f, ".parquet") && !ok {
+			t.Errorf("%s has no key-value metadata", f)
+		}
+	}
 	if len(out) == 0 {
 		t.Fatal("no export file has key-value metadata")
 	}
@@ -147,6 +152,9 @@ func TestExportsDescribeThemselves(t *testing.T) {
 			t.Errorf("%s lost its metadata after the erasure: %v", file, kv)
 		}
 	}
+	if m2, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1")); err != nil || !slices.Equal(m2.Columns, m.Columns) || m2.Partitioning == nil {
+		t.Errorf("the manifest rewritten by the erasure lost its description: %v", err)
+	}
 }
 
 // TestExportKeepPartitionColumns: keep_partition_columns writes the
@@ -172,4 +180,23 @@ func TestExportKeepPartitionColumns(t *testing.T) {
 	if kinds(sar(t, dir))["acme_q1"] != "export" {
 		t.Errorf("SAR does not find the export rows: %v", kinds(sar(t, dir)))
 	}
+}
+
+// exportContent fingerprints each export file by its rows and its
+// key-value metadata without the run's own id and start time: what a
+// rerun on the same inputs reproduces exactly (the files' bytes differ by
+// the run id they carry).
+func exportContent(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	mem := openDB(t, "")
+	defer mem.Close()
+	out := map[string]string{}
+	for path := range exportChecksums(t, dir) {
+		file := filepath.Join(dir, "exports", "acme_q1", filepath.FromSlash(path))
+		rows := queryStrings(t, mem, `SELECT md5(coalesce(string_agg(x::VARCHAR, chr(10) ORDER BY x::VARCHAR), '')) FROM read_parquet($1, hive_partitioning = false) x`, file)
+		kv := queryStrings(t, mem, `SELECT coalesce(string_agg(decode(key) || '=' || decode(value), chr(10) ORDER BY decode(key)), '')
+			FROM parquet_kv_metadata($1) WHERE decode(key) NOT IN ('pipeline.run_id', 'pipeline.created_at')`, file)
+		out[path] = rows[0] + "\n" + kv[0]
+	}
+	return out
 }
