@@ -1,8 +1,9 @@
 -- export: the subjects each consent campaign may reach: a recorded,
 -- unwithdrawn consent for every one of the campaign's channels, from the
--- consent sources (role consent: email, given_at, wording, channel,
--- withdrawn_at). Per subject and channel the latest consent counts unless
--- a withdrawal on or after it (and not in the future) is recorded.
+-- consent sources as staged (sql/stage_consent.sql: subject_key, channel,
+-- given_at, wording, withdrawn_at; the email is stored only hashed). Per
+-- subject and channel the latest consent counts unless a withdrawal on or
+-- after it (and not in the future) is recorded.
 -- campaign_channels (campaign, channel) is filled by the run from config.
 -- $now
 CREATE OR REPLACE TEMP TABLE campaign_consent AS
@@ -11,12 +12,12 @@ WITH src AS (
     {{if $i}}UNION ALL BY NAME {{end}}SELECT *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{$s.From}}
 {{- end}}
 ), rec AS (
-    SELECT sha256(pl_email(email)) AS subject_key,
+    SELECT subject_key,
            lower(trim(channel)) AS channel,
            TRY_CAST(nullif(trim(given_at), '') AS TIMESTAMP) AS given_at,
            TRY_CAST(nullif(trim(withdrawn_at), '') AS TIMESTAMP) AS withdrawn_at
     FROM src
-    WHERE pl_email(email) IS NOT NULL
+    WHERE subject_key IS NOT NULL
 ), latest AS (
     SELECT subject_key, channel,
            max(given_at) FILTER (WHERE given_at <= CAST($now AS TIMESTAMP)) AS given_at,

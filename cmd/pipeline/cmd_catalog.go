@@ -82,9 +82,13 @@ func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	exports, err := describeExports(ctx, db, cfg)
+	if err != nil {
+		return err
+	}
 	switch *format {
 	case "json":
-		b, _ := json.MarshalIndent(map[string]any{"columns": cols}, "", "  ")
+		b, _ := json.MarshalIndent(map[string]any{"columns": cols, "exports": exports, "campaigns": catalogCampaigns(cfg)}, "", "  ")
 		fmt.Fprintln(stdout, string(b))
 	case "table":
 		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
@@ -94,7 +98,10 @@ func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		tw.Flush()
 	case "markdown":
-		return writeRecordOfProcessing(ctx, stdout, cfg, db, cols)
+		if err := writeRecordOfProcessing(ctx, stdout, cfg, db, cols); err != nil {
+			return err
+		}
+		writeExportsRecord(stdout, exports)
 	default:
 		return usagef("--format %q: want table, json or markdown", *format)
 	}
@@ -131,6 +138,7 @@ func writeRecordOfProcessing(ctx context.Context, w io.Writer, cfg *config.Confi
 		cp := cfg.Campaigns[name]
 		fmt.Fprintf(w, "- **%s**: %s — lawful basis `%s`, recipient %s, regions %s", name, cp.Purpose, cp.LawfulBasis, cp.Recipient, strings.Join(cp.Regions, ", "))
 		writeCampaignRecord(w, cp)
+		writeLIAAnswers(w, cp.LIA.Answers)
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "\n## Recipients")

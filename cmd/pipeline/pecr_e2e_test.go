@@ -337,8 +337,8 @@ func readLinesOf(t *testing.T, path string) []string {
 
 // TestPECRConsent (issue 21, item 3): a consent campaign exports only the
 // subjects with a recorded, unwithdrawn consent for its channels (a free
-// webmail address included), needs a consent source, and the SAR shows
-// the consent record.
+// webmail address and a sole trader included), needs a consent source,
+// keeps the records hashed, and the SAR shows the consent record.
 func TestPECRConsent(t *testing.T) {
 	dir := workspace(t)
 	editConfig(t, dir, "lawful_basis: legitimate_interests", "lawful_basis: consent")
@@ -346,16 +346,18 @@ func TestPECRConsent(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, `pipeline.yaml:61:19: campaign "acme-q1": lawful_basis consent needs the consent records`) {
 		t.Fatalf("consent campaign without consent source: exit %d\n%s", r.code, r.stderr)
 	}
-	consent := "email,given_at,wording,channel,withdrawn_at\n" +
-		"HDixon@brightwater-logistics.co.uk,2026-09-01 10:00:00,newsletter v2,email,\n" + // given
-		"dave.pritchard1970@gmail.com,2026-09-02,newsletter v2,email,\n" + // given, free webmail
-		"tom.hughes@northwind-payroll.co.uk,2026-09-01,newsletter v2,email,2026-10-01\n" + // withdrawn
-		"sarah.okafor@northwind-payroll.co.uk,2026-09-01,call consent v1,phone,\n" + // another channel
-		"a.kaur@solent-marine.co.uk,,newsletter v2,email,\n" // no date: not a consent
+	consent := "email,given_at,wording,channel,withdrawn_at,notes\n" +
+		"HDixon@brightwater-logistics.co.uk,2026-09-01 10:00:00,newsletter v2,email,,pecr note\n" + // given
+		"dave.pritchard1970@gmail.com,2026-09-02,newsletter v2,email,,\n" + // given, free webmail
+		"tom.hughes@northwind-payroll.co.uk,2026-09-01,newsletter v2,email,2026-10-01,\n" + // withdrawn
+		"sarah.okafor@northwind-payroll.co.uk,2026-09-01,call consent v1,phone,,\n" + // another channel
+		"a.kaur@solent-marine.co.uk,,newsletter v2,email,,\n" // no date: not a consent
 	if err := os.WriteFile(filepath.Join(dir, "fixtures", "consent.csv"), []byte(consent), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	editConfig(t, dir, "targeting:", "  consents:\n    role: consent\n    connector: csv\n    options: {path: fixtures/consent.csv}\ntargeting:")
+	// a sole trader (an individual subscriber) may be emailed under consent
+	setCompany(t, dir, "Brightwater Logistics plc", "Brightwater Logistics", "sole trader")
 	mustPipeline(t, dir, "run")
 	mem := openDB(t, "")
 	got := queryStrings(t, mem, "SELECT email FROM read_parquet($1, hive_partitioning = true) ORDER BY 1", filepath.Join(dir, "exports", "acme_q1", "**", "*.parquet"))
@@ -364,7 +366,32 @@ func TestPECRConsent(t *testing.T) {
 		t.Errorf("consent export = %v, want %v", got, want)
 	}
 	s := sar(t, dir)
-	if kinds(s)["consents"] == "" {
-		t.Errorf("SAR does not list the consent record: %v", kinds(s))
+	var rec map[string]any
+	for _, f := range s.Found {
+		if f.Dataset == "consents" && len(f.Rows) == 1 {
+			rec = f.Rows[0]
+		}
+	}
+	if rec["subject_key"] != sarKey || rec["wording"] != "newsletter v2" || rec["channel"] != "email" || rec["given_at"] != "2026-09-01 10:00:00" {
+		t.Errorf("SAR does not list the consent record by the subject's hash: %v", s.Found)
+	}
+	// kept hashed like the suppression store: no email column, no raw
+	// email (nor the file's other columns) in the warehouse's consent files
+	wh := openDB(t, filepath.Join(dir, "state", "warehouse.duckdb"))
+	cols := queryStrings(t, wh, "SELECT column_name FROM information_schema.columns WHERE table_name = 'raw_consents' ORDER BY ordinal_position")
+	wh.Close()
+	if want := "subject_key,channel,given_at,wording,withdrawn_at,_source,_run_id,_loaded_at"; strings.Join(cols, ",") != want {
+		t.Errorf("raw_consents columns %v, want %s", cols, want)
+	}
+	files := filesUnder(t, filepath.Join(dir, "state", "warehouse.duckdb.raw", "raw_consents"))
+	if len(files) == 0 {
+		t.Fatal("no raw files for the consent source")
+	}
+	assertAbsent(t, files, "brightwater", "dave.pritchard", "pecr note")
+	// an erasure removes the consent record; it does not come back
+	mustPipeline(t, dir, "erase", "--email", sarEmail, "--yes")
+	mustPipeline(t, dir, "run")
+	if k := kinds(sar(t, dir)); k["consents"] != "" {
+		t.Errorf("consent record after erasure: %v", k)
 	}
 }

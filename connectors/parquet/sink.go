@@ -25,8 +25,12 @@ const ManifestName = "_manifest.json"
 // Manifest describes one export directory.
 type Manifest struct {
 	Metadata map[string]string `json:"metadata"`
-	Rows     int64             `json:"rows"`
-	Files    []connectors.File `json:"files"`
+	// Columns and Partitioning describe the export (connectors.ExportDoc),
+	// when the host sent a description.
+	Columns      []connectors.ColumnDoc   `json:"columns,omitempty"`
+	Partitioning *connectors.Partitioning `json:"partitioning,omitempty"`
+	Rows         int64                    `json:"rows"`
+	Files        []connectors.File        `json:"files"`
 }
 
 // Sink writes Parquet files into a directory (option "dir"), replacing the
@@ -127,7 +131,14 @@ func (s *Sink) Write(ctx context.Context, req connectors.WriteRequest) (*connect
 	if err != nil {
 		return nil, fmt.Errorf("parquet sink: export %q: %w", req.Export, err)
 	}
-	m := Manifest{Metadata: req.Metadata, Files: files}
+	doc, md, err := connectors.TakeExportDoc(req.Metadata)
+	if err != nil {
+		return nil, fmt.Errorf("parquet sink: export %q: %w", req.Export, err)
+	}
+	m := Manifest{Metadata: md, Files: files}
+	if doc != nil {
+		m.Columns, m.Partitioning = doc.Columns, doc.Partitioning
+	}
 	for _, f := range files {
 		m.Rows += f.Rows
 	}

@@ -138,12 +138,16 @@ type LIA struct {
 	AssessedBy, PurposeTest, NecessityTest, BalancingTest string
 	B2B                                                   bool
 	ReviewBy                                              time.Time // zero when not given; past it the campaign is refused (CheckLIADates)
+	Answers                                               LIAAnswers
 }
 
 // Export is one deliverable: the columns of a campaign's rows written to a sink.
 type Export struct {
 	Name, Campaign       string
 	Columns, PartitionBy []string
+	// KeepPartitionColumns writes the partition columns inside the files
+	// too; by default their values are only in the hive folder names.
+	KeepPartitionColumns bool
 	Sink                 Sink
 }
 

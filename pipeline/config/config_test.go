@@ -131,7 +131,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown source key", func(t *testing.T) string { return edit(t, "{role: people,", "{role: people, colour: red,") },
 			[]string{`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention, max_reject_rate)`}},
 		{"unknown lia key", func(t *testing.T) string { return edit(t, "lia: {", "lia: {score: 3, ") },
-			[]string{`f.yaml:14:11: unknown key "score" in campaigns.c1.lia (allowed: assessed_on, assessed_by, purpose_test, necessity_test, balancing_test, b2b, review_by)`}},
+			[]string{`f.yaml:14:11: unknown key "score" in campaigns.c1.lia (allowed: assessed_on, assessed_by, purpose_test, necessity_test, balancing_test, b2b, review_by, purpose_answer, necessity_answer, balancing_answer)`}},
 		{"options are free", func(t *testing.T) string {
 			return edit(t, "{path: c.csv}", "{path: c.csv, anything: {nested: [1, 2]}}")
 		},

@@ -20,8 +20,8 @@ var (
 	targetingKeys      = []string{"companies", "roles"}
 	roleKeys           = []string{"department", "seniority"}
 	campaignKeys       = []string{"recipient", "purpose", "lawful_basis", "regions", "channels", "lia"}
-	liaKeys            = []string{"assessed_on", "assessed_by", "purpose_test", "necessity_test", "balancing_test", "b2b", "review_by"}
-	exportKeys         = []string{"campaign", "columns", "partition_by", "sink"}
+	liaKeys            = []string{"assessed_on", "assessed_by", "purpose_test", "necessity_test", "balancing_test", "b2b", "review_by", "purpose_answer", "necessity_answer", "balancing_answer"}
+	exportKeys         = []string{"campaign", "columns", "partition_by", "keep_partition_columns", "sink"}
 	sinkKeys           = []string{"connector", "options"}
 	classificationKeys = []string{"pin", "sample_size", "threshold"}
 
@@ -340,6 +340,7 @@ func (d *decoder) lia(campaign, where string, p pair, strict bool) LIA {
 	}
 	l.B2B = d.boolean(f["b2b"], where+".b2b")
 	l.ReviewBy = d.reviewBy(campaign, where, f)
+	l.Answers = d.liaAnswers(where, f)
 	return l
 }
 
@@ -387,6 +388,7 @@ func (d *decoder) export(name string, e pair) *Export {
 		}
 	}
 	x.PartitionBy = parts
+	x.KeepPartitionColumns = d.boolean(f["keep_partition_columns"], where+".keep_partition_columns")
 
 	sp, ok := f["sink"]
 	if !ok {

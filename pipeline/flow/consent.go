@@ -30,7 +30,7 @@ func (rn *run) loadConsent(ctx context.Context, c *sqlConn) error {
 			}
 		}
 	}
-	sources, _ := rn.union(config.RoleConsent, ConsentColumns)
+	sources, _ := rn.union(config.RoleConsent, ConsentStored)
 	if len(sources) == 0 {
 		_, err := c.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE campaign_consent (campaign VARCHAR, subject_key VARCHAR)")
 		return err

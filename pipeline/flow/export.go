@@ -22,6 +22,7 @@ type stagedExport struct {
 	stream  string // streaming writes: the SELECT to stream after commit
 	rows    int64
 	t0      time.Time
+	meta    map[string]string // the manifest's metadata (exportMetadata)
 }
 
 // ExportColumns is an export's column list as written: subject_key is
@@ -63,7 +64,12 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 			return fmt.Errorf("export %q (connector %s): %w", name, ex.Sink.Connector, err)
 		}
 		cols := ExportColumns(ex)
-		data := map[string]any{"Columns": cols, "PartitionBy": ex.PartitionBy}
+		data := map[string]any{"Columns": cols, "PartitionBy": ex.PartitionBy, "KeepPartition": ex.KeepPartitionColumns}
+		meta, doc, err := rn.exportMetadata(ctx, c, se)
+		if err != nil {
+			return err
+		}
+		se.meta = meta
 		desc, err := sink.Describe(ctx)
 		if err != nil {
 			return fmt.Errorf("export %q (connector %s): %w", name, ex.Sink.Connector, err)
@@ -97,7 +103,11 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 		if len(ex.PartitionBy) == 0 {
 			target = filepath.Join(staging, "part-0.parquet")
 		}
-		if err := rn.exec(ctx, c, "export_copy", data, params{"campaign": ex.Campaign, "path": target}); err != nil {
+		p := params{"campaign": ex.Campaign, "path": target}
+		if err := copyKV(meta, doc, data, p); err != nil {
+			return fmt.Errorf("export %q: %w", name, err)
+		}
+		if err := rn.exec(ctx, c, "export_copy", data, p); err != nil {
 			return fmt.Errorf("export %q: %w", name, err)
 		}
 		if err := rn.exec(ctx, c, "export_lineage", nil, params{
@@ -133,11 +143,7 @@ func (rn *run) swapExports(ctx context.Context, c *sqlConn) error {
 		res, err := se.sink.Write(ctx, connectors.WriteRequest{
 			Export: se.name, RunID: rn.id, Options: se.ex.Sink.Options, PartitionBy: se.ex.PartitionBy,
 			StagedDir: se.staging, Records: records,
-			Metadata: campaignMetadata(camp, map[string]string{
-				"run_id": rn.id, "pipeline": rn.Config.Name, "export": se.name, "campaign": se.ex.Campaign,
-				"recipient": camp.Recipient, "purpose": camp.Purpose, "lawful_basis": camp.LawfulBasis,
-				"columns": strings.Join(ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
-			}),
+			Metadata: se.meta,
 		})
 		if records != nil {
 			records.Close()

@@ -29,5 +29,10 @@ func campaignMetadata(camp *config.Campaign, base map[string]string) map[string]
 	if !l.ReviewBy.IsZero() {
 		out["lia.review_by"] = l.ReviewBy.Format(time.DateOnly)
 	}
+	for k, v := range map[string]string{"lia.purpose_answer": l.Answers.Purpose, "lia.necessity_answer": l.Answers.Necessity, "lia.balancing_answer": l.Answers.Balancing} {
+		if v != "" {
+			out[k] = v
+		}
+	}
 	return out
 }

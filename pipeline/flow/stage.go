@@ -291,6 +291,9 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	if err != nil {
 		return StageRow{}, err
 	}
+	if isConsent(src) {
+		return rn.stageConsent(ctx, c, name, scan, cols2)
+	}
 	info := &sourceInfo{Name: name, Table: RawTable(name), Staged: Next(RawTable(name))}
 	var emailCol string
 	for _, col := range cols2 {

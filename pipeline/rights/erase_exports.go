@@ -44,7 +44,11 @@ func rewriteExports(ctx context.Context, c *sql.Conn, j *Journal, key string) er
 			continue
 		}
 		tmp := filepath.Join(filepath.Dir(path), ".erase-"+filepath.Base(path))
-		if _, err := execT(ctx, c, "erase_rewrite", nil, params{"file": path, "key": key, "tmp": tmp}); err != nil {
+		data, p, err := rewriteArgs(ctx, c, path, key, tmp)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if _, err := execT(ctx, c, "erase_rewrite", data, p); err != nil {
 			os.Remove(tmp)
 			return fmt.Errorf("%s: %w", path, err)
 		}

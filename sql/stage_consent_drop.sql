@@ -1,0 +1,2 @@
+-- stage: drop stage_consent.sql's work table.
+DROP TABLE IF EXISTS consent_in;
