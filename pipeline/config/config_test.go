@@ -177,7 +177,9 @@ func TestParseErrors(t *testing.T) {
 		}},
 		{"no people source with exports", func(t *testing.T) string { return edit(t, "{role: people,", "{role: reference,") },
 			[]string{`f.yaml:5:1: exports need at least one source with role "people"`}},
-		{"bad role and missing connector", func(t *testing.T) string { return edit(t, "{role: people, connector: csv, retention: 12 months}", "{role: persons}") },
+		{"bad role and missing connector", func(t *testing.T) string {
+			return edit(t, "{role: people, connector: csv, retention: 12 months}", "{role: persons}")
+		},
 			[]string{
 				`f.yaml:5:1: exports need at least one source with role "people"`,
 				`f.yaml:7:3: missing required key "connector" in sources.people`,

@@ -62,8 +62,8 @@ func TestRetentionFromFirstSeen(t *testing.T) {
 	var vendorRows, crmRows, withEmail int64
 	var crmFirst, vendorFirst, vendorExpired time.Time
 	for q, dst := range map[string]any{
-		"SELECT count(*) FROM raw_vendor_people WHERE pl_email(email) = $1": &vendorRows,
-		"SELECT count(*) FROM raw_crm_people WHERE pl_email(email) = $1":    &crmRows,
+		"SELECT count(*) FROM raw_vendor_people WHERE pl_email(email) = $1":                               &vendorRows,
+		"SELECT count(*) FROM raw_crm_people WHERE pl_email(email) = $1":                                  &crmRows,
 		"SELECT first_seen FROM subject_seen WHERE source = 'crm_people' AND subject_key = sha256($1)":    &crmFirst,
 		"SELECT first_seen FROM subject_seen WHERE source = 'vendor_people' AND subject_key = sha256($1)": &vendorFirst,
 		"SELECT expired_at FROM subject_seen WHERE source = 'vendor_people' AND subject_key = sha256($1)": &vendorExpired,
