@@ -2,6 +2,7 @@ package config
 
 import (
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -57,4 +58,21 @@ func (d *decoder) sourceRetention(s *Source, f map[string]pair, key *yaml.Node) 
 	default:
 		s.RetentionFrom = v
 	}
+}
+
+// End returns when a period of r that began at t ends (calendar
+// arithmetic, as Cutoff): data counted from t is past retention from then
+// on. The zero Retention returns the zero time.
+func (r Retention) End(t time.Time) time.Time {
+	switch r.Unit {
+	case "day":
+		return t.AddDate(0, 0, r.N)
+	case "week":
+		return t.AddDate(0, 0, 7*r.N)
+	case "month":
+		return t.AddDate(0, r.N, 0)
+	case "year":
+		return t.AddDate(r.N, 0, 0)
+	}
+	return time.Time{}
 }

@@ -80,7 +80,7 @@ func TestAccessReport(t *testing.T) {
 	for _, x := range r.Retention {
 		ret[x.Dataset] = x.Period
 	}
-	if ret["vendor_people"] != "12 months from loading" || ret["crm_people"] != "12 months from loading" || ret["suppression"] == "" || ret["unsubscribes"] != "" {
+	if ret["vendor_people"] != "12 months from when we first received your data from this source" || ret["crm_people"] != "12 months from when we first received your data from this source" || ret["suppression"] == "" || ret["unsubscribes"] != "" {
 		t.Errorf("retention %v", ret)
 	}
 	var srcs []string
@@ -196,7 +196,7 @@ func TestReportRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	txt := htmlText(doc)
-	for _, want := range []string{fxEmail, "Example <Prospecting> Ltd", "<script>x</script>", "record 1 of 1", "legitimate_interests", "12 months from loading"} {
+	for _, want := range []string{fxEmail, "Example <Prospecting> Ltd", "<script>x</script>", "record 1 of 1", "legitimate_interests", "12 months from when we first received your data from this source"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("html text lacks %q", want)
 		}

@@ -18,6 +18,11 @@ func Access(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opt
 		return nil, err
 	}
 	r := NewReport(cfg, f, now)
+	seen, err := findSeen(ctx, c, cfg, s.Key)
+	if err != nil {
+		return nil, err
+	}
+	r.addSeen(seen)
 	details := r.Summary()
 	details["deep"] = opts.Deep
 	if _, err := audit.Append(ctx, c, audit.Entry{At: now, Action: "sar", SubjectKey: s.Key, Details: details}); err != nil {
