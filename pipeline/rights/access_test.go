@@ -196,7 +196,7 @@ func TestReportRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	txt := htmlText(doc)
-	for _, want := range []string{fxEmail, "Example <Prospecting> Ltd", "<script>x</script>", "record 1 of 1", "legitimate_interests", "12 months from when we first received your data from this source"} {
+	for _, want := range []string{fxEmail, "Example <Prospecting> Ltd", "<script>x</script>", "record 1 of 1", "legitimate_interests", "12 months from loading"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("html text lacks %q", want)
 		}
