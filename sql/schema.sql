@@ -113,3 +113,16 @@ CREATE TABLE IF NOT EXISTS rectifications (
     request_id   VARCHAR,          -- the requests register's id (--request), if any
     actor        VARCHAR NOT NULL
 );
+-- When each subject was first and last staged from each people source
+-- (pipeline/flow/seen.go): a source's retention counts from first_seen
+-- (or last_seen, retention_from: last_seen), not from the run that staged
+-- the rows last. expired_at is set when a first_seen source's retention
+-- ran out: the subject is not staged again from that source. subject_key
+-- only (the SHA-256 of the normalised email), never the email.
+CREATE TABLE IF NOT EXISTS subject_seen (
+    subject_key VARCHAR NOT NULL,
+    source      VARCHAR NOT NULL,
+    first_seen  TIMESTAMP NOT NULL,
+    last_seen   TIMESTAMP NOT NULL,
+    expired_at  TIMESTAMP
+);

@@ -11,6 +11,8 @@
 -- with kind 'email' and reason 'erasure', loaded by the run before it
 -- stages. With .Derive, a row without an email is screened on its derived
 -- email (pl_stage_erased, counted alike).
+-- Rows of subjects whose retention from this source has run out are
+-- refused the same way: the screen answers 'expired' (flow/seen.go).
 -- Parameters: $source, $run_id, $now, $dir, $buckets, plus the scan's
 -- own ($path, ...). .Source and .RunID are $source and $run_id again, as
 -- the one member of the ENUM type each is cast to: DuckDB then writes the
@@ -71,7 +73,7 @@ SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) AS _bucket FROM (
 {{- end}}
 )
 {{- if or .BucketEmail .Derive}}
-WHERE _screen IS DISTINCT FROM 'erased'
+WHERE _screen IS NULL OR _screen NOT IN ('erased', 'expired')
 {{- end}}
 {{- if .Empty}}
 LIMIT 0

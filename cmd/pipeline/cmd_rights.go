@@ -402,13 +402,13 @@ func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		verb = "would delete"
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "source\tretention\tcutoff\trows %s\trejects cutoff\trejects %s\n", verb, verb)
+	fmt.Fprintf(tw, "source\tretention\tcutoff\trows %s\trejects cutoff\trejects %s\texpired subjects\n", verb, verb)
 	for _, ch := range changes {
 		cut := "-"
 		if !ch.Cutoff.IsZero() {
 			cut = ch.Cutoff.Format(time.RFC3339)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\n", ch.Source, ch.Retention, cut, ch.Rows, ch.RejectsCutoff.Format(time.RFC3339), ch.Rejects)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%d\n", ch.Source, ch.Retention, cut, ch.Rows, ch.RejectsCutoff.Format(time.RFC3339), ch.Rejects, ch.ExpiredSubjects)
 	}
 	return tw.Flush()
 }

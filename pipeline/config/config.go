@@ -112,6 +112,10 @@ type Source struct {
 	RawOptions map[string]any
 	Map        map[string]string // canonical column <- source column
 	Retention  Retention         // zero value = keep forever
+	// RetentionFrom is where Retention counts from for a people or
+	// reference source: RetentionFromFirstSeen (the default) or
+	// RetentionFromLastSeen (see docs/retention.md).
+	RetentionFrom string
 	// MaxRejectRate is the source's own limit on the share of rejected
 	// lines (nil: not set). A suppression list without one fails closed:
 	// any rejected line stops the run (see RejectLimit).

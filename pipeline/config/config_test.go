@@ -18,7 +18,7 @@ controller: {name: C, contact: dpo@example.com}
 warehouse: w.duckdb
 sources:
   companies: {role: companies, connector: csv, options: {path: c.csv}}
-  people: {role: people, connector: csv}
+  people: {role: people, connector: csv, retention: 12 months}
 campaigns:
   c1:
     recipient: R
@@ -129,7 +129,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level key", func(t *testing.T) string { return base + "foo: 1\n" },
 			[]string{`f.yaml:21:1: unknown key "foo" at the top level (allowed: ` + allowedTop + `)`}},
 		{"unknown source key", func(t *testing.T) string { return edit(t, "{role: people,", "{role: people, colour: red,") },
-			[]string{`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention, max_reject_rate)`}},
+			[]string{`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention, retention_from, max_reject_rate)`}},
 		{"unknown lia key", func(t *testing.T) string { return edit(t, "lia: {", "lia: {score: 3, ") },
 			[]string{`f.yaml:14:11: unknown key "score" in campaigns.c1.lia (allowed: assessed_on, assessed_by, purpose_test, necessity_test, balancing_test, b2b, review_by, purpose_answer, necessity_answer, balancing_answer)`}},
 		{"options are free", func(t *testing.T) string {
@@ -155,7 +155,7 @@ func TestParseErrors(t *testing.T) {
 		},
 			[]string{`f.yaml:14:127: campaigns.c1.lia.b2b must be true or false, not a string`}},
 		{"duplicate key", func(t *testing.T) string {
-			return edit(t, "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  companies: {role: companies, connector: csv}\n")
+			return edit(t, "  people: {role: people, connector: csv, retention: 12 months}\n", "  people: {role: people, connector: csv, retention: 12 months}\n  companies: {role: companies, connector: csv}\n")
 		},
 			[]string{`f.yaml:8:3: duplicate key "companies" in sources (first at line 6)`}},
 		{"version", func(t *testing.T) string { return edit(t, "version: 1", "version: 2") },
@@ -169,7 +169,7 @@ func TestParseErrors(t *testing.T) {
 		{"controller contact", func(t *testing.T) string { return edit(t, ", contact: dpo@example.com}", `, contact: ""}`) },
 			[]string{`f.yaml:3:32: controller.contact must not be empty`}},
 		{"no sources", func(t *testing.T) string {
-			return edit(t, "  companies: {role: companies, connector: csv, options: {path: c.csv}}\n  people: {role: people, connector: csv}\n", "")
+			return edit(t, "  companies: {role: companies, connector: csv, options: {path: c.csv}}\n  people: {role: people, connector: csv, retention: 12 months}\n", "")
 		}, []string{
 			`f.yaml:5:1: sources must list at least one source`,
 			`f.yaml:5:1: exports need at least one source with role "companies"`,
@@ -177,14 +177,16 @@ func TestParseErrors(t *testing.T) {
 		}},
 		{"no people source with exports", func(t *testing.T) string { return edit(t, "{role: people,", "{role: reference,") },
 			[]string{`f.yaml:5:1: exports need at least one source with role "people"`}},
-		{"bad role and missing connector", func(t *testing.T) string { return edit(t, "{role: people, connector: csv}", "{role: persons}") },
+		{"bad role and missing connector", func(t *testing.T) string {
+			return edit(t, "{role: people, connector: csv, retention: 12 months}", "{role: persons}")
+		},
 			[]string{
 				`f.yaml:5:1: exports need at least one source with role "people"`,
 				`f.yaml:7:3: missing required key "connector" in sources.people`,
 				`f.yaml:7:18: source "people": role "persons" is not allowed (allowed: companies, people, suppression, reference, consent)`,
 			}},
 		{"suppression needs kind and reason", func(t *testing.T) string {
-			return edit(t, "{role: people, connector: csv}", "{role: suppression, connector: csv}")
+			return edit(t, "{role: people, connector: csv, retention: 12 months}", "{role: suppression, connector: csv}")
 		},
 			[]string{
 				`f.yaml:5:1: exports need at least one source with role "people"`,
@@ -192,7 +194,7 @@ func TestParseErrors(t *testing.T) {
 				`f.yaml:7:3: missing required key "reason" in sources.people`,
 			}},
 		{"suppression kind and reason values", func(t *testing.T) string {
-			return edit(t, "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  dnc: {role: suppression, kind: fax, reason: Client DNC, connector: csv}\n")
+			return edit(t, "  people: {role: people, connector: csv, retention: 12 months}\n", "  people: {role: people, connector: csv, retention: 12 months}\n  dnc: {role: suppression, kind: fax, reason: Client DNC, connector: csv}\n")
 		}, []string{
 			`f.yaml:8:34: source "dnc": kind "fax" is not allowed (allowed: email, domain, phone)`,
 			`f.yaml:8:47: source "dnc": reason "Client DNC" must be lower_snake_case (e.g. unsubscribe, objection, complaint, tps, ctps, client_dnc)`,
@@ -205,7 +207,7 @@ func TestParseErrors(t *testing.T) {
 				`f.yaml:7:39: source "people": reason is only allowed on suppression sources (role is "people")`,
 			}},
 		{"retention", func(t *testing.T) string {
-			return edit(t, "{role: people, connector: csv}", "{role: people, connector: csv, retention: 2 fortnights}")
+			return edit(t, "{role: people, connector: csv, retention: 12 months}", "{role: people, connector: csv, retention: 2 fortnights}")
 		},
 			[]string{`f.yaml:7:53: source "people": retention "2 fortnights" is not valid (want N days, weeks, months or years, e.g. "24 months", or "forever")`}},
 		{"campaign recipient and purpose", func(t *testing.T) string { return edit(t, "    recipient: R\n    purpose: P\n", "    purpose: \"\"\n") },
@@ -218,7 +220,7 @@ func TestParseErrors(t *testing.T) {
 		},
 			[]string{`f.yaml:12:19: campaign "c1": lawful_basis "contract" is not allowed (allowed: legitimate_interests, consent)`}},
 		{"consent needs no lia", func(t *testing.T) string {
-			return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent", "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  consents: {role: consent, connector: csv}\n", "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed, b2b: true}\n", "")
+			return edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent", "  people: {role: people, connector: csv, retention: 12 months}\n", "  people: {role: people, connector: csv, retention: 12 months}\n  consents: {role: consent, connector: csv}\n", "    lia: {assessed_on: 2026-01-02, assessed_by: d, purpose_test: passed, necessity_test: passed, balancing_test: passed, b2b: true}\n", "")
 		}, nil},
 		{"LIA test pending", func(t *testing.T) string { return edit(t, "balancing_test: passed", "balancing_test: pending") },
 			[]string{`f.yaml:14:114: campaign "c1": LIA balancing_test is "pending", must be "passed" before personal data can be exported`}},
@@ -268,10 +270,10 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:24:20: targeting.roles[1]: department "accounts" is not known (allowed: executive, finance, sales, marketing, engineering, it, hr, operations, legal, other)`,
 		}},
 		{"unset env var", func(t *testing.T) string {
-			return edit(t, "{role: people, connector: csv}", "{role: people, connector: postgres, options: {dsn: \"${PG_DSN}\", password: \"${PG_PASS}x\"}}")
+			return edit(t, "{role: people, connector: csv, retention: 12 months}", "{role: people, connector: postgres, retention: 12 months, options: {dsn: \"${PG_DSN}\", password: \"${PG_PASS}x\"}}")
 		}, []string{
-			`f.yaml:7:62: sources.people.options.dsn: environment variable "PG_DSN" is not set`,
-			`f.yaml:7:85: sources.people.options.password: environment variable "PG_PASS" is not set`,
+			`f.yaml:7:84: sources.people.options.dsn: environment variable "PG_DSN" is not set`,
+			`f.yaml:7:107: sources.people.options.password: environment variable "PG_PASS" is not set`,
 		}},
 		{"bad env reference", func(t *testing.T) string { return edit(t, "warehouse: w.duckdb", "warehouse: ${1X}/w.duckdb") },
 			[]string{`f.yaml:4:12: warehouse: invalid ${...} reference (a variable name is letters, digits and _; write $$ for a literal $)`}},
@@ -292,7 +294,7 @@ func TestParseErrors(t *testing.T) {
 			return edit(t, "version: 1", "version: 3", "{role: people,", "{role: people, colour: red,", "balancing_test: passed", "balancing_test: failed", "campaign: c1", "campaign: nope")
 		}, []string{
 			`f.yaml:1:10: version 3 is not supported (want 1)`,
-			`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention, max_reject_rate)`,
+			`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention, retention_from, max_reject_rate)`,
 			`f.yaml:14:114: campaign "c1": LIA balancing_test is "failed", must be "passed" before personal data can be exported`,
 			`f.yaml:17:15: export "e1": campaign "nope" is not defined (defined: c1)`,
 		}},
@@ -333,12 +335,12 @@ func pointAt(src string, diags []string) []string {
 
 // The sources the fixtures README assumes load as written.
 func TestFixtureSources(t *testing.T) {
-	give := edit(t, "  companies: {role: companies, connector: csv, options: {path: c.csv}}\n  people: {role: people, connector: csv}\n", `  companies:        {role: companies, connector: csv, options: {path: fixtures/companies.csv},
+	give := edit(t, "  companies: {role: companies, connector: csv, options: {path: c.csv}}\n  people: {role: people, connector: csv, retention: 12 months}\n", `  companies:        {role: companies, connector: csv, options: {path: fixtures/companies.csv},
                      map: {name: company_name, domain: website}}
-  vendor_people:    {role: people, connector: csv, options: {path: fixtures/people.csv}}
+  vendor_people:    {role: people, connector: csv, options: {path: fixtures/people.csv}, retention: 12 months}
   crm_people:       {role: people, connector: csv, options: {path: fixtures/people_crm.csv},
                      map: {first_name: "First Name", last_name: "Last Name", email: "Work Email",
-                           job_title: Title, company_domain: "Company Website", phone: Phone}}
+                           job_title: Title, company_domain: "Company Website", phone: Phone}, retention: 12 months}
   unsubscribes:     {role: suppression, kind: email,  reason: unsubscribe, connector: csv, options: {path: fixtures/unsubscribes.csv}}
   suppressed_hashed: {role: suppression, kind: email, reason: objection,  connector: csv, options: {path: fixtures/suppressed_hashed.csv}}   # only a sha256 column
   blocked_domains:  {role: suppression, kind: domain, reason: client_dnc,  connector: csv, options: {path: fixtures/blocked_domains.csv}}

@@ -39,7 +39,7 @@ func TestExpandEnv(t *testing.T) {
 func TestOptionsExpansionAndPaths(t *testing.T) {
 	give := edit(t,
 		"warehouse: w.duckdb", "warehouse: ${STATE}/w.duckdb\nexports_dir: /srv/out",
-		"{role: people, connector: csv}", `{role: people, connector: postgres, options: {dsn: "postgres://u:${PG_PASS}@h/db", port: 5432, tls: true, price: "$$5", file: "${DATA}/p.csv", nested: {path: rel/x, list: ["${DATA}"]}}}`,
+		"{role: people, connector: csv, retention: 12 months}", `{role: people, connector: postgres, retention: 12 months, options: {dsn: "postgres://u:${PG_PASS}@h/db", port: 5432, tls: true, price: "$$5", file: "${DATA}/p.csv", nested: {path: rel/x, list: ["${DATA}"]}}}`,
 		"{path: c.csv}", "{path: c.csv, dir: /abs/dir, url: https://x/y}",
 		"sink: {connector: parquet}", "sink: {connector: parquet, options: {dir: out/e1}}",
 	)
@@ -82,8 +82,8 @@ func TestOptionsExpansionAndPaths(t *testing.T) {
 // An unset variable is reported by name; values of other options, set or
 // not, never reach a diagnostic.
 func TestDiagnosticsHideValues(t *testing.T) {
-	give := edit(t, "{role: people, connector: csv}",
-		`{role: people, connector: postgres, options: {dsn: "postgres://u:${PG_PASS}@h/db", token: "${TOKEN}"}}`,
+	give := edit(t, "{role: people, connector: csv, retention: 12 months}",
+		`{role: people, connector: postgres, retention: 12 months, options: {dsn: "postgres://u:${PG_PASS}@h/db", token: "${TOKEN}"}}`,
 		"version: 1", "version: 9")
 	_, err := Parse("f.yaml", []byte(give), func(k string) (string, bool) {
 		if k == "PG_PASS" {
@@ -97,7 +97,7 @@ func TestDiagnosticsHideValues(t *testing.T) {
 	}
 	msg := ds.Error()
 	want := "f.yaml:1:10: version 9 is not supported (want 1)\n" +
-		`f.yaml:7:101: sources.people.options.token: environment variable "TOKEN" is not set`
+		`f.yaml:7:123: sources.people.options.token: environment variable "TOKEN" is not set`
 	if msg != want {
 		t.Errorf("got:\n%s\nwant:\n%s", msg, want)
 	}

@@ -31,7 +31,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(base))
 	f.Add([]byte(base + "limits: {max_reject_rate: 0.5}\n"))
-	f.Add([]byte(strings.Replace(base, "people: {role: people, connector: csv}", "people: {role: suppression, kind: email, reason: unsubscribe, connector: csv, max_reject_rate: 0.1, options: {path: ${P}}}", 1)))
+	f.Add([]byte(strings.Replace(base, "people: {role: people, connector: csv, retention: 12 months}", "people: {role: suppression, kind: email, reason: unsubscribe, connector: csv, max_reject_rate: 0.1, options: {path: ${P}}}", 1)))
 	f.Add([]byte("a: &x [*x]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		getenv := func(string) (string, bool) { return fuzzSecret, true }

@@ -18,7 +18,7 @@ func TestLIAB2B(t *testing.T) {
 		{"b2b missing", edit(t, ", b2b: true}", "}"), `f.yaml:14:5: campaign "c1": an email campaign on legitimate_interests needs lia.b2b: true`},
 		{"phone only", edit(t, "b2b: true}", "b2b: false}", "regions: [GB]", "regions: [GB]\n    channels: [phone]"), ""},
 		{"email and phone", edit(t, "b2b: true}", "b2b: false}", "regions: [GB]", "regions: [GB]\n    channels: [phone, email]"), `needs lia.b2b: true`},
-		{"consent", edit(t, "b2b: true}", "b2b: false}", "legitimate_interests", "consent", "  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  consents: {role: consent, connector: csv}\n"), ""},
+		{"consent", edit(t, "b2b: true}", "b2b: false}", "legitimate_interests", "consent", "  people: {role: people, connector: csv, retention: 12 months}\n", "  people: {role: people, connector: csv, retention: 12 months}\n  consents: {role: consent, connector: csv}\n"), ""},
 		{"review_by not a date", edit(t, "b2b: true}", "b2b: true, review_by: soon}"), `f.yaml:14:144: campaign "c1": LIA review_by "soon" is not a date (want YYYY-MM-DD)`},
 	}
 	for _, tt := range tests {
@@ -124,7 +124,7 @@ func TestConsentNeedsRecords(t *testing.T) {
 		t.Errorf("without a consent source: %v", err)
 	}
 	withSource := edit(t, "lawful_basis: legitimate_interests", "lawful_basis: consent",
-		"  people: {role: people, connector: csv}\n", "  people: {role: people, connector: csv}\n  consents: {role: consent, connector: csv}\n")
+		"  people: {role: people, connector: csv, retention: 12 months}\n", "  people: {role: people, connector: csv, retention: 12 months}\n  consents: {role: consent, connector: csv}\n")
 	if _, err := Parse("f.yaml", []byte(withSource), noEnv); err != nil {
 		t.Errorf("with a consent source: %v", err)
 	}

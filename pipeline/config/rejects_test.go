@@ -6,12 +6,12 @@ import (
 )
 
 func TestRejectLimit(t *testing.T) {
-	list := `  people: {role: people, connector: csv}
+	list := `  people: {role: people, connector: csv, retention: 12 months}
   unsub: {role: suppression, kind: email, reason: unsubscribe, connector: csv}
   unsub2: {role: suppression, kind: email, reason: unsubscribe, connector: csv, max_reject_rate: 0.25}
-  people2: {role: people, connector: csv, max_reject_rate: 0}
+  people2: {role: people, connector: csv, retention: 12 months, max_reject_rate: 0}
 `
-	c, err := Parse("f.yaml", []byte(strings.Replace(base, "  people: {role: people, connector: csv}\n", list, 1)), noEnv)
+	c, err := Parse("f.yaml", []byte(strings.Replace(base, "  people: {role: people, connector: csv, retention: 12 months}\n", list, 1)), noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,8 +29,8 @@ func TestRejectLimit(t *testing.T) {
 			t.Errorf("RejectLimit(%s) = %v, want %v", tt.give, got, tt.want)
 		}
 	}
-	_, err = Parse("f.yaml", []byte(strings.Replace(base, "people: {role: people, connector: csv}", "people: {role: people, connector: csv, max_reject_rate: 2}", 1)), noEnv)
-	if err == nil || !strings.Contains(err.Error(), "f.yaml:7:59: sources.people.max_reject_rate must be between 0 and 1, not 2") {
+	_, err = Parse("f.yaml", []byte(strings.Replace(base, "people: {role: people, connector: csv, retention: 12 months}", "people: {role: people, connector: csv, retention: 12 months, max_reject_rate: 2}", 1)), noEnv)
+	if err == nil || !strings.Contains(err.Error(), "f.yaml:7:81: sources.people.max_reject_rate must be between 0 and 1, not 2") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -95,7 +95,8 @@ var keyDocs = map[string]map[string]prop{
 		"reason":          {desc: "suppression sources: why (unsubscribe, objection, complaint, tps, ctps, client_dnc, ...)", schema: map[string]any{"type": "string", "pattern": `^[a-z][a-z0-9]*(_[a-z0-9]+)*$`}},
 		"options":         {desc: "the connector's options (path, dsn, ...); ${ENV} is expanded", schema: freeMap()},
 		"map":             {desc: "canonical column <- source column", schema: map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}},
-		"retention":       {desc: "how long the source's data is kept, e.g. 12 months", schema: str()},
+		"retention":       {desc: "how long the source's data is kept, e.g. 12 months; required for people and reference sources", schema: str()},
+		"retention_from":  {desc: "people and reference sources: where retention counts from, first_seen (default: when the subject was first staged from this source) or last_seen (the last run that staged them)", schema: enum(RetentionFroms)},
 		"max_reject_rate": {desc: "share of malformed lines this source may have (0..1); a suppression list fails on any unless set", schema: map[string]any{"type": "number", "minimum": 0, "maximum": 1}},
 	},
 	"targeting": {

@@ -16,7 +16,7 @@ var (
 	controllerKeys     = []string{"name", "contact"}
 	engineKeys         = []string{"threads", "memory_limit", "temp_directory", "raw_compression", "raw_buckets"}
 	limitsKeys         = []string{"max_reject_rate", "rejects_retention"}
-	sourceKeys         = []string{"role", "connector", "kind", "reason", "options", "map", "retention", "max_reject_rate"}
+	sourceKeys         = []string{"role", "connector", "kind", "reason", "options", "map", "retention", "retention_from", "max_reject_rate"}
 	targetingKeys      = []string{"companies", "roles"}
 	roleKeys           = []string{"department", "seniority"}
 	campaignKeys       = []string{"recipient", "purpose", "lawful_basis", "regions", "channels", "lia"}
@@ -180,17 +180,7 @@ func (d *decoder) source(name string, e pair) *Source {
 	s.RawOptions, s.Options = d.options(f["options"], where+".options")
 	s.Map, _ = d.stringMap(f["map"], where+".map")
 	s.MaxRejectRate = d.sourceRejectRate(f["max_reject_rate"], where)
-	if p := f["retention"]; p.present() {
-		if v := strings.TrimSpace(d.str(p, where+".retention")); v != "" {
-			r, err := ParseRetention(v)
-			if err != nil {
-				d.errorf(p.val, "source %q: %v", name, err)
-			}
-			s.Retention = r
-		} else if isNull(p.val) {
-			d.errorf(p.key, "%s.retention must not be empty (leave it out to keep forever)", where)
-		}
-	}
+	d.sourceRetention(s, f, e.key)
 	return s
 }
 

@@ -33,6 +33,7 @@ type DB struct {
 	connector *duckdb.Connector
 	settings  Settings
 	erased    erasedSet // for pl_stage_email; see SetErasedEmails
+	expired   erasedSet // for pl_stage_email; see SetExpiredEmails
 	// funcs is set once the pl_* functions are in the database's catalog
 	// (see registerFunctions)
 	funcs atomic.Bool

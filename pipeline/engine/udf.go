@@ -26,6 +26,8 @@ import (
 //	pl_stage_email(raw VARCHAR, n VARCHAR) -> VARCHAR  the stage's one pass
 //	    over a people source's emails: 'erased' when raw's subject is among
 //	    those given to SetErasedEmails (counted, see Refused), else the
+//	    'expired' when it is among those given to SetExpiredEmails
+//	    (counted, see Expired), else the
 //	    subject bucket among n of the normalised email (EmailBucket, as
 //	    decimal text), NULL when the email is invalid or missing.
 //	    Volatile, so DuckDB evaluates it once per row.
@@ -275,9 +277,10 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 			if !ok {
 				return "", false
 			}
-			if db.erased.any() && db.erased.has(sha256.Sum256(e)) {
-				db.erased.refused.Add(1)
-				return Erased, true
+			if db.erased.any() || db.expired.any() {
+				if screen, refused := db.screen(sha256.Sum256(e)); refused {
+					return screen, true
+				}
 			}
 			return bucketText(normalize.EmailBucketBytes(e, n)), true
 		}}

@@ -114,6 +114,8 @@ type run struct {
 	validated func() error
 	// journal makes the run one unit with its exports (journal.go)
 	journal *runJournal
+	// expired: the subjects past retention, by people source (seen.go)
+	expired map[string][]string
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
@@ -407,6 +409,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	}{
 		{StageStage, rn.syncLists},
 		{StageEnrich, rn.publishProspects},
+		{StageEnrich, rn.recordSeen},
 		{StageSuppress, rn.suppress},
 		{StageClassify, rn.classify},
 		{StageExport, rn.export},

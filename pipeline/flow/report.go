@@ -11,15 +11,18 @@ import (
 
 // StageRow is one line of the run report: one step of one stage.
 type StageRow struct {
-	Stage      string        `json:"stage"`
-	Step       string        `json:"step"`
-	RowsIn     int64         `json:"rows_in"`
-	RowsOut    int64         `json:"rows_out"`
-	Rejected   int64         `json:"rejected"`
-	Suppressed int64         `json:"suppressed"`
-	Exported   int64         `json:"exported"`
-	Duration   time.Duration `json:"duration_ns"`
-	Note       string        `json:"note,omitempty"`
+	Stage      string `json:"stage"`
+	Step       string `json:"step"`
+	RowsIn     int64  `json:"rows_in"`
+	RowsOut    int64  `json:"rows_out"`
+	Rejected   int64  `json:"rejected"`
+	Suppressed int64  `json:"suppressed"`
+	// Expired: rows of subjects past the source's retention, refused at
+	// stage (docs/retention.md)
+	Expired  int64         `json:"expired"`
+	Exported int64         `json:"exported"`
+	Duration time.Duration `json:"duration_ns"`
+	Note     string        `json:"note,omitempty"`
 }
 
 // SuppressionCount is how many prospects one list removed (or, for phone

@@ -192,6 +192,9 @@ func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 	if err != nil {
 		return err
 	}
+	if err := rn.loadExpired(ctx, c); err != nil {
+		return err
+	}
 	// the companies first: with a tombstone, a person without an email is
 	// screened on the email their company's pattern gives (stage_derive.go)
 	if err := rn.eachSource(func(i int, name string, src *config.Source) (StageRow, error) {
@@ -203,7 +206,7 @@ func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 		return err
 	}
 	derive := false
-	if tombstones > 0 {
+	if tombstones > 0 || len(rn.expired) > 0 {
 		if derive, err = rn.buildStagePatterns(ctx, c); err != nil {
 			return err
 		}
@@ -212,7 +215,7 @@ func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 		if src.Role == "suppression" || src.Role == "companies" {
 			return StageRow{}, errSkip
 		}
-		return rn.stageSource(ctx, c, i, name, src, derive)
+		return rn.stageSource(ctx, c, i, name, src, derive && (tombstones > 0 || len(rn.expired[name]) > 0))
 	})
 	if err != nil {
 		return err
@@ -334,8 +337,15 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	}
 	// rows of erased subjects are refused and counted by pl_stage_email
 	// (and pl_stage_erased, on derived emails)
+	// (and those of subjects past retention from this source, seen.go)
 	refused0 := rn.db.Refused()
-	if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
+	expiredDone, err := rn.screenExpired(name)
+	if err != nil {
+		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
+	}
+	err = rn.exec(ctx, c, "stage_table", data, p)
+	expired, eerr := expiredDone()
+	if err = errors.Join(err, eerr); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
 	}
 	refused := rn.db.Refused() - refused0
@@ -367,11 +377,12 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 			return StageRow{}, fmt.Errorf("source %q: rejects: %w", name, err)
 		}
 	}
-	row := StageRow{RowsIn: out + rejected + refused, RowsOut: out, Rejected: rejected, Suppressed: refused}
+	row := StageRow{RowsIn: out + rejected + refused + expired, RowsOut: out, Rejected: rejected, Suppressed: refused, Expired: expired}
 	if refused > 0 {
 		row.Note = fmt.Sprintf("%d rows of erased subjects refused", refused)
 		rn.Log.Info().Str("source", name).Int64("refused", refused).Msg("rows of erased subjects refused at stage")
 	}
+	row.Note = expiredNote(row.Note, expired)
 	if rejected > 0 {
 		rn.Log.Warn().Str("source", name).Int64("rejected", rejected).Str("first", first).Msg("malformed lines quarantined in table rejects")
 		if err := rn.rejectRateError(name, src, rejected, row.RowsIn, first); err != nil {

@@ -80,7 +80,7 @@ func TestAccessReport(t *testing.T) {
 	for _, x := range r.Retention {
 		ret[x.Dataset] = x.Period
 	}
-	if ret["vendor_people"] != "12 months from loading" || ret["crm_people"] != "12 months from loading" || ret["suppression"] == "" || ret["unsubscribes"] != "" {
+	if ret["vendor_people"] != "12 months from when we first received your data from this source" || ret["crm_people"] != "12 months from when we first received your data from this source" || ret["suppression"] == "" || ret["unsubscribes"] != "" {
 		t.Errorf("retention %v", ret)
 	}
 	var srcs []string

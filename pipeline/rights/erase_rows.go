@@ -54,6 +54,9 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 		return err
 	}
 	j.Counts["lineage"] = n
+	if j.Counts["subject_seen"], err = execT(ctx, c, "erase_seen", nil, params{"key": f.Subject.Key}); err != nil {
+		return err
+	}
 	_, err = c.ExecContext(ctx, "COMMIT")
 	return err
 }

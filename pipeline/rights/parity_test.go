@@ -35,6 +35,7 @@ sources:
     role: people
     connector: csv
     options: {path: people.csv}
+    retention: 12 months
 targeting:
   companies: "employees >= 50"
   roles:

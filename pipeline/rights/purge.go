@@ -22,6 +22,10 @@ type PurgeChange struct {
 	// (limits.rejects_retention, or the source's retention if shorter).
 	RejectsCutoff time.Time `json:"rejects_cutoff"`
 	Rejects       int64     `json:"rejects"`
+	// ExpiredSubjects: the source's subjects whose retention, counted
+	// from when they were first staged from it, has run out (flow/seen.go);
+	// their rows are among Rows.
+	ExpiredSubjects int64 `json:"expired_subjects"`
 }
 
 // OtherRejects names the change that purges the rejects of sources no
@@ -29,15 +33,20 @@ type PurgeChange struct {
 const OtherRejects = "(other rejects)"
 
 // Purge deletes, for every source with a retention, the rows of
-// raw_<source> loaded before Retention.Cutoff(now); and for every source
+// raw_<source> loaded before Retention.Cutoff(now) and, for a people
+// source, the rows of the subjects whose retention from it has run out
+// (flow.ExpiredSubjects, marked expired in subject_seen by
+// flow.ExpireSeen: the source's later files do not stage them again;
+// rows without an email of their own are refused by the next run's
+// stage); and for every source
 // its quarantined lines past Config.RejectsCutoff (those of sources not
 // configured past limits.rejects_retention), in one transaction, and writes an
 // audit entry (action "purge", counts only). prospects and deliverable
 // are rebuilt from the sources by every run, exports replaced by it.
 //
 // The run calls Purge at its end (on its own connection, under its lock);
-// `pipeline purge` calls it under the warehouse lock. c needs no pl_*
-// functions.
+// `pipeline purge` calls it under the warehouse lock. c needs the pl_*
+// functions (engine.DB.Conn).
 func Purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time) (_ []PurgeChange, err error) {
 	changes, err := purge(ctx, c, cfg, now, false)
 	if err != nil {
@@ -45,7 +54,7 @@ func Purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time) 
 	}
 	counts := map[string]any{}
 	for _, ch := range changes {
-		counts[ch.Source] = map[string]any{"rows": ch.Rows, "rejects": ch.Rejects, "cutoff": ch.Cutoff.Format(time.RFC3339)}
+		counts[ch.Source] = map[string]any{"rows": ch.Rows, "rejects": ch.Rejects, "cutoff": ch.Cutoff.Format(time.RFC3339), "expired_subjects": ch.ExpiredSubjects}
 	}
 	if err := audit.EnsureTable(ctx, c); err != nil {
 		return nil, err
@@ -70,6 +79,12 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 	if err != nil {
 		return nil, err
 	}
+	expired := map[string][]string{}
+	for _, name := range cfg.SourceOrder {
+		if expired[name], err = flow.ExpiredSubjects(ctx, c, cfg.Sources[name], now); err != nil {
+			return nil, err
+		}
+	}
 	// raw files first, outside the transaction: each file is replaced by
 	// rename, so a crash leaves it whole and a re-run purges what is left
 	rawPurged := map[string]int64{}
@@ -81,7 +96,7 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 		}
 		exists[l.Table] = true
 		if !dry {
-			if rawPurged[l.Table], err = purgeRaw(ctx, c, l, src.Retention.Cutoff(now).UTC()); err != nil {
+			if rawPurged[l.Table], err = purgeRaw(ctx, c, l, src.Retention.Cutoff(now).UTC(), expired[name]); err != nil {
 				return nil, fmt.Errorf("purge %s: %w", name, err)
 			}
 		}
@@ -96,13 +111,19 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 			}
 		}()
 	}
+	if !dry {
+		if _, err = flow.ExpireSeen(ctx, c, cfg, now); err != nil {
+			return nil, err
+		}
+	}
 	changes := []PurgeChange{}
 	for _, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
-		ch := PurgeChange{Source: name, Table: flow.RawTable(name), Retention: period(src.Retention), RejectsCutoff: cfg.RejectsCutoff(src, now).UTC()}
+		ch := PurgeChange{Source: name, Table: flow.RawTable(name), Retention: period(src.Retention), RejectsCutoff: cfg.RejectsCutoff(src, now).UTC(),
+			ExpiredSubjects: int64(len(expired[name]))}
 		if !src.Retention.IsZero() && src.Role != "suppression" {
 			ch.Cutoff = src.Retention.Cutoff(now).UTC()
-			if ch.Rows, err = purgeRows(ctx, c, ch, rawPurged, exists, dry); err != nil {
+			if ch.Rows, err = purgeRows(ctx, c, ch, rawPurged, exists, dry, expired[name]); err != nil {
 				return nil, err
 			}
 		}
@@ -126,22 +147,23 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 
 // purgeRows deletes (or counts, dry) a source's staged rows before ch.Cutoff;
 // rows of raw files already purged by purgeRaw are taken from rawPurged.
-func purgeRows(ctx context.Context, c *sql.Conn, ch PurgeChange, rawPurged map[string]int64, exists map[string]bool, dry bool) (int64, error) {
+func purgeRows(ctx context.Context, c *sql.Conn, ch PurgeChange, rawPurged map[string]int64, exists map[string]bool, dry bool, expired []string) (int64, error) {
 	if n, ok := rawPurged[ch.Table]; ok {
 		return n, nil
 	}
 	if !exists[ch.Table] {
 		return 0, nil
 	}
-	p := params{"cutoff": ch.Cutoff}
+	p, data := expiredParams(ch.Cutoff, expired, "") // a table of an older warehouse: its next run replaces it
+	data["Table"] = ch.Table
 	if !dry {
-		n, err := execT(ctx, c, "purge_source", map[string]any{"Table": ch.Table}, p)
+		n, err := execT(ctx, c, "purge_source", data, p)
 		if err != nil {
 			return 0, fmt.Errorf("purge %s: %w", ch.Source, err)
 		}
 		return n, nil
 	}
-	q, err := render("purge_count", map[string]any{"Table": ch.Table})
+	q, err := render("purge_count", data)
 	if err != nil {
 		return 0, err
 	}
@@ -168,24 +190,43 @@ func purgeRejects(ctx context.Context, c *sql.Conn, p params, others, dry bool) 
 	return n, err
 }
 
-// purgeRaw rewrites each raw file of l holding rows loaded before cutoff
-// without them and returns how many rows went.
-func purgeRaw(ctx context.Context, c *sql.Conn, l flow.RawLayout, cutoff time.Time) (int64, error) {
+// expiredParams are the parameters and template data of the purge SQL:
+// rows loaded before cutoff go, and with expired subjects (a people
+// source's, found through its email column) their rows too.
+func expiredParams(cutoff time.Time, expired []string, email string) (params, map[string]any) {
+	p, data := params{"cutoff": cutoff}, map[string]any{"Expired": len(expired) > 0 && email != "", "Email": email}
+	if data["Expired"] == true {
+		p["expired"] = expired
+	}
+	return p, data
+}
+
+// purgeRaw rewrites each raw file of l holding rows loaded before cutoff,
+// or rows of the expired subjects, without them and returns how many
+// rows went.
+func purgeRaw(ctx context.Context, c *sql.Conn, l flow.RawLayout, cutoff time.Time, expired []string) (int64, error) {
 	files, err := flow.RawFiles(l)
 	if err != nil {
 		return 0, err
 	}
 	var total int64
 	for _, file := range files {
+		p, data := expiredParams(cutoff, expired, l.BucketColumn)
+		data["Compression"] = l.Compression
+		q, err := render("purge_raw_count", data)
+		if err != nil {
+			return total, err
+		}
+		p["file"] = file
 		var old int64
-		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet($1, hive_partitioning = false) WHERE _loaded_at < CAST($2 AS TIMESTAMP)",
-			file, cutoff).Scan(&old); err != nil {
+		if err := c.QueryRowContext(ctx, q, p.Args()...).Scan(&old); err != nil {
 			return total, fmt.Errorf("%s: %w", file, err)
 		}
+		delete(p, "file")
 		if old == 0 {
 			continue
 		}
-		if _, _, err := rewriteRaw(ctx, c, "purge_raw", l, params{"cutoff": cutoff}, file, func(int64) bool { return true }); err != nil {
+		if _, _, err := rewriteRaw(ctx, c, "purge_raw", data, p, file, func(int64) bool { return true }); err != nil {
 			return total, fmt.Errorf("%s: %w", file, err)
 		}
 		total += old

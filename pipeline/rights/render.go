@@ -132,6 +132,9 @@ func (r *Report) writeText(w io.Writer) error {
 	for _, rt := range r.Retention {
 		p("  %s: %s\n", rt.Dataset, rt.Period)
 	}
+	for _, sn := range r.Seen {
+		p("  %s: first seen %s, last seen %s; deleted after %s (%s from %s)\n", sn.Source, sn.FirstSeen, sn.LastSeen, sn.DeleteAfter, sn.Retention, sn.RetentionFrom)
+	}
 	p("\nSOURCES\n")
 	if len(r.Sources) == 0 {
 		p("  none\n")

@@ -14,15 +14,18 @@ import (
 // output"). It holds the subject's personal data: it goes to stdout or
 // --out, never to logs.
 type Report struct {
-	SubjectKey  string       `json:"subject_key"`
-	GeneratedAt time.Time    `json:"generated_at"`
-	Controller  Controller   `json:"controller"`
-	Identifiers Identifiers  `json:"identifiers"`
-	Found       []Found      `json:"found"`
-	Purposes    []Purpose    `json:"purposes"`
-	Recipients  []Recipient  `json:"recipients"`
-	Retention   []Retention  `json:"retention"`
-	Sources     []SourceInfo `json:"sources"`
+	SubjectKey  string      `json:"subject_key"`
+	GeneratedAt time.Time   `json:"generated_at"`
+	Controller  Controller  `json:"controller"`
+	Identifiers Identifiers `json:"identifiers"`
+	Found       []Found     `json:"found"`
+	Purposes    []Purpose   `json:"purposes"`
+	Recipients  []Recipient `json:"recipients"`
+	Retention   []Retention `json:"retention"`
+	// Seen: per people source, when the subject was first staged from it
+	// and when that data is deleted (seen.go)
+	Seen    []Seen       `json:"seen"`
+	Sources []SourceInfo `json:"sources"`
 	// Corrections the subject asked for (pipeline rectify), oldest first.
 	Corrections []CorrectionRecord `json:"corrections"`
 }
@@ -93,7 +96,7 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 		SubjectKey: f.Subject.Key, GeneratedAt: now.UTC(),
 		Controller:  Controller{Name: cfg.Controller.Name, Contact: cfg.Controller.Contact},
 		Identifiers: Identifiers{Email: f.Subject.Email, Phones: f.Subject.Phones, Profiles: f.Subject.Profiles, NotFollowed: f.NotFollowed},
-		Found:       []Found{}, Purposes: []Purpose{}, Recipients: []Recipient{}, Retention: []Retention{}, Sources: []SourceInfo{},
+		Found:       []Found{}, Purposes: []Purpose{}, Recipients: []Recipient{}, Retention: []Retention{}, Sources: []SourceInfo{}, Seen: []Seen{},
 		Corrections: []CorrectionRecord{},
 	}
 	usedSources := map[string]bool{}
@@ -217,7 +220,7 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 		if s.Role == "suppression" || s.Role == "companies" {
 			continue
 		}
-		r.Retention = append(r.Retention, Retention{Dataset: name, Period: period(s.Retention)})
+		r.Retention = append(r.Retention, Retention{Dataset: name, Period: sourcePeriod(s)})
 	}
 	r.Retention = append(r.Retention,
 		Retention{Dataset: "prospects, deliverable", Period: "rebuilt from the sources at every run; no longer than the sources"},

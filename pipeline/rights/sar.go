@@ -21,6 +21,11 @@ func Access(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opt
 	if r.Corrections, err = Corrections(ctx, c, s.Key); err != nil {
 		return nil, err
 	}
+	seen, err := findSeen(ctx, c, cfg, s.Key)
+	if err != nil {
+		return nil, err
+	}
+	r.addSeen(seen)
 	details := r.Summary()
 	details["deep"] = opts.Deep
 	if _, err := audit.Append(ctx, c, audit.Entry{At: now, Action: "sar", SubjectKey: s.Key, Details: details}); err != nil {

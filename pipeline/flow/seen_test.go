@@ -1,0 +1,85 @@
+package flow
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// TestRetentionFromFirstSeen: a run 13 months ago (the Runner's clock)
+// staged the fixtures; today's run over the same files refuses every
+// subject of vendor_people (12 months, from first_seen) and counts them
+// as expired, while crm_people (retention_from: last_seen) keeps its own.
+// first_seen stays the first run's.
+func TestRetentionFromFirstSeen(t *testing.T) {
+	ctx := context.Background()
+	cfg := fixtureConfig(t)
+	cfg.Sources["crm_people"].RetentionFrom = config.RetentionFromLastSeen
+	now := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	then := now.AddDate(0, -13, 0)
+	run := func(at time.Time) *Report {
+		t.Helper()
+		rep, err := (&Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop(), Clock: func() time.Time { return at }}).Run(ctx, Options{})
+		if err != nil || rep.Status != "succeeded" {
+			t.Fatalf("run at %s: %v", at, err)
+		}
+		return rep
+	}
+	first := run(then)
+	staged := map[string]int64{}
+	for _, s := range first.Stages {
+		if s.Stage == StageStage {
+			staged[s.Step] = s.RowsOut
+		}
+	}
+	rep := run(now)
+	expired := map[string]int64{}
+	for _, s := range rep.Stages {
+		if s.Stage == StageStage {
+			expired[s.Step] = s.Expired
+		}
+	}
+	if expired["vendor_people"] == 0 || expired["crm_people"] != 0 {
+		t.Fatalf("expired at stage: %v, want vendor_people's subjects only", expired)
+	}
+
+	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const subject = "hdixon@brightwater-logistics.co.uk" // in both people files
+	var vendorRows, crmRows, withEmail int64
+	var crmFirst, vendorFirst, vendorExpired time.Time
+	for q, dst := range map[string]any{
+		"SELECT count(*) FROM raw_vendor_people WHERE pl_email(email) = $1":                               &vendorRows,
+		"SELECT count(*) FROM raw_crm_people WHERE pl_email(email) = $1":                                  &crmRows,
+		"SELECT first_seen FROM subject_seen WHERE source = 'crm_people' AND subject_key = sha256($1)":    &crmFirst,
+		"SELECT first_seen FROM subject_seen WHERE source = 'vendor_people' AND subject_key = sha256($1)": &vendorFirst,
+		"SELECT expired_at FROM subject_seen WHERE source = 'vendor_people' AND subject_key = sha256($1)": &vendorExpired,
+		"SELECT count(*) FROM raw_vendor_people WHERE pl_email(email) IS NOT NULL AND $1 <> ''":           &withEmail,
+	} {
+		if err := c.QueryRowContext(ctx, q, subject).Scan(dst); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if vendorRows != 0 || withEmail != 0 {
+		t.Errorf("raw_vendor_people after expiry: %d rows of the subject, %d with an email; want none", vendorRows, withEmail)
+	}
+	if crmRows != 1 || !crmFirst.Equal(then) {
+		t.Errorf("crm_people (last_seen): %d rows, first seen %s; want 1 row first seen %s", crmRows, crmFirst, then)
+	}
+	if !vendorFirst.Equal(then) || !vendorExpired.Equal(now) {
+		t.Errorf("vendor_people: first seen %s, expired %s; want %s and %s", vendorFirst, vendorExpired, then, now)
+	}
+}
