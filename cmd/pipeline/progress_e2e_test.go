@@ -42,6 +42,9 @@ func TestProgressLogEvents(t *testing.T) {
 	if ev["message"] != "progress" {
 		t.Errorf("event: %v", ev)
 	}
+	if id, _ := ev["run_id"].(string); id == "" {
+		t.Errorf("event lacks the run id: %v", ev)
+	}
 	for _, k := range []string{"rows", "rows_per_s", "elapsed_ms"} {
 		if _, ok := ev[k].(float64); !ok {
 			t.Errorf("event lacks %s: %v", k, ev)

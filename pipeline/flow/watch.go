@@ -24,6 +24,9 @@ func (rn *run) startWatch(ctx context.Context, c *sql.Conn) func() {
 	if _, off := rep.(progress.Nop); off {
 		return func() {}
 	}
+	if s, ok := rep.(progress.RunIDSetter); ok {
+		s.SetRunID(rn.id)
+	}
 	w := &watch{rep: rep}
 	probe, err := engine.NewProgressProbe(ctx, c)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 // Figures is one reading of a step's progress.
 type Figures struct {
+	RunID      string // the run's id, once the run told it (RunIDSetter)
 	Step       string
 	Rows       int64         // rows the step has read so far
 	RowsPerSec float64       // Rows over Elapsed
@@ -51,6 +52,7 @@ type Tracker struct {
 	clock    func() time.Time
 
 	mu     sync.Mutex
+	runID  string
 	step   string
 	sample Sampler
 	begun  time.Time
@@ -89,7 +91,7 @@ func (t *Tracker) loop() {
 
 // read samples the current step; t.mu is held.
 func (t *Tracker) read() Figures {
-	f := Figures{Step: t.step, Percent: -1, Elapsed: t.clock().Sub(t.begun)}
+	f := Figures{RunID: t.runID, Step: t.step, Percent: -1, Elapsed: t.clock().Sub(t.begun)}
 	if t.sample != nil {
 		f.Rows, f.Percent = t.sample()
 	}
@@ -105,6 +107,17 @@ func (t *Tracker) Begin(step string, sample Sampler) {
 	defer t.mu.Unlock()
 	t.endLocked()
 	t.step, t.sample, t.begun, t.active = step, sample, t.clock(), true
+}
+
+// RunIDSetter is an optional Reporter capability: the run gives its id,
+// which the figures then carry.
+type RunIDSetter interface{ SetRunID(id string) }
+
+// SetRunID implements RunIDSetter.
+func (t *Tracker) SetRunID(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.runID = id
 }
 
 // End implements Reporter.
@@ -157,6 +170,7 @@ func FromContext(ctx context.Context) Reporter {
 }
 
 var (
-	_ Reporter = (*Tracker)(nil)
-	_ Reporter = Nop{}
+	_ RunIDSetter = (*Tracker)(nil)
+	_ Reporter    = (*Tracker)(nil)
+	_ Reporter    = Nop{}
 )

@@ -60,12 +60,12 @@ func TestTracker(t *testing.T) {
 
 func TestLogEvent(t *testing.T) {
 	var b bytes.Buffer
-	Log{Log: zerolog.New(&b)}.Show(Figures{Step: "export acme", Rows: 10, RowsPerSec: 2.55, Percent: -1, Elapsed: 4 * time.Second})
+	Log{Log: zerolog.New(&b)}.Show(Figures{RunID: "r1", Step: "export acme", Rows: 10, RowsPerSec: 2.55, Percent: -1, Elapsed: 4 * time.Second})
 	var ev map[string]any
 	if err := json.Unmarshal(b.Bytes(), &ev); err != nil {
 		t.Fatal(err)
 	}
-	if ev["message"] != "progress" || ev["step"] != "export acme" || ev["rows"] != 10.0 || ev["elapsed_ms"] != 4000.0 || ev["rows_per_s"] != 2.5 {
+	if ev["message"] != "progress" || ev["run_id"] != "r1" || ev["step"] != "export acme" || ev["rows"] != 10.0 || ev["elapsed_ms"] != 4000.0 || ev["rows_per_s"] != 2.5 {
 		t.Errorf("event %v", ev)
 	}
 	if _, ok := ev["percent"]; ok {

@@ -52,14 +52,18 @@ func (b *Bar) Finish(Figures) {
 }
 
 // Log writes one log event ("progress") per tick with the figures:
-// step, rows, rows_per_s, percent (when known) and elapsed_ms.
+// run_id (when known), step, rows, rows_per_s, percent (when known) and elapsed_ms.
 type Log struct {
 	Log zerolog.Logger
 }
 
 // Show implements Sink.
 func (l Log) Show(f Figures) {
-	ev := l.Log.Info().Str("step", f.Step).Int64("rows", f.Rows).
+	ev := l.Log.Info()
+	if f.RunID != "" {
+		ev = ev.Str("run_id", f.RunID)
+	}
+	ev = ev.Str("step", f.Step).Int64("rows", f.Rows).
 		Float64("rows_per_s", float64(int64(f.RowsPerSec*10))/10).
 		Int64("elapsed_ms", f.Elapsed.Milliseconds())
 	if f.Percent >= 0 {
