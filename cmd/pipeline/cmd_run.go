@@ -26,7 +26,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	sel := fs.String("select", "", "rerun STEP alone over the warehouse as the last run left it: export (with the suppress and classify steps it depends on), classify or suppress; nothing is staged")
 	dry := fs.Bool("dry-run", false, "run every stage in a transaction that is rolled back; write no export, report the rows each export would write")
 	format := fs.String("format", "table", "report format: table|json")
+	prog := addProgressFlags(fs)
+	htmlOut := fs.String("report-html", "", "also write the run's report as an HTML page to FILE (docs/run-report.md)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := prog.check(); err != nil {
 		return err
 	}
 	if until != "" && !slices.Contains(flow.Stages, until) {
@@ -66,9 +71,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			}
 			return n, err
 		}}
-	if isTerminal(stderr) {
+	if isTerminal(stderr) && !prog.quiet {
 		r.Progress = stderr
 	}
+	ctx, stopProgress := prog.reporter(ctx, c, log, stderr)
+	defer stopProgress()
 	// Test hook: PIPELINE_TEST_HOLD_BEFORE=STAGE blocks the run before STAGE
 	// until it is interrupted (the interrupted-run test sends SIGINT).
 	if hold := os.Getenv("PIPELINE_TEST_HOLD_BEFORE"); hold != "" {
@@ -82,7 +89,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	rep, err := r.Run(ctx, opts)
+	stopProgress()
 	if rep != nil {
+		if perr := writeRunPages(cfg, rep, *htmlOut); perr != nil {
+			err = errors.Join(err, perr)
+		}
 		// the run appended to the audit log (list syncs, the purge), on
 		// success or not: move the head anchor, as every audited command does
 		warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), cfg.Warehouse))

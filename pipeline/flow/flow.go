@@ -116,6 +116,7 @@ type run struct {
 	journal *runJournal
 	// expired: the subjects past retention, by people source (seen.go)
 	expired map[string][]string
+	watch   *watch // progress reporting (watch.go)
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
@@ -307,6 +308,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		return err
 	}
 	defer c.Close()
+	defer rn.startWatch(ctx, c)() // (before c closes)
 	bg := func() (context.Context, context.CancelFunc) {
 		return context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	}
@@ -476,6 +478,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 func (rn *run) before(ctx context.Context, stage string) error {
 	rn.Log.Debug().Str("stage", stage).Msg("stage started")
 	rn.stageName = stage
+	rn.watchStep(stage)
 	if rn.BeforeStage != nil {
 		return rn.BeforeStage(ctx, stage)
 	}

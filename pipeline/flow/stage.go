@@ -263,6 +263,7 @@ var errSkip = errors.New("skip")
 func (rn *run) eachSource(fn func(i int, name string, src *config.Source) (StageRow, error)) error {
 	for i, name := range rn.Config.SourceOrder {
 		t0 := time.Now()
+		rn.watchStep(StageStage + " " + name)
 		row, err := fn(i, name, rn.Config.Sources[name])
 		if errors.Is(err, errSkip) {
 			continue

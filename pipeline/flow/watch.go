@@ -1,0 +1,68 @@
+package flow
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/progress"
+)
+
+// watch reports a run's steps to the progress.Reporter the run's context
+// carries, with DuckDB's figures of the statement running on the run's
+// connection.
+type watch struct {
+	rep   progress.Reporter
+	probe engine.ProgressProbe // nil: no DuckDB figures (the elapsed time only)
+}
+
+// startWatch starts reporting the run's progress on c; the returned func
+// ends it and must run before c is closed (the probe reads c's handle).
+// Without a Reporter in ctx it does nothing.
+func (rn *run) startWatch(ctx context.Context, c *sql.Conn) func() {
+	rep := progress.FromContext(ctx)
+	if _, off := rep.(progress.Nop); off {
+		return func() {}
+	}
+	if s, ok := rep.(progress.RunIDSetter); ok {
+		s.SetRunID(rn.id)
+	}
+	w := &watch{rep: rep}
+	probe, err := engine.NewProgressProbe(ctx, c)
+	if err != nil {
+		rn.Log.Debug().Err(err).Msg("progress without DuckDB's row counts")
+	} else {
+		w.probe = probe
+	}
+	rn.watch = w
+	return func() {
+		rep.End()
+		rn.watch = nil
+	}
+}
+
+// watchStep tells the Reporter a step began (the one before ended).
+func (rn *run) watchStep(step string) {
+	if rn.watch == nil {
+		return
+	}
+	rn.watch.rep.Begin(step, rn.watch.sampler())
+}
+
+// sampler reads the rows the step's statements have read so far: DuckDB
+// counts per statement, so a count that drops means a new statement
+// began and the last one's count is carried over.
+func (w *watch) sampler() progress.Sampler {
+	if w.probe == nil {
+		return nil
+	}
+	var base, last uint64
+	return func() (int64, float64) {
+		p := w.probe()
+		if p.Rows < last {
+			base += last
+		}
+		last = p.Rows
+		return int64(base + last), p.Percent
+	}
+}
