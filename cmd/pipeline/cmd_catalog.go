@@ -8,12 +8,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"github.com/example/pipeline/pipeline/config"
 	"io"
 	"text/tabwriter"
 
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/warehouse"
+
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
 )
 
 // catalogColumn is one row of `pipeline catalog --format json` (DESIGN.md).
@@ -33,17 +34,11 @@ func openReadOnly(ctx context.Context, c *common, stderr io.Writer) (*engine.DB,
 		return nil, nil, err
 	}
 	// Wait (visibly) while a run holds the warehouse rather than fail.
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline (read)", stderr)
+	w, err := warehouse.Open(ctx, cfg, warehouse.ReadOnly, "pipeline (read)", stderr)
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, ReadOnly: true, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
-	if err != nil {
-		lk.Unlock()
-		return nil, nil, err
-	}
-	return db, func() { db.Close(); lk.Unlock() }, nil
+	return w.DB, func() { w.Close() }, nil
 }
 
 func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) error {

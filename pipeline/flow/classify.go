@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Dataset is one warehouse table the catalog covers: Table is its name in
@@ -26,7 +27,7 @@ func (rn *run) datasets() []Dataset {
 		if info := rn.sources[name]; info != nil {
 			d := Dataset{Name: name, Table: info.Table, Read: info.Staged}
 			if info.Layout != nil {
-				d.Parquet = ReadRaw(info.Layout.Dir)
+				d.Parquet = warehouse.ReadRaw(info.Layout.Dir)
 			}
 			out = append(out, d)
 		}
@@ -123,7 +124,7 @@ func (bc *bgClassification) stop() {
 func (rn *run) committedDatasets() []Dataset {
 	var out []Dataset
 	for _, d := range rn.datasets() {
-		if d.Read == Next(d.Table) || d.Name == "rejects" {
+		if d.Read == warehouse.Next(d.Table) || d.Name == "rejects" {
 			out = append(out, d)
 		}
 	}

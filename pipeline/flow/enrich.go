@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 type unionSource struct {
@@ -42,7 +43,7 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 		}
 		us := unionSource{Table: info.Staged, From: engine.Quote(info.Staged), RowID: "rowid"}
 		if info.Layout != nil {
-			us.From, us.RowID = ReadRaw(info.Layout.Dir), rawRowID
+			us.From, us.RowID = warehouse.ReadRaw(info.Layout.Dir), rawRowID
 		}
 		for _, c := range canonical {
 			if !have[c] {

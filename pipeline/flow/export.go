@@ -24,15 +24,6 @@ type stagedExport struct {
 	t0      time.Time
 }
 
-// ExportColumns is an export's column list as written: subject_key is
-// always included (first) so that SAR and erasure can find every row.
-func ExportColumns(ex *config.Export) []string {
-	if contains(ex.Columns, "subject_key") {
-		return ex.Columns
-	}
-	return append([]string{"subject_key"}, ex.Columns...)
-}
-
 func place(opts map[string]any) string {
 	for _, k := range []string{"dir", "table", "path"} {
 		if s := stringOption(opts, k); s != "" {
@@ -62,7 +53,7 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 		if err := sink.Validate(ctx, ex.Sink.Options); err != nil {
 			return fmt.Errorf("export %q (connector %s): %w", name, ex.Sink.Connector, err)
 		}
-		cols := ExportColumns(ex)
+		cols := config.ExportColumns(ex)
 		data := map[string]any{"Columns": cols, "PartitionBy": ex.PartitionBy}
 		desc, err := sink.Describe(ctx)
 		if err != nil {
@@ -136,7 +127,7 @@ func (rn *run) swapExports(ctx context.Context, c *sqlConn) error {
 			Metadata: campaignMetadata(camp, map[string]string{
 				"run_id": rn.id, "pipeline": rn.Config.Name, "export": se.name, "campaign": se.ex.Campaign,
 				"recipient": camp.Recipient, "purpose": camp.Purpose, "lawful_basis": camp.LawfulBasis,
-				"columns": strings.Join(ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
+				"columns": strings.Join(config.ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
 			}),
 		})
 		if records != nil {
@@ -192,5 +183,5 @@ func renderExportSelect(data map[string]any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(strings.TrimSpace(statements(s)[0]), ";"), nil
+	return strings.TrimSuffix(strings.TrimSpace(engine.Statements(s)[0]), ";"), nil
 }

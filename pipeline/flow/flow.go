@@ -17,17 +17,11 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
-
-// Connectors opens connectors by name. The close func ends whatever the
-// connector holds (a plugin process).
-type Connectors interface {
-	Source(ctx context.Context, name string) (connectors.Source, func() error, error)
-	Sink(ctx context.Context, name string) (connectors.Sink, func() error, error)
-}
 
 // Stage names, in run order.
 const (
@@ -44,7 +38,7 @@ var Stages = []string{StageStage, StageEnrich, StageClassify, StageSuppress, Sta
 // Runner runs a pipeline. All fields but Clock are required.
 type Runner struct {
 	Config     *config.Config
-	Connectors Connectors
+	Connectors connect.Connectors
 	Log        zerolog.Logger
 	Clock      func() time.Time // default time.Now
 	Progress   io.Writer        // optional: one line per step (terminals)
@@ -110,7 +104,7 @@ type run struct {
 	// alongside the run (Runner.Validate) and returns its error
 	validated func() error
 	// journal makes the run one unit with its exports (journal.go)
-	journal *runJournal
+	journal *warehouse.Journal
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
@@ -119,31 +113,20 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	if opts.Only != "" && !validStage(opts.Only) {
 		return nil, fmt.Errorf("--only %q: not a stage (stages: %v)", opts.Only, Stages)
 	}
-	lk, err := TryLock(cfg.Warehouse, "pipeline run "+cfg.Name)
+	w, err := warehouse.Open(ctx, cfg, warehouse.Run, "pipeline run "+cfg.Name, nil)
 	if err != nil {
 		return nil, err
 	}
-	defer lk.Unlock()
-	// (under the lock: no other run creates it meanwhile)
-	created := newWarehouseFiles(cfg.Warehouse)
 	var rejected bool // the configuration check failed
-	defer func() {    // after db.Close below (deferred later)
+	defer func() {    // after the background work has stopped (deferred later)
 		if rejected {
-			retErr = errors.Join(retErr, created.remove())
+			w.DiscardNew()
+		}
+		if err := w.Close(); err != nil {
+			retErr = errors.Join(retErr, err)
 		}
 	}()
-
-	db, err := engine.Open(ctx, engine.Settings{
-		Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory,
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	if err := EnsureSchema(ctx, db); err != nil {
-		return nil, err
-	}
+	db := w.DB
 
 	started := r.now()
 	conns := NewPool(r.Connectors)
@@ -441,7 +424,7 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 	}
 	rn.Log.Debug().Dur("promote_ms", t1.Sub(t0)).Dur("took_ms", time.Since(t1)).Msg("committed")
 	// the raw files of earlier runs go now that nothing points at them
-	if err := cleanRaw(ctx, c, rn.Config.Warehouse); err != nil {
+	if err := warehouse.CleanRaw(ctx, c, rn.Config.Warehouse); err != nil {
 		return fmt.Errorf("remove earlier raw files: %w", err)
 	}
 	if err := rn.swapExports(ctx, c); err != nil {

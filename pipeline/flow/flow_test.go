@@ -8,23 +8,6 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 )
 
-func TestStatements(t *testing.T) {
-	tests := []struct {
-		give string
-		want int
-	}{
-		{"SELECT 1;", 1},
-		{"-- only a comment\n", 0},
-		{"CREATE TABLE a (x INT);\n-- c\nINSERT INTO a VALUES (1);\n", 2},
-		{"SELECT ';' AS x\nFROM t;", 1},
-	}
-	for _, tt := range tests {
-		if got := statements(tt.give); len(got) != tt.want {
-			t.Errorf("statements(%q) = %d %q, want %d", tt.give, len(got), got, tt.want)
-		}
-	}
-}
-
 func TestMapColumns(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // promote points each raw_<source> view at the files this run staged and
@@ -16,10 +18,10 @@ func (rn *run) promote(ctx context.Context, c *sqlConn) error {
 			continue
 		}
 		l := info.Layout
-		if err := createRawView(ctx, c, info.Table, l.Dir); err != nil {
+		if err := warehouse.CreateRawView(ctx, c, info.Table, l.Dir); err != nil {
 			return fmt.Errorf("replace %s: %w", info.Table, err)
 		}
-		if err := dropRelation(ctx, c, info.Staged); err != nil {
+		if err := warehouse.DropRelation(ctx, c, info.Staged); err != nil {
 			return fmt.Errorf("replace %s: %w", info.Table, err)
 		}
 		for _, q := range []struct {
@@ -44,7 +46,7 @@ func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 	var errs []error
 	for _, info := range rn.sources {
 		if info.Layout != nil {
-			errs = append(errs, dropRelation(ctx, c, info.Staged), os.RemoveAll(info.Layout.Dir))
+			errs = append(errs, warehouse.DropRelation(ctx, c, info.Staged), os.RemoveAll(info.Layout.Dir))
 		}
 	}
 	if dry {

@@ -14,6 +14,7 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Canonical columns per source role (DESIGN.md).
@@ -23,20 +24,8 @@ var (
 	provenance     = []string{"_source", "_run_id", "_loaded_at"}
 )
 
-// RawTable is the warehouse table a source is staged into.
-func RawTable(source string) string { return "raw_" + source }
-
-// nextSuffix marks a raw view staged by a run that has not committed yet.
-const nextSuffix = "__next"
-
-// Next is the view over the raw files a run staged, before its final
-// transaction points raw_<source> at them (see rawfiles.go). A run that
-// fails drops the view and deletes the files; one that crashed leaves them
-// for the next EnsureSchema to drop.
-func Next(table string) string { return table + nextSuffix }
-
 type sourceInfo struct {
-	Layout  *RawLayout // where this run wrote the raw files (nil in validate)
+	Layout  *warehouse.RawLayout // where this run wrote the raw files (nil in validate)
 	Name    string
 	Table   string   // the raw table (raw_<source>)
 	Staged  string   // where this run staged it: read this (raw_<source>__next; in validate the same as Table)
@@ -185,7 +174,7 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 // this run's raw files and its next raw view (raw_<source>__next, see
 // Next), with its rejects.
 func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
-	if err := checkRawRoot(rn.Config.Warehouse); err != nil {
+	if err := warehouse.CheckRawRoot(rn.Config.Warehouse); err != nil {
 		return err
 	}
 	tombstones, err := loadTombstones(ctx, c, rn.db)
@@ -291,7 +280,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	if err != nil {
 		return StageRow{}, err
 	}
-	info := &sourceInfo{Name: name, Table: RawTable(name), Staged: Next(RawTable(name))}
+	info := &sourceInfo{Name: name, Table: warehouse.RawTable(name), Staged: warehouse.Next(warehouse.RawTable(name))}
 	var emailCol string
 	for _, col := range cols2 {
 		info.Columns = append(info.Columns, col.Dst)
@@ -299,8 +288,8 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 			emailCol = col.Src
 		}
 	}
-	info.Layout = &RawLayout{
-		Table: info.Table, Dir: filepath.Join(RawRoot(rn.Config.Warehouse), info.Table, rn.id), RunID: rn.id,
+	info.Layout = &warehouse.RawLayout{
+		Table: info.Table, Dir: filepath.Join(warehouse.RawRoot(rn.Config.Warehouse), info.Table, rn.id), RunID: rn.id,
 		Compression: rawCodec(rn.Config),
 	}
 	bucketCol := ""
@@ -336,7 +325,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
 	}
 	refused := rn.db.Refused() - refused0
-	files, err := RawFiles(*info.Layout)
+	files, err := warehouse.RawFiles(*info.Layout)
 	if err != nil {
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
 	}
@@ -347,7 +336,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 			return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
 		}
 	}
-	if err := createRawView(ctx, c, info.Staged, info.Layout.Dir); err != nil {
+	if err := warehouse.CreateRawView(ctx, c, info.Staged, info.Layout.Dir); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
 	}
 	out, err := countTable(ctx, c, info.Staged)

@@ -11,8 +11,10 @@ import (
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Validate checks what the config alone cannot: that every source can be
@@ -23,7 +25,7 @@ import (
 // (every statement a run executes) is known to bind. Problems come back as
 // config.Diagnostics positioned in pipeline.yaml. An LIA dated in the
 // future or past its review_by date (as of the clock) is refused first.
-func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]PlanStep, error) {
+func Validate(ctx context.Context, cfg *config.Config, conns connect.Connectors) ([]PlanStep, error) {
 	if ds := cfg.CheckLIADates(time.Now()); len(ds) > 0 {
 		return nil, ds
 	}
@@ -40,7 +42,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		return nil, err
 	}
 	defer db.Close()
-	if err := EnsureSchema(ctx, db); err != nil {
+	if err := warehouse.EnsureSchema(ctx, db); err != nil {
 		return nil, err
 	}
 	c, err := db.Conn(ctx)
@@ -91,7 +93,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 			diags = append(diags, cfg.Diag(cfg.Pos("sources", name, "map"), "%v", err))
 			continue
 		}
-		info := &sourceInfo{Name: name, Table: RawTable(name), Staged: RawTable(name)}
+		info := &sourceInfo{Name: name, Table: warehouse.RawTable(name), Staged: warehouse.RawTable(name)}
 		var defs []string
 		bucketCol := ""
 		for _, m := range mapped {
@@ -163,7 +165,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 	for _, name := range cfg.ExportOrder {
 		ex := cfg.Exports[name]
 		plan = append(plan, PlanStep{Stage: StageExport, Template: "export_copy.sql", SQL: "-- " + name + "\n" +
-			engine.MustRender("export_copy", map[string]any{"Columns": ExportColumns(ex), "PartitionBy": ex.PartitionBy})})
+			engine.MustRender("export_copy", map[string]any{"Columns": config.ExportColumns(ex), "PartitionBy": ex.PartitionBy})})
 	}
 	return plan, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 func compactPath(warehouse string) string { return warehouse + ".erase-compact" }
@@ -21,8 +22,7 @@ func compact(ctx context.Context, cfg *config.Config) error {
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+	db, err := engine.Open(ctx, warehouse.Settings(cfg, warehouse.Privacy))
 	if err != nil {
 		return err
 	}

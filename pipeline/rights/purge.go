@@ -8,7 +8,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // PurgeChange is what retention removes (or would remove) from one source.
@@ -66,7 +66,7 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 	if exists, err = tableSet(ctx, c); err != nil {
 		return nil, err
 	}
-	layouts, err := flow.RawLayouts(ctx, c)
+	layouts, err := warehouse.RawLayouts(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 	rawPurged := map[string]int64{}
 	for _, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
-		l, ok := layouts[flow.RawTable(name)]
+		l, ok := layouts[warehouse.RawTable(name)]
 		if src.Retention.IsZero() || src.Role == "suppression" || !ok {
 			continue
 		}
@@ -99,7 +99,7 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 	changes := []PurgeChange{}
 	for _, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
-		ch := PurgeChange{Source: name, Table: flow.RawTable(name), Retention: period(src.Retention), RejectsCutoff: cfg.RejectsCutoff(src, now).UTC()}
+		ch := PurgeChange{Source: name, Table: warehouse.RawTable(name), Retention: period(src.Retention), RejectsCutoff: cfg.RejectsCutoff(src, now).UTC()}
 		if !src.Retention.IsZero() && src.Role != "suppression" {
 			ch.Cutoff = src.Retention.Cutoff(now).UTC()
 			if ch.Rows, err = purgeRows(ctx, c, ch, rawPurged, exists, dry); err != nil {
@@ -170,8 +170,8 @@ func purgeRejects(ctx context.Context, c *sql.Conn, p params, others, dry bool) 
 
 // purgeRaw rewrites each raw file of l holding rows loaded before cutoff
 // without them and returns how many rows went.
-func purgeRaw(ctx context.Context, c *sql.Conn, l flow.RawLayout, cutoff time.Time) (int64, error) {
-	files, err := flow.RawFiles(l)
+func purgeRaw(ctx context.Context, c *sql.Conn, l warehouse.RawLayout, cutoff time.Time) (int64, error) {
+	files, err := warehouse.RawFiles(l)
 	if err != nil {
 		return 0, err
 	}
