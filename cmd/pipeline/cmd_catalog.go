@@ -59,7 +59,7 @@ func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer done()
-	rows, err := db.QueryContext(ctx, `SELECT dataset, "column", category, personal, confidence, method, coalesce(evidence, '') FROM catalog ORDER BY dataset, rowid`)
+	rows, err := db.QueryContext(ctx, engine.SQL("catalog_list"))
 	if err != nil {
 		return fmt.Errorf("read catalog (has a run completed?): %w", err)
 	}
@@ -110,7 +110,7 @@ func writeRecordOfProcessing(ctx context.Context, w io.Writer, cfg *config.Confi
 	}
 	type rcpt struct{ recipient, export, last string }
 	var recipients []rcpt
-	rows, err := db.QueryContext(ctx, "SELECT recipient, export, max(exported_at)::VARCHAR FROM lineage GROUP BY ALL ORDER BY 1, 2")
+	rows, err := db.QueryContext(ctx, engine.SQL("lineage_recipients"))
 	if err == nil {
 		for rows.Next() {
 			var r rcpt

@@ -18,3 +18,16 @@ func TestStatements(t *testing.T) {
 		}
 	}
 }
+
+func TestQuote(t *testing.T) {
+	tests := []struct{ give, want string }{
+		{"people", `"people"`},
+		{`we"ird`, `"we""ird"`},
+		{"raw people", `"raw people"`},
+	}
+	for _, tt := range tests {
+		if got := Quote(tt.give); got != tt.want {
+			t.Errorf("Quote(%q) = %s, want %s", tt.give, got, tt.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
@@ -159,21 +160,18 @@ func (rn *run) classify(ctx context.Context, c *sqlConn) error {
 		for i := range res {
 			all = append(all, res[i])
 		}
-		if _, err := c.ExecContext(ctx, `DELETE FROM catalog WHERE dataset = $1`, d.Name); err != nil {
+		if _, err := c.ExecContext(ctx, engine.SQL("catalog_drop"), d.Name); err != nil {
 			return err
 		}
 		for _, r := range res {
-			if _, err := c.ExecContext(ctx, `INSERT INTO catalog VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			if _, err := c.ExecContext(ctx, engine.SQL("catalog_add"),
 				d.Name, d.Table, r.Column, r.Category, r.Personal, r.Confidence, r.Method, r.Evidence, rn.started, rn.id); err != nil {
 				return err
 			}
 		}
 	}
 	// deliverable has the prospects' columns: same categories
-	if _, err := c.ExecContext(ctx, `DELETE FROM catalog WHERE dataset = 'deliverable'`); err != nil {
-		return err
-	}
-	if _, err := c.ExecContext(ctx, `INSERT INTO catalog SELECT 'deliverable', 'deliverable', "column", category, personal, confidence, method, evidence, classified_at, run_id FROM catalog WHERE dataset = 'prospects'`); err != nil {
+	if err := execScript(ctx, c, "catalog_deliverable", nil, nil); err != nil {
 		return err
 	}
 	personal := 0

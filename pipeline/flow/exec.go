@@ -24,12 +24,13 @@ func count(ctx context.Context, c *sql.Conn, q string, args ...any) (int64, erro
 }
 
 func countTable(ctx context.Context, c *sql.Conn, table string) (int64, error) {
-	return count(ctx, c, "SELECT count(*) FROM "+engine.Quote(table))
+	return count(ctx, c, engine.MustRender("count_table", table))
 }
 
-// columns returns a query's column names without running it.
-func columns(ctx context.Context, c *sql.Conn, q string, args ...any) ([]string, error) {
-	rows, err := c.QueryContext(ctx, "SELECT * FROM ("+q+") LIMIT 0", args...)
+// columns returns the column names of a FROM fragment (a quoted table or
+// a scan rendered from sql/) without reading rows.
+func columns(ctx context.Context, c *sql.Conn, from string, args ...any) ([]string, error) {
+	rows, err := c.QueryContext(ctx, engine.MustRender("query_columns", from), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -71,7 +71,7 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 			if se.stream, err = renderExportSelect(data); err != nil {
 				return err
 			}
-			if se.rows, err = count(ctx, c, "SELECT count(*) FROM lineage WHERE run_id = $1 AND export = $2", rn.id, name); err != nil {
+			if se.rows, err = count(ctx, c, engine.SQL("lineage_count_export"), rn.id, name); err != nil {
 				return err
 			}
 			continue
@@ -98,7 +98,7 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 		}); err != nil {
 			return fmt.Errorf("export %q: lineage: %w", name, err)
 		}
-		if se.rows, err = count(ctx, c, "SELECT count(*) FROM lineage WHERE run_id = $1 AND export = $2", rn.id, name); err != nil {
+		if se.rows, err = count(ctx, c, engine.SQL("lineage_count_export"), rn.id, name); err != nil {
 			return err
 		}
 		rn.progress("export %s: %d rows staged", name, se.rows)

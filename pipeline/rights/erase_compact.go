@@ -36,17 +36,11 @@ func compact(ctx context.Context, cfg *config.Config) error {
 			return err
 		}
 		var name string
-		if err := c.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
+		if err := c.QueryRowContext(ctx, engine.SQL("current_database")).Scan(&name); err != nil {
 			return err
 		}
-		for _, q := range []string{
-			"ATTACH " + engine.Literal(tmp) + " AS erase_compact",
-			"COPY FROM DATABASE " + engine.Quote(name) + " TO erase_compact",
-			"DETACH erase_compact",
-		} {
-			if _, err := c.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("compact: %w", err)
-			}
+		if err := engine.ExecScript(ctx, c, "erase_compact", map[string]string{"Path": tmp, "Database": name}, nil); err != nil {
+			return fmt.Errorf("compact: %w", err)
 		}
 		return nil
 	}()

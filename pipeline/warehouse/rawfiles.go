@@ -61,17 +61,18 @@ type RawLayout struct {
 	Compression  string // uncompressed | zstd
 }
 
-// ReadRaw is the FROM fragment reading a raw table's files: every
-// *.parquet under dir (never a temp file: those end in .tmp). The path is
-// a SQL string literal (views cannot take parameters); it is built by the
-// pipeline from the warehouse path, the source name and the run id.
+// ReadRaw is the FROM fragment reading a raw table's files
+// (sql/read_raw.sql): every *.parquet under dir (never a temp file: those
+// end in .tmp). The path is a SQL string literal (views cannot take
+// parameters); it is built by the pipeline from the warehouse path, the
+// source name and the run id.
 func ReadRaw(dir string) string {
-	return "read_parquet(" + engine.Literal(filepath.Join(dir, "**", "*.parquet")) + ", hive_partitioning = false)"
+	return strings.TrimSpace(engine.MustRender("read_raw", dir))
 }
 
 // RawLayouts reads raw_files: table name -> layout.
 func RawLayouts(ctx context.Context, c *sql.Conn) (map[string]RawLayout, error) {
-	rows, err := c.QueryContext(ctx, "SELECT table_name, dir, run_id, coalesce(buckets, 0), coalesce(bucket_column, ''), compression FROM raw_files")
+	rows, err := c.QueryContext(ctx, engine.SQL("raw_files_list"))
 	if err != nil {
 		return nil, fmt.Errorf("raw_files: %w", err)
 	}
@@ -107,24 +108,21 @@ func CreateRawView(ctx context.Context, c *sql.Conn, view, dir string) error {
 	if err := DropRelation(ctx, c, view); err != nil {
 		return err
 	}
-	_, err := c.ExecContext(ctx, "CREATE VIEW "+engine.Quote(view)+" AS SELECT * FROM "+ReadRaw(dir))
-	return err
+	return engine.ExecScript(ctx, c, "raw_view", map[string]string{"View": view, "Dir": dir}, nil)
 }
 
 // DropRelation drops a table or view of that name, if there is one (raw
 // tables were real tables before raw files).
 func DropRelation(ctx context.Context, c *sql.Conn, name string) error {
 	var kind string
-	err := c.QueryRowContext(ctx, `SELECT 'TABLE' FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND table_name = $1
-		UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE NOT temporary AND schema_name = 'main' AND view_name = $1`, name).Scan(&kind)
+	err := c.QueryRowContext(ctx, engine.SQL("relation_kind"), name).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	_, err = c.ExecContext(ctx, "DROP "+kind+" "+engine.Quote(name))
-	return err
+	return engine.ExecScript(ctx, c, "relation_drop", map[string]any{"View": kind == "VIEW", "Name": name}, nil)
 }
 
 // CleanRaw drops what a crashed run staged but never swapped in — the
@@ -133,10 +131,7 @@ func DropRelation(ctx context.Context, c *sql.Conn, name string) error {
 // erasure left: they may hold personal data that no catalog, SAR or
 // erasure knows about. Callers hold the warehouse lock.
 func CleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
-	rows, err := c.QueryContext(ctx, `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main'
-		AND table_name LIKE 'raw\_%' ESCAPE '\' AND suffix(table_name, $1)
-		UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT temporary AND schema_name = 'main'
-		AND view_name LIKE 'raw\_%' ESCAPE '\' AND suffix(view_name, $1)`, nextSuffix)
+	rows, err := c.QueryContext(ctx, engine.SQL("raw_next_left"), nextSuffix)
 	if err != nil {
 		return err
 	}
