@@ -177,21 +177,9 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *format != "text" && *format != "json" {
 		return usagef("--format %q: want text or json", *format)
 	}
-	var subs []rights.Subject
-	if *batch != "" {
-		if *sf.email != "" {
-			return usagef("--email and --emails-from exclude each other")
-		}
-		var err error
-		if subs, err = readSubjects(*batch); err != nil {
-			return err
-		}
-	} else {
-		sub, err := sf.subject()
-		if err != nil {
-			return err
-		}
-		subs = []rights.Subject{sub}
+	subs, err := eraseSubjects(sf, *batch)
+	if err != nil {
+		return err
 	}
 	log, cfg, conns, err := c.setup(stderr)
 	if err != nil {
@@ -244,6 +232,22 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "warehouse rewritten once for %d erasures: no erased value is left in it\n", len(subs))
 	}
 	return nil
+}
+
+// eraseSubjects are the subjects erase is given: those of --emails-from,
+// or the one of --email and the other identifiers.
+func eraseSubjects(sf subjectFlags, batch string) ([]rights.Subject, error) {
+	if batch != "" {
+		if *sf.email != "" {
+			return nil, usagef("--email and --emails-from exclude each other")
+		}
+		return readSubjects(batch)
+	}
+	sub, err := sf.subject()
+	if err != nil {
+		return nil, err
+	}
+	return []rights.Subject{sub}, nil
 }
 
 // readSubjects reads a batch file: one email per line, blank lines and
