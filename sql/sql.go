@@ -1,12 +1,16 @@
-// Package sql holds the stage, SAR and erasure SQL as embedded files, so a
+// Package sql holds every SQL statement the product runs on DuckDB as
+// embedded files (the run's stages, the warehouse's schema and upkeep,
+// SAR, erasure, suppression, classification under classify/), so a
 // reviewer or a DPO can read exactly what a run executes. Templates use
-// text/template with one function, q, which quotes identifiers; values
-// are always bound parameters.
+// text/template with typed functions (q or ident quotes an identifier,
+// path writes a literal of a path the pipeline built, read_raw.sql reads a
+// raw table's files); values are always bound parameters. Go code renders
+// them through pipeline/engine (Render, SQL, ExecScript).
 package sql
 
 import "embed"
 
 // FS holds every .sql template and the rule tables (.csv).
 //
-//go:embed *.sql *.csv
+//go:embed *.sql *.csv classify/*.sql
 var FS embed.FS

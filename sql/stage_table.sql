@@ -25,13 +25,11 @@
 -- write buffers rows twice: each thread up to partitioned_write_flush_threshold
 -- rows (default 512k) before it hands them to the buckets, and each bucket
 -- a whole row group before it writes one. Both buffers are fresh memory
--- the kernel faults in page by page: with the defaults most of a 1M-people
--- source (~430 MB) was held at once. Flushing every 32k rows into row
--- groups of 10k rows holds ~165 MB, takes 40k page faults instead of 100k
--- and ~0.4 CPU-s less (fresh processes, 1M people: 1.41-1.55 s ->
--- 1.19-1.61 s wall); the files are the same size and read as fast, and a
--- SAR's row-group pruning gets finer. (Row groups of 50k rows had already
--- beaten the default 122,880: 1.25-1.74 s -> 0.95-1.10 s.)
+-- the kernel faults in page by page: with the defaults most of a large
+-- source is held at once. Flushing every 32k rows into row groups of 10k
+-- rows holds much less and faults in fewer pages; the files are the same
+-- size and read as fast, and a SAR's row-group pruning gets finer
+-- (bench/results holds the measurements).
 SET preserve_insertion_order = false;
 SET partitioned_write_flush_threshold = 32768;
 COPY (

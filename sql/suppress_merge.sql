@@ -18,8 +18,8 @@ WHERE source = $source AND kind = $kind AND added_by = 'sync' AND reason <> $rea
 INSERT INTO suppression (kind, hash, value, reason, source, added_at, added_by)
 SELECT DISTINCT $kind, i.hash, i.value, $reason, $source, CAST($now AS TIMESTAMP), 'sync'
 FROM {{.In}} i
--- an explicit anti join of the list's own entries: the correlated NOT
--- EXISTS it replaces took 0.5 s against 0.17 s for a 1M-entry list
+-- an explicit anti join of the list's own entries (DuckDB plans it
+-- better than a correlated NOT EXISTS)
 ANTI JOIN (SELECT hash FROM suppression WHERE source = $source AND kind = $kind) s ON s.hash = i.hash
 WHERE i.hash IS NOT NULL
 -- in hash order when the list fills more than one row group

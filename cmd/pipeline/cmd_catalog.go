@@ -8,12 +8,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"github.com/example/pipeline/pipeline/config"
 	"io"
 	"text/tabwriter"
 
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/warehouse"
+
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
 )
 
 // catalogColumn is one row of `pipeline catalog --format json` (DESIGN.md).
@@ -33,17 +34,11 @@ func openReadOnly(ctx context.Context, c *common, stderr io.Writer) (*engine.DB,
 		return nil, nil, err
 	}
 	// Wait (visibly) while a run holds the warehouse rather than fail.
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline (read)", stderr)
+	w, err := warehouse.Open(ctx, cfg, warehouse.ReadOnly, "pipeline (read)", stderr)
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, ReadOnly: true, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
-	if err != nil {
-		lk.Unlock()
-		return nil, nil, err
-	}
-	return db, func() { db.Close(); lk.Unlock() }, nil
+	return w.DB, func() { w.Close() }, nil
 }
 
 func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -64,7 +59,7 @@ func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer done()
-	rows, err := db.QueryContext(ctx, `SELECT dataset, "column", category, personal, confidence, method, coalesce(evidence, '') FROM catalog ORDER BY dataset, rowid`)
+	rows, err := db.QueryContext(ctx, engine.SQL("catalog_list"))
 	if err != nil {
 		return fmt.Errorf("read catalog (has a run completed?): %w", err)
 	}
@@ -122,7 +117,7 @@ func writeRecordOfProcessing(ctx context.Context, w io.Writer, cfg *config.Confi
 	}
 	type rcpt struct{ recipient, export, last string }
 	var recipients []rcpt
-	rows, err := db.QueryContext(ctx, "SELECT recipient, export, max(exported_at)::VARCHAR FROM lineage GROUP BY ALL ORDER BY 1, 2")
+	rows, err := db.QueryContext(ctx, engine.SQL("lineage_recipients"))
 	if err == nil {
 		for rows.Next() {
 			var r rcpt

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/example/pipeline/connectors/builtin"
 	"github.com/example/pipeline/connectors/plugin"
+	"github.com/example/pipeline/pipeline/connect"
 )
 
 func cmdConnectors(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,14 +45,10 @@ func cmdConnectors(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	var dirs []string
-	if d := os.Getenv("PIPELINE_PLUGIN_DIR"); d != "" {
-		dirs = append(dirs, filepath.SplitList(d)...)
+	if cfgErr != nil {
+		cfg = nil // (no plugins folder beside a pipeline.yaml that did not load)
 	}
-	if cfgErr == nil {
-		dirs = append(dirs, filepath.Join(cfg.Dir, "plugins"))
-	}
-	reg := plugin.NewRegistry(plugin.RegistryOptions{SelfExe: self, Builtins: builtin.Names(), PluginDirs: dirs, SearchPATH: true, Stderr: prefixWriter{stderr}})
+	reg := plugin.NewRegistry(plugin.RegistryOptions{SelfExe: self, Builtins: builtin.Names(), PluginDirs: connect.PluginDirs(cfg), SearchPATH: true, Stderr: prefixWriter{stderr}})
 	infos, err := reg.List(ctx)
 	if err != nil {
 		return err

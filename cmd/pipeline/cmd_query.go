@@ -15,7 +15,7 @@ import (
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // cmdQuery runs one read-only SELECT over the warehouse, in DuckDB's
@@ -45,7 +45,7 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline query", stderr)
+	lk, err := warehouse.WaitLock(ctx, cfg.Warehouse, "pipeline query", stderr)
 	if err != nil {
 		return err
 	}
@@ -56,8 +56,7 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := auditQuery(ctx, cfg, stmt); err != nil {
 		return fmt.Errorf("query not run: it could not be recorded in the audit log: %w", err)
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, ReadOnly: true, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+	db, err := engine.Open(ctx, warehouse.Settings(cfg, warehouse.ReadOnly))
 	if err != nil {
 		return err
 	}
@@ -85,7 +84,7 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // queryDirs are the folders a query may read besides the warehouse: the
 // raw files beside it, the exports folder and every export's own folder.
 func queryDirs(cfg *config.Config) []string {
-	dirs := []string{flow.RawRoot(cfg.Warehouse)}
+	dirs := []string{warehouse.RawRoot(cfg.Warehouse)}
 	if cfg.ExportsDir != "" {
 		dirs = append(dirs, cfg.ExportsDir)
 	}

@@ -8,8 +8,9 @@ import (
 	"strings"
 
 	"github.com/example/pipeline/pipeline/audit"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/rights"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // setFlags collects repeated --set COLUMN=VALUE.
@@ -41,7 +42,7 @@ func cmdRectify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs, c := newFlags("rectify", stderr)
 	email := fs.String("email", "", "the data subject's email (required; never changed by rectify)")
 	var raw setFlags
-	fs.Var(&raw, "set", "COLUMN=VALUE: the corrected value (repeatable; COLUMN one of "+strings.Join(flow.RectifiableColumns, ", ")+"; an empty VALUE removes the value)")
+	fs.Var(&raw, "set", "COLUMN=VALUE: the corrected value (repeatable; COLUMN one of "+strings.Join(config.RectifiableColumns, ", ")+"; an empty VALUE removes the value)")
 	yes := fs.Bool("yes", false, "really correct (without it: print what would change, change nothing)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -68,7 +69,7 @@ func cmdRectify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline rectify", stderr)
+	lk, err := warehouse.WaitLock(ctx, cfg.Warehouse, "pipeline rectify", stderr)
 	if err != nil {
 		return err
 	}

@@ -12,11 +12,10 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/normalize"
 	"github.com/example/pipeline/pipeline/rights"
 	"github.com/example/pipeline/pipeline/suppress"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // errOverdue makes `requests --overdue` exit 1 after listing what is late.
@@ -216,18 +215,12 @@ func withRequest(ctx context.Context, command string, args []string, stdout, std
 		if err != nil {
 			return err
 		}
-		lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline "+command, stderr)
+		w, err := warehouse.Open(ctx, cfg, warehouse.Privacy, "pipeline "+command, stderr)
 		if err != nil {
 			return err
 		}
-		defer lk.Unlock()
-		db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-			MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		conn, err := db.Conn(ctx)
+		defer w.Close()
+		conn, err := w.DB.Conn(ctx)
 		if err != nil {
 			return err
 		}

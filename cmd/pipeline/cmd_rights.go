@@ -18,8 +18,8 @@ import (
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/rights"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // rightsEnv is what every rights command holds while it works: the
@@ -28,7 +28,7 @@ import (
 type rightsEnv struct {
 	cfg  *config.Config
 	log  zerolog.Logger
-	lock *flow.Lock
+	wh   *warehouse.Warehouse
 	db   *engine.DB
 	conn *sql.Conn
 	// stderr takes the warning when the audit head cannot be anchored
@@ -49,28 +49,16 @@ func openRights(ctx context.Context, c *common, what string, stderr io.Writer) (
 	if err != nil {
 		return nil, err
 	}
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, what, stderr)
+	w, err := warehouse.Open(ctx, cfg, warehouse.Privacy, what, stderr)
 	if err != nil {
 		return nil, err
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+	conn, err := w.DB.Conn(ctx)
 	if err != nil {
-		lk.Unlock()
+		w.Close()
 		return nil, err
 	}
-	if err := flow.EnsureSchema(ctx, db); err != nil {
-		db.Close()
-		lk.Unlock()
-		return nil, err
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		db.Close()
-		lk.Unlock()
-		return nil, err
-	}
-	return &rightsEnv{cfg: cfg, log: log, lock: lk, db: db, conn: conn, stderr: stderr}, nil
+	return &rightsEnv{cfg: cfg, log: log, wh: w, db: w.DB, conn: conn, stderr: stderr}, nil
 }
 
 func (e *rightsEnv) close() {
@@ -79,11 +67,7 @@ func (e *rightsEnv) close() {
 		e.conn.Close()
 		e.conn = nil
 	}
-	if e.db != nil {
-		e.db.Close()
-		e.db = nil
-	}
-	e.lock.Unlock()
+	e.wh.Close()
 }
 
 // subjectFlags are the identifiers a rights command takes.
@@ -193,27 +177,15 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *format != "text" && *format != "json" {
 		return usagef("--format %q: want text or json", *format)
 	}
-	var subs []rights.Subject
-	if *batch != "" {
-		if *sf.email != "" {
-			return usagef("--email and --emails-from exclude each other")
-		}
-		var err error
-		if subs, err = readSubjects(*batch); err != nil {
-			return err
-		}
-	} else {
-		sub, err := sf.subject()
-		if err != nil {
-			return err
-		}
-		subs = []rights.Subject{sub}
+	subs, err := eraseSubjects(sf, *batch)
+	if err != nil {
+		return err
 	}
 	log, cfg, conns, err := c.setup(stderr)
 	if err != nil {
 		return err
 	}
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline erase", stderr)
+	lk, err := warehouse.WaitLock(ctx, cfg.Warehouse, "pipeline erase", stderr)
 	if err != nil {
 		return err
 	}
@@ -260,6 +232,22 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "warehouse rewritten once for %d erasures: no erased value is left in it\n", len(subs))
 	}
 	return nil
+}
+
+// eraseSubjects are the subjects erase is given: those of --emails-from,
+// or the one of --email and the other identifiers.
+func eraseSubjects(sf subjectFlags, batch string) ([]rights.Subject, error) {
+	if batch != "" {
+		if *sf.email != "" {
+			return nil, usagef("--email and --emails-from exclude each other")
+		}
+		return readSubjects(batch)
+	}
+	sub, err := sf.subject()
+	if err != nil {
+		return nil, err
+	}
+	return []rights.Subject{sub}, nil
 }
 
 // readSubjects reads a batch file: one email per line, blank lines and

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // runRow is one run of `pipeline runs --format json`. Times are UTC;
@@ -30,7 +30,7 @@ type runRow struct {
 }
 
 // cmdRuns prints the run history, newest first. It takes the warehouse
-// lock and settles runs whose process died first (flow.EnsureSchema), so
+// lock and settles runs whose process died first (warehouse.EnsureSchema), so
 // a killed run shows as crashed, not running.
 func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("runs", stderr)
@@ -46,21 +46,12 @@ func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline runs", stderr)
+	w, err := warehouse.Open(ctx, cfg, warehouse.Privacy, "pipeline runs", stderr)
 	if err != nil {
 		return err
 	}
-	defer lk.Unlock()
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := flow.EnsureSchema(ctx, db); err != nil {
-		return err
-	}
-	runs, err := listRuns(ctx, db.DB, *limit)
+	defer w.Close()
+	runs, err := listRuns(ctx, w.DB.DB, *limit)
 	if err != nil {
 		return err
 	}

@@ -16,9 +16,8 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/example/pipeline/pipeline/audit"
-	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/suppress"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 const suppressUsage = `usage: pipeline suppress COMMAND [flags]
@@ -120,24 +119,14 @@ func openStore(ctx context.Context, c *common, stderr io.Writer, what string) (*
 	if err != nil {
 		return nil, log, nil, err
 	}
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, what, stderr)
+	w, err := warehouse.Open(ctx, cfg, warehouse.Privacy, what, stderr)
 	if err != nil {
 		return nil, log, nil, err
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
-	if err != nil {
-		lk.Unlock()
-		return nil, log, nil, err
-	}
+	db := w.DB
 	done := func() {
 		warnAnchor(stderr, audit.Anchor(context.WithoutCancel(ctx), db, cfg.Warehouse))
-		db.Close()
-		lk.Unlock()
-	}
-	if err := flow.EnsureSchema(ctx, db); err != nil {
-		done()
-		return nil, log, nil, err
+		w.Close()
 	}
 	if err := audit.EnsureTable(ctx, db); err != nil {
 		done()

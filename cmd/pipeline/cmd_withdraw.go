@@ -6,10 +6,9 @@ import (
 	"io"
 
 	"github.com/example/pipeline/pipeline/audit"
-	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/rights"
 	"github.com/example/pipeline/pipeline/suppress"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // manualWithdraw records a restriction or an objection and, under the
@@ -39,21 +38,17 @@ func manualWithdraw(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	lk, err := flow.WaitLock(ctx, cfg.Warehouse, "pipeline "+m.name, stderr)
+	lk, err := warehouse.WaitLock(ctx, cfg.Warehouse, "pipeline "+m.name, stderr)
 	if err != nil {
 		return err
 	}
 	defer lk.Unlock()
 	res, err := func() (suppress.AddResult, error) {
-		db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-			MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+		db, err := warehouse.OpenLocked(ctx, cfg, warehouse.Privacy)
 		if err != nil {
 			return suppress.AddResult{}, err
 		}
 		defer db.Close()
-		if err := flow.EnsureSchema(ctx, db); err != nil {
-			return suppress.AddResult{}, err
-		}
 		if err := audit.EnsureTable(ctx, db); err != nil {
 			return suppress.AddResult{}, err
 		}

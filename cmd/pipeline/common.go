@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,7 +15,7 @@ import (
 	"github.com/example/pipeline/connectors/builtin"
 	"github.com/example/pipeline/connectors/plugin"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/connect"
 )
 
 // common are the flags every command takes.
@@ -167,10 +166,10 @@ func (c *common) load() (*config.Config, error) {
 
 // conns returns the connector registry: every connector runs as a
 // go-plugin process (built-ins served by this binary).
-func (c *common) conns(cfg *config.Config, stderr io.Writer) (flow.Connectors, error) {
+func (c *common) conns(cfg *config.Config, stderr io.Writer) (connect.Connectors, error) {
 	switch c.connectors {
 	case "inprocess":
-		return flow.InProcess{}, nil
+		return connect.InProcess{}, nil
 	case "plugins":
 	default:
 		return nil, usagef("--connectors %q: want plugins or inprocess", c.connectors)
@@ -179,15 +178,8 @@ func (c *common) conns(cfg *config.Config, stderr io.Writer) (flow.Connectors, e
 	if err != nil {
 		return nil, err
 	}
-	var dirs []string
-	if d := os.Getenv("PIPELINE_PLUGIN_DIR"); d != "" {
-		dirs = append(dirs, filepath.SplitList(d)...)
-	}
-	if cfg != nil {
-		dirs = append(dirs, filepath.Join(cfg.Dir, "plugins"))
-	}
-	return flow.Plugins{Registry: plugin.NewRegistry(plugin.RegistryOptions{
-		SelfExe: self, Builtins: builtin.Names(), PluginDirs: dirs, SearchPATH: true,
+	return connect.Plugins{Registry: plugin.NewRegistry(plugin.RegistryOptions{
+		SelfExe: self, Builtins: builtin.Names(), PluginDirs: connect.PluginDirs(cfg), SearchPATH: true,
 		Stderr: prefixWriter{stderr},
 	})}, nil
 }
@@ -205,7 +197,7 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 
 // setup is what a command that runs connectors needs: the logger, the
 // loaded config and the connector registry.
-func (c *common) setup(stderr io.Writer) (zerolog.Logger, *config.Config, flow.Connectors, error) {
+func (c *common) setup(stderr io.Writer) (zerolog.Logger, *config.Config, connect.Connectors, error) {
 	log, err := c.logger(stderr)
 	if err != nil {
 		return log, nil, nil, err

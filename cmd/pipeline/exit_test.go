@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // TestFailureStyle: the last --log-format on the command line decides
@@ -41,7 +41,7 @@ func TestExitCodeJSON(t *testing.T) {
 		code int
 	}{
 		{usagef("--format %q: want table or json", "xml"), 2},
-		{fmt.Errorf("run: %w", flow.ErrBusy), 1},
+		{fmt.Errorf("run: %w", warehouse.ErrBusy), 1},
 	} {
 		var b bytes.Buffer
 		if got := exitCode(tt.err, &b, failureStyle{command: "run", json: true}); got != tt.code {

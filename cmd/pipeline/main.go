@@ -23,14 +23,13 @@ func main() {
 	// Files this process creates may hold personal data: 0600/0700.
 	syscall.Umask(0o077)
 	// The Go heap holds little (DuckDB's memory is its own); the pl_*
-	// normalisation functions allocate per value, so collect less often:
-	// 16% faster phone normalisation at 2 threads. $GOGC still wins.
+	// normalisation functions allocate per value, so collect less often.
+	// $GOGC still wins.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	// ...but within a soft limit: the Go heap is mostly the pl_* functions'
-	// garbage, and with GOGC 400 alone it added ~350 MB to a 10M run's peak
-	// RSS (2.79 GiB against 2.31 GiB with this limit, same wall time).
+	// garbage, which GOGC 400 alone lets grow the run's peak memory.
 	// DuckDB's memory (engine.memory_limit) is outside it. $GOMEMLIMIT wins.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(512 << 20)

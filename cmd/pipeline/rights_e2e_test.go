@@ -15,8 +15,8 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/rights"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // The subject: in both vendor files (people.csv:21, people_crm.csv:10)
@@ -256,7 +256,7 @@ func TestSarWaitsForRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lk, err := flow.TryLock(cfg.Warehouse, "pipeline run test")
+	lk, err := warehouse.TryLock(cfg.Warehouse, "pipeline run test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +386,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := rights.OpenWarehouse(context.Background(), cfg)
+	db, err := warehouse.OpenLocked(context.Background(), cfg, warehouse.Privacy)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/example/pipeline/connectors/parquet"
 	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // openDB opens a DuckDB file (the warehouse, read-only) or memory ("").
@@ -330,7 +331,7 @@ func TestInterruptedRun(t *testing.T) {
 // TestLock: a second run on a warehouse in use exits with a clear message.
 func TestLock(t *testing.T) {
 	dir := workspace(t)
-	lk, err := flow.TryLock(filepath.Join(dir, "state", "warehouse.duckdb"), "test holder")
+	lk, err := warehouse.TryLock(filepath.Join(dir, "state", "warehouse.duckdb"), "test holder")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,9 +34,8 @@ import (
 
 // BatchRows is a good number of rows per Arrow batch: large enough that
 // the per-batch cost is negligible, small enough that decoding, transport
-// and DuckDB's ingest of consecutive batches overlap. Measured with
-// bench/stream (1M rows of 9 strings from Parquet, into a DuckDB table):
-// 64k rows 0.78-0.85 s, 128k 0.61-0.67 s, 256k 0.67-0.72 s, 1M 0.88-0.94 s.
+// and DuckDB's ingest of consecutive batches overlap (bench/stream
+// measures the choice).
 const BatchRows = 128 * 1024
 
 // ServeSource serves src until the host disconnects. See Serve.

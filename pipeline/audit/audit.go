@@ -14,7 +14,7 @@
 // hashes, counts, list names and similar non-identifying values.
 //
 // Append is not safe for concurrent use on the same warehouse: callers
-// serialise writers (the warehouse lock, flow.WaitLock). The primary key on
+// serialise writers (the warehouse lock, warehouse.WaitLock). The primary key on
 // seq makes a lost race fail instead of forking the chain.
 package audit
 

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // Result is the classification of one column: one row of the catalog.
@@ -52,8 +54,8 @@ type Options struct {
 	// Parquet, when set, is a read_parquet(...) call that reads the
 	// table's rows (a raw table's files): a large one is then sampled by
 	// its file_row_number, one DuckDB vector in every stride of rows, so
-	// that only those vectors are decoded. A system sample reads every
-	// row of a Parquet scan: 1.5 s for 10M raw people, against 0.3 s.
+	// that only those vectors are decoded (a system sample would read
+	// every row of a Parquet scan). It is rendered by sql/read_raw.sql.
 	Parquet string
 }
 
@@ -96,13 +98,7 @@ func (o Options) withDefaults() Options {
 // table's column order. Table only reads; it is safe to call concurrently.
 func Table(ctx context.Context, db Querier, dataset, table string, opts Options) ([]Result, error) {
 	opts = opts.withDefaults()
-	rel := quoteIdent(table)
-	if opts.Catalog != "" {
-		rel = quoteIdent(opts.Catalog) + "." + rel
-	}
-	if opts.Parquet != "" {
-		rel = opts.Parquet
-	}
+	rel := relation{Catalog: opts.Catalog, Table: table, Parquet: opts.Parquet}
 	cols, err := columns(ctx, db, rel)
 	if err != nil {
 		return nil, fmt.Errorf("classify %s: %w", dataset, err)
@@ -117,7 +113,7 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 	// binding for nothing).
 	stats := map[string]colStats{}
 	if n > 0 {
-		src, err := render(sampleSQL, samplePlan(rel, n, opts))
+		src, err := engine.Render("classify/sample", samplePlan(rel, n, opts))
 		if err != nil {
 			return nil, err
 		}
@@ -145,8 +141,8 @@ const vectorRows = 2048
 // over all of it, or, past four times PreSampleRows (or 64 times the sample
 // size), over a system sample of about that many rows, or over one vector
 // in every Stride rows of each file of a Parquet scan.
-func samplePlan(rel string, n int64, opts Options) map[string]any {
-	data := map[string]any{"Table": rel, "SampleSize": opts.SampleSize, "SystemPercent": "", "Stride": int64(0)}
+func samplePlan(rel relation, n int64, opts Options) map[string]any {
+	data := map[string]any{"Rel": rel, "SampleSize": opts.SampleSize, "SystemPercent": "", "Stride": int64(0)}
 	if want := max(int64(PreSampleRows), 64*int64(opts.SampleSize)); n > 4*want {
 		if opts.Parquet != "" {
 			data["Stride"] = vectorRows * ((n + want - 1) / want)
@@ -157,9 +153,19 @@ func samplePlan(rel string, n int64, opts Options) map[string]any {
 	return data
 }
 
-// countRows counts rel's rows (a quoted relation or a read_parquet call).
-func countRows(ctx context.Context, db Querier, rel string) (int64, error) {
-	rows, err := db.QueryContext(ctx, "SELECT count(*) FROM "+rel)
+// relation is what classify reads (sql/classify/relation.sql).
+type relation struct {
+	Catalog, Table string // unquoted
+	Parquet        string // Options.Parquet
+}
+
+// countRows counts rel's rows.
+func countRows(ctx context.Context, db Querier, rel relation) (int64, error) {
+	q, err := engine.Render("classify/count", rel)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return 0, err
 	}
@@ -174,18 +180,17 @@ func countRows(ctx context.Context, db Querier, rel string) (int64, error) {
 }
 
 // columns lists a relation's columns in order without reading rows.
-func columns(ctx context.Context, db Querier, rel string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT * FROM "+rel+" LIMIT 0")
+func columns(ctx context.Context, db Querier, rel relation) ([]string, error) {
+	q, err := engine.Render("classify/columns", rel)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	return rows.Columns()
-}
-
-// quoteIdent quotes a DuckDB identifier, doubling embedded double quotes.
-func quoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
 // decide combines the name match, the value statistics and pins into the

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // tally accumulates a confusion count per label.
@@ -233,14 +235,14 @@ func TestEvalB2B(t *testing.T) {
 		var defs, marks []string
 		rows := 0
 		for _, c := range cs {
-			defs = append(defs, quoteIdent(c.Column)+" VARCHAR")
+			defs = append(defs, engine.Quote(c.Column)+" VARCHAR")
 			marks = append(marks, "?")
 			rows = max(rows, len(c.Values))
 		}
-		if _, err := db.Exec("CREATE TABLE " + quoteIdent(ds) + " (" + strings.Join(defs, ", ") + ")"); err != nil {
+		if _, err := db.Exec("CREATE TABLE " + engine.Quote(ds) + " (" + strings.Join(defs, ", ") + ")"); err != nil {
 			t.Fatal(err)
 		}
-		ins := "INSERT INTO " + quoteIdent(ds) + " VALUES (" + strings.Join(marks, ", ") + ")"
+		ins := "INSERT INTO " + engine.Quote(ds) + " VALUES (" + strings.Join(marks, ", ") + ")"
 		for i := range rows {
 			args := make([]any, len(cs))
 			for j, c := range cs {

@@ -159,7 +159,7 @@ func TestLargeTableSystemPreSample(t *testing.T) {
 		{"small", 1000, Options{SampleSize: DefaultSampleSize}, ""},
 		{"small parquet", 1000, Options{SampleSize: DefaultSampleSize, Parquet: parquet}, ""},
 	} {
-		plan := samplePlan("x", tt.rows, tt.opts)
+		plan := samplePlan(relation{Table: "x"}, tt.rows, tt.opts)
 		for _, k := range []string{"SystemPercent", "Stride"} {
 			if set := plan[k] != "" && plan[k] != int64(0); set != (k == tt.wantKey) {
 				t.Errorf("%s (%d rows): plan %v", tt.name, tt.rows, plan)

@@ -1,36 +1,14 @@
 package classify
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
-	"text/template"
 	"time"
 
+	"github.com/example/pipeline/pipeline/engine"
 	"github.com/nyaruka/phonenumbers"
 )
-
-var (
-	//go:embed sample.sql
-	sampleSQL string
-	//go:embed detect.sql
-	detectSQL string
-)
-
-// render fills a SQL template. Only quoted identifiers, integers and other
-// embedded SQL go through it; values always travel as bound parameters.
-func render(text string, data map[string]any) (string, error) {
-	tpl, err := template.New("sql").Option("missingkey=error").Parse(text)
-	if err != nil {
-		return "", fmt.Errorf("classify sql template: %w", err)
-	}
-	var b bytes.Buffer
-	if err := tpl.Execute(&b, data); err != nil {
-		return "", fmt.Errorf("classify sql template: %w", err)
-	}
-	return b.String(), nil
-}
 
 // detector is one value detector: the counter it reads and the category it
 // gives. hint, when set, names the column-name hint it needs.
@@ -132,7 +110,7 @@ func (s colStats) weakest(hint string) (string, bool) {
 // the counts per column; phone candidates are checked here with
 // libphonenumber and only their count is kept.
 func detect(ctx context.Context, db Querier, source string, now time.Time) (map[string]colStats, error) {
-	q, err := render(detectSQL, map[string]any{"Source": source})
+	q, err := engine.Render("classify/detect", map[string]any{"Source": source})
 	if err != nil {
 		return nil, err
 	}

@@ -136,19 +136,6 @@ func TestOtherDetectors(t *testing.T) {
 	}
 }
 
-func TestQuoteIdent(t *testing.T) {
-	tests := []struct{ give, want string }{
-		{"people", `"people"`},
-		{`we"ird`, `"we""ird"`},
-		{"raw people", `"raw people"`},
-	}
-	for _, tt := range tests {
-		if got := quoteIdent(tt.give); got != tt.want {
-			t.Errorf("quoteIdent(%q) = %s, want %s", tt.give, got, tt.want)
-		}
-	}
-}
-
 // TestDateDetection holds detect.sql's prefilters on dates to what they
 // spare: a short value with a digit counts as a date exactly when DuckDB's
 // date cast or one of the formats parses it (the plain expression, tried on

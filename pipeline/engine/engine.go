@@ -59,19 +59,11 @@ func Open(ctx context.Context, s Settings) (*DB, error) {
 		}
 	}
 	init := func(execer driver.ExecerContext) error {
-		stmts := []string{
-			"SET autoinstall_known_extensions = false",
-			"SET autoload_known_extensions = false",
+		script, err := Render("engine_open", s)
+		if err != nil {
+			return err
 		}
-		if s.Threads > 0 {
-			stmts = append(stmts, fmt.Sprintf("SET threads = %d", s.Threads))
-		}
-		for _, kv := range [][2]string{{"memory_limit", s.MemoryLimit}, {"temp_directory", s.TempDirectory}} {
-			if kv[1] != "" {
-				stmts = append(stmts, "SET "+kv[0]+" = "+Literal(kv[1]))
-			}
-		}
-		for _, q := range stmts {
+		for _, q := range Statements(script) {
 			if _, err := execer.ExecContext(ctx, q, nil); err != nil {
 				return fmt.Errorf("%s: %w", q, err)
 			}
@@ -129,26 +121,18 @@ func (db *DB) Conn(ctx context.Context) (*sql.Conn, error) {
 }
 
 // CommitWithoutFSST commits c's transaction and checkpoints what it
-// wrote, without FSST string compression, then turns FSST back on. A
-// run's last COMMIT checkpoints the tables it wrote on one core while
-// nothing else runs, and FSST's analysis and compression were about half
-// of that (the prospects table, 12.8k rows of 23 columns, checkpointed
-// alone: 0.06-0.07 s -> 0.03-0.04 s; the commit of a 1M-people run:
-// 215-264 ms -> 140-180 ms). Those tables then take more room until a
-// later checkpoint rewrites them (an erasure's compaction does, with
-// FSST): left off for good, the warehouse doubled at 10M people and an
-// erasure's compaction, which rewrites the whole file, slowed down.
-// When the commit itself does not checkpoint (a small write), the
-// CHECKPOINT after it does the work closing the database would have done.
+// wrote without FSST string compression, then turns FSST back on: the
+// tables it wrote are checkpointed faster and take more room until a later
+// checkpoint (an erasure's compaction) rewrites them with FSST.
 // err is the COMMIT's; checkpoint is the CHECKPOINT's after a commit that
 // succeeded (the data is committed either way: the WAL holds it and the
 // next checkpoint, at the latest closing the database, writes it).
 // FSST is a database-wide setting: nothing else may checkpoint meanwhile.
 func CommitWithoutFSST(ctx context.Context, c *sql.Conn) (checkpoint, err error) {
-	if _, err := c.ExecContext(ctx, "SET disabled_compression_methods = 'fsst'"); err != nil {
+	if _, err := c.ExecContext(ctx, SQL("fsst_off")); err != nil {
 		return nil, err
 	}
-	defer func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), "RESET disabled_compression_methods") }()
+	defer func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), SQL("fsst_on")) }()
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return nil, err
 	}
@@ -165,8 +149,7 @@ const RowGroupRows = 122880
 // are worth inserting in key order so that later lookups by that key skip
 // row groups by their min/max. Only a batch that fills more than one row
 // group gains: rows that fit in one row group give it the whole key range
-// in any order, and sorting them was 0.06 s of a 95k-entry list's
-// single-threaded merge.
+// in any order, and sorting them would only cost time.
 func SortForLookups(n int64) bool { return n > RowGroupRows }
 
 // Quote quotes a SQL identifier for DuckDB: the one place identifiers from

@@ -3,14 +3,31 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"text/template"
 
 	sqlfs "github.com/example/pipeline/sql"
 )
 
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"q": Quote,
+var templates = parseTemplates()
+
+// funcs are the template functions: each takes a typed value and renders
+// it as SQL (an identifier, a literal the pipeline built), so that Go
+// never splices SQL text into a template.
+var funcs = template.FuncMap{
+	"q":     Quote,
+	"ident": Quote,
+	// path is a string literal of a path the pipeline built (statements
+	// such as ATTACH and views take no parameters).
+	"path": Literal,
+	// literal is a string literal for a SET statement (which takes no
+	// parameters): a setting from pipeline.yaml.
+	"literal": Literal,
+	// rawGlob is the glob of a raw table's Parquet files under dir
+	// (read_raw.sql): every *.parquet, never a .tmp file.
+	"rawGlob": func(dir string) string { return Literal(filepath.Join(dir, "**", "*.parquet")) },
 	"qlist": func(idents []string) string {
 		out := make([]string, len(idents))
 		for i, s := range idents {
@@ -35,7 +52,25 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	// args passes several expressions (our own SQL text, never a user's)
 	// to a shared template: {{template "x" (args "a" "b")}}.
 	"args": func(v ...string) []string { return v },
-}).ParseFS(sqlfs.FS, "*.sql"))
+}
+
+// parseTemplates parses sql/*.sql (named "x.sql") and the templates of
+// sql's sub-folders (named "folder/x.sql").
+func parseTemplates() *template.Template {
+	t := template.Must(template.New("").Funcs(funcs).ParseFS(sqlfs.FS, "*.sql"))
+	subs, err := fs.Glob(sqlfs.FS, "*/*.sql")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range subs {
+		b, err := fs.ReadFile(sqlfs.FS, name)
+		if err != nil {
+			panic(err)
+		}
+		template.Must(t.New(name).Parse(string(b)))
+	}
+	return t
+}
 
 // Render renders the embedded template sql/<name>.sql with data. Data
 // holds identifiers only (quoted by q) and enum members (enum); values
@@ -47,6 +82,10 @@ func Render(name string, data any) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// SQL is the fixed statement sql/<name>.sql (a template without data);
+// a missing or broken template panics, as the tests of every caller find.
+func SQL(name string) string { return strings.TrimSpace(MustRender(name, nil)) }
 
 // MustRender is Render for templates whose data cannot fail (tests, fixed SQL).
 func MustRender(name string, data any) string {

@@ -303,9 +303,9 @@ var registerMu sync.Mutex
 
 // registerFunctions registers the pl_* functions of db on a connection. It
 // is idempotent per database: DuckDB keeps them in its catalog, for every
-// connection. Once they are there, db remembers it: asking the catalog
-// (duckdb_functions(), thousands of rows) cost 15-25 ms a connection, and
-// a run opens a dozen.
+// connection. Once they are there, db remembers it and does not ask the
+// catalog (duckdb_functions(), thousands of rows) again. Safe for
+// concurrent use.
 func registerFunctions(ctx context.Context, c *sql.Conn, db *DB) error {
 	if db.funcs.Load() {
 		return nil
@@ -316,7 +316,7 @@ func registerFunctions(ctx context.Context, c *sql.Conn, db *DB) error {
 		return nil
 	}
 	var exists bool
-	if err := c.QueryRowContext(ctx, "SELECT count(*) > 0 FROM duckdb_functions() WHERE function_name = 'pl_email'").Scan(&exists); err != nil {
+	if err := c.QueryRowContext(ctx, SQL("udf_registered")).Scan(&exists); err != nil {
 		return fmt.Errorf("register functions: %w", err)
 	}
 	if !exists {

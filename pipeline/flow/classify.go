@@ -9,6 +9,8 @@ import (
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Dataset is one warehouse table the catalog covers: Table is its name in
@@ -26,7 +28,7 @@ func (rn *run) datasets() []Dataset {
 		if info := rn.sources[name]; info != nil {
 			d := Dataset{Name: name, Table: info.Table, Read: info.Staged}
 			if info.Layout != nil {
-				d.Parquet = ReadRaw(info.Layout.Dir)
+				d.Parquet = warehouse.ReadRaw(info.Layout.Dir)
 			}
 			out = append(out, d)
 		}
@@ -123,7 +125,7 @@ func (bc *bgClassification) stop() {
 func (rn *run) committedDatasets() []Dataset {
 	var out []Dataset
 	for _, d := range rn.datasets() {
-		if d.Read == Next(d.Table) || d.Name == "rejects" {
+		if d.Read == warehouse.Next(d.Table) || d.Name == "rejects" {
 			out = append(out, d)
 		}
 	}
@@ -158,21 +160,18 @@ func (rn *run) classify(ctx context.Context, c *sqlConn) error {
 		for i := range res {
 			all = append(all, res[i])
 		}
-		if _, err := c.ExecContext(ctx, `DELETE FROM catalog WHERE dataset = $1`, d.Name); err != nil {
+		if _, err := c.ExecContext(ctx, engine.SQL("catalog_drop"), d.Name); err != nil {
 			return err
 		}
 		for _, r := range res {
-			if _, err := c.ExecContext(ctx, `INSERT INTO catalog VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			if _, err := c.ExecContext(ctx, engine.SQL("catalog_add"),
 				d.Name, d.Table, r.Column, r.Category, r.Personal, r.Confidence, r.Method, r.Evidence, rn.started, rn.id); err != nil {
 				return err
 			}
 		}
 	}
 	// deliverable has the prospects' columns: same categories
-	if _, err := c.ExecContext(ctx, `DELETE FROM catalog WHERE dataset = 'deliverable'`); err != nil {
-		return err
-	}
-	if _, err := c.ExecContext(ctx, `INSERT INTO catalog SELECT 'deliverable', 'deliverable', "column", category, personal, confidence, method, evidence, classified_at, run_id FROM catalog WHERE dataset = 'prospects'`); err != nil {
+	if err := execScript(ctx, c, "catalog_deliverable", nil, nil); err != nil {
 		return err
 	}
 	personal := 0

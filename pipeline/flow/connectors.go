@@ -3,69 +3,13 @@ package flow
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/example/pipeline/connectors"
-	"github.com/example/pipeline/connectors/builtin"
-	"github.com/example/pipeline/connectors/plugin"
+	"github.com/example/pipeline/pipeline/connect"
 )
 
-// InProcess serves the built-in connectors inside the pipeline process
-// (tests and `--connectors inprocess`); the default is Plugins.
-type InProcess struct{}
-
-var _ Connectors = InProcess{}
-
 func noClose() error { return nil }
-
-// Source implements Connectors.
-func (InProcess) Source(_ context.Context, name string) (connectors.Source, func() error, error) {
-	src, _, err := builtin.Open(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	if src == nil {
-		return nil, nil, fmt.Errorf("connector %q is not a source", name)
-	}
-	return src, noClose, nil
-}
-
-// Sink implements Connectors.
-func (InProcess) Sink(_ context.Context, name string) (connectors.Sink, func() error, error) {
-	_, sink, err := builtin.Open(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	if sink == nil {
-		return nil, nil, fmt.Errorf("connector %q is not a sink", name)
-	}
-	return sink, noClose, nil
-}
-
-// Plugins launches every connector as a go-plugin process through a
-// registry (built-ins served by the pipeline binary itself).
-type Plugins struct{ Registry *plugin.Registry }
-
-var _ Connectors = Plugins{}
-
-// Source implements Connectors.
-func (p Plugins) Source(ctx context.Context, name string) (connectors.Source, func() error, error) {
-	s, c, err := p.Registry.OpenSource(ctx, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, c.Close, nil
-}
-
-// Sink implements Connectors.
-func (p Plugins) Sink(ctx context.Context, name string) (connectors.Sink, func() error, error) {
-	s, c, err := p.Registry.OpenSink(ctx, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, c.Close, nil
-}
 
 // Pool keeps one instance of each connector for as long as it is open: a
 // run with five CSV sources launches the csv plugin once, not five times,
@@ -78,7 +22,7 @@ func (p Plugins) Sink(ctx context.Context, name string) (connectors.Sink, func()
 // killed when that ctx ends), so share a pool only between calls made
 // under one ctx, as cmdRun does.
 type Pool struct {
-	inner   Connectors
+	inner   connect.Connectors
 	probes  *probes // shared with a pool over this one (see probes)
 	mu      sync.Mutex
 	sources map[string]*pooled[connectors.Source]
@@ -94,12 +38,12 @@ type pooled[T any] struct {
 	err   error
 }
 
-var _ Connectors = (*Pool)(nil)
+var _ connect.Connectors = (*Pool)(nil)
 
 // NewPool returns a pool over inner. A pool over a pool shares its probed
 // scan columns, so that validation and the run under one caller's pool
 // sniff each source file once.
-func NewPool(inner Connectors) *Pool {
+func NewPool(inner connect.Connectors) *Pool {
 	pr := &probes{m: map[string]probed{}}
 	if outer, ok := inner.(*Pool); ok {
 		pr = outer.probes
@@ -141,12 +85,12 @@ func get[T any](ctx context.Context, p *Pool, m map[string]*pooled[T], name stri
 	return e.v, noClose, nil
 }
 
-// Source implements Connectors.
+// Source implements connect.Connectors.
 func (p *Pool) Source(ctx context.Context, name string) (connectors.Source, func() error, error) {
 	return get(ctx, p, p.sources, name, p.inner.Source)
 }
 
-// Sink implements Connectors.
+// Sink implements connect.Connectors.
 func (p *Pool) Sink(ctx context.Context, name string) (connectors.Sink, func() error, error) {
 	return get(ctx, p, p.sinks, name, p.inner.Sink)
 }

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/pipeline/connect"
 )
 
 // counting wraps the built-in connectors and counts opens and closes.
 type counting struct {
 	mu            sync.Mutex
 	opens, closes map[string]int
-	inner         InProcess
+	inner         connect.InProcess
 }
 
 func newCounting() *counting {

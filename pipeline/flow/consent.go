@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // ConsentColumns are the canonical columns of a consent source.
@@ -16,7 +17,7 @@ var ConsentColumns = []string{"email", "given_at", "wording", "channel", "withdr
 // consent for all of them, sql/export_consent.sql). A consent campaign
 // without any valid record exports nobody.
 func (rn *run) loadConsent(ctx context.Context, c *sqlConn) error {
-	if _, err := c.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE campaign_channels (campaign VARCHAR, channel VARCHAR)"); err != nil {
+	if _, err := c.ExecContext(ctx, engine.SQL("consent_channels_table")); err != nil {
 		return err
 	}
 	for _, name := range rn.Config.CampaignOrder {
@@ -25,14 +26,14 @@ func (rn *run) loadConsent(ctx context.Context, c *sqlConn) error {
 			continue
 		}
 		for _, ch := range Channels(cp) {
-			if _, err := c.ExecContext(ctx, "INSERT INTO campaign_channels VALUES ($1, $2)", name, ch); err != nil {
+			if _, err := c.ExecContext(ctx, engine.SQL("consent_channels_add"), name, ch); err != nil {
 				return fmt.Errorf("campaign %q: %w", name, err)
 			}
 		}
 	}
 	sources, _ := rn.union(config.RoleConsent, ConsentStored)
 	if len(sources) == 0 {
-		_, err := c.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE campaign_consent (campaign VARCHAR, subject_key VARCHAR)")
+		_, err := c.ExecContext(ctx, engine.SQL("consent_empty"))
 		return err
 	}
 	return rn.exec(ctx, c, "export_consent", map[string]any{"Sources": sources}, params{"now": rn.started})

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // ConsentStored are the columns of a consent source's raw table: the
@@ -45,8 +46,8 @@ func (rn *run) stageConsent(ctx context.Context, c *sqlConn, name string, scan *
 		keep = append(keep, column{Src: have[k], Dst: k})
 	}
 	data["Keep"] = keep
-	info := &sourceInfo{Name: name, Table: RawTable(name), Staged: Next(RawTable(name)), Columns: ConsentStored}
-	info.Layout = &RawLayout{Table: info.Table, Dir: filepath.Join(RawRoot(rn.Config.Warehouse), info.Table, rn.id), RunID: rn.id,
+	info := &sourceInfo{Name: name, Table: warehouse.RawTable(name), Staged: warehouse.Next(warehouse.RawTable(name)), Columns: ConsentStored}
+	info.Layout = &warehouse.RawLayout{Table: info.Table, Dir: filepath.Join(warehouse.RawRoot(rn.Config.Warehouse), info.Table, rn.id), RunID: rn.id,
 		Compression: rawCodec(rn.Config)}
 	data["Compression"] = info.Layout.Compression
 	rn.sources[name] = info
@@ -68,7 +69,7 @@ func (rn *run) stageConsent(ctx context.Context, c *sqlConn, name string, scan *
 	if err != nil {
 		return StageRow{}, fmt.Errorf("consent source %q: %w", name, err)
 	}
-	if err := createRawView(ctx, c, info.Staged, info.Layout.Dir); err != nil {
+	if err := warehouse.CreateRawView(ctx, c, info.Staged, info.Layout.Dir); err != nil {
 		return StageRow{}, fmt.Errorf("consent source %q: %w", name, err)
 	}
 	out, err := countTable(ctx, c, info.Staged)

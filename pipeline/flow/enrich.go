@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 type unionSource struct {
@@ -42,7 +43,7 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 		}
 		us := unionSource{Table: info.Staged, From: engine.Quote(info.Staged), RowID: "rowid"}
 		if info.Layout != nil {
-			us.From, us.RowID = ReadRaw(info.Layout.Dir), rawRowID
+			us.From, us.RowID = warehouse.ReadRaw(info.Layout.Dir), rawRowID
 		}
 		for _, c := range canonical {
 			if !have[c] {
@@ -107,10 +108,9 @@ func (rn *run) enrich(ctx context.Context, c *sqlConn) error {
 }
 
 // enrichWork builds enrichment's TEMP tables, then prospects_work (in
-// scratchDB). A run
-// calls it between its two transactions: these are the largest writes of
-// a run, and DuckDB reads a transaction's own large writes slowly (at 10M
-// people, 16 s inside the transaction against 12 s outside).
+// scratchDB). A run calls it between its two transactions, outside both:
+// these are the largest writes of a run, and DuckDB reads a transaction's
+// own large writes more slowly than committed ones.
 func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	companies, _ := rn.union("companies", CompanyColumns)
 	people, extras := rn.union("people", PeopleColumns)
@@ -204,5 +204,5 @@ func (rn *run) publishProspects(ctx context.Context, c *sqlConn) error {
 
 // prospectsSchema lists the prospects table's columns.
 func prospectsSchema(ctx context.Context, c *sqlConn) ([]string, error) {
-	return columns(ctx, c, "SELECT * FROM "+engine.Quote("prospects"))
+	return columns(ctx, c, engine.Quote("prospects"))
 }

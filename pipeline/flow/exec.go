@@ -3,8 +3,6 @@ package flow
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -14,64 +12,9 @@ import (
 // params are named SQL parameters ($name in the .sql files).
 type params = engine.Params
 
-// statements splits a rendered script on statement-ending semicolons
-// (a ';' at the end of a line). Our templates never put one elsewhere.
-func statements(script string) []string {
-	var out []string
-	var cur strings.Builder
-	for _, line := range strings.SplitAfter(script, "\n") {
-		cur.WriteString(line)
-		if strings.HasSuffix(strings.TrimRight(line, " \t\r\n"), ";") {
-			if s := strings.TrimSpace(cur.String()); s != "" && !onlyComments(s) {
-				out = append(out, s)
-			}
-			cur.Reset()
-		}
-	}
-	if s := strings.TrimSpace(cur.String()); s != "" && !onlyComments(s) {
-		out = append(out, s)
-	}
-	return out
-}
-
-func onlyComments(s string) bool {
-	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimSpace(l)
-		if l != "" && !strings.HasPrefix(l, "--") {
-			return false
-		}
-	}
-	return true
-}
-
-// execScript renders the template and runs each statement with the named
-// parameters it uses. When a statement fails, the script's later RESET
-// statements still run: a SET the script made (DuckDB settings are global)
-// must not outlive it.
+// execScript runs an embedded template (engine.ExecScript).
 func execScript(ctx context.Context, c *sql.Conn, name string, data any, p params) error {
-	script, err := engine.Render(name, data)
-	if err != nil {
-		return err
-	}
-	sts := statements(script)
-	for i, st := range sts {
-		var args []any
-		if strings.Contains(st, "$") {
-			args = p.Args()
-		}
-		if _, err := c.ExecContext(ctx, st, args...); err != nil {
-			err = fmt.Errorf("%s.sql: %w", name, err)
-			for _, rest := range sts[i+1:] {
-				if strings.HasPrefix(strings.ToUpper(rest), "RESET ") {
-					if _, rerr := c.ExecContext(context.WithoutCancel(ctx), rest); rerr != nil {
-						err = errors.Join(err, fmt.Errorf("%s.sql: %w", name, rerr))
-					}
-				}
-			}
-			return err
-		}
-	}
-	return nil
+	return engine.ExecScript(ctx, c, name, data, p)
 }
 
 func count(ctx context.Context, c *sql.Conn, q string, args ...any) (int64, error) {
@@ -81,12 +24,13 @@ func count(ctx context.Context, c *sql.Conn, q string, args ...any) (int64, erro
 }
 
 func countTable(ctx context.Context, c *sql.Conn, table string) (int64, error) {
-	return count(ctx, c, "SELECT count(*) FROM "+engine.Quote(table))
+	return count(ctx, c, engine.MustRender("count_table", table))
 }
 
-// columns returns a query's column names without running it.
-func columns(ctx context.Context, c *sql.Conn, q string, args ...any) ([]string, error) {
-	rows, err := c.QueryContext(ctx, "SELECT * FROM ("+q+") LIMIT 0", args...)
+// columns returns the column names of a FROM fragment (a quoted table or
+// a scan rendered from sql/) without reading rows.
+func columns(ctx context.Context, c *sql.Conn, from string, args ...any) ([]string, error) {
+	rows, err := c.QueryContext(ctx, engine.MustRender("query_columns", from), args...)
 	if err != nil {
 		return nil, err
 	}

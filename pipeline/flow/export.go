@@ -25,15 +25,6 @@ type stagedExport struct {
 	meta    map[string]string // the manifest's metadata (exportMetadata)
 }
 
-// ExportColumns is an export's column list as written: subject_key is
-// always included (first) so that SAR and erasure can find every row.
-func ExportColumns(ex *config.Export) []string {
-	if contains(ex.Columns, "subject_key") {
-		return ex.Columns
-	}
-	return append([]string{"subject_key"}, ex.Columns...)
-}
-
 func place(opts map[string]any) string {
 	for _, k := range []string{"dir", "table", "path"} {
 		if s := stringOption(opts, k); s != "" {
@@ -63,7 +54,7 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 		if err := sink.Validate(ctx, ex.Sink.Options); err != nil {
 			return fmt.Errorf("export %q (connector %s): %w", name, ex.Sink.Connector, err)
 		}
-		cols := ExportColumns(ex)
+		cols := config.ExportColumns(ex)
 		data := map[string]any{"Columns": cols, "PartitionBy": ex.PartitionBy, "KeepPartition": ex.KeepPartitionColumns}
 		meta, doc, err := rn.exportMetadata(ctx, c, se)
 		if err != nil {
@@ -86,7 +77,7 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 			if se.stream, err = renderExportSelect(data); err != nil {
 				return err
 			}
-			if se.rows, err = count(ctx, c, "SELECT count(*) FROM lineage WHERE run_id = $1 AND export = $2", rn.id, name); err != nil {
+			if se.rows, err = count(ctx, c, engine.SQL("lineage_count_export"), rn.id, name); err != nil {
 				return err
 			}
 			continue
@@ -117,7 +108,7 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 		}); err != nil {
 			return fmt.Errorf("export %q: lineage: %w", name, err)
 		}
-		if se.rows, err = count(ctx, c, "SELECT count(*) FROM lineage WHERE run_id = $1 AND export = $2", rn.id, name); err != nil {
+		if se.rows, err = count(ctx, c, engine.SQL("lineage_count_export"), rn.id, name); err != nil {
 			return err
 		}
 		rn.progress("export %s: %d rows staged", name, se.rows)
@@ -198,5 +189,5 @@ func renderExportSelect(data map[string]any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(strings.TrimSpace(statements(s)[0]), ";"), nil
+	return strings.TrimSuffix(strings.TrimSpace(engine.Statements(s)[0]), ";"), nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -22,7 +23,7 @@ func (rn *run) exportMetadata(ctx context.Context, c *sqlConn, se *stagedExport)
 	meta := campaignMetadata(camp, map[string]string{
 		"run_id": rn.id, "pipeline": rn.Config.Name, "export": se.name, "campaign": se.ex.Campaign,
 		"recipient": camp.Recipient, "purpose": camp.Purpose, "lawful_basis": camp.LawfulBasis,
-		"columns": strings.Join(ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
+		"columns": strings.Join(config.ExportColumns(se.ex), ","), "created_at": rn.started.Format(time.RFC3339),
 	})
 	doc, err := DescribeExport(ctx, c, rn.Config, se.ex)
 	if err != nil {

@@ -49,7 +49,7 @@ func DescribeExport(ctx context.Context, c *sql.Conn, cfg *config.Config, ex *co
 	if ex.KeepPartitionColumns {
 		where = "path_and_file"
 	}
-	for _, col := range ExportColumns(ex) {
+	for _, col := range config.ExportColumns(ex) {
 		ci, ok := info[col]
 		if !ok {
 			ci = colInfo{typ: "unknown", category: "unknown", personal: true}

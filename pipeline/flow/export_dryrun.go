@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -20,7 +21,7 @@ func (rn *run) exportCounts(ctx context.Context, c *sqlConn) error {
 		ex := rn.Config.Exports[name]
 		camp := rn.Config.Campaigns[ex.Campaign]
 		t0 := time.Now()
-		q, err := engine.Render("export_count", map[string]any{"Columns": ExportColumns(ex), "PartitionBy": ex.PartitionBy})
+		q, err := engine.Render("export_count", map[string]any{"Columns": config.ExportColumns(ex), "PartitionBy": ex.PartitionBy})
 		if err != nil {
 			return err
 		}

@@ -17,17 +17,11 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
-
-// Connectors opens connectors by name. The close func ends whatever the
-// connector holds (a plugin process).
-type Connectors interface {
-	Source(ctx context.Context, name string) (connectors.Source, func() error, error)
-	Sink(ctx context.Context, name string) (connectors.Sink, func() error, error)
-}
 
 // Stage names, in run order.
 const (
@@ -44,7 +38,7 @@ var Stages = []string{StageStage, StageEnrich, StageClassify, StageSuppress, Sta
 // Runner runs a pipeline. All fields but Clock are required.
 type Runner struct {
 	Config     *config.Config
-	Connectors Connectors
+	Connectors connect.Connectors
 	Log        zerolog.Logger
 	Clock      func() time.Time // default time.Now
 	Progress   io.Writer        // optional: one line per step (terminals)
@@ -113,7 +107,7 @@ type run struct {
 	// alongside the run (Runner.Validate) and returns its error
 	validated func() error
 	// journal makes the run one unit with its exports (journal.go)
-	journal *runJournal
+	journal *warehouse.Journal
 	// expired: the subjects past retention, by people source (seen.go)
 	expired map[string][]string
 	watch   *watch // progress reporting (watch.go)
@@ -128,52 +122,26 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	if err := CheckSelect(opts); err != nil {
 		return nil, err
 	}
-	lk, err := TryLock(cfg.Warehouse, "pipeline run "+cfg.Name)
+	w, err := warehouse.Open(ctx, cfg, warehouse.Run, "pipeline run "+cfg.Name, nil)
 	if err != nil {
 		return nil, err
 	}
-	defer lk.Unlock()
-	// (under the lock: no other run creates it meanwhile)
-	created := newWarehouseFiles(cfg.Warehouse)
 	var rejected bool // the configuration check failed
-	defer func() {    // after db.Close below (deferred later)
+	defer func() {    // after the background work has stopped (deferred later)
 		if rejected {
-			retErr = errors.Join(retErr, created.remove())
+			w.DiscardNew()
+		}
+		if err := w.Close(); err != nil {
+			retErr = errors.Join(retErr, err)
 		}
 	}()
-
-	db, err := engine.Open(ctx, engine.Settings{
-		Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory,
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	if err := EnsureSchema(ctx, db); err != nil {
-		return nil, err
-	}
+	db := w.DB
 
 	started := r.now()
 	conns := NewPool(r.Connectors)
 	defer conns.Close()
-	if !opts.DryRun && (opts.Only == "" || opts.Only == StageExport) && (opts.Select == "" || opts.Select == StageExport) {
-		// start the export sinks' plugins now: their start-up overlaps the
-		// stages instead of holding up the export (a failure surfaces there)
-		var sinks []string
-		for _, name := range cfg.ExportOrder {
-			sinks = append(sinks, cfg.Exports[name].Sink.Connector)
-		}
-		conns.PrestartSinks(ctx, sinks...)
-	}
-	rr := *r
-	rr.Connectors = conns
-	rn := &run{Runner: &rr, id: NewRunID(started), started: started, db: db,
-		report:  &Report{Pipeline: cfg.Name, Started: started, Status: "running", Select: opts.Select},
-		sources: map[string]*sourceInfo{}}
-	rn.report.RunID = rn.id
-	log := r.Log.With().Str("run_id", rn.id).Logger()
-	rn.Log = log
+	rn := r.newRun(ctx, conns, db, started, opts)
+	log := rn.Log
 
 	// The suppression lists are hashed into the scratch database from now
 	// on (see startListPrep), while validation runs.
@@ -186,17 +154,14 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 		}
 	}()
 	// The lists are hashed on the caller's context, not the run's: a run
-	// stopped by its configuration check lets them finish (seconds at
-	// most) rather than interrupt them. Interrupted mid-query, that work
-	// left DuckDB's database instance unreleased in about one run in ten,
-	// and reopening the warehouse in the same process then hung
-	// (TestValidationAlongside, in a loop). Ctrl-C still interrupts it;
-	// the process ends then.
+	// stopped by its configuration check lets them finish rather than
+	// interrupt them mid-query, which can leave DuckDB's database instance
+	// unreleased (TestValidationAlongside). Ctrl-C still interrupts them.
 	rn.lists = rn.startListPrep(ctx)
 	defer rn.lists.wait()
 	// (recorded on the caller's context: a failing check must not
 	// interrupt the insert after it committed, leaving a row behind)
-	if _, err := db.ExecContext(ctx, "INSERT INTO runs (run_id, pipeline, started_at, status) VALUES ($1, $2, $3, 'running')",
+	if _, err := db.ExecContext(ctx, engine.SQL("runs_start"),
 		rn.id, cfg.Name, started); err != nil {
 		return nil, fmt.Errorf("record run: %w", err)
 	}
@@ -221,19 +186,48 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 		// removed its raw files: the run row goes too
 		fin, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if _, err := db.ExecContext(fin, "DELETE FROM runs WHERE run_id = $1", rn.id); err != nil {
+		if _, err := db.ExecContext(fin, engine.SQL("runs_forget"), rn.id); err != nil {
 			return nil, errors.Join(verr, fmt.Errorf("remove run row: %w", err))
 		}
 		log.Info().Msg("run stopped: the configuration did not validate")
 		rejected = true
 		return nil, verr
 	}
+	return rn.conclude(ctx, runErr)
+}
+
+// newRun is the run's state over db, its connectors from conns; unless
+// the run exports nothing, the export sinks' plugins start now, in the
+// background: their start-up overlaps the stages instead of holding up
+// the export (a failure surfaces there).
+func (r *Runner) newRun(ctx context.Context, conns *Pool, db *engine.DB, started time.Time, opts Options) *run {
+	cfg := r.Config
+	if !opts.DryRun && (opts.Only == "" || opts.Only == StageExport) && (opts.Select == "" || opts.Select == StageExport) {
+		var sinks []string
+		for _, name := range cfg.ExportOrder {
+			sinks = append(sinks, cfg.Exports[name].Sink.Connector)
+		}
+		conns.PrestartSinks(ctx, sinks...)
+	}
+	rr := *r
+	rr.Connectors = conns
+	rn := &run{Runner: &rr, id: NewRunID(started), started: started, db: db,
+		report:  &Report{Pipeline: cfg.Name, Started: started, Status: "running", Select: opts.Select},
+		sources: map[string]*sourceInfo{}}
+	rn.report.RunID = rn.id
+	rn.Log = r.Log.With().Str("run_id", rn.id).Logger()
+	return rn
+}
+
+// conclude sets the report's status from execute's error (a dry run's
+// stop is no error), records the run's row and logs the outcome. The row
+// is written on a fresh context: an interrupted run is recorded as such.
+func (rn *run) conclude(ctx context.Context, runErr error) (*Report, error) {
 	dry := IsDryRun(runErr)
 	if dry {
 		runErr = nil
 	}
-
-	rn.report.Finished = r.now()
+	rn.report.Finished = rn.now()
 	switch {
 	case dry:
 		rn.report.Status = "dry_run"
@@ -247,18 +241,16 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	if runErr != nil {
 		rn.report.Error = runErr.Error()
 	}
-	// The run row is written on a fresh context: an interrupted run is
-	// recorded as such.
 	fin, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := rn.finish(fin); err != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("record run: %w", err))
 	}
-	ev := log.Info()
+	ev := rn.Log.Info()
 	if runErr != nil {
-		ev = log.Error().Err(runErr)
+		ev = rn.Log.Error().Err(runErr)
 	}
-	ev.Str("status", rn.report.Status).Dur("duration_ms", rn.report.Finished.Sub(started)).Msg("run finished")
+	ev.Str("status", rn.report.Status).Dur("duration_ms", rn.report.Finished.Sub(rn.started)).Msg("run finished")
 	return rn.report, runErr
 }
 
@@ -273,12 +265,12 @@ func validStage(s string) bool {
 
 func (rn *run) finish(ctx context.Context) error {
 	rep, _ := json.Marshal(rn.report)
-	if _, err := rn.db.ExecContext(ctx, "UPDATE runs SET finished_at = $1, status = $2, error = $3, report = $4 WHERE run_id = $5",
+	if _, err := rn.db.ExecContext(ctx, engine.SQL("runs_finish"),
 		rn.report.Finished, rn.report.Status, nullIfEmpty(rn.report.Error), string(rep), rn.id); err != nil {
 		return err
 	}
 	for _, s := range rn.report.Stages {
-		if _, err := rn.db.ExecContext(ctx, "INSERT INTO run_stages VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		if _, err := rn.db.ExecContext(ctx, engine.SQL("run_stages_add"),
 			rn.id, s.Stage, s.Step, s.RowsIn, s.RowsOut, s.Rejected, s.Suppressed, s.Exported, s.Duration.Milliseconds()); err != nil {
 			return err
 		}
@@ -291,187 +283,6 @@ func nullIfEmpty(s string) any {
 		return nil
 	}
 	return s
-}
-
-// execute runs a run on one connection in two transactions. The first
-// stages the sources into raw_<source>__next tables (and their rejects)
-// and commits; enrichment's TEMP working tables are built next, outside
-// any transaction; the second does everything else — list sync, the
-// prospects table, suppress, classify, export staging — and swaps the
-// __next tables into place. Exports are swapped in only after the second
-// COMMIT. A failed, interrupted or dry run drops the __next tables and
-// leaves the warehouse and the exports as they were (rejects of a failed
-// run are kept).
-func (rn *run) execute(ctx context.Context, opts Options) (err error) {
-	c, err := rn.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	defer rn.startWatch(ctx, c)() // (before c closes)
-	bg := func() (context.Context, context.CancelFunc) {
-		return context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	}
-	committed := false
-	defer func() {
-		cctx, cancel := bg()
-		defer cancel()
-		if committed {
-			err = errors.Join(err, rn.rollbackUnswapped(cctx, c))
-			return
-		}
-		// A statement interrupted by a cancelled context may have taken
-		// effect (a BEGIN): never leave a transaction open on a
-		// connection that goes back to the pool (a later statement would
-		// run, and be lost, inside it). No transaction: an error, ignored.
-		_, _ = c.ExecContext(cctx, "ROLLBACK")
-		if derr := rn.dropNext(cctx, c, opts.DryRun); derr != nil {
-			rn.Log.Warn().Err(derr).Msg("could not drop this run's staged tables; the next run drops them")
-		}
-		rn.abortExports(cctx)
-	}()
-	if opts.Select != "" {
-		committed, err = rn.executeSelect(ctx, c, opts)
-		return err
-	}
-	if err := rn.loadReference(ctx, c); err != nil {
-		return fmt.Errorf("reference tables: %w", err)
-	}
-
-	// Transaction 1: the sources.
-	if err := rn.before(ctx, StageStage); err != nil {
-		return err
-	}
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	if err := rn.stageSources(ctx, c); err != nil {
-		// keep the rejects that explain the failure (unless the
-		// configuration did not validate: then nothing stays); the staged
-		// tables committed with them are dropped by the deferred cleanup
-		cctx, cancel := bg()
-		defer cancel()
-		if verr := rn.validation(); verr != nil {
-			return verr // the deferred cleanup rolls back
-		}
-		if _, cerr := c.ExecContext(cctx, "COMMIT"); cerr != nil {
-			_, _ = c.ExecContext(cctx, "ROLLBACK")
-		}
-		return fmt.Errorf("stage %s: %w", StageStage, err)
-	}
-	if verr := rn.validation(); verr != nil {
-		return verr // the deferred cleanup rolls back
-	}
-	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
-		return fmt.Errorf("commit staging: %w", err)
-	}
-	if opts.Only != StageStage && opts.Only != StageEnrich {
-		rn.bgClass = rn.startClassification(ctx)
-		defer rn.bgClass.stop()
-		rn.bgClass.add(rn.committedDatasets()...)
-	}
-
-	// Between the transactions: enrichment's working tables (TEMP, and
-	// prospects_work in the scratch database), autocommitted; see
-	// enrichWork. Prospects are classified in the background meanwhile.
-	if opts.Only != StageStage {
-		if err := rn.before(ctx, StageEnrich); err != nil {
-			return err
-		}
-		if err := rn.enrichWork(ctx, c); err != nil {
-			return fmt.Errorf("stage %s: %w", StageEnrich, err)
-		}
-		if rn.bgClass != nil {
-			rn.bgClass.add(Dataset{Name: "prospects", Table: "prospects", Read: "prospects_work", Catalog: scratchDB})
-		}
-	}
-
-	// Transaction 2: everything else.
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	open := true
-	defer func() {
-		if open {
-			cctx, cancel := bg()
-			defer cancel()
-			if _, rerr := c.ExecContext(cctx, "ROLLBACK"); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
-			}
-		}
-	}()
-	// The stages up to and including opts.Only, but suppress runs before
-	// classify when a run goes on to both: it does not need the catalog,
-	// and it then overlaps the prospects' background classification,
-	// which classify waits for (it was ~0.07 s of a 1M-people run's
-	// single-threaded end). The export gate still follows classify.
-	steps := []struct {
-		name string
-		fn   func(context.Context, *sqlConn) error
-	}{
-		{StageStage, rn.syncLists},
-		{StageEnrich, rn.publishProspects},
-		{StageEnrich, rn.recordSeen},
-		{StageSuppress, rn.suppress},
-		{StageClassify, rn.classify},
-		{StageExport, rn.export},
-	}
-	for _, st := range steps {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if opts.Only != "" && stageRank(st.name) > stageRank(opts.Only) {
-			continue
-		}
-		if st.name == StageExport && opts.DryRun {
-			st.fn = rn.exportCounts // counts, writes nothing
-		}
-		if st.name != StageStage && st.name != StageEnrich { // enrich's hook ran before enrichWork
-			if err := rn.before(ctx, st.name); err != nil {
-				return err
-			}
-		}
-		if err := st.fn(ctx, c); err != nil {
-			return fmt.Errorf("stage %s: %w", st.name, err)
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if opts.DryRun {
-		return errDryRun
-	}
-	t0 := time.Now()
-	if err := rn.promote(ctx, c); err != nil {
-		return err
-	}
-	t1 := time.Now()
-	ckErr, err := engine.CommitWithoutFSST(ctx, c)
-	if err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	open, committed = false, true
-	if ckErr != nil {
-		rn.Log.Warn().Err(ckErr).Msg("checkpoint after the commit failed; the run is committed and the next checkpoint writes it")
-	}
-	rn.Log.Debug().Dur("promote_ms", t1.Sub(t0)).Dur("took_ms", time.Since(t1)).Msg("committed")
-	// the raw files of earlier runs go now that nothing points at them
-	if err := cleanRaw(ctx, c, rn.Config.Warehouse); err != nil {
-		return fmt.Errorf("remove earlier raw files: %w", err)
-	}
-	if err := rn.swapExports(ctx, c); err != nil {
-		return err
-	}
-	if rn.AfterCommit != nil {
-		t0 := time.Now()
-		n, err := rn.AfterCommit(ctx, c, rn.started)
-		if err != nil {
-			return fmt.Errorf("retention purge: %w", err)
-		}
-		rn.report.add(StageRow{Stage: "purge", Step: "retention", RowsIn: n, RowsOut: 0, Duration: time.Since(t0),
-			Note: fmt.Sprintf("%d rows older than their source's retention deleted", n)})
-	}
-	return nil
 }
 
 // before marks the start of a stage (logs, the test hook).

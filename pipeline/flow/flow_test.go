@@ -6,24 +6,8 @@ import (
 	"testing"
 
 	"github.com/example/pipeline/pipeline/config"
+	sqlfs "github.com/example/pipeline/sql"
 )
-
-func TestStatements(t *testing.T) {
-	tests := []struct {
-		give string
-		want int
-	}{
-		{"SELECT 1;", 1},
-		{"-- only a comment\n", 0},
-		{"CREATE TABLE a (x INT);\n-- c\nINSERT INTO a VALUES (1);\n", 2},
-		{"SELECT ';' AS x\nFROM t;", 1},
-	}
-	for _, tt := range tests {
-		if got := statements(tt.give); len(got) != tt.want {
-			t.Errorf("statements(%q) = %d %q, want %d", tt.give, len(got), got, tt.want)
-		}
-	}
-}
 
 func TestMapColumns(t *testing.T) {
 	tests := []struct {
@@ -58,7 +42,7 @@ func TestMapColumns(t *testing.T) {
 }
 
 func TestTitleRules(t *testing.T) {
-	rules, err := TitleRules()
+	rules, err := sqlfs.TitleRules()
 	if err != nil || len(rules) < 10 {
 		t.Fatalf("rules = %d, %v", len(rules), err)
 	}

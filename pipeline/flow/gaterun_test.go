@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/rs/zerolog"
 )
 
@@ -18,7 +19,7 @@ func TestGateInRun(t *testing.T) {
 	cfg := fixtureConfig(t)
 	ex := cfg.Exports["acme_q1"]
 	ex.Columns = append(ex.Columns, "phone")
-	rep, err := (&Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop()}).Run(context.Background(), Options{})
+	rep, err := (&Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}).Run(context.Background(), Options{})
 	var ge *GateError
 	if !errors.As(err, &ge) || len(ge.Problems) != 1 || !strings.Contains(ge.Problems[0], `column "phone" is contact.phone`) {
 		t.Fatalf("run: %v, want the gate to refuse the phone column", err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/normalize"
 )
@@ -23,7 +24,7 @@ import (
 func TestListSyncSkipsUnchanged(t *testing.T) {
 	ctx := context.Background()
 	cfg := fixtureConfig(t)
-	r := &Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop()}
+	r := &Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}
 	run := func() (*Report, map[string]string) {
 		t.Helper()
 		rep, err := r.Run(ctx, Options{})

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // promote points each raw_<source> view at the files this run staged and
@@ -16,23 +19,15 @@ func (rn *run) promote(ctx context.Context, c *sqlConn) error {
 			continue
 		}
 		l := info.Layout
-		if err := createRawView(ctx, c, info.Table, l.Dir); err != nil {
+		if err := warehouse.CreateRawView(ctx, c, info.Table, l.Dir); err != nil {
 			return fmt.Errorf("replace %s: %w", info.Table, err)
 		}
-		if err := dropRelation(ctx, c, info.Staged); err != nil {
+		if err := warehouse.DropRelation(ctx, c, info.Staged); err != nil {
 			return fmt.Errorf("replace %s: %w", info.Table, err)
 		}
-		for _, q := range []struct {
-			sql  string
-			args []any
-		}{
-			{"DELETE FROM raw_files WHERE table_name = $1", []any{l.Table}},
-			{"INSERT INTO raw_files VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6)",
-				[]any{l.Table, l.Dir, l.RunID, l.Buckets, l.BucketColumn, l.Compression}},
-		} {
-			if _, err := c.ExecContext(ctx, q.sql, q.args...); err != nil {
-				return fmt.Errorf("replace %s: %w", info.Table, err)
-			}
+		if err := execScript(ctx, c, "raw_files_record", nil, params{"table": l.Table, "dir": l.Dir, "run_id": l.RunID,
+			"buckets": l.Buckets, "bucket_column": l.BucketColumn, "compression": l.Compression}); err != nil {
+			return fmt.Errorf("replace %s: %w", info.Table, err)
 		}
 	}
 	return nil
@@ -44,11 +39,11 @@ func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 	var errs []error
 	for _, info := range rn.sources {
 		if info.Layout != nil {
-			errs = append(errs, dropRelation(ctx, c, info.Staged), os.RemoveAll(info.Layout.Dir))
+			errs = append(errs, warehouse.DropRelation(ctx, c, info.Staged), os.RemoveAll(info.Layout.Dir))
 		}
 	}
 	if dry {
-		_, err := c.ExecContext(ctx, "DELETE FROM rejects WHERE run_id = $1", rn.id)
+		_, err := c.ExecContext(ctx, engine.SQL("rejects_drop_run"), rn.id)
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

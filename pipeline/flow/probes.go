@@ -7,12 +7,13 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // probes remembers the columns of each native file scan a pool's users
 // probed, so that validation and the run of one `pipeline run` have
-// DuckDB sniff each file once, not twice (a CSV of 1M people: 65-100 ms a
-// sniff). An entry counts only while every file of the scan has the size
+// DuckDB sniff each file once, not twice. An entry counts only while every file of the scan has the size
 // and modification time it had when it was probed; scans of record
 // streams are never kept (each read is a new stream).
 type probes struct {
@@ -135,7 +136,7 @@ func (rn *run) scanColumns(ctx context.Context, c *sqlConn, name string, s *scan
 		}
 		defer release()
 	}
-	cols, err := columns(ctx, c, "SELECT * FROM "+s.Probe, s.Params.Args()...)
+	cols, err := columns(ctx, c, s.Probe, s.Params.Args()...)
 	if err != nil || pr == nil || !stamped {
 		return cols, err
 	}
@@ -152,7 +153,7 @@ func (rn *run) scanColumns(ctx context.Context, c *sqlConn, name string, s *scan
 // DuckDB's sniffer finds in the file (delimiter, quote, escape, line
 // ending, comment, skipped lines, header), so that every later read of the
 // file (the column probe, the stage, each in validation and in the run)
-// names it instead of sniffing again: 0.1 s a read for a CSV of 1M people.
+// names it instead of sniffing again.
 // Only a scan of one plain file is sniffed, once per unchanged file per
 // pool; for anything else, or when the sniff fails (the scan then reports
 // the problem itself), the connector's parameters come back as they are.
@@ -189,7 +190,7 @@ func (rn *run) csvDialect(ctx context.Context, c *sqlConn, paths []string, given
 	// file; the answer was the same on every CSV in the repository, the
 	// shared test data and the bench sets. It still holds the longest line
 	// read_csv accepts by default (2 MiB).
-	q := "SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader FROM sniff_csv($path, ignore_errors = true, buffer_size = 4194304" + csvArgs(given, p) + ")"
+	q := engine.MustRender("csv_sniff", csvArgList(given, p))
 	var delim, quote, escape, newLine, comment string
 	var skip int64
 	var header bool
@@ -215,9 +216,9 @@ func (rn *run) csvDialect(ctx context.Context, c *sqlConn, paths []string, given
 		}
 		return s
 	}
-	// and an 8 MiB read buffer: reading 1M people took 0.75 s with the
-	// default 32 MiB, 0.65 s with 8 MiB (fewer fresh pages to fault in and
-	// copy), and a read's first buffer is filled at bind time
+	// and an 8 MiB read buffer rather than the default 32 MiB: fewer fresh
+	// pages to fault in and copy (a read's first buffer is filled at bind
+	// time)
 	out := map[string]string{"delim": delim, "quote": none(quote), "escape": none(escape),
 		"new_line": newLine, "comment": none(comment), "skip": fmt.Sprint(skip), "header": fmt.Sprint(header),
 		"buffer_size": "8388608"}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/example/pipeline/pipeline/connect"
 )
 
 // TestScanColumns: a scan's columns are probed once per pool chain (a pool
@@ -27,7 +29,7 @@ func TestScanColumns(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	write("email,phone\na@b.com,1\n", t0)
 	scan := &scanSQL{Probe: "read_csv($path, all_varchar = true)", Params: params{"path": []string{path}}}
-	outer := NewPool(InProcess{})
+	outer := NewPool(connect.InProcess{})
 	validation := &run{Runner: &Runner{Connectors: NewPool(outer)}}
 	theRun := &run{Runner: &Runner{Connectors: NewPool(outer)}}
 	cols := func(rn *run) string {
@@ -52,7 +54,7 @@ func TestScanColumns(t *testing.T) {
 		t.Fatalf("changed file: %s", got)
 	}
 	// a pool of its own shares nothing
-	alone := &run{Runner: &Runner{Connectors: NewPool(InProcess{})}}
+	alone := &run{Runner: &Runner{Connectors: NewPool(connect.InProcess{})}}
 	write("email,phonX\na@b.com,1\n", t0.Add(2*time.Second))
 	if got := cols(alone); got != "email,phonX" {
 		t.Fatalf("separate pool: %s", got)

@@ -13,7 +13,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // fixtureConfig copies pipeline.yaml and the fixture CSVs into a temp dir
@@ -55,7 +57,7 @@ func fixtureConfig(t *testing.T) *config.Config {
 func TestRunInProcess(t *testing.T) {
 	ctx := context.Background()
 	cfg := fixtureConfig(t)
-	r := &Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop()}
+	r := &Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}
 	rep, err := r.Run(ctx, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +179,7 @@ func TestValidationAlongside(t *testing.T) {
 		<-staging
 		return bad
 	}
-	r := &Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop(), Validate: failWhileStaging,
+	r := &Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop(), Validate: failWhileStaging,
 		BeforeStage: func(_ context.Context, stage string) error {
 			if stage == StageStage {
 				close(staging)
@@ -188,7 +190,7 @@ func TestValidationAlongside(t *testing.T) {
 	if _, err := r.Run(ctx, Options{}); !errors.Is(err, bad) {
 		t.Fatalf("new warehouse: err %v, want the check's", err)
 	}
-	for _, p := range []string{cfg.Warehouse, cfg.Warehouse + ".wal", RawRoot(cfg.Warehouse)} {
+	for _, p := range []string{cfg.Warehouse, cfg.Warehouse + ".wal", warehouse.RawRoot(cfg.Warehouse)} {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("a run whose check failed left %s behind", p)
 		}
@@ -199,7 +201,7 @@ func TestValidationAlongside(t *testing.T) {
 		t.Fatalf("first run: %v", err)
 	}
 	rawDirs := func() []string {
-		d, _ := filepath.Glob(filepath.Join(RawRoot(cfg.Warehouse), "raw_*", "*"))
+		d, _ := filepath.Glob(filepath.Join(warehouse.RawRoot(cfg.Warehouse), "raw_*", "*"))
 		return d
 	}
 	before := rawDirs()

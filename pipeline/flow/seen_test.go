@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -24,7 +25,7 @@ func TestRetentionFromFirstSeen(t *testing.T) {
 	then := now.AddDate(0, -13, 0)
 	run := func(at time.Time) *Report {
 		t.Helper()
-		rep, err := (&Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop(), Clock: func() time.Time { return at }}).Run(ctx, Options{})
+		rep, err := (&Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop(), Clock: func() time.Time { return at }}).Run(ctx, Options{})
 		if err != nil || rep.Status != "succeeded" {
 			t.Fatalf("run at %s: %v", at, err)
 		}

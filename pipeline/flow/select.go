@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // ErrSelect means `run --select STEP` cannot rerun STEP (a usage error):
@@ -147,7 +148,7 @@ func (rn *run) currentSources(ctx context.Context, c *sqlConn) error {
 		return err
 	}
 	for _, name := range rn.Config.SourceOrder {
-		if t := RawTable(name); slices.Contains(tables, t) {
+		if t := warehouse.RawTable(name); slices.Contains(tables, t) {
 			rn.sources[name] = &sourceInfo{Name: name, Table: t, Staged: t}
 		}
 	}

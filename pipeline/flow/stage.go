@@ -14,6 +14,7 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Canonical columns per source role (DESIGN.md).
@@ -23,20 +24,8 @@ var (
 	provenance     = []string{"_source", "_run_id", "_loaded_at"}
 )
 
-// RawTable is the warehouse table a source is staged into.
-func RawTable(source string) string { return "raw_" + source }
-
-// nextSuffix marks a raw view staged by a run that has not committed yet.
-const nextSuffix = "__next"
-
-// Next is the view over the raw files a run staged, before its final
-// transaction points raw_<source> at them (see rawfiles.go). A run that
-// fails drops the view and deletes the files; one that crashed leaves them
-// for the next EnsureSchema to drop.
-func Next(table string) string { return table + nextSuffix }
-
 type sourceInfo struct {
-	Layout  *RawLayout // where this run wrote the raw files (nil in validate)
+	Layout  *warehouse.RawLayout // where this run wrote the raw files (nil in validate)
 	Name    string
 	Table   string   // the raw table (raw_<source>)
 	Staged  string   // where this run staged it: read this (raw_<source>__next; in validate the same as Table)
@@ -74,29 +63,39 @@ func (s *scanSQL) fail(err error) error {
 // csvParams are the read_csv parameters a connector may set.
 var csvParams = map[string]bool{"delim": true, "header": true, "encoding": true, "quote": true, "escape": true, "new_line": true}
 
-// csvArgs renders read_csv parameters (a connector's, plus the dialect
-// csvDialect found) as ", name = $p_name" arguments in name order, binding
-// each value in p.
-func csvArgs(m map[string]string, p params) string {
+// csvArg is one named argument of read_csv or sniff_csv
+// (sql/csv_args.sql): its value is bound as $Param, cast to Cast if set.
+type csvArg struct{ Name, Param, Cast string }
+
+// csvScan is the FROM fragment of a CSV scan (sql/csv_scan.sql): with
+// rejects (its table and scan names) set, malformed rows are stored there;
+// otherwise they are skipped.
+func csvScan(args []csvArg, rejects [2]string) string {
+	return strings.TrimSpace(engine.MustRender("csv_scan", map[string]any{"Args": args,
+		"Rejects": rejects[0] != "", "RejectsTable": rejects[0], "RejectsScan": rejects[1]}))
+}
+
+// csvArgList turns a source's csv options into csvArgs, in name order,
+// and adds their values to p.
+func csvArgList(m map[string]string, p params) []csvArg {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var b strings.Builder
+	out := make([]csvArg, 0, len(keys))
 	for _, k := range keys {
-		pn := "p_" + k
+		a := csvArg{Name: k, Param: "p_" + k}
 		switch k {
 		case "header":
-			b.WriteString(", header = CAST($" + pn + " AS BOOLEAN)")
+			a.Cast = "BOOLEAN"
 		case "skip", "buffer_size":
-			b.WriteString(", " + k + " = CAST($" + pn + " AS BIGINT)")
-		default:
-			b.WriteString(", " + k + " = $" + pn)
+			a.Cast = "BIGINT"
 		}
-		p[pn] = m[k]
+		p[a.Param] = m[k]
+		out = append(out, a)
 	}
-	return b.String()
+	return out
 }
 
 func (rn *run) openScan(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, rejects bool) (*scanSQL, func() error, error) {
@@ -139,20 +138,16 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 			if s, ok, err := rn.screenedScan(ctx, idx, n, rejects); ok || err != nil {
 				return s, err
 			}
-			var b strings.Builder
-			b.WriteString("read_csv($path, all_varchar = true, filename = false")
-			b.WriteString(csvArgs(rn.csvDialect(ctx, c, n.Paths, n.Params), p))
+			args := csvArgList(rn.csvDialect(ctx, c, n.Paths, n.Params), p)
 			// Malformed rows never stop a scan: they are stored as rejects, or
 			// skipped (probes, and suppression lists, whose raw lines must
 			// never be stored). Without this DuckDB's sniffer may fall back to
 			// one column when it meets a bad row.
-			base := b.String()
-			s := &scanSQL{Params: p, Probe: base + ", ignore_errors = true)", csvPath: n.Paths[0]}
+			s := &scanSQL{Params: p, Probe: csvScan(args, [2]string{}), csvPath: n.Paths[0]}
 			s.From = s.Probe
 			if rejects {
 				s.Rejects = [2]string{fmt.Sprintf("_rejects_%d", idx), fmt.Sprintf("_reject_scans_%d", idx)}
-				s.From = fmt.Sprintf("%s, store_rejects = true, rejects_table = %s, rejects_scan = %s)",
-					base, engine.Literal(s.Rejects[0]), engine.Literal(s.Rejects[1]))
+				s.From = csvScan(args, s.Rejects)
 			}
 			return s, nil
 		case "parquet":
@@ -170,12 +165,12 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 		if err != nil {
 			return nil, err
 		}
-		_, err = c.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+engine.Quote(tmp)+" AS SELECT * FROM "+engine.Quote(view))
+		err = execScript(ctx, c, "stream_land", map[string]string{"Table": tmp, "View": view}, nil)
 		release()
 		if err != nil {
 			return nil, fmt.Errorf("read record stream: %w", err)
 		}
-		drop := func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+engine.Quote(tmp)) }
+		drop := func() { _ = execScript(context.WithoutCancel(ctx), c, "temp_drop", tmp, nil) }
 		return &scanSQL{From: engine.Quote(tmp), Probe: engine.Quote(tmp), Params: p, release: drop}, nil
 	}
 	return nil, fmt.Errorf("connector returned neither a native scan nor a record stream")
@@ -185,7 +180,7 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 // this run's raw files and its next raw view (raw_<source>__next, see
 // Next), with its rejects.
 func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
-	if err := checkRawRoot(rn.Config.Warehouse); err != nil {
+	if err := warehouse.CheckRawRoot(rn.Config.Warehouse); err != nil {
 		return err
 	}
 	tombstones, err := loadTombstones(ctx, c, rn.db)
@@ -226,7 +221,7 @@ func (rn *run) stageSources(ctx context.Context, c *sqlConn) error {
 // loadTombstones gives the stage's pl_stage_email and pl_stage_erased the
 // erasure tombstones and returns how many there are.
 func loadTombstones(ctx context.Context, c *sqlConn, db *engine.DB) (int, error) {
-	rows, err := c.QueryContext(ctx, "SELECT hash FROM suppression WHERE kind = 'email' AND reason = 'erasure'")
+	rows, err := c.QueryContext(ctx, engine.SQL("tombstone_hashes"))
 	if err != nil {
 		return 0, fmt.Errorf("erasure tombstones: %w", err)
 	}
@@ -298,23 +293,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	if isConsent(src) {
 		return rn.stageConsent(ctx, c, name, scan, cols2)
 	}
-	info := &sourceInfo{Name: name, Table: RawTable(name), Staged: Next(RawTable(name))}
-	var emailCol string
-	for _, col := range cols2 {
-		info.Columns = append(info.Columns, col.Dst)
-		if col.Dst == "email" && src.Role == "people" {
-			emailCol = col.Src
-		}
-	}
-	info.Layout = &RawLayout{
-		Table: info.Table, Dir: filepath.Join(RawRoot(rn.Config.Warehouse), info.Table, rn.id), RunID: rn.id,
-		Compression: rawCodec(rn.Config),
-	}
-	bucketCol := ""
-	if emailCol != "" {
-		bucketCol = emailCol
-		info.Layout.Buckets, info.Layout.BucketColumn = rn.Config.Engine.RawBuckets, "email"
-	}
+	info, bucketCol := rn.newSourceInfo(name, src, cols2)
 	rn.sources[name] = info
 	if err := os.MkdirAll(filepath.Dir(info.Layout.Dir), 0o700); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
@@ -350,7 +329,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
 	}
 	refused := rn.db.Refused() - refused0
-	files, err := RawFiles(*info.Layout)
+	files, err := warehouse.RawFiles(*info.Layout)
 	if err != nil {
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
 	}
@@ -361,15 +340,45 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 			return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
 		}
 	}
-	if err := createRawView(ctx, c, info.Staged, info.Layout.Dir); err != nil {
+	if err := warehouse.CreateRawView(ctx, c, info.Staged, info.Layout.Dir); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
 	}
 	out, err := countTable(ctx, c, info.Staged)
 	if err != nil {
 		return StageRow{}, err
 	}
+	return rn.stagedRow(ctx, c, name, src, scan, out, refused, expired)
+}
+
+// newSourceInfo is where a source's rows are staged: the raw table, its
+// staged view and the run's raw-file layout, bucketed by the email column
+// of a people source (bucketCol, the scan's column; "" when not bucketed).
+func (rn *run) newSourceInfo(name string, src *config.Source, cols []column) (info *sourceInfo, bucketCol string) {
+	info = &sourceInfo{Name: name, Table: warehouse.RawTable(name), Staged: warehouse.Next(warehouse.RawTable(name))}
+	for _, col := range cols {
+		info.Columns = append(info.Columns, col.Dst)
+		if col.Dst == "email" && src.Role == "people" {
+			bucketCol = col.Src
+		}
+	}
+	info.Layout = &warehouse.RawLayout{
+		Table: info.Table, Dir: filepath.Join(warehouse.RawRoot(rn.Config.Warehouse), info.Table, rn.id), RunID: rn.id,
+		Compression: rawCodec(rn.Config),
+	}
+	if bucketCol != "" {
+		info.Layout.Buckets, info.Layout.BucketColumn = rn.Config.Engine.RawBuckets, "email"
+	}
+	return info, bucketCol
+}
+
+// stagedRow stores a staged source's rejects and makes its report row
+// (out rows staged, refused rows of erased subjects); it fails when the
+// source's rejects pass its limit. expired: rows of subjects past the
+// source's retention, refused (seen.go).
+func (rn *run) stagedRow(ctx context.Context, c *sqlConn, name string, src *config.Source, scan *scanSQL, out, refused, expired int64) (StageRow, error) {
 	var rejected int64
 	var first string
+	var err error
 	if scan.Rejects[0] != "" || scan.CSV != nil {
 		if err := rn.storeRejects(ctx, c, name, scan, "", false); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: rejects: %w", name, err)

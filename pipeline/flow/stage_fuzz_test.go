@@ -14,8 +14,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // FuzzStageCSV writes the fuzzer's bytes to a CSV file and stages it
@@ -38,7 +40,7 @@ func FuzzStageCSV(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { db.Close() })
-	if err := EnsureSchema(ctx, db); err != nil {
+	if err := warehouse.EnsureSchema(ctx, db); err != nil {
 		f.Fatal(err)
 	}
 	var n atomic.Int64
@@ -52,7 +54,7 @@ func FuzzStageCSV(f *testing.F) {
 		cfg := &config.Config{Warehouse: filepath.Join(dir, "w.duckdb"), Sources: map[string]*config.Source{"s": src},
 			SourceOrder: []string{"s"}, Limits: config.Limits{MaxRejectRate: 1}}
 		cfg.Engine.TempDirectory = filepath.Join(dir, "tmp")
-		rn := &run{Runner: &Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop()},
+		rn := &run{Runner: &Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()},
 			id: fmt.Sprintf("fuzz-%d", n.Add(1)), started: time.Now(), db: db, report: &Report{}, sources: map[string]*sourceInfo{}}
 		c, err := db.Conn(ctx)
 		if err != nil {

@@ -76,11 +76,11 @@ func loadCompanyTypeRules(ctx context.Context, c *sqlConn) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE company_type_rules ("column" VARCHAR, pattern VARCHAR, subscriber VARCHAR, form VARCHAR, priority INTEGER)`); err != nil {
+	if _, err := c.ExecContext(ctx, engine.SQL("company_type_rules_table")); err != nil {
 		return err
 	}
 	for _, r := range rules {
-		if _, err := c.ExecContext(ctx, "INSERT INTO company_type_rules VALUES ($1, $2, $3, $4, $5)", r.Column, r.Pattern, r.Subscriber, r.Form, r.Priority); err != nil {
+		if _, err := c.ExecContext(ctx, engine.SQL("company_type_rules_add"), r.Column, r.Pattern, r.Subscriber, r.Form, r.Priority); err != nil {
 			return fmt.Errorf("company type rule %s=%s: %w", r.Column, r.Form, err)
 		}
 	}

@@ -34,9 +34,9 @@ const scratchDB = "pl_scratch"
 
 // attachScratchSQL attaches scratchDB (for every connection of the
 // database); detachScratchSQL frees it.
-const (
-	attachScratchSQL = "ATTACH IF NOT EXISTS ':memory:' AS " + scratchDB
-	detachScratchSQL = "DETACH DATABASE IF EXISTS " + scratchDB
+var (
+	attachScratchSQL = engine.MustRender("scratch_attach", scratchDB)
+	detachScratchSQL = engine.MustRender("scratch_detach", scratchDB)
 )
 
 // preparedList is one suppression list, normalised and hashed into a
@@ -188,7 +188,7 @@ func (rn *run) prepareList(ctx context.Context, c *sqlConn, idx int, name string
 	if pl.fingerprint != "" && listFingerprint(name, src, scan, data, p) != pl.fingerprint {
 		pl.fingerprint = ""
 	}
-	return c.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE hash IS NULL) FROM "+pl.table).Scan(&pl.in, &pl.unusable)
+	return c.QueryRowContext(ctx, engine.MustRender("list_counts", pl.table)).Scan(&pl.in, &pl.unusable)
 }
 
 // listSync is a row of list_syncs.
@@ -302,7 +302,7 @@ func (rn *run) syncSuppression(ctx context.Context, c *sqlConn, name string, src
 		// the row's time is the merge's; the hashing ran alongside staging
 		note = fmt.Sprintf("hashed in %.2f s alongside staging", pl.took.Seconds())
 	}
-	out, err := count(ctx, c, "SELECT count(*) FROM suppression WHERE source = $1", name)
+	out, err := count(ctx, c, engine.SQL("suppression_source_count"), name)
 	if err != nil {
 		return StageRow{}, err
 	}
@@ -337,7 +337,7 @@ func (rn *run) suppress(ctx context.Context, c *sqlConn) error {
 	if err != nil {
 		return err
 	}
-	phones, err := count(ctx, c, "SELECT count(DISTINCT subject_key) FROM supp_hits WHERE kind = 'phone'")
+	phones, err := count(ctx, c, engine.SQL("suppress_phone_hits"))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestSuppressionInRun(t *testing.T) {
 	ctx := context.Background()
 	cfg := fixtureConfig(t)
-	if rep, err := (&Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop()}).Run(ctx, Options{}); err != nil || rep.Status != "succeeded" {
+	if rep, err := (&Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}).Run(ctx, Options{}); err != nil || rep.Status != "succeeded" {
 		t.Fatalf("run: %v", err)
 	}
 	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})

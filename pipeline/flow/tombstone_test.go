@@ -6,8 +6,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/normalize"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // TestTombstoneRefusedAtStage: with an erasure tombstone in the warehouse,
@@ -23,7 +25,7 @@ func TestTombstoneRefusedAtStage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := EnsureSchema(ctx, db); err != nil {
+	if err := warehouse.EnsureSchema(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ExecContext(ctx, `INSERT INTO suppression (kind, hash, reason, source, added_at, added_by)
@@ -32,7 +34,7 @@ func TestTombstoneRefusedAtStage(t *testing.T) {
 	}
 	db.Close()
 
-	rep, err := (&Runner{Config: cfg, Connectors: InProcess{}, Log: zerolog.Nop()}).Run(ctx, Options{})
+	rep, err := (&Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}).Run(ctx, Options{})
 	if err != nil || rep.Status != "succeeded" {
 		t.Fatalf("run: %v", err)
 	}

@@ -11,8 +11,10 @@ import (
 
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Validate checks what the config alone cannot: that every source can be
@@ -23,7 +25,7 @@ import (
 // (every statement a run executes) is known to bind. Problems come back as
 // config.Diagnostics positioned in pipeline.yaml. An LIA dated in the
 // future or past its review_by date (as of the clock) is refused first.
-func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]PlanStep, error) {
+func Validate(ctx context.Context, cfg *config.Config, conns connect.Connectors) ([]PlanStep, error) {
 	if ds := cfg.CheckLIADates(time.Now()); len(ds) > 0 {
 		return nil, ds
 	}
@@ -40,7 +42,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		return nil, err
 	}
 	defer db.Close()
-	if err := EnsureSchema(ctx, db); err != nil {
+	if err := warehouse.EnsureSchema(ctx, db); err != nil {
 		return nil, err
 	}
 	c, err := db.Conn(ctx)
@@ -54,24 +56,52 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 	var plan []PlanStep
 	rn := &run{Runner: &Runner{Config: cfg, Connectors: conns}, id: "validate", db: db,
 		report: &Report{}, sources: map[string]*sourceInfo{}, plan: &plan}
-	var diags config.Diagnostics
 	if err := rn.loadReference(ctx, c); err != nil {
 		return nil, err
 	}
+	diags, err := rn.validateSources(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if len(diags) > 0 {
+		return plan, diags
+	}
+	if len(cfg.ExportOrder) == 0 {
+		return plan, nil
+	}
+	if diags, err = rn.validateExports(ctx, c); err != nil {
+		return plan, err
+	}
+	if len(diags) > 0 {
+		return plan, diags
+	}
+	rn.stageName = StageExport
+	for _, name := range cfg.ExportOrder {
+		ex := cfg.Exports[name]
+		plan = append(plan, PlanStep{Stage: StageExport, Template: "export_copy.sql", SQL: "-- " + name + "\n" +
+			engine.MustRender("export_copy", map[string]any{"Columns": config.ExportColumns(ex), "PartitionBy": ex.PartitionBy})})
+	}
+	return plan, nil
+}
+
+// validateSources probes every source, maps its columns and creates an
+// empty stand-in for its raw table; the stage's SQL goes to the plan.
+// Every source is opened and probed at once, each on a connection of its
+// own; the results are then taken in config order.
+func (rn *run) validateSources(ctx context.Context, c *sqlConn) (config.Diagnostics, error) {
+	cfg := rn.Config
 	rn.stageName = StageStage
-	// every source is opened and probed at once, each on a connection of
-	// its own (sniffing a large CSV takes ~0.1 s); the results are then
-	// taken in config order
 	probes := make([]sourceProbe, len(cfg.SourceOrder))
 	var wg sync.WaitGroup
 	for i, name := range cfg.SourceOrder {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			probes[i] = rn.probeSource(ctx, db, i, name)
+			probes[i] = rn.probeSource(ctx, rn.db, i, name)
 		}()
 	}
 	wg.Wait()
+	var diags config.Diagnostics
 	for i, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
 		pr := probes[i]
@@ -82,38 +112,37 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 			diags = append(diags, *pr.diag)
 			continue
 		}
-		cols := pr.cols
 		if src.Role == "suppression" {
 			continue
 		}
-		mapped, err := mapColumns(name, src, cols)
+		mapped, err := mapColumns(name, src, pr.cols)
 		if err != nil {
 			diags = append(diags, cfg.Diag(cfg.Pos("sources", name, "map"), "%v", err))
 			continue
 		}
-		info := &sourceInfo{Name: name, Table: RawTable(name), Staged: RawTable(name)}
-		var defs []string
+		info := &sourceInfo{Name: name, Table: warehouse.RawTable(name), Staged: warehouse.RawTable(name)}
 		bucketCol := ""
 		for _, m := range mapped {
 			info.Columns = append(info.Columns, m.Dst)
-			defs = append(defs, engine.Quote(m.Dst)+" VARCHAR")
 			if m.Dst == "email" && src.Role == "people" {
 				bucketCol = m.Src
 			}
 		}
-		defs = append(defs, "_source VARCHAR", "_run_id VARCHAR", "_loaded_at TIMESTAMP", "_bucket INTEGER")
-		if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE "+engine.Quote(info.Table)+" ("+strings.Join(defs, ", ")+")"); err != nil {
+		if err := execScript(ctx, c, "validate_table", map[string]any{"Table": info.Table, "Columns": info.Columns}, nil); err != nil {
 			return nil, err
 		}
 		rn.sources[name] = info
-		plan = append(plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + pr.via + ")\n" + engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": rawCodec(cfg), "Source": name, "RunID": "<run_id>"})})
+		*rn.plan = append(*rn.plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + pr.via + ")\n" + engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": rawCodec(cfg), "Source": name, "RunID": "<run_id>"})})
 	}
-	if len(diags) > 0 {
-		return plan, diags
-	}
-	if len(cfg.ExportOrder) == 0 {
-		return plan, nil
-	}
+	return diags, nil
+}
+
+// validateExports runs enrich and suppress over the empty raw tables and
+// checks every export's columns: present in prospects, not special
+// category, passing the export gate by name. An enrich that does not bind
+// comes back as a Diagnostics error.
+func (rn *run) validateExports(ctx context.Context, c *sqlConn) (config.Diagnostics, error) {
+	cfg := rn.Config
 	rn.stageName = StageEnrich
 	if err := rn.enrich(ctx, c); err != nil {
 		var d config.Diagnostic
@@ -123,16 +152,17 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		} else {
 			d = cfg.Diag(cfg.Pos("sources"), "enrich: %v", err)
 		}
-		return plan, config.Diagnostics{d}
+		return nil, config.Diagnostics{d}
 	}
 	rn.stageName = StageSuppress
 	if err := rn.suppress(ctx, c); err != nil {
-		return plan, err
+		return nil, err
 	}
 	schema, err := prospectsSchema(ctx, c)
 	if err != nil {
-		return plan, err
+		return nil, err
 	}
+	var diags config.Diagnostics
 	for _, name := range cfg.ExportOrder {
 		ex := cfg.Exports[name]
 		for i, col := range ex.Columns {
@@ -146,7 +176,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		}
 	}
 	if len(diags) > 0 {
-		return plan, diags
+		return diags, nil
 	}
 	pins := ExpandPins(cfg)
 	gateErr := Gate(cfg, func(col string) (classify.Result, bool) {
@@ -157,15 +187,8 @@ func Validate(ctx context.Context, cfg *config.Config, conns Connectors) ([]Plan
 		for _, p := range ge.Problems {
 			diags = append(diags, cfg.Diag(gatePos(cfg, p), "%s", p))
 		}
-		return plan, diags
 	}
-	rn.stageName = StageExport
-	for _, name := range cfg.ExportOrder {
-		ex := cfg.Exports[name]
-		plan = append(plan, PlanStep{Stage: StageExport, Template: "export_copy.sql", SQL: "-- " + name + "\n" +
-			engine.MustRender("export_copy", map[string]any{"Columns": ExportColumns(ex), "PartitionBy": ex.PartitionBy})})
-	}
-	return plan, nil
+	return diags, nil
 }
 
 // sourceProbe is what validation learns of one source before it maps it:

@@ -19,15 +19,15 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/connect"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // EraseOptions tune Erase.
 type EraseOptions struct {
-	DryRun     bool            // find and report what would change; change nothing
-	Deep       bool            // also scan every export file, not only those in the lineage index
-	Connectors flow.Connectors // sinks with the Erase capability are asked (nil: none)
+	DryRun     bool               // find and report what would change; change nothing
+	Deep       bool               // also scan every export file, not only those in the lineage index
+	Connectors connect.Connectors // sinks with the Erase capability are asked (nil: none)
 	Now        func() time.Time
 	Log        zerolog.Logger
 	// AfterStep, when set, is called after each step is recorded in the
@@ -72,21 +72,6 @@ type EraseResult struct {
 	Pending    string        `json:"pending,omitempty"` // a step left to the batch (DeferCompact)
 }
 
-// OpenWarehouse opens the configured warehouse with the pipeline's
-// settings and makes sure its tables exist.
-func OpenWarehouse(ctx context.Context, cfg *config.Config) (*engine.DB, error) {
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
-	if err != nil {
-		return nil, err
-	}
-	if err := flow.EnsureSchema(ctx, db); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
-}
-
 // Erase erases the subject everywhere, as one journaled job (see Steps):
 // tombstone, export files rewritten without the subject (only those that
 // hold them) and swapped in by rename with their manifest updated, sinks
@@ -121,7 +106,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 		}
 	}
 
-	db, err := OpenWarehouse(ctx, cfg)
+	db, err := warehouse.OpenLocked(ctx, cfg, warehouse.Privacy)
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +245,7 @@ func notices(cfg *config.Config, f *Findings) []Notice {
 		if n == nil {
 			n = &Notice{Recipient: l.Recipient, Contact: recipientContact(cfg, l.Campaign, l.Recipient), Export: l.Export, Campaign: l.Campaign, First: d, Last: d}
 			if ex := cfg.Exports[l.Export]; ex != nil {
-				n.Columns = flow.ExportColumns(ex)
+				n.Columns = config.ExportColumns(ex)
 			}
 			by[k] = n
 			order = append(order, k)

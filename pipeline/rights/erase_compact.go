@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 func compactPath(warehouse string) string { return warehouse + ".erase-compact" }
@@ -21,8 +22,7 @@ func compact(ctx context.Context, cfg *config.Config) error {
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse, Threads: cfg.Engine.Threads,
-		MemoryLimit: cfg.Engine.MemoryLimit, TempDirectory: cfg.Engine.TempDirectory})
+	db, err := engine.Open(ctx, warehouse.Settings(cfg, warehouse.Privacy))
 	if err != nil {
 		return err
 	}
@@ -36,17 +36,11 @@ func compact(ctx context.Context, cfg *config.Config) error {
 			return err
 		}
 		var name string
-		if err := c.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
+		if err := c.QueryRowContext(ctx, engine.SQL("current_database")).Scan(&name); err != nil {
 			return err
 		}
-		for _, q := range []string{
-			"ATTACH " + engine.Literal(tmp) + " AS erase_compact",
-			"COPY FROM DATABASE " + engine.Quote(name) + " TO erase_compact",
-			"DETACH erase_compact",
-		} {
-			if _, err := c.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("compact: %w", err)
-			}
+		if err := engine.ExecScript(ctx, c, "erase_compact", map[string]string{"Path": tmp, "Database": name}, nil); err != nil {
+			return fmt.Errorf("compact: %w", err)
 		}
 		return nil
 	}()

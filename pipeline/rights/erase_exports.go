@@ -10,7 +10,7 @@ import (
 
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/connect"
 )
 
 // rewriteExports rewrites each planned file without the subject into a
@@ -93,7 +93,7 @@ func syncFile(p string) error {
 
 // eraseSinks asks every export sink that has the Erase capability (the
 // built-in parquet sink's files are rewritten by rewriteExports).
-func eraseSinks(ctx context.Context, cfg *config.Config, conns flow.Connectors, j *Journal, key string) error {
+func eraseSinks(ctx context.Context, cfg *config.Config, conns connect.Connectors, j *Journal, key string) error {
 	if conns == nil {
 		return nil
 	}

@@ -13,8 +13,9 @@ import (
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // FindOptions tune Find.
@@ -25,7 +26,7 @@ type FindOptions struct {
 	// Connectors, when set, lets Find ask export sinks that implement
 	// connectors.Locator (other than the built-in parquet sink, whose
 	// files Find reads itself).
-	Connectors flow.Connectors
+	Connectors connect.Connectors
 	// Log receives one debug line per search (dataset, rows, duration);
 	// the zero value logs nothing.
 	Log zerolog.Logger
@@ -41,16 +42,16 @@ type matchCols struct {
 	Email, Key, Phone, Profile []string
 	Name                       []string // identity.name columns: guard the identity-graph hop
 	Country                    string
-	Explicit, Hop              idBlock           // sar_predicate.sql: the request's identifiers, the hop's (see predicateData)
-	Derived                    *derivedCols      // sar_predicate.sql: rows whose derived email is the subject's (see derived.go)
-	HopOnly                    bool              // only rows reached through the hop (the second pass)
-	RowIDs                     string            // erase_delete.sql: the rowids found, comma-separated integers
-	Raw                        *flow.RawLayout   // the table's raw files (nil: a warehouse table)
-	From                       string            // sar_match.sql: how to read the table
-	RowID                      string            // sar_match.sql: the row's id within From
-	Bucket                     string            // sar_match.sql: the buckets that can hold the subject (see bucketFilter)
-	personal                   map[string]string // column -> category, personal columns only
-	columns                    map[string]bool   // every column of the table
+	Explicit, Hop              idBlock              // sar_predicate.sql: the request's identifiers, the hop's (see predicateData)
+	Derived                    *derivedCols         // sar_predicate.sql: rows whose derived email is the subject's (see derived.go)
+	HopOnly                    bool                 // only rows reached through the hop (the second pass)
+	RowIDs                     string               // erase_delete.sql: the rowids found, comma-separated integers
+	Raw                        *warehouse.RawLayout // the table's raw files (nil: a warehouse table)
+	From                       string               // sar_match.sql: how to read the table
+	RowID                      string               // sar_match.sql: the row's id within From
+	Bucket                     string               // sar_match.sql: the buckets that can hold the subject (see bucketFilter)
+	personal                   map[string]string    // column -> category, personal columns only
+	columns                    map[string]bool      // every column of the table
 }
 
 // TableHit is one warehouse table holding rows of the subject.
@@ -261,7 +262,7 @@ func (f *Findings) timed(step, table string, rows int, t0 time.Time) {
 }
 
 // ensureTables creates the audit log when missing; the warehouse's own
-// tables are the caller's (flow.EnsureSchema).
+// tables are the caller's (warehouse.EnsureSchema).
 func ensureTables(ctx context.Context, c *sql.Conn) error {
 	return audit.EnsureTable(ctx, c)
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/connect"
 )
 
 func (f *Findings) findSuppression(ctx context.Context, c *sql.Conn) error {
@@ -84,7 +84,7 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 	}
 	dirs := exportDirs(cfg)
 	// the staged exports of unfinished runs are searched always: they hold
-	// personal data that no lineage names (see flow.Leftovers)
+	// personal data that no lineage names (see warehouse.Leftovers)
 	scan := map[string]bool{}
 	if err := leftoverDirs(cfg, dirs, scan); err != nil {
 		return err
@@ -155,7 +155,7 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 
 // locateSinks asks every export sink with the Locate capability (files of
 // the built-in parquet sink are read directly instead).
-func (f *Findings) locateSinks(ctx context.Context, cfg *config.Config, conns flow.Connectors) error {
+func (f *Findings) locateSinks(ctx context.Context, cfg *config.Config, conns connect.Connectors) error {
 	for _, name := range cfg.ExportOrder {
 		ex := cfg.Exports[name]
 		if ex.Sink.Connector == "parquet" {

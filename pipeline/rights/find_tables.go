@@ -13,8 +13,8 @@ import (
 	"github.com/example/pipeline/pipeline/classify"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/normalize"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // catalogTables reads the catalog: every existing table with at least one
@@ -69,7 +69,7 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 	}
 	rank := map[string]int{}
 	for i, name := range cfg.SourceOrder {
-		rank[flow.RawTable(name)] = i
+		rank[warehouse.RawTable(name)] = i
 	}
 	rank["prospects"], rank["deliverable"] = len(rank), len(rank)+1
 	sort.SliceStable(order, func(i, j int) bool {
@@ -83,7 +83,7 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 		}
 		return order[i] < order[j]
 	})
-	layouts, err := flow.RawLayouts(ctx, c)
+	layouts, err := warehouse.RawLayouts(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 		}
 		m.From, m.RowID = engine.Quote(m.Table), "rowid"
 		if l, ok := layouts[m.Table]; ok {
-			m.Raw, m.From, m.RowID = &l, flow.ReadRaw(l.Dir), "file_row_number"
+			m.Raw, m.From, m.RowID = &l, warehouse.ReadRaw(l.Dir), "file_row_number"
 		}
 		out = append(out, *m)
 	}

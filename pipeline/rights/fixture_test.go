@@ -13,8 +13,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // The fixtures' subject: in both vendor files (people.csv, people_crm.csv)
@@ -90,7 +92,7 @@ func fixtureRun(t *testing.T) *config.Config {
 }
 
 // openCopy opens the copied warehouse as every command does
-// (flow.EnsureSchema), which re-points its raw tables from the original
+// (warehouse.EnsureSchema), which re-points its raw tables from the original
 // folder's files to the copy's (raw_files names them by absolute path),
 // so that a test opening it directly reads the copy's files.
 func openCopy(t *testing.T, cfg *config.Config) {
@@ -101,7 +103,7 @@ func openCopy(t *testing.T, cfg *config.Config) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := flow.EnsureSchema(ctx, db); err != nil {
+	if err := warehouse.EnsureSchema(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -123,7 +125,7 @@ func runFixtures(dir string) error {
 	if err != nil {
 		return err
 	}
-	r := &flow.Runner{Config: cfg, Connectors: flow.InProcess{}, Log: zerolog.Nop()}
+	r := &flow.Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}
 	rep, err := r.Run(context.Background(), flow.Options{})
 	if err != nil {
 		return err
@@ -139,7 +141,7 @@ func runFixtures(dir string) error {
 // opens and replaces the warehouse file itself) and is safe to call twice.
 func openFixture(t *testing.T, cfg *config.Config) (c *sql.Conn, closeFn func()) {
 	t.Helper()
-	db, err := OpenWarehouse(context.Background(), cfg)
+	db, err := warehouse.OpenLocked(context.Background(), cfg, warehouse.Privacy)
 	if err != nil {
 		t.Fatal(err)
 	}

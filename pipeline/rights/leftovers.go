@@ -8,13 +8,13 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
-// leftoverDirs adds the staged exports of unfinished runs (flow.Leftovers)
+// leftoverDirs adds the staged exports of unfinished runs (warehouse.Leftovers)
 // to scan and names them in dirs after their export, marked as unfinished.
 func leftoverDirs(cfg *config.Config, dirs map[string]string, scan map[string]bool) error {
-	l, err := flow.Leftovers(cfg)
+	l, err := warehouse.Leftovers(cfg)
 	if err != nil {
 		return fmt.Errorf("staged exports of unfinished runs: %w", err)
 	}
@@ -35,7 +35,7 @@ func leftoverDirs(cfg *config.Config, dirs map[string]string, scan map[string]bo
 // erasure: they belong to no live run (the caller holds the warehouse
 // lock). One that cannot be removed stops the erasure (fail closed).
 func removeLeftovers(cfg *config.Config, log zerolog.Logger) error {
-	removed, err := flow.RemoveLeftovers(cfg)
+	removed, err := warehouse.RemoveLeftovers(cfg)
 	for _, p := range removed {
 		log.Warn().Str("dir", p).Msg("removed the staged export of an unfinished run")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/normalize"
 	"github.com/example/pipeline/pipeline/normalize/normalizetest"
@@ -110,7 +111,7 @@ func TestSQLGoParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := (&flow.Runner{Config: cfg, Connectors: flow.InProcess{}, Log: zerolog.Nop()}).Run(ctx, flow.Options{})
+	rep, err := (&flow.Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}).Run(ctx, flow.Options{})
 	if err != nil || rep.Status != "succeeded" {
 		t.Fatalf("run: %v %+v", err, rep)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // PurgeChange is what retention removes (or would remove) from one source.
@@ -35,8 +35,8 @@ const OtherRejects = "(other rejects)"
 // Purge deletes, for every source with a retention, the rows of
 // raw_<source> loaded before Retention.Cutoff(now) and, for a people
 // source, the rows of the subjects whose retention from it has run out
-// (flow.ExpiredSubjects, marked expired in subject_seen by
-// flow.ExpireSeen: the source's later files do not stage them again;
+// (warehouse.ExpiredSubjects, marked expired in subject_seen by
+// warehouse.ExpireSeen: the source's later files do not stage them again;
 // rows without an email of their own are refused by the next run's
 // stage); and for every source
 // its quarantined lines past Config.RejectsCutoff (those of sources not
@@ -75,13 +75,13 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 	if exists, err = tableSet(ctx, c); err != nil {
 		return nil, err
 	}
-	layouts, err := flow.RawLayouts(ctx, c)
+	layouts, err := warehouse.RawLayouts(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	expired := map[string][]string{}
 	for _, name := range cfg.SourceOrder {
-		if expired[name], err = flow.ExpiredSubjects(ctx, c, cfg.Sources[name], now); err != nil {
+		if expired[name], err = warehouse.ExpiredSubjects(ctx, c, cfg.Sources[name], now); err != nil {
 			return nil, err
 		}
 	}
@@ -90,7 +90,7 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 	rawPurged := map[string]int64{}
 	for _, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
-		l, ok := layouts[flow.RawTable(name)]
+		l, ok := layouts[warehouse.RawTable(name)]
 		if src.Retention.IsZero() || src.Role == "suppression" || !ok {
 			continue
 		}
@@ -112,14 +112,14 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 		}()
 	}
 	if !dry {
-		if _, err = flow.ExpireSeen(ctx, c, cfg, now); err != nil {
+		if _, err = warehouse.ExpireSeen(ctx, c, cfg, now); err != nil {
 			return nil, err
 		}
 	}
 	changes := []PurgeChange{}
 	for _, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
-		ch := PurgeChange{Source: name, Table: flow.RawTable(name), Retention: period(src.Retention), RejectsCutoff: cfg.RejectsCutoff(src, now).UTC(),
+		ch := PurgeChange{Source: name, Table: warehouse.RawTable(name), Retention: period(src.Retention), RejectsCutoff: cfg.RejectsCutoff(src, now).UTC(),
 			ExpiredSubjects: int64(len(expired[name]))}
 		if !src.Retention.IsZero() && src.Role != "suppression" {
 			ch.Cutoff = src.Retention.Cutoff(now).UTC()
@@ -204,8 +204,8 @@ func expiredParams(cutoff time.Time, expired []string, email string) (params, ma
 // purgeRaw rewrites each raw file of l holding rows loaded before cutoff,
 // or rows of the expired subjects, without them and returns how many
 // rows went.
-func purgeRaw(ctx context.Context, c *sql.Conn, l flow.RawLayout, cutoff time.Time, expired []string) (int64, error) {
-	files, err := flow.RawFiles(l)
+func purgeRaw(ctx context.Context, c *sql.Conn, l warehouse.RawLayout, cutoff time.Time, expired []string) (int64, error) {
+	files, err := warehouse.RawFiles(l)
 	if err != nil {
 		return 0, err
 	}

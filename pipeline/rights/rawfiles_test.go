@@ -12,7 +12,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // rawPeople writes a raw people table as the run does — subject-bucketed
@@ -26,7 +26,7 @@ func rawPeople(t *testing.T, buckets int) (*config.Config, *engine.DB, *sql.Conn
 	cfg := peopleConfig(t.TempDir())
 	cfg.Sources["people"].Retention = config.Retention{N: 12, Unit: "month"}
 	db, c := testWarehouseDB(t, cfg.Warehouse)
-	files := filepath.Join(flow.RawRoot(cfg.Warehouse), "raw_people", "r1")
+	files := filepath.Join(warehouse.RawRoot(cfg.Warehouse), "raw_people", "r1")
 	if err := os.MkdirAll(filepath.Dir(files), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func rawPeople(t *testing.T, buckets int) (*config.Config, *engine.DB, *sql.Conn
 				('Old', 'Row', 'old@example.com', NULL, TIMESTAMP '2024-01-01')`,
 		`COPY (SELECT *, CAST(pl_stage_email(email, '` + strconv.Itoa(buckets) + `') AS INTEGER) AS _bucket FROM src)
 			TO '` + files + `' (FORMAT parquet, COMPRESSION uncompressed, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true)`,
-		`CREATE VIEW raw_people AS SELECT * FROM ` + flow.ReadRaw(files),
+		`CREATE VIEW raw_people AS SELECT * FROM ` + warehouse.ReadRaw(files),
 		`INSERT INTO raw_files VALUES ('raw_people', '` + files + `', 'r1', ` + strconv.Itoa(buckets) + `, 'email', 'uncompressed')`,
 		`INSERT INTO catalog VALUES ('people','raw_people','first_name','identity.name',true,1,'name','',NULL,NULL),
 			('people','raw_people','last_name','identity.name',true,1,'name','',NULL,NULL),
@@ -56,11 +56,11 @@ func rawPeople(t *testing.T, buckets int) (*config.Config, *engine.DB, *sql.Conn
 
 func fileSums(t *testing.T, cfg *config.Config, c *sql.Conn) map[string][sha256.Size]byte {
 	t.Helper()
-	layouts, err := flow.RawLayouts(context.Background(), c)
+	layouts, err := warehouse.RawLayouts(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := flow.RawFiles(layouts["raw_people"])
+	files, err := warehouse.RawFiles(layouts["raw_people"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestRawFilesFindAndErase(t *testing.T) {
 		}
 		// the subject again, in new files of their buckets
 		if !stale {
-			layouts, err := flow.RawLayouts(ctx, c)
+			layouts, err := warehouse.RawLayouts(ctx, c)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +163,7 @@ func TestBucketFilter(t *testing.T) {
 	s, _ := NewSubject("jo@example.com", "", "", "")
 	f := &Findings{Subject: s}
 	b := strconv.Itoa(engine.EmailBucket("jo@example.com", 16))
-	raw := &flow.RawLayout{Buckets: 16, BucketColumn: "email"}
+	raw := &warehouse.RawLayout{Buckets: 16, BucketColumn: "email"}
 	for _, tt := range []struct {
 		name string
 		m    matchCols
@@ -175,7 +175,7 @@ func TestBucketFilter(t *testing.T) {
 		{"a second email column", matchCols{Raw: raw, Email: []string{"email", "work_email"}}, ""},
 		{"a subject_key column", matchCols{Raw: raw, Email: []string{"email"}, Key: []string{"k"}}, ""},
 		{"email not the bucketed column", matchCols{Raw: raw, Email: []string{"work_email"}}, ""},
-		{"not bucketed", matchCols{Raw: &flow.RawLayout{}, Email: []string{"email"}}, ""},
+		{"not bucketed", matchCols{Raw: &warehouse.RawLayout{}, Email: []string{"email"}}, ""},
 		{"a warehouse table", matchCols{Email: []string{"email"}}, ""},
 	} {
 		if got := f.bucketFilter(tt.m); got != tt.want {

@@ -12,8 +12,10 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/normalize"
+	"github.com/example/pipeline/pipeline/warehouse"
+	sqlfs "github.com/example/pipeline/sql"
 )
 
 // ErrNotHeld means a correction was asked for a subject about whom nothing
@@ -23,8 +25,8 @@ var ErrNotHeld = errors.New("rights: nothing is held about the subject")
 
 // RectifyOptions tune Rectify.
 type RectifyOptions struct {
-	Request    string          // the requests register's id (--request), recorded with each correction
-	Connectors flow.Connectors // sinks are asked to erase when the subject leaves the target roles (nil: none)
+	Request    string             // the requests register's id (--request), recorded with each correction
+	Connectors connect.Connectors // sinks are asked to erase when the subject leaves the target roles (nil: none)
 	Log        zerolog.Logger
 	Now        func() time.Time
 	DryRun     bool // report what would change; record and change nothing
@@ -67,7 +69,7 @@ func Rectify(ctx context.Context, cfg *config.Config, s Subject, set []Correctio
 	if opts.Now != nil {
 		now = opts.Now().UTC()
 	}
-	db, err := OpenWarehouse(ctx, cfg)
+	db, err := warehouse.OpenLocked(ctx, cfg, warehouse.Privacy)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +198,7 @@ func titleClass(ctx context.Context, c *sql.Conn, title string) (dept, sen strin
 	if _, err := execT(ctx, c, "rectify_title_rules", nil, nil); err != nil {
 		return "", "", err
 	}
-	rules, err := flow.TitleRules()
+	rules, err := sqlfs.TitleRules()
 	if err != nil {
 		return "", "", err
 	}

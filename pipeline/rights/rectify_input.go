@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/normalize"
 )
 
@@ -57,7 +57,7 @@ var refusedColumns = map[string]string{
 }
 
 // ParseCorrection reads one --set COLUMN=VALUE. Only the person columns in
-// flow.RectifiableColumns may be set (any other is a *ColumnError); the
+// config.RectifiableColumns may be set (any other is a *ColumnError); the
 // value is trimmed and checked: a phone must be a phone number (stored in
 // E.164, national forms read as GB), a profile URL a profile URL.
 func ParseCorrection(arg string) (Correction, error) {
@@ -68,7 +68,7 @@ func ParseCorrection(arg string) (Correction, error) {
 	}
 	if !columnName.MatchString(col) {
 		// (never echoed: it may be a mistyped value)
-		return Correction{}, &ColumnError{Column: "COLUMN", Reason: "not a column name (want one of " + strings.Join(flow.RectifiableColumns, ", ") + ")"}
+		return Correction{}, &ColumnError{Column: "COLUMN", Reason: "not a column name (want one of " + strings.Join(config.RectifiableColumns, ", ") + ")"}
 	}
 	if reason, ok := refusedColumns[col]; ok {
 		return Correction{}, &ColumnError{Column: col, Reason: reason}
@@ -76,8 +76,8 @@ func ParseCorrection(arg string) (Correction, error) {
 	if strings.HasPrefix(col, "_") {
 		return Correction{}, &ColumnError{Column: col, Reason: "the pipeline's own bookkeeping, not data about the person"}
 	}
-	if !slices.Contains(flow.RectifiableColumns, col) {
-		return Correction{}, &ColumnError{Column: col, Reason: "not a person column rectify can correct (want one of " + strings.Join(flow.RectifiableColumns, ", ") + ")"}
+	if !slices.Contains(config.RectifiableColumns, col) {
+		return Correction{}, &ColumnError{Column: col, Reason: "not a person column rectify can correct (want one of " + strings.Join(config.RectifiableColumns, ", ") + ")"}
 	}
 	val = strings.TrimSpace(val)
 	if strings.IndexFunc(val, unicode.IsControl) >= 0 {

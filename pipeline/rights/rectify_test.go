@@ -13,6 +13,7 @@ import (
 	"github.com/example/pipeline/connectors/parquet"
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/flow"
 )
@@ -149,7 +150,7 @@ func TestRectifyCorrectsAtOnceAndStays(t *testing.T) {
 	}
 
 	// the next run: the vendor still says Head of Marketing
-	r := &flow.Runner{Config: cfg, Connectors: flow.InProcess{}, Log: zerolog.Nop()}
+	r := &flow.Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}
 	if _, err := r.Run(ctx, flow.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestRectifyOutOfRoles(t *testing.T) {
 	if total, n := exportRows(t, dir, fxKey, fxEmail); n != 0 || total != fxExportRows-1 {
 		t.Errorf("export after rectify: %d rows, %d of the subject", total, n)
 	}
-	r := &flow.Runner{Config: cfg, Connectors: flow.InProcess{}, Log: zerolog.Nop()}
+	r := &flow.Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop()}
 	if _, err := r.Run(ctx, flow.Options{}); err != nil {
 		t.Fatal(err)
 	}

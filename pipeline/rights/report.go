@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
 )
 
 // Report is the answer to a subject access request (DESIGN.md "SAR
@@ -136,7 +135,7 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 				if t.Table != "deliverable" {
 					continue
 				}
-				for _, col := range flow.ExportColumns(ex) {
+				for _, col := range config.ExportColumns(ex) {
 					if cat, ok := t.match.personal[col]; ok && !seen[cat] {
 						seen[cat] = true
 						cats = append(cats, cat)
@@ -193,7 +192,7 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 		seen[k] = true
 		rc := Recipient{Recipient: l.Recipient, Contact: recipientContact(cfg, l.Campaign, l.Recipient), Export: l.Export, Campaign: l.Campaign, Date: date}
 		if ex := cfg.Exports[l.Export]; ex != nil {
-			rc.Columns = flow.ExportColumns(ex)
+			rc.Columns = config.ExportColumns(ex)
 		}
 		r.Recipients = append(r.Recipients, rc)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 func TestProfileKey(t *testing.T) {
@@ -210,7 +210,7 @@ func testWarehouseDB(t *testing.T, path string) (*engine.DB, *sql.Conn) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := flow.EnsureSchema(ctx, db); err != nil {
+	if err := warehouse.EnsureSchema(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	c, err := db.Conn(ctx)

@@ -9,7 +9,7 @@
 // (sar_*.sql, erase_*.sql, purge_*.sql), so a new dataset is covered
 // without code changes.
 //
-// Callers hold the warehouse lock (flow.WaitLock) for the whole of a
+// Callers hold the warehouse lock (warehouse.WaitLock) for the whole of a
 // Find, Erase or Purge: nothing here is safe against a concurrent run.
 // Nothing personal is logged or written to the audit log: only the
 // subject_key, counts and dataset names.

@@ -11,7 +11,8 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/flow"
+	"github.com/example/pipeline/pipeline/connect"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // WithdrawResult is what Withdraw took out of the current exports.
@@ -35,8 +36,8 @@ type WithdrawResult struct {
 // restriction) are returned and audited (action "<reason>.notify"). It is
 // idempotent: running it again after a crash finishes the job. The caller
 // holds the warehouse lock.
-func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string, conns flow.Connectors, log zerolog.Logger) (*WithdrawResult, error) {
-	db, err := OpenWarehouse(ctx, cfg)
+func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string, conns connect.Connectors, log zerolog.Logger) (*WithdrawResult, error) {
+	db, err := warehouse.OpenLocked(ctx, cfg, warehouse.Privacy)
 	if err != nil {
 		return nil, err
 	}

@@ -123,7 +123,7 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 		if res.Rejected, err = importRejects(ctx, tx, r, f, now); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE hash IS NULL) FROM supp_in").Scan(&res.Rows, &res.Unusable); err != nil {
+		if err := tx.QueryRowContext(ctx, engine.SQL("suppress_import_counts")).Scan(&res.Rows, &res.Unusable); err != nil {
 			return err
 		}
 		if err := rejectLimit(r, res.Rejected, res.Rows+res.Rejected); err != nil {
@@ -136,7 +136,7 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 			return fmt.Errorf("import: %w", err)
 		}
 		res.Added, _ = out.RowsAffected()
-		if _, err := tx.ExecContext(ctx, "DROP TABLE supp_in"); err != nil {
+		if _, err := tx.ExecContext(ctx, engine.SQL("suppress_import_drop")); err != nil {
 			return err
 		}
 		details := map[string]any{"kind": string(r.Kind), "reason": r.Reason, "source": r.Source,

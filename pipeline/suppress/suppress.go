@@ -10,7 +10,7 @@
 // transaction, keyed by the hash, never by the value.
 //
 // A Store is not safe for concurrent writers on one warehouse; callers hold
-// the warehouse lock (flow.WaitLock) as the CLI does.
+// the warehouse lock (warehouse.WaitLock) as the CLI does.
 package suppress
 
 import (

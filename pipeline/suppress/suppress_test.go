@@ -12,9 +12,9 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/normalize"
 	"github.com/example/pipeline/pipeline/suppress"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 var now = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -27,7 +27,7 @@ func newStore(t testing.TB) *suppress.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := flow.EnsureSchema(ctx, db); err != nil {
+	if err := warehouse.EnsureSchema(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	if err := audit.EnsureTable(ctx, db); err != nil {

@@ -1,4 +1,4 @@
-package flow
+package warehouse
 
 import (
 	"context"
@@ -74,7 +74,7 @@ func TestCheckRawRoot(t *testing.T) {
 		"/srv/state/warehouse.duckdb": true, "/srv/it's here/w.duckdb": true,
 		"/srv/state[1]/w.duckdb": false, "/srv/*/w.duckdb": false, "/srv/w?.duckdb": false, "/srv/{a}/w.duckdb": false,
 	} {
-		if err := checkRawRoot(path); (err == nil) != ok {
+		if err := CheckRawRoot(path); (err == nil) != ok {
 			t.Errorf("%s: %v", path, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package flow
+package warehouse
 
 import (
 	"context"
@@ -30,14 +30,26 @@ import (
 // every raw folder its warehouse does not name).
 func RawRoot(warehouse string) string { return warehouse + ".raw" }
 
-// checkRawRoot refuses a warehouse path that DuckDB would read as a glob
+// CheckRawRoot refuses a warehouse path that DuckDB would read as a glob
 // pattern: the raw views read their files through one.
-func checkRawRoot(warehouse string) error {
+func CheckRawRoot(warehouse string) error {
 	if strings.ContainsAny(warehouse, "*?[]{}") {
 		return fmt.Errorf("warehouse path %q contains a glob character (* ? [ ] { }): the raw files beside it could not be read back; move the warehouse", warehouse)
 	}
 	return nil
 }
+
+// RawTable is the warehouse table a source is staged into.
+func RawTable(source string) string { return "raw_" + source }
+
+// nextSuffix marks a raw view staged by a run that has not committed yet.
+const nextSuffix = "__next"
+
+// Next is the view over the raw files a run staged, before its final
+// transaction points raw_<source> at them (see the package comment). A run that
+// fails drops the view and deletes the files; one that crashed leaves them
+// for the next EnsureSchema to drop.
+func Next(table string) string { return table + nextSuffix }
 
 // RawLayout is where one raw table's files are (a row of raw_files).
 type RawLayout struct {
@@ -49,17 +61,18 @@ type RawLayout struct {
 	Compression  string // uncompressed | zstd
 }
 
-// ReadRaw is the FROM fragment reading a raw table's files: every
-// *.parquet under dir (never a temp file: those end in .tmp). The path is
-// a SQL string literal (views cannot take parameters); it is built by the
-// pipeline from the warehouse path, the source name and the run id.
+// ReadRaw is the FROM fragment reading a raw table's files
+// (sql/read_raw.sql): every *.parquet under dir (never a temp file: those
+// end in .tmp). The path is a SQL string literal (views cannot take
+// parameters); it is built by the pipeline from the warehouse path, the
+// source name and the run id.
 func ReadRaw(dir string) string {
-	return "read_parquet(" + engine.Literal(filepath.Join(dir, "**", "*.parquet")) + ", hive_partitioning = false)"
+	return strings.TrimSpace(engine.MustRender("read_raw", dir))
 }
 
 // RawLayouts reads raw_files: table name -> layout.
 func RawLayouts(ctx context.Context, c *sql.Conn) (map[string]RawLayout, error) {
-	rows, err := c.QueryContext(ctx, "SELECT table_name, dir, run_id, coalesce(buckets, 0), coalesce(bucket_column, ''), compression FROM raw_files")
+	rows, err := c.QueryContext(ctx, engine.SQL("raw_files_list"))
 	if err != nil {
 		return nil, fmt.Errorf("raw_files: %w", err)
 	}
@@ -90,41 +103,35 @@ func RawFiles(l RawLayout) ([]string, error) {
 	return files, err
 }
 
-// createRawView points a view at a folder of raw files.
-func createRawView(ctx context.Context, c *sql.Conn, view, dir string) error {
-	if err := dropRelation(ctx, c, view); err != nil {
+// CreateRawView points a view at a folder of raw files.
+func CreateRawView(ctx context.Context, c *sql.Conn, view, dir string) error {
+	if err := DropRelation(ctx, c, view); err != nil {
 		return err
 	}
-	_, err := c.ExecContext(ctx, "CREATE VIEW "+engine.Quote(view)+" AS SELECT * FROM "+ReadRaw(dir))
-	return err
+	return engine.ExecScript(ctx, c, "raw_view", map[string]string{"View": view, "Dir": dir}, nil)
 }
 
-// dropRelation drops a table or view of that name, if there is one (raw
+// DropRelation drops a table or view of that name, if there is one (raw
 // tables were real tables before raw files).
-func dropRelation(ctx context.Context, c *sql.Conn, name string) error {
+func DropRelation(ctx context.Context, c *sql.Conn, name string) error {
 	var kind string
-	err := c.QueryRowContext(ctx, `SELECT 'TABLE' FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND table_name = $1
-		UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE NOT temporary AND schema_name = 'main' AND view_name = $1`, name).Scan(&kind)
+	err := c.QueryRowContext(ctx, engine.SQL("relation_kind"), name).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	_, err = c.ExecContext(ctx, "DROP "+kind+" "+engine.Quote(name))
-	return err
+	return engine.ExecScript(ctx, c, "relation_drop", map[string]any{"View": kind == "VIEW", "Name": name}, nil)
 }
 
-// cleanRaw drops what a crashed run staged but never swapped in — the
+// CleanRaw drops what a crashed run staged but never swapped in — the
 // raw_*__next views (or tables, from before raw files) and every raw
 // folder that raw_files does not name — and any temp file an interrupted
 // erasure left: they may hold personal data that no catalog, SAR or
 // erasure knows about. Callers hold the warehouse lock.
-func cleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
-	rows, err := c.QueryContext(ctx, `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main'
-		AND table_name LIKE 'raw\_%' ESCAPE '\' AND suffix(table_name, $1)
-		UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT temporary AND schema_name = 'main'
-		AND view_name LIKE 'raw\_%' ESCAPE '\' AND suffix(view_name, $1)`, nextSuffix)
+func CleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
+	rows, err := c.QueryContext(ctx, engine.SQL("raw_next_left"), nextSuffix)
 	if err != nil {
 		return err
 	}
@@ -142,7 +149,7 @@ func cleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
 		return err
 	}
 	for _, t := range left {
-		if err := dropRelation(ctx, c, t); err != nil {
+		if err := DropRelation(ctx, c, t); err != nil {
 			return fmt.Errorf("drop %s left by a crashed run: %w", t, err)
 		}
 	}

@@ -1,8 +1,8 @@
 -- sample.sql: a reservoir sample of one table in long form (col, v), every
 -- column cast to VARCHAR. UNPIVOT drops NULLs, so v is never NULL.
--- The Table placeholder is a quoted identifier, SampleSize a positive integer,
--- SystemPercent and Stride empty or a number, all rendered by
--- classify.go; no values are interpolated. On a large table the reservoir
+-- Rel is the relation (relation.sql), SampleSize a positive integer,
+-- SystemPercent and Stride empty or a number, all set by classify.go; no
+-- values are interpolated. On a large table the reservoir
 -- draws from a system (vector-level) sample of about PreSampleRows rows: a
 -- reservoir over the whole table reads every row of every column, which
 -- cost a 10M-row run seconds; vectors are 2048 rows, so the draw still
@@ -14,8 +14,8 @@ FROM (
     UNPIVOT (
         SELECT CAST(COLUMNS(*) AS VARCHAR)
         FROM (SELECT * FROM
-            {{- if .Stride}} (SELECT * FROM {{.Table}} WHERE file_row_number % {{.Stride}} < 2048)
-            {{- else if .SystemPercent}} (SELECT * FROM {{.Table}} USING SAMPLE {{.SystemPercent}}% (system, 42)){{else}} {{.Table}}{{end}}
+            {{- if .Stride}} (SELECT * FROM {{template "classify/relation.sql" .Rel}} WHERE file_row_number % {{.Stride}} < 2048)
+            {{- else if .SystemPercent}} (SELECT * FROM {{template "classify/relation.sql" .Rel}} USING SAMPLE {{.SystemPercent}}% (system, 42)){{else}} {{template "classify/relation.sql" .Rel}}{{end}}
             USING SAMPLE reservoir({{.SampleSize}} ROWS) REPEATABLE (42))
     )
     ON COLUMNS(*) INTO NAME col VALUE v

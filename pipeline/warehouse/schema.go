@@ -1,4 +1,4 @@
-package flow
+package warehouse
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 )
 
 // EnsureSchema creates the warehouse's own tables when missing, and drops
-// what a crashed run staged but never swapped in (see cleanRaw): it may
+// what a crashed run staged but never swapped in (see CleanRaw): it may
 // hold personal data that no catalog, SAR or erasure knows about.
 // It also settles runs whose process died (recoverRuns): their staged
 // exports are rolled forward or back and their rows marked 'crashed'.
@@ -19,10 +19,10 @@ func EnsureSchema(ctx context.Context, db *engine.DB) error {
 		return err
 	}
 	defer c.Close()
-	if err := execScript(ctx, c, "schema", nil, nil); err != nil {
+	if err := engine.ExecScript(ctx, c, "schema", nil, nil); err != nil {
 		return err
 	}
-	if err := cleanRaw(ctx, c, db.Settings().Path); err != nil {
+	if err := CleanRaw(ctx, c, db.Settings().Path); err != nil {
 		return err
 	}
 	return recoverRuns(ctx, c, db.Settings().Path, time.Now().UTC())

@@ -1,4 +1,4 @@
-package flow
+package warehouse
 
 import (
 	"context"
@@ -56,10 +56,10 @@ func TestRecoverRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	j := runJournal{RunID: run, PID: 999999, Started: time.Now(), Exports: []journalExport{
+	j := Journal{RunID: run, PID: 999999, Started: time.Now(), Exports: []JournalExport{
 		{Export: "done", Dir: done}, {Export: "undone", Dir: undone, Staging: undoneStaging}},
 		path: filepath.Join(JournalDir(wh), run+".json")}
-	if err := j.save(); err != nil {
+	if err := j.Save(); err != nil {
 		t.Fatal(err)
 	}
 	if err := EnsureSchema(ctx, db); err != nil {

@@ -1,4 +1,4 @@
-package flow
+package warehouse
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // repointRaw makes a copied or moved warehouse read and change its own raw
@@ -18,9 +20,9 @@ import (
 // it exists: the view and the row are re-pointed to it. Otherwise it
 // fails, naming both folders, so that no command reads, rewrites (an
 // erasure) or keeps another warehouse's files while deleting its own
-// (cleanRaw). Callers hold the warehouse lock.
+// (CleanRaw). Callers hold the warehouse lock.
 func repointRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
-	root := filepath.Clean(RawRoot(warehouse)) // as cleanRaw and stage name it
+	root := filepath.Clean(RawRoot(warehouse)) // as CleanRaw and stage name it
 	layouts, err := RawLayouts(ctx, c)
 	if err != nil {
 		return err
@@ -39,10 +41,10 @@ func repointRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
 		}
 		// the view first: if the row's update fails, the next open
 		// re-points both again
-		if err := createRawView(ctx, c, l.Table, dir); err != nil {
+		if err := CreateRawView(ctx, c, l.Table, dir); err != nil {
 			return fmt.Errorf("raw table %s: re-point to %s: %w", l.Table, dir, err)
 		}
-		if err := execScript(ctx, c, "raw_files_repoint", nil, params{"dir": dir, "table": l.Table}); err != nil {
+		if err := engine.ExecScript(ctx, c, "raw_files_repoint", nil, engine.Params{"dir": dir, "table": l.Table}); err != nil {
 			return fmt.Errorf("raw table %s: re-point to %s: %w", l.Table, dir, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package flow
+package warehouse
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 )
 
 // ErrBusy means another pipeline process holds the warehouse lock.
-var ErrBusy = errors.New("flow: warehouse busy")
+var ErrBusy = errors.New("warehouse busy")
 
 // Lock is an advisory lock on a warehouse (flock on <warehouse>.lock).
 type Lock struct{ f *os.File }

@@ -1,0 +1,1 @@
+INSERT INTO campaign_regions VALUES ($1, $2)

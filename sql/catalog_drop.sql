@@ -1,0 +1,1 @@
+DELETE FROM catalog WHERE dataset = $1

@@ -1,0 +1,1 @@
+INSERT INTO campaign_channels VALUES ($1, $2)

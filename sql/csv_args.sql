@@ -1,0 +1,2 @@
+{{/* read_csv's named arguments from the source's csv options (flow.csvArgList): each value a bound parameter, cast where DuckDB wants a type */ -}}
+{{range .}}, {{.Name}} = {{if .Cast}}CAST(${{.Param}} AS {{.Cast}}){{else}}${{.Param}}{{end}}{{end}}

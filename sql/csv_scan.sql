@@ -1,0 +1,2 @@
+{{/* the FROM fragment of a CSV source's scan: every column VARCHAR; malformed rows stored as rejects (Rejects) or skipped (probes, suppression lists) */ -}}
+read_csv($path, all_varchar = true, filename = false{{template "csv_args.sql" .Args}}{{if .Rejects}}, store_rejects = true, rejects_table = {{literal .RejectsTable}}, rejects_scan = {{literal .RejectsScan}}{{else}}, ignore_errors = true{{end}})

@@ -1,0 +1,1 @@
+RESET disabled_compression_methods

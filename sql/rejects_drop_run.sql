@@ -1,0 +1,2 @@
+-- a dry run's rejects, dropped after it
+DELETE FROM rejects WHERE run_id = $1

@@ -1,0 +1,1 @@
+DROP {{if .View}}VIEW{{else}}TABLE{{end}} {{q .Name}};

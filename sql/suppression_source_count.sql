@@ -1,0 +1,1 @@
+SELECT count(*) FROM suppression WHERE source = $1
