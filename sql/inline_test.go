@@ -32,10 +32,11 @@ var inlineAllowed = map[string]string{
 	"connectors/postgres/erase.go":  "PostgreSQL, in a cgo-free plugin",
 	"connectors/postgres/sink.go":   "PostgreSQL, in a cgo-free plugin",
 	// Not statements: words in messages and names of statement types.
-	"pipeline/engine/sandbox.go": "refusal messages and DuckDB statement type names",
-	"pipeline/engine/script.go":  "recognises a RESET statement in a rendered script",
-	"pipeline/flow/csvstage.go":  "a hint to the user: the pipeline query command to see rejects",
-	"pipeline/audit/anchor.go":   "a hint to the user: any audited command, e.g. pipeline query",
+	"pipeline/engine/sandbox.go":   "refusal messages and DuckDB statement type names",
+	"pipeline/engine/script.go":    "recognises a RESET statement in a rendered script",
+	"pipeline/flow/csvstage.go":    "a hint to the user: the pipeline query command to see rejects",
+	"pipeline/audit/anchor.go":     "a hint to the user: any audited command, e.g. pipeline query",
+	"cmd/pipeline/cli_commands.go": "help text and examples of the query command",
 	// The predicate language wraps the user's predicate in a SELECT to
 	// have DuckDB's parser check it; the check is the package's contract.
 	"pipeline/predicate/predicate.go": "the SELECT a user's predicate is parsed inside (and messages naming SQL words)",

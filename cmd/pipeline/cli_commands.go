@@ -22,7 +22,8 @@ func commands() []command {
 }
 
 // pipelineCommands are the commands that build, inspect and describe the
-// warehouse.
+// warehouse. It is one piece: a declarative table, one entry per command,
+// read top to bottom like the help it becomes.
 func pipelineCommands() []command {
 	return []command{
 		{use: "run", body: cmdRun,

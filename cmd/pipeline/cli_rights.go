@@ -1,6 +1,8 @@
 package main
 
 // rightsCommands are the data subjects' rights and the suppression store.
+// It is one piece: a declarative table, one entry per command, read top to
+// bottom like the help it becomes.
 func rightsCommands() []command {
 	return []command{
 		{use: "suppress", short: "The do-not-contact store: add, import, list, check, remove",

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/audit"
+	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/rights"
+	"github.com/rs/zerolog"
 )
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,39 +57,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// serve the run
 	pool := flow.NewPool(conns)
 	defer pool.Close()
-	r := &flow.Runner{Config: cfg, Connectors: pool, Log: log,
-		// validation runs inside Run, alongside the first work that
-		// changes nothing (see Runner.Validate)
-		Validate: func(ctx context.Context) error {
-			_, err := flow.Validate(ctx, cfg, pool)
-			return err
-		},
-		// retention runs at the end of every run (DESIGN.md), audited
-		AfterCommit: func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error) {
-			changes, err := rights.Purge(ctx, c, cfg, now)
-			var n int64
-			for _, ch := range changes {
-				n += ch.Rows + ch.Rejects
-			}
-			return n, err
-		}}
+	r := newRunner(cfg, pool, log)
 	if isTerminal(stderr) && !prog.quiet {
 		r.Progress = stderr
 	}
 	ctx, stopProgress := prog.reporter(ctx, c, log, stderr)
 	defer stopProgress()
-	// Test hook: PIPELINE_TEST_HOLD_BEFORE=STAGE blocks the run before STAGE
-	// until it is interrupted (the interrupted-run test sends SIGINT).
-	if hold := os.Getenv("PIPELINE_TEST_HOLD_BEFORE"); hold != "" {
-		r.BeforeStage = func(ctx context.Context, stage string) error {
-			if stage != hold {
-				return nil
-			}
-			fmt.Fprintf(stderr, "holding before stage %s\n", stage)
-			<-ctx.Done()
-			return ctx.Err()
-		}
-	}
+	r.BeforeStage = testHold(stderr)
 	rep, err := r.Run(ctx, opts)
 	stopProgress()
 	if rep != nil {
@@ -140,4 +116,43 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "-- sql/%s\n%s\n\n", s.Template, s.SQL)
 	}
 	return nil
+}
+
+// newRunner is the nightly run's runner: validation alongside the first
+// work, retention (rights.Purge, audited) after the commit.
+func newRunner(cfg *config.Config, pool *flow.Pool, log zerolog.Logger) *flow.Runner {
+	return &flow.Runner{Config: cfg, Connectors: pool, Log: log,
+		// validation runs inside Run, alongside the first work that
+		// changes nothing (see Runner.Validate)
+		Validate: func(ctx context.Context) error {
+			_, err := flow.Validate(ctx, cfg, pool)
+			return err
+		},
+		// retention runs at the end of every run (DESIGN.md), audited
+		AfterCommit: func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error) {
+			changes, err := rights.Purge(ctx, c, cfg, now)
+			var n int64
+			for _, ch := range changes {
+				n += ch.Rows + ch.Rejects
+			}
+			return n, err
+		}}
+}
+
+// testHold is a test hook: PIPELINE_TEST_HOLD_BEFORE=STAGE blocks the run
+// before STAGE until it is interrupted (the interrupted-run test sends
+// SIGINT); nil when unset.
+func testHold(stderr io.Writer) func(context.Context, string) error {
+	hold := os.Getenv("PIPELINE_TEST_HOLD_BEFORE")
+	if hold == "" {
+		return nil
+	}
+	return func(ctx context.Context, stage string) error {
+		if stage != hold {
+			return nil
+		}
+		fmt.Fprintf(stderr, "holding before stage %s\n", stage)
+		<-ctx.Done()
+		return ctx.Err()
+	}
 }

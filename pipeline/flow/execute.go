@@ -51,12 +51,8 @@ func (rn *run) execute(ctx context.Context, opts Options) (err error) {
 		committed, err = rn.executeSelect(ctx, c, opts)
 		return err
 	}
-	if err := rn.loadReference(ctx, c); err != nil {
-		return fmt.Errorf("reference tables: %w", err)
-	}
-
 	// Transaction 1: the sources.
-	if err := rn.stageTransaction(ctx, c, bg); err != nil {
+	if err := rn.referenceAndStage(ctx, c, bg); err != nil {
 		return err
 	}
 	if opts.Only != StageStage && opts.Only != StageEnrich {
@@ -236,4 +232,13 @@ func (rn *run) afterCommit(ctx context.Context, c *sqlConn) error {
 			Note: fmt.Sprintf("%d rows older than their source's retention deleted", n)})
 	}
 	return nil
+}
+
+// referenceAndStage loads the run's lookup tables and stages the sources
+// in the run's first transaction (stageTransaction).
+func (rn *run) referenceAndStage(ctx context.Context, c *sqlConn, bg func() (context.Context, context.CancelFunc)) error {
+	if err := rn.loadReference(ctx, c); err != nil {
+		return fmt.Errorf("reference tables: %w", err)
+	}
+	return rn.stageTransaction(ctx, c, bg)
 }

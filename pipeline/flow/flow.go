@@ -116,10 +116,7 @@ type run struct {
 // Run runs the pipeline once and returns its report (also when it fails).
 func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error) {
 	cfg := r.Config
-	if opts.Only != "" && !validStage(opts.Only) {
-		return nil, fmt.Errorf("--only %q: not a stage (stages: %v)", opts.Only, Stages)
-	}
-	if err := CheckSelect(opts); err != nil {
+	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
 	w, err := warehouse.Open(ctx, cfg, warehouse.Run, "pipeline run "+cfg.Name, nil)
@@ -302,3 +299,12 @@ var errDryRun = errors.New("dry run: rolled back")
 
 // IsDryRun reports whether err only says a dry run was rolled back.
 func IsDryRun(err error) bool { return errors.Is(err, errDryRun) }
+
+// checkOptions refuses an --only that is not a stage and a --select that
+// cannot run alone (CheckSelect).
+func checkOptions(opts Options) error {
+	if opts.Only != "" && !validStage(opts.Only) {
+		return fmt.Errorf("--only %q: not a stage (stages: %v)", opts.Only, Stages)
+	}
+	return CheckSelect(opts)
+}
