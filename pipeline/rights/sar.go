@@ -18,7 +18,7 @@ func Access(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opt
 		return nil, err
 	}
 	r := NewReport(cfg, f, now)
-	details := r.Summary()
+	details := r.AuditSummary()
 	details["deep"] = opts.Deep
 	if _, err := audit.Append(ctx, c, audit.Entry{At: now, Action: "sar", SubjectKey: s.Key, Details: details}); err != nil {
 		return nil, err
