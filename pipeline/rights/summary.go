@@ -75,8 +75,13 @@ const derivedByUs = "worked out by us from the data above (enrichment)"
 // buildSummary is the report's summary of f.
 func buildSummary(cfg *config.Config, f *Findings, r *Report) Summary {
 	b := &summaryBuilder{cfg: cfg, country: f.Country, items: map[string]*Item{}, cats: map[string]string{}}
-	for _, t := range f.Tables {
-		b.table(t)
+	// sources' own tables first: a value they hold is attributed to them
+	for _, own := range []bool{true, false} {
+		for _, t := range f.Tables {
+			if (cfg.Sources[t.Dataset] != nil) == own {
+				b.table(t)
+			}
+		}
 	}
 	for _, e := range f.Exports {
 		b.export(e)
@@ -128,7 +133,14 @@ func (b *summaryBuilder) table(t TableHit) {
 			if fd.Profiling {
 				b.profiling = true
 			}
-			it := b.add(fd.Category, fd.Label, col, display(raw, v), t.Dataset, b.origin(t, row, col, fd))
+			it := b.add(fd.Category, fd.Label, col, display(raw, v), t.Dataset, nil)
+			// a table the pipeline builds names its row's sources: a value a
+			// source's own table already showed keeps that source only
+			if b.cfg.Sources[t.Dataset] != nil || len(it.From) == 0 {
+				for _, s := range b.origin(t, row, col, fd) {
+					it.From = addUnique(it.From, s)
+				}
+			}
 			if fd.Note != "" {
 				it.Notes = addUnique(it.Notes, fd.Note)
 			}
