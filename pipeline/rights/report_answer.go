@@ -19,7 +19,7 @@ type YourRights struct {
 // (UK GDPR / GDPR Arts. 15–21) and what the pipeline does on each.
 var rightsTexts = []string{
 	"Access: this report is our answer to your right of access (Article 15). You may ask for it again.",
-	"Correction: you may ask us to correct anything that is wrong or incomplete (Article 16); the correction is kept, so later updates from our sources do not undo it.",
+	"Correction: you may ask us to correct anything that is wrong or incomplete (Article 16).",
 	"Erasure: you may ask us to erase your data (Article 17). We then keep only a one-way hash of your email address, so that we never add you again.",
 	"Restriction: you may ask us to stop using your data while you contest it (Article 18); we keep it stored but out of every list.",
 	"Objection: you may object at any time to the use of your data for direct marketing, including the profiling for it (Article 21). We then stop for good; an objection does not expire.",
