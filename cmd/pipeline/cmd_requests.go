@@ -230,6 +230,7 @@ func withRequest(ctx context.Context, command string, args []string, stdout, std
 			return usagef("--request: %v", err)
 		}
 		if !answer {
+			ctx = withCheckedRequest(ctx, r)
 			return nil
 		}
 		if err := rights.AnswerRequest(ctx, conn, r, command, time.Now()); err != nil {

@@ -131,6 +131,9 @@ func cmdSar(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("sar: %w", err)
 	}
+	if q, ok := checkedRequest(ctx); ok {
+		rep.AnswersRequest(q)
+	}
 	var b bytes.Buffer
 	if err := rep.Write(&b, *format); err != nil {
 		return err

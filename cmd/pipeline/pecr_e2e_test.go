@@ -133,12 +133,12 @@ func TestPECRLIAEnforced(t *testing.T) {
 		name, to, want string
 	}{
 		{"b2b false", "balancing_test: passed,\n          b2b: false}",
-			`pipeline.yaml:65:16: campaign "acme-q1": an email campaign on legitimate_interests needs lia.b2b: true`},
+			`pipeline.yaml:72:16: campaign "acme-q1": an email campaign on legitimate_interests needs lia.b2b: true`},
 		{"b2b missing", "balancing_test: passed}",
-			`pipeline.yaml:63:5: campaign "acme-q1": an email campaign on legitimate_interests needs lia.b2b: true`},
+			`pipeline.yaml:70:5: campaign "acme-q1": an email campaign on legitimate_interests needs lia.b2b: true`},
 		{"assessed in the future", "balancing_test: passed,\n          b2b: true}", `campaign "acme-q1": LIA assessed_on 2099-01-01 is in the future`},
 		{"review date passed", "balancing_test: passed,\n          b2b: true, review_by: 2026-11-01}",
-			`pipeline.yaml:65:33: campaign "acme-q1": LIA expired on 2026-11-01 (review_by)`},
+			`pipeline.yaml:72:33: campaign "acme-q1": LIA expired on 2026-11-01 (review_by)`},
 	}
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestPECRRecipientContact(t *testing.T) {
 	dir = workspace(t)
 	editConfig(t, dir, "recipient: {name: Acme Payroll Ltd, contact: "+contact+"}", "recipient: Acme Payroll Ltd")
 	v := mustPipeline(t, dir, "validate")
-	if !strings.Contains(v.stderr, `pipeline.yaml:59:16: warning: campaign "acme-q1": recipient "Acme Payroll Ltd" has no contact`) {
+	if !strings.Contains(v.stderr, `pipeline.yaml:66:16: warning: campaign "acme-q1": recipient "Acme Payroll Ltd" has no contact`) {
 		t.Errorf("validate stderr:\n%s", v.stderr)
 	}
 	mustPipeline(t, dir, "run")
@@ -343,7 +343,7 @@ func TestPECRConsent(t *testing.T) {
 	dir := workspace(t)
 	editConfig(t, dir, "lawful_basis: legitimate_interests", "lawful_basis: consent")
 	r := pipeline(t, dir, "validate")
-	if r.code != 2 || !strings.Contains(r.stderr, `pipeline.yaml:61:19: campaign "acme-q1": lawful_basis consent needs the consent records`) {
+	if r.code != 2 || !strings.Contains(r.stderr, `pipeline.yaml:68:19: campaign "acme-q1": lawful_basis consent needs the consent records`) {
 		t.Fatalf("consent campaign without consent source: exit %d\n%s", r.code, r.stderr)
 	}
 	consent := "email,given_at,wording,channel,withdrawn_at,notes\n" +

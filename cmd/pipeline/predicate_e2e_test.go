@@ -14,13 +14,13 @@ import (
 func TestPredicateAttacks(t *testing.T) {
 	const good = `"country IN ('GB','IE') AND employees >= 50"`
 	cases := []struct{ name, pred, want string }{
-		{"exists table", `'EXISTS (TABLE "fixtures/people_crm.csv")'`, "pipeline.yaml:53:15: targeting.companies: a subquery"},
-		{"values", `"(VALUES (1)) = 1"`, "pipeline.yaml:53:15: targeting.companies: a subquery"},
+		{"exists table", `'EXISTS (TABLE "fixtures/people_crm.csv")'`, "pipeline.yaml:60:15: targeting.companies: a subquery"},
+		{"values", `"(VALUES (1)) = 1"`, "pipeline.yaml:60:15: targeting.companies: a subquery"},
 		{"pivot leak", `'CAST((PIVOT (UNPIVOT "fixtures/people_crm.csv" ON COLUMNS(*)) ON "Work Email") AS INTEGER) = 1'`, "targeting.companies: must be one scalar expression"},
 		{"describe", `"(DESCRIBE companies_n) IS NOT NULL"`, "targeting.companies: a subquery"},
 		{"summarize", `'(SUMMARIZE "fixtures/people_crm.csv") IS NOT NULL'`, "targeting.companies: a subquery"},
 		{"read_csv", `"length(CAST(read_csv('fixtures/people_crm.csv') AS VARCHAR)) > 0"`, `function "read_csv" is not allowed`},
-		{"read_text", `"length(read_text('/etc/passwd')) > 0"`, `pipeline.yaml:53:22: targeting.companies: function "read_text" is not allowed`},
+		{"read_text", `"length(read_text('/etc/passwd')) > 0"`, `pipeline.yaml:60:22: targeting.companies: function "read_text" is not allowed`},
 		{"getenv", `"getenv('HOME') <> ''"`, `function "getenv" is not allowed`},
 		{"union", `"true) UNION SELECT * FROM read_csv('fixtures/people_crm.csv') WHERE (true"`, "targeting.companies: must be one expression"},
 	}

@@ -367,6 +367,14 @@ func TestSarHTML(t *testing.T) {
 			t.Errorf("rendered DOM lacks %q", want)
 		}
 	}
+	// the page answers a person: the summary (with the subject's email)
+	// comes first, the records follow as an appendix without bookkeeping
+	d := string(dom)
+	sum, app := strings.Index(d, `id="summary"`), strings.Index(d, `id="appendix"`)
+	if sum < 0 || app < sum || strings.Index(d, sarEmail) < sum || strings.Index(d, sarEmail) > app || strings.Contains(d, "_run_id") {
+		t.Errorf("rendered DOM: summary at %d, appendix at %d, first email at %d, _run_id shown %v",
+			sum, app, strings.Index(d, sarEmail), strings.Contains(d, "_run_id"))
+	}
 	if a := os.Getenv("PIPELINE_TEST_ARTIFACTS"); a != "" {
 		_ = os.MkdirAll(a, 0o700)
 		if b, err := os.ReadFile(shot); err == nil {

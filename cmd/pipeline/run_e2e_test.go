@@ -198,12 +198,12 @@ func TestBadConfig(t *testing.T) {
 	cases := []struct {
 		name, from, to, want string
 	}{
-		{"lia", "balancing_test: passed", "balancing_test: pending", `pipeline.yaml:64:73: campaign "acme-q1": LIA balancing_test is "pending"`},
+		{"lia", "balancing_test: passed", "balancing_test: pending", `pipeline.yaml:71:73: campaign "acme-q1": LIA balancing_test is "pending"`},
 		{"unknown key", "exports_dir: exports", "exports_dir: exports\nexport_dir: x", `unknown key "export_dir"`},
-		{"missing column", "company_domain, country]", "company_domain, country, shoe_size]", `pipeline.yaml:69:108: export "acme_q1": column "shoe_size" is not in the prospects table`},
+		{"missing column", "company_domain, country]", "company_domain, country, shoe_size]", `pipeline.yaml:76:108: export "acme_q1": column "shoe_size" is not in the prospects table`},
 		{"special category", "company_domain, country]", "company_domain, country, notes]", `special-category`},
-		{"subquery", "employees >= 50", "employees >= (SELECT 50)", `pipeline.yaml:53:55: targeting.companies: a subquery`},
-		{"statement", "employees >= 50", "employees >= 50; DROP TABLE x", `pipeline.yaml:53:57: targeting.companies: does not parse`},
+		{"subquery", "employees >= 50", "employees >= (SELECT 50)", `pipeline.yaml:60:55: targeting.companies: a subquery`},
+		{"statement", "employees >= 50", "employees >= 50; DROP TABLE x", `pipeline.yaml:60:57: targeting.companies: does not parse`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

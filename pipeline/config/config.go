@@ -104,6 +104,9 @@ type Role struct {
 // Source is one input dataset read through a connector.
 type Source struct {
 	Name, Role, Kind, Reason, Connector string // Kind and Reason only for role suppression
+	// Description says who or what the source is (e.g. the vendor's
+	// name), for data subjects: SAR reports name it. "" when not given.
+	Description string
 	// Options are the connector options with ${VAR} expanded in every string
 	// leaf and relative top-level "path", "dir" and "file" values resolved
 	// against the config's folder. They may hold secrets: never log them.

@@ -129,7 +129,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level key", func(t *testing.T) string { return base + "foo: 1\n" },
 			[]string{`f.yaml:21:1: unknown key "foo" at the top level (allowed: ` + allowedTop + `)`}},
 		{"unknown source key", func(t *testing.T) string { return edit(t, "{role: people,", "{role: people, colour: red,") },
-			[]string{`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention, retention_from, max_reject_rate)`}},
+			[]string{`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, description, connector, kind, reason, options, map, retention, retention_from, max_reject_rate)`}},
 		{"unknown lia key", func(t *testing.T) string { return edit(t, "lia: {", "lia: {score: 3, ") },
 			[]string{`f.yaml:14:11: unknown key "score" in campaigns.c1.lia (allowed: assessed_on, assessed_by, purpose_test, necessity_test, balancing_test, b2b, review_by, purpose_answer, necessity_answer, balancing_answer)`}},
 		{"options are free", func(t *testing.T) string {
@@ -294,7 +294,7 @@ func TestParseErrors(t *testing.T) {
 			return edit(t, "version: 1", "version: 3", "{role: people,", "{role: people, colour: red,", "balancing_test: passed", "balancing_test: failed", "campaign: c1", "campaign: nope")
 		}, []string{
 			`f.yaml:1:10: version 3 is not supported (want 1)`,
-			`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, connector, kind, reason, options, map, retention, retention_from, max_reject_rate)`,
+			`f.yaml:7:26: unknown key "colour" in sources.people (allowed: role, description, connector, kind, reason, options, map, retention, retention_from, max_reject_rate)`,
 			`f.yaml:14:114: campaign "c1": LIA balancing_test is "failed", must be "passed" before personal data can be exported`,
 			`f.yaml:17:15: export "e1": campaign "nope" is not defined (defined: c1)`,
 		}},

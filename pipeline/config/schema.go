@@ -90,6 +90,7 @@ var keyDocs = map[string]map[string]prop{
 	},
 	"source": {
 		"role":            {desc: "what the source holds", schema: enum(SourceRoles), required: true},
+		"description":     {desc: "who or what the source is, told to data subjects in SAR reports (e.g. the vendor's name)", schema: str()},
 		"connector":       {desc: "a built-in connector (csv, parquet, postgres, http) or a plugin's name", schema: str(), required: true},
 		"kind":            {desc: "suppression sources: what the list holds", schema: enum(SuppressionKinds)},
 		"reason":          {desc: "suppression sources: why (unsubscribe, objection, complaint, tps, ctps, client_dnc, ...)", schema: map[string]any{"type": "string", "pattern": `^[a-z][a-z0-9]*(_[a-z0-9]+)*$`}},

@@ -16,7 +16,7 @@ var (
 	controllerKeys     = []string{"name", "contact"}
 	engineKeys         = []string{"threads", "memory_limit", "temp_directory", "raw_compression", "raw_buckets"}
 	limitsKeys         = []string{"max_reject_rate", "rejects_retention"}
-	sourceKeys         = []string{"role", "connector", "kind", "reason", "options", "map", "retention", "retention_from", "max_reject_rate"}
+	sourceKeys         = []string{"role", "description", "connector", "kind", "reason", "options", "map", "retention", "retention_from", "max_reject_rate"}
 	targetingKeys      = []string{"companies", "roles"}
 	roleKeys           = []string{"department", "seniority"}
 	campaignKeys       = []string{"recipient", "purpose", "lawful_basis", "regions", "channels", "lia"}
@@ -160,6 +160,7 @@ func (d *decoder) source(name string, e pair) *Source {
 	if s.Role != "" && !slices.Contains(SourceRoles, s.Role) {
 		d.errorf(f["role"].val, "source %q: role %q is not allowed (allowed: %s)", name, s.Role, strings.Join(SourceRoles, ", "))
 	}
+	s.Description = strings.TrimSpace(d.str(f["description"], where+".description"))
 	s.Connector = d.required(f, where, "connector", e.key)
 	if s.Role == RoleSuppression {
 		s.Kind = d.required(f, where, "kind", e.key)

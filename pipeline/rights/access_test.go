@@ -104,7 +104,7 @@ func TestAccessReport(t *testing.T) {
 		!strings.Contains(string(d), `"export:acme_q1":1`) || !strings.Contains(string(d), `"deep":true`) {
 		t.Errorf("audit details %s", d)
 	}
-	if sum := r.Summary(); sum["datasets"] != 5 || sum["recipients"] != 1 {
+	if sum := r.AuditSummary(); sum["datasets"] != 5 || sum["recipients"] != 1 {
 		t.Errorf("summary %v", sum)
 	}
 }
@@ -170,7 +170,7 @@ func TestReportRender(t *testing.T) {
 	for _, want := range []string{
 		"Subject access request — Example <Prospecting> Ltd (contact dpo@example.com)",
 		"generated 2026-11-03 10:30:00 UTC, reference " + fxKey,
-		"identifiers: email " + fxEmail + ", phone +442079460123, profile linkedin.com/in/hd",
+		"identifiers searched: email " + fxEmail + ", phone +442079460123, profile linkedin.com/in/hd",
 		"prospects (table) — source: vendor_people, first seen 2026-10-01T00:00:00Z",
 		"categories: contact.email, identity.name", "email       " + fxEmail, "tags        a, , 3",
 		"acme-q1: outreach (lawful basis: legitimate_interests; recipient: Acme)",
@@ -181,9 +181,9 @@ func TestReportRender(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", want, text.String())
 		}
 	}
-	// provenance columns come last, empty cells are left out
+	// bookkeeping columns and empty cells are left out
 	out := text.String()
-	if strings.Index(out, "_source") < strings.Index(out, "first_name") || strings.Contains(out, "note ") {
+	if strings.Contains(out, "_source") || !strings.Contains(out, "first_name") || strings.Contains(out, "note ") {
 		t.Errorf("row layout:\n%s", out)
 	}
 
@@ -215,7 +215,7 @@ func TestReportRender(t *testing.T) {
 	if err := empty.Write(&text, "text"); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(text.String(), "  none\n"); n != 3 || !strings.Contains(text.String(), "WHAT WE HOLD\n  nothing") {
+	if n := strings.Count(text.String(), "  none\n"); n != 3 || !strings.Contains(text.String(), "WHAT WE HOLD ABOUT YOU\n  nothing") {
 		t.Errorf("empty report (%d nones):\n%s", n, text.String())
 	}
 	page.Reset()

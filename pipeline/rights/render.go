@@ -8,17 +8,17 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 )
 
 //go:embed templates/sar.html
 var templateFS embed.FS
 
 var htmlTemplate = template.Must(template.New("sar.html").Funcs(template.FuncMap{
-	"join":    strings.Join,
-	"columns": rowColumns,
-	"inc":     func(i int) int { return i + 1 },
-	"cell":    cell,
+	"join":        strings.Join,
+	"columns":     visibleColumns,
+	"bookkeeping": func() string { return bookkeepingNote },
+	"inc":         func(i int) int { return i + 1 },
+	"cell":        cell,
 }).ParseFS(templateFS, "templates/sar.html"))
 
 // Write writes the report as json, text or html.
@@ -70,77 +70,27 @@ func cell(v any) string {
 	return fmt.Sprint(v)
 }
 
-func (r *Report) writeText(w io.Writer) error {
-	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	p("Subject access request — %s (contact %s)\n", r.Controller.Name, r.Controller.Contact)
-	p("generated %s, reference %s\n", r.GeneratedAt.Format("2006-01-02 15:04:05 MST"), r.SubjectKey)
-	p("identifiers: email %s", r.Identifiers.Email)
-	for _, ph := range r.Identifiers.Phones {
-		p(", phone %s", ph)
-	}
-	for _, pr := range r.Identifiers.Profiles {
-		p(", profile %s", pr)
-	}
-	for _, nf := range r.Identifiers.NotFollowed {
-		p("\n  %s %s: %s", nf.Kind, nf.Value, nf.Reason)
-	}
-	p("\n\nWHAT WE HOLD\n")
-	if len(r.Found) == 0 {
-		p("  nothing\n")
-	}
-	for _, f := range r.Found {
-		p("\n%s (%s) — source: %s", f.Dataset, f.Kind, f.Source)
-		if f.FirstSeen != "" {
-			p(", first seen %s", f.FirstSeen)
-		}
-		p("\n")
-		if len(f.Categories) > 0 {
-			p("  categories: %s\n", strings.Join(f.Categories, ", "))
-		}
-		for i, row := range f.Rows {
-			p("  row %d:\n", i+1)
-			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-			for _, c := range rowColumns([]Row{row}) {
-				if v := cell(row[c]); v != "" {
-					fmt.Fprintf(tw, "    %s\t%s\n", c, v)
-				}
-			}
-			tw.Flush()
+// visibleColumns are the rows' columns a person reads: rowColumns less
+// the bookkeeping columns (_…), which bookkeepingNote explains without
+// naming them.
+func visibleColumns(rows []Row) []string {
+	out := []string{}
+	for _, c := range rowColumns(rows) {
+		if !strings.HasPrefix(c, "_") {
+			out = append(out, c)
 		}
 	}
-	writeCorrectionsText(w, r.Corrections)
-	p("\nPURPOSES\n")
-	if len(r.Purposes) == 0 {
-		p("  none\n")
+	return out
+}
+
+// bookkeepingNote explains the columns the text and HTML appendix leave
+// out; the JSON report keeps them.
+const bookkeepingNote = "Our internal bookkeeping columns (which source and which nightly run loaded a record, when, " +
+	"and the storage partition it is filed in) are not data about you and are left out here; the JSON form of this report keeps them."
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
 	}
-	for _, pu := range r.Purposes {
-		p("  %s: %s (lawful basis: %s; recipient: %s)\n", pu.Campaign, pu.Purpose, pu.LawfulBasis, pu.Recipient)
-	}
-	p("\nRECIPIENTS\n")
-	if len(r.Recipients) == 0 {
-		p("  none\n")
-	}
-	for _, rc := range r.Recipients {
-		// the report is the subject's: no operator hint when no contact is recorded
-		contact := ""
-		if rc.Contact != "" {
-			contact = " (" + rc.Contact + ")"
-		}
-		p("  %s%s — export %s on %s: %s\n", rc.Recipient, contact, rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
-	}
-	p("\nRETENTION\n")
-	for _, rt := range r.Retention {
-		p("  %s: %s\n", rt.Dataset, rt.Period)
-	}
-	for _, sn := range r.Seen {
-		p("  %s: first seen %s, last seen %s; deleted after %s (%s from %s)\n", sn.Source, sn.FirstSeen, sn.LastSeen, sn.DeleteAfter, sn.Retention, sn.RetentionFrom)
-	}
-	p("\nSOURCES\n")
-	if len(r.Sources) == 0 {
-		p("  none\n")
-	}
-	for _, s := range r.Sources {
-		p("  %s (%s, %s) %s\n", s.Name, s.Role, s.Connector, s.Location)
-	}
-	return nil
+	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -26,7 +26,9 @@ func Access(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opt
 		return nil, err
 	}
 	r.addSeen(seen)
-	details := r.Summary()
+	// the summary again, with the dates and corrections found since
+	r.Summary = buildSummary(cfg, f, r)
+	details := r.AuditSummary()
 	details["deep"] = opts.Deep
 	if _, err := audit.Append(ctx, c, audit.Entry{At: now, Action: "sar", SubjectKey: s.Key, Details: details}); err != nil {
 		return nil, err
