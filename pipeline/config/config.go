@@ -144,7 +144,22 @@ type LIA struct {
 type Export struct {
 	Name, Campaign       string
 	Columns, PartitionBy []string
-	Sink                 Sink
+	// RowsPerFile bounds the rows of each file a file sink receives
+	// (docs/exports-files.md); 0 (not given) means DefaultRowsPerFile:
+	// read it through FileRows.
+	RowsPerFile int
+	Sink        Sink
+}
+
+// DefaultRowsPerFile is an export's rows_per_file when not given.
+const DefaultRowsPerFile = 131072
+
+// FileRows is the most rows one of the export's files may hold.
+func (e *Export) FileRows() int {
+	if e.RowsPerFile > 0 {
+		return e.RowsPerFile
+	}
+	return DefaultRowsPerFile
 }
 
 // Sink is the connector an export is written through. Options and

@@ -129,10 +129,11 @@ var keyDocs = map[string]map[string]prop{
 		"review_by":      {desc: "the date the assessment must be reviewed by; past it the campaign is refused", schema: date()},
 	},
 	"export": {
-		"campaign":     {desc: "the campaign the export is made for", schema: str(), required: true},
-		"columns":      {desc: "the prospects columns exported", schema: strList(), required: true},
-		"partition_by": {desc: "columns the export is partitioned by (hive style)", schema: strList()},
-		"sink":         {desc: "where the export is written", ref: "sink", required: true},
+		"campaign":      {desc: "the campaign the export is made for", schema: str(), required: true},
+		"columns":       {desc: "the prospects columns exported", schema: strList(), required: true},
+		"partition_by":  {desc: "columns the export is partitioned by (hive style)", schema: strList()},
+		"rows_per_file": {desc: "most rows in one export file; a subject's file is found from its subject_key (docs/exports-files.md)", schema: map[string]any{"type": "integer", "minimum": 1, "default": 131072}},
+		"sink":          {desc: "where the export is written", ref: "sink", required: true},
 	},
 	"sink": {
 		"connector": {desc: "a sink connector (parquet, postgres, ...)", schema: str(), required: true},
