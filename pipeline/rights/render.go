@@ -127,6 +127,12 @@ func (r *Report) writeText(w io.Writer) error {
 		}
 		p("  %s%s — export %s on %s: %s\n", rc.Recipient, contact, rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
 	}
+	if len(r.NotSearchable) > 0 {
+		p("\nNOT SEARCHABLE\n")
+		for _, n := range r.NotSearchable {
+			p("  export %s (sink %s, recipient %s): %s\n", n.Export, n.Connector, n.Recipient, n.Note)
+		}
+	}
 	p("\nRETENTION\n")
 	for _, rt := range r.Retention {
 		p("  %s: %s\n", rt.Dataset, rt.Period)

@@ -14,15 +14,18 @@ import (
 // output"). It holds the subject's personal data: it goes to stdout or
 // --out, never to logs.
 type Report struct {
-	SubjectKey  string       `json:"subject_key"`
-	GeneratedAt time.Time    `json:"generated_at"`
-	Controller  Controller   `json:"controller"`
-	Identifiers Identifiers  `json:"identifiers"`
-	Found       []Found      `json:"found"`
-	Purposes    []Purpose    `json:"purposes"`
-	Recipients  []Recipient  `json:"recipients"`
-	Retention   []Retention  `json:"retention"`
-	Sources     []SourceInfo `json:"sources"`
+	SubjectKey  string      `json:"subject_key"`
+	GeneratedAt time.Time   `json:"generated_at"`
+	Controller  Controller  `json:"controller"`
+	Identifiers Identifiers `json:"identifiers"`
+	Found       []Found     `json:"found"`
+	Purposes    []Purpose   `json:"purposes"`
+	Recipients  []Recipient `json:"recipients"`
+	// NotSearchable are the recipients whose copy pipeline cannot search
+	// (their sink has no Locate capability): they must be asked.
+	NotSearchable []NotSearchable `json:"not_searchable"`
+	Retention     []Retention     `json:"retention"`
+	Sources       []SourceInfo    `json:"sources"`
 }
 
 // Controller is who answers the request.
@@ -92,6 +95,10 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 		Controller:  Controller{Name: cfg.Controller.Name, Contact: cfg.Controller.Contact},
 		Identifiers: Identifiers{Email: f.Subject.Email, Phones: f.Subject.Phones, Profiles: f.Subject.Profiles, NotFollowed: f.NotFollowed},
 		Found:       []Found{}, Purposes: []Purpose{}, Recipients: []Recipient{}, Retention: []Retention{}, Sources: []SourceInfo{},
+		NotSearchable: []NotSearchable{},
+	}
+	if f.NotSearchable != nil {
+		r.NotSearchable = f.NotSearchable
 	}
 	usedSources := map[string]bool{}
 	for _, t := range f.Tables {
