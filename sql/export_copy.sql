@@ -2,8 +2,18 @@
 -- in the campaign's regions, corporate subscribers with a personal work
 -- email only (PECR), or for a consent campaign the subjects with a
 -- recorded, unwithdrawn consent. Written by DuckDB straight into the sink's staging
--- folder; rows ordered so identical inputs give identical files.
--- $campaign, $path
+-- folder; rows ordered so identical inputs give identical files. A
+-- bucketed export (export_bucket_digits.sql) is also split by the first
+-- $digits hex characters of subject_key: the run then renames each
+-- __bucket=<b>/part-<n>.parquet to part-<b>-<n>.parquet (the bucket
+-- column is not written into the files).
+-- $campaign, $path, $digits (bucketed exports only)
 COPY (
+{{- if .Bucketed}}
+SELECT *, left(subject_key, CAST($digits AS INTEGER)) AS "__bucket" FROM (
 {{template "export_select" .}}
-) TO $path (FORMAT parquet, COMPRESSION zstd{{if .PartitionBy}}, PARTITION_BY ({{qlist .PartitionBy}}), FILENAME_PATTERN 'part-{i}'{{end}});
+)
+{{- else}}
+{{template "export_select" .}}
+{{- end}}
+) TO $path (FORMAT parquet, COMPRESSION zstd{{if .Bucketed}}, PARTITION_BY ({{if .PartitionBy}}{{qlist .PartitionBy}}, {{end}}"__bucket"), FILENAME_PATTERN 'part-{i}'{{else if .PartitionBy}}, PARTITION_BY ({{qlist .PartitionBy}}), FILENAME_PATTERN 'part-{i}'{{end}});
