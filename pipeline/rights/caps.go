@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/connectors/builtin"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/exportfiles"
 	"github.com/example/pipeline/pipeline/flow"
@@ -49,7 +51,7 @@ func resolveSinks(ctx context.Context, cfg *config.Config, conns flow.Connectors
 	var out []*sinkCaps
 	for _, name := range cfg.ExportOrder {
 		ex := cfg.Exports[name]
-		sink, closeFn, err := conns.Sink(ctx, ex.Sink.Connector)
+		sink, closeFn, err := openSink(ctx, conns, ex.Sink.Connector)
 		if err != nil {
 			closeSinks(out)
 			return nil, fmt.Errorf("export %q: connector %q: %w", name, ex.Sink.Connector, err)
@@ -74,6 +76,18 @@ func resolveSinks(ctx context.Context, cfg *config.Config, conns flow.Connectors
 		}
 	}
 	return out, nil
+}
+
+// openSink opens a built-in sink in process (a registry serves a
+// built-in name by this binary's own code in every mode, so its answers
+// are the same, without a process to start) and any other through conns.
+func openSink(ctx context.Context, conns flow.Connectors, name string) (connectors.Sink, func() error, error) {
+	if slices.Contains(builtin.Names(), name) {
+		if _, sink, err := builtin.Open(name); err == nil && sink != nil {
+			return sink, func() error { return nil }, nil
+		}
+	}
+	return conns.Sink(ctx, name)
 }
 
 func closeSinks(caps []*sinkCaps) {
