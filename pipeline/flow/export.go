@@ -93,7 +93,7 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 		if err := rn.journalStaging(name, staging); err != nil {
 			return fmt.Errorf("export %q: run journal: %w", name, err)
 		}
-		digits, err := bucketDigits(ctx, c, ex, data)
+		digits, err := bucketDigits(ctx, c, ex)
 		if err != nil {
 			return fmt.Errorf("export %q: %w", name, err)
 		}

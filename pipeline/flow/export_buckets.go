@@ -17,17 +17,27 @@ import (
 // the run renames them (sql/export_copy.sql).
 const bucketPrefix = "__bucket="
 
-// bucketDigits is how many leading hex characters of subject_key name the
-// buckets of an export so that none of its files holds more than its
-// rows_per_file rows (0: one file per partition is small enough). When
-// even manifest.MaxBucketDigits are not enough it returns that many.
-func bucketDigits(ctx context.Context, c *sql.Conn, ex *config.Export, data map[string]any) (int, error) {
+// exportBucketPlan is the plan's step for bucketDigits' statement (the
+// export's rows are then written bucketed when it answers more than 0).
+func exportBucketPlan(name string, ex *config.Export) PlanStep {
+	return PlanStep{Stage: StageExport, Template: "export_bucket_digits.sql", SQL: "-- " + name + "\n" +
+		engine.MustRender("export_bucket_digits", bucketData(ex))}
+}
+
+func bucketData(ex *config.Export) map[string]any {
 	digits := make([]int, manifest.MaxBucketDigits+1)
 	for i := range digits {
 		digits[i] = i
 	}
-	d := map[string]any{"Columns": data["Columns"], "PartitionBy": ex.PartitionBy, "Digits": digits, "MaxDigits": manifest.MaxBucketDigits}
-	q, err := engine.Render("export_bucket_digits", d)
+	return map[string]any{"Columns": ExportColumns(ex), "PartitionBy": ex.PartitionBy, "Digits": digits, "MaxDigits": manifest.MaxBucketDigits}
+}
+
+// bucketDigits is how many leading hex characters of subject_key name the
+// buckets of an export so that none of its files holds more than its
+// rows_per_file rows (0: one file per partition is small enough). When
+// even manifest.MaxBucketDigits are not enough it returns that many.
+func bucketDigits(ctx context.Context, c *sql.Conn, ex *config.Export) (int, error) {
+	q, err := engine.Render("export_bucket_digits", bucketData(ex))
 	if err != nil {
 		return 0, err
 	}
