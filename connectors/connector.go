@@ -89,10 +89,16 @@ type Describer interface {
 	Validate(ctx context.Context, opts Options) error
 }
 
+// Native scan formats: which DuckDB reader a NativeScan asks for.
+const (
+	FormatCSV     = "csv"     // read_csv
+	FormatParquet = "parquet" // read_parquet
+)
+
 // NativeScan is a read DuckDB performs itself: read_csv or read_parquet
 // over Paths (globs allowed) with the given named parameters.
 type NativeScan struct {
-	Format string            // "csv" | "parquet"
+	Format string            // FormatCSV | FormatParquet
 	Paths  []string          // absolute paths or globs
 	Params map[string]string // extra reader parameters, e.g. delim=";"
 }
@@ -130,6 +136,9 @@ type File struct {
 	Rows   int64  `json:"rows"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
+	// Bucket is the leading hex characters of subject_key every row of
+	// the file starts with ("" : any); see connectors/manifest.
+	Bucket string `json:"bucket,omitempty"`
 }
 
 // WriteResult is what a sink wrote.
@@ -161,9 +170,16 @@ type Sink interface {
 	Write(ctx context.Context, req WriteRequest) (*WriteResult, error)
 }
 
+// OptionDir is the option a NativeWriter sink keeps its adopted files
+// under: the folder of the export's Parquet files and manifest.
+const OptionDir = "dir"
+
 // NativeWriter is an optional Sink capability: the sink names a staging
 // directory (on the same filesystem as its target) where the host has
-// DuckDB write Parquet files itself; Write then adopts them atomically.
+// DuckDB write Parquet files itself; Write then adopts them atomically
+// into the folder its OptionDir option names. Because the host wrote
+// them, the host locates and erases a subject in them itself
+// (pipeline/exportfiles): such a sink needs no Locator or Eraser.
 type NativeWriter interface {
 	StagingDir(ctx context.Context, export, runID string, opts Options) (string, error)
 }
@@ -180,13 +196,17 @@ type Location struct {
 }
 
 // Locator is an optional Sink capability used by SAR: where does the sink
-// hold rows with this subject_key?
+// hold rows with this subject_key? A sink that neither implements it
+// (with CapLocate) nor is a NativeWriter is reported to the DPO as "not
+// searchable: notify the recipient".
 type Locator interface {
 	Locate(ctx context.Context, opts Options, subjectKey string) ([]Location, error)
 }
 
-// Eraser is an optional Sink capability used by erasure: remove every row
-// with this subject_key; idempotent.
+// Eraser is an optional Sink capability used by erasure, restriction and
+// objection: remove every row with this subject_key and return how many;
+// idempotent. A sink without it (and not a NativeWriter) is reported as
+// "not searchable: notify the recipient".
 type Eraser interface {
 	Erase(ctx context.Context, opts Options, subjectKey string) (int64, error)
 }

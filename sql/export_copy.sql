@@ -6,10 +6,23 @@
 -- The files carry the export's description as key-value metadata: .KV is
 -- a struct of quoted keys and $kv_N placeholders (engine.KVMetadata), the
 -- values are bound. Partition columns are read from the hive path, and
--- written inside the files too with .KeepPartition.
--- $campaign, $path, $kv_0 ...
+-- written inside the files too with .KeepPartition. A
+-- bucketed export (export_bucket_digits.sql) is also split by the first
+-- $digits hex characters of subject_key: the run then renames each
+-- __bucket=<b>/part-<n>.parquet to part-<b>-<n>.parquet (the bucket
+-- column is not written into the files, except with .KeepPartition:
+-- DuckDB writes every partition column or none).
+-- $campaign, $path, $kv_0 ..., $digits (bucketed exports only)
 COPY (
+{{- if .Bucketed}}
+SELECT *, left(subject_key, CAST($digits AS INTEGER)) AS "__bucket" FROM (
 {{template "export_select" .}}
+)
+{{- else}}
+{{template "export_select" .}}
+{{- end}}
 ) TO $path (FORMAT parquet, COMPRESSION zstd
-{{- if .PartitionBy}}, PARTITION_BY ({{qlist .PartitionBy}}), FILENAME_PATTERN 'part-{i}'{{if .KeepPartition}}, WRITE_PARTITION_COLUMNS true{{end}}{{end}}
+{{- if .Bucketed}}, PARTITION_BY ({{if .PartitionBy}}{{qlist .PartitionBy}}, {{end}}"__bucket"), FILENAME_PATTERN 'part-{i}'
+{{- else if .PartitionBy}}, PARTITION_BY ({{qlist .PartitionBy}}), FILENAME_PATTERN 'part-{i}'{{end}}
+{{- if and .KeepPartition .PartitionBy}}, WRITE_PARTITION_COLUMNS true{{end}}
 {{- if .KV}}, KV_METADATA {{.KV}}{{end}});

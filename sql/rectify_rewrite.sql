@@ -2,7 +2,8 @@
 -- into a temp file that is then renamed over the original (as
 -- erase_rewrite.sql does). .Sets: the columns (and their parameter names)
 -- the file has; every other row and column is copied as it is.
--- $file, $key, $tmp, and one parameter per column
+-- The file's key-value metadata is written again (.KV, as erase_rewrite.sql).
+-- $file, $key, $tmp, $kv_0 ..., and one parameter per column
 COPY (
     SELECT * REPLACE (
 {{- range $i, $s := .Sets}}
@@ -10,4 +11,4 @@ COPY (
 {{- end}}
     )
     FROM read_parquet($file, hive_partitioning = false)
-) TO $tmp (FORMAT parquet, COMPRESSION zstd);
+) TO $tmp (FORMAT parquet, COMPRESSION zstd{{if .KV}}, KV_METADATA {{.KV}}{{end}});

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/example/pipeline/connectors"
-	"github.com/example/pipeline/connectors/parquet"
+	"github.com/example/pipeline/connectors/manifest"
 )
 
 // exportKV reads the key-value metadata of every file of an export, by
@@ -55,7 +55,7 @@ func TestExportsDescribeThemselves(t *testing.T) {
 	dir := workspace(t)
 	editConfig(t, dir, "b2b: true}", "b2b: true,\n          purpose_answer: \"Selling payroll software to finance leaders | it's B2B\"}")
 	mustPipeline(t, dir, "run")
-	m, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1"))
+	m, err := manifest.Read(filepath.Join(dir, "exports", "acme_q1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestExportsDescribeThemselves(t *testing.T) {
 			t.Errorf("%s lost its metadata after the erasure: %v", file, kv)
 		}
 	}
-	if m2, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1")); err != nil || !slices.Equal(m2.Columns, m.Columns) || m2.Partitioning == nil {
+	if m2, err := manifest.Read(filepath.Join(dir, "exports", "acme_q1")); err != nil || !slices.Equal(m2.Columns, m.Columns) || m2.Partitioning == nil {
 		t.Errorf("the manifest rewritten by the erasure lost its description: %v", err)
 	}
 }
@@ -164,7 +164,7 @@ func TestExportKeepPartitionColumns(t *testing.T) {
 	dir := workspace(t)
 	editConfig(t, dir, "partition_by: [country]", "partition_by: [country]\n    keep_partition_columns: true")
 	mustPipeline(t, dir, "run")
-	m, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1"))
+	m, err := manifest.Read(filepath.Join(dir, "exports", "acme_q1"))
 	if err != nil {
 		t.Fatal(err)
 	}

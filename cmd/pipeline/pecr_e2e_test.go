@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/example/pipeline/connectors/parquet"
+	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/pipeline/flow"
 )
 
@@ -162,7 +162,7 @@ func TestPECRLIAEnforced(t *testing.T) {
 	dir := workspace(t)
 	editConfig(t, dir, lia, "balancing_test: passed,\n          b2b: true, review_by: 2099-12-31}")
 	mustPipeline(t, dir, "run")
-	m, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1"))
+	m, err := manifest.Read(filepath.Join(dir, "exports", "acme_q1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestPECRRecipientContact(t *testing.T) {
 	const contact = "privacy@acme-payroll.example"
 	dir := workspace(t)
 	mustPipeline(t, dir, "run")
-	m, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1"))
+	m, err := manifest.Read(filepath.Join(dir, "exports", "acme_q1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
-	"github.com/example/pipeline/connectors/parquet"
+	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
@@ -81,7 +81,7 @@ func key(email string) string {
 func exportChecksums(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	files, err := parquet.Inventory(context.Background(), filepath.Join(dir, "exports", "acme_q1"))
+	files, err := manifest.Inventory(context.Background(), filepath.Join(dir, "exports", "acme_q1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestRunFixtures(t *testing.T) {
 		t.Errorf("unicode name Zoë: %v", z)
 	}
 	// manifest: rows and checksums verified independently with parquet-go
-	m, err := parquet.ReadManifest(filepath.Join(dir, "exports", "acme_q1"))
+	m, err := manifest.Read(filepath.Join(dir, "exports", "acme_q1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -152,6 +152,6 @@ func (s *Source) Scan(ctx context.Context, req connectors.ScanRequest) (*connect
 		params["header"] = fmt.Sprint(h)
 	}
 	return &connectors.Scan{Native: &connectors.NativeScan{
-		Format: "csv", Paths: []string{o.String("path")}, Params: params,
+		Format: connectors.FormatCSV, Paths: []string{o.String("path")}, Params: params,
 	}}, nil
 }

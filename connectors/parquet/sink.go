@@ -2,36 +2,20 @@ package parquet
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
-
-	pq "github.com/parquet-go/parquet-go"
 
 	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/connectors/manifest"
 )
 
-// ManifestName is the manifest file written beside an export's files.
-const ManifestName = "_manifest.json"
-
-// Manifest describes one export directory.
-type Manifest struct {
-	Metadata map[string]string `json:"metadata"`
-	// Columns and Partitioning describe the export (connectors.ExportDoc),
-	// when the host sent a description.
-	Columns      []connectors.ColumnDoc   `json:"columns,omitempty"`
-	Partitioning *connectors.Partitioning `json:"partitioning,omitempty"`
-	Rows         int64                    `json:"rows"`
-	Files        []connectors.File        `json:"files"`
-}
+// ManifestName is the manifest file written beside an export's files
+// (owned by connectors/manifest).
+const ManifestName = manifest.Name
 
 // Sink writes Parquet files into a directory (option "dir"), replacing the
 // previous export atomically.
@@ -127,22 +111,19 @@ func (s *Sink) Write(ctx context.Context, req connectors.WriteRequest) (*connect
 	if filepath.Clean(req.StagedDir) != staging {
 		return nil, fmt.Errorf("parquet sink: export %q: staged dir %s is not the one this sink handed out", req.Export, req.StagedDir)
 	}
-	files, err := Inventory(ctx, staging)
-	if err != nil {
-		return nil, fmt.Errorf("parquet sink: export %q: %w", req.Export, err)
-	}
+	// the export's description (connectors.ExportDoc), when the host sent one
 	doc, md, err := connectors.TakeExportDoc(req.Metadata)
 	if err != nil {
 		return nil, fmt.Errorf("parquet sink: export %q: %w", req.Export, err)
 	}
-	m := Manifest{Metadata: md, Files: files}
+	m, err := manifest.Build(ctx, staging, md)
+	if err != nil {
+		return nil, fmt.Errorf("parquet sink: export %q: %w", req.Export, err)
+	}
 	if doc != nil {
 		m.Columns, m.Partitioning = doc.Columns, doc.Partitioning
 	}
-	for _, f := range files {
-		m.Rows += f.Rows
-	}
-	if err := writeJSON(filepath.Join(staging, ManifestName), m); err != nil {
+	if err := manifest.Write(staging, m); err != nil {
 		return nil, fmt.Errorf("parquet sink: export %q: manifest: %w", req.Export, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -151,7 +132,7 @@ func (s *Sink) Write(ctx context.Context, req connectors.WriteRequest) (*connect
 	if err := Swap(staging, target, old); err != nil {
 		return nil, fmt.Errorf("parquet sink: export %q: %w", req.Export, err)
 	}
-	return &connectors.WriteResult{Location: target, Rows: m.Rows, Files: files}, nil
+	return &connectors.WriteResult{Location: target, Rows: m.Rows, Files: m.Files}, nil
 }
 
 // Swap replaces target by staging: target is moved aside to old, staging
@@ -202,7 +183,7 @@ func Replaceable(target string) error {
 	if ents, err := os.ReadDir(target); err == nil && len(ents) == 0 {
 		return nil
 	}
-	m, err := ReadManifest(target)
+	m, err := manifest.Read(target)
 	if err != nil || m.Metadata["run_id"] == "" {
 		return fmt.Errorf("export folder %s exists without the %s a run writes: %w; a run replaces its export folder as a whole, so move it away or choose another dir", target, ManifestName, ErrNotOurs)
 	}
@@ -218,94 +199,6 @@ func kindOf(m fs.FileMode) string {
 	default:
 		return "special file"
 	}
-}
-
-// Inventory lists the Parquet files under dir (sorted, paths relative to
-// dir) with their row counts read from each file's footer by parquet-go
-// and their SHA-256.
-func Inventory(ctx context.Context, dir string) ([]connectors.File, error) {
-	var files []connectors.File
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".parquet") {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		f, err := Describe(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		f.Path = filepath.ToSlash(rel)
-		files = append(files, f)
-		return nil
-	})
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return files, err
-}
-
-// Describe reads one Parquet file's row count and SHA-256 (Path is left
-// as given).
-func Describe(path string) (connectors.File, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return connectors.File{}, err
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return connectors.File{}, err
-	}
-	pf, err := pq.OpenFile(fh, st.Size())
-	if err != nil {
-		return connectors.File{}, fmt.Errorf("%s: not a readable Parquet file: %w", path, err)
-	}
-	h := sha256.New()
-	if _, err := fh.Seek(0, io.SeekStart); err != nil {
-		return connectors.File{}, err
-	}
-	if _, err := io.Copy(h, fh); err != nil {
-		return connectors.File{}, err
-	}
-	return connectors.File{Path: path, Rows: pf.NumRows(), Bytes: st.Size(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
-}
-
-// ReadManifest reads an export directory's manifest.
-func ReadManifest(dir string) (*Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
-	if err != nil {
-		return nil, err
-	}
-	var m Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestName), err)
-	}
-	return &m, nil
-}
-
-// WriteManifest rewrites an export directory's manifest atomically (used
-// by erasure after it rewrote files).
-func WriteManifest(dir string, m *Manifest) error {
-	return writeJSON(filepath.Join(dir, ManifestName), m)
-}
-
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return errors.Join(err, os.Remove(tmp))
-	}
-	return nil
 }
 
 // SwapPaths returns the folders a swap of dir by run runID uses: the

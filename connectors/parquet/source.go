@@ -55,5 +55,5 @@ func (s *Source) Scan(ctx context.Context, req connectors.ScanRequest) (*connect
 	if err := s.Validate(ctx, req.Options); err != nil {
 		return nil, err
 	}
-	return &connectors.Scan{Native: &connectors.NativeScan{Format: "parquet", Paths: []string{req.Options.String("path")}}}, nil
+	return &connectors.Scan{Native: &connectors.NativeScan{Format: connectors.FormatParquet, Paths: []string{req.Options.String("path")}}}, nil
 }

@@ -3,7 +3,8 @@
 // line, and streams it as Arrow batches. Every column is a string; the
 // columns are the union of the objects' keys in first-seen order; a
 // missing key or a JSON null is NULL, and non-string values keep their
-// JSON text. Build it as bin/pipeline-connector-jsonl and put it in a
+// JSON text. It is also a sink (sink.go) that writes an export as a
+// JSON-lines file. Build it as bin/pipeline-connector-jsonl and put it in a
 // plugin directory or on PATH.
 package main
 
@@ -24,7 +25,7 @@ import (
 )
 
 func main() {
-	if err := sdk.ServeSource(source{}); err != nil {
+	if err := sdk.Serve(source{}, sink{}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

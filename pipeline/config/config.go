@@ -155,7 +155,22 @@ type Export struct {
 	// KeepPartitionColumns writes the partition columns inside the files
 	// too; by default their values are only in the hive folder names.
 	KeepPartitionColumns bool
-	Sink                 Sink
+	// RowsPerFile bounds the rows of each file a file sink receives
+	// (docs/exports-files.md); 0 (not given) means DefaultRowsPerFile:
+	// read it through FileRows.
+	RowsPerFile int
+	Sink        Sink
+}
+
+// DefaultRowsPerFile is an export's rows_per_file when not given.
+const DefaultRowsPerFile = 131072
+
+// FileRows is the most rows one of the export's files may hold.
+func (e *Export) FileRows() int {
+	if e.RowsPerFile > 0 {
+		return e.RowsPerFile
+	}
+	return DefaultRowsPerFile
 }
 
 // Sink is the connector an export is written through. Options and

@@ -245,6 +245,14 @@ func TestParseErrors(t *testing.T) {
 				`f.yaml:18:31: export "e1": column "email" is listed twice`,
 				`f.yaml:19:29: export "e1": partition_by column "region" is not in columns`,
 			}},
+		{"rows_per_file zero", func(t *testing.T) string {
+			return edit(t, "partition_by: [country]", "partition_by: [country]\n    rows_per_file: 0")
+		},
+			[]string{`f.yaml:20:20: export "e1": rows_per_file must be at least 1, not 0`}},
+		{"rows_per_file not a number", func(t *testing.T) string {
+			return edit(t, "partition_by: [country]", "partition_by: [country]\n    rows_per_file: many")
+		},
+			[]string{`f.yaml:20:20: exports.e1.rows_per_file must be an integer, not a string`}},
 		{"export columns empty", func(t *testing.T) string {
 			return edit(t, "[email, country]", "[]", "partition_by: [country]", "partition_by: []")
 		},

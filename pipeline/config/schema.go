@@ -138,6 +138,7 @@ var keyDocs = map[string]map[string]prop{
 		"columns":                {desc: "the prospects columns exported", schema: strList(), required: true},
 		"partition_by":           {desc: "columns the export is partitioned by (hive style: <column>=<value>/ folders)", schema: strList()},
 		"keep_partition_columns": {desc: "also write the partition columns inside the files (by default their values are only in the folder names)", schema: map[string]any{"type": "boolean"}},
+		"rows_per_file":          {desc: "most rows in one export file; a subject's file is found from its subject_key (docs/exports-files.md)", schema: map[string]any{"type": "integer", "minimum": 1, "default": 131072}},
 		"sink":                   {desc: "where the export is written", ref: "sink", required: true},
 	},
 	"sink": {

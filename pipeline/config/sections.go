@@ -21,7 +21,7 @@ var (
 	roleKeys           = []string{"department", "seniority"}
 	campaignKeys       = []string{"recipient", "purpose", "lawful_basis", "regions", "channels", "lia"}
 	liaKeys            = []string{"assessed_on", "assessed_by", "purpose_test", "necessity_test", "balancing_test", "b2b", "review_by", "purpose_answer", "necessity_answer", "balancing_answer"}
-	exportKeys         = []string{"campaign", "columns", "partition_by", "keep_partition_columns", "sink"}
+	exportKeys         = []string{"campaign", "columns", "partition_by", "keep_partition_columns", "rows_per_file", "sink"}
 	sinkKeys           = []string{"connector", "options"}
 	classificationKeys = []string{"pin", "sample_size", "threshold"}
 
@@ -380,6 +380,12 @@ func (d *decoder) export(name string, e pair) *Export {
 	}
 	x.PartitionBy = parts
 	x.KeepPartitionColumns = d.boolean(f["keep_partition_columns"], where+".keep_partition_columns")
+	if v, ok := d.integer(f["rows_per_file"], where+".rows_per_file"); ok {
+		if v < 1 {
+			d.errorf(f["rows_per_file"].val, "export %q: rows_per_file must be at least 1, not %d", name, v)
+		}
+		x.RowsPerFile = v
+	}
 
 	sp, ok := f["sink"]
 	if !ok {

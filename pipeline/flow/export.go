@@ -90,16 +90,26 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 		if err := rn.journalStaging(name, staging); err != nil {
 			return fmt.Errorf("export %q: run journal: %w", name, err)
 		}
-		target := staging
-		if len(ex.PartitionBy) == 0 {
-			target = filepath.Join(staging, "part-0.parquet")
+		digits, err := bucketDigits(ctx, c, ex)
+		if err != nil {
+			return fmt.Errorf("export %q: %w", name, err)
 		}
-		p := params{"campaign": ex.Campaign, "path": target}
+		target, p := staging, params{"campaign": ex.Campaign, "path": staging}
+		if digits > 0 {
+			data["Bucketed"], p["digits"] = true, digits
+		} else if len(ex.PartitionBy) == 0 {
+			p["path"] = filepath.Join(staging, "part-0.parquet")
+		}
 		if err := copyKV(meta, doc, data, p); err != nil {
 			return fmt.Errorf("export %q: %w", name, err)
 		}
 		if err := rn.exec(ctx, c, "export_copy", data, p); err != nil {
 			return fmt.Errorf("export %q: %w", name, err)
+		}
+		if digits > 0 {
+			if err := nameBuckets(target); err != nil {
+				return fmt.Errorf("export %q: %w", name, err)
+			}
 		}
 		if err := rn.exec(ctx, c, "export_lineage", nil, params{
 			"run_id": rn.id, "export": name, "campaign": ex.Campaign, "recipient": camp.Recipient,

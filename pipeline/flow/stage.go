@@ -129,7 +129,7 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 		}
 		p["path"] = n.Paths
 		switch n.Format {
-		case "csv":
+		case connectors.FormatCSV:
 			for k := range n.Params {
 				if !csvParams[k] {
 					return nil, fmt.Errorf("csv parameter %q not supported", k)
@@ -150,7 +150,7 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 				s.From = csvScan(args, s.Rejects)
 			}
 			return s, nil
-		case "parquet":
+		case connectors.FormatParquet:
 			return &scanSQL{From: "read_parquet($path)", Probe: "read_parquet($path)", Params: p}, nil
 		default:
 			return nil, fmt.Errorf("native scan format %q not supported", n.Format)

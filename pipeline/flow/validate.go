@@ -78,7 +78,7 @@ func Validate(ctx context.Context, cfg *config.Config, conns connect.Connectors)
 	rn.stageName = StageExport
 	for _, name := range cfg.ExportOrder {
 		ex := cfg.Exports[name]
-		plan = append(plan, PlanStep{Stage: StageExport, Template: "export_copy.sql", SQL: "-- " + name + "\n" +
+		plan = append(plan, exportBucketPlan(name, ex), PlanStep{Stage: StageExport, Template: "export_copy.sql", SQL: "-- " + name + "\n" +
 			engine.MustRender("export_copy", map[string]any{"Columns": config.ExportColumns(ex), "PartitionBy": ex.PartitionBy})})
 	}
 	return plan, nil

@@ -27,7 +27,7 @@ import (
 type EraseOptions struct {
 	DryRun     bool               // find and report what would change; change nothing
 	Deep       bool               // also scan every export file, not only those in the lineage index
-	Connectors connect.Connectors // sinks with the Erase capability are asked (nil: none)
+	Connectors connect.Connectors // opens the export sinks: those with the Erase capability are asked (nil: the built-ins in process)
 	Now        func() time.Time
 	Log        zerolog.Logger
 	// AfterStep, when set, is called after each step is recorded in the
@@ -65,11 +65,14 @@ type EraseResult struct {
 	Lineage    int64         `json:"lineage"`
 	Files      []PlannedFile `json:"files"`
 	Sinks      []SinkChange  `json:"sinks"`
-	Tombstone  string        `json:"tombstone"` // "added" | "already present" | "would be added"
-	Notices    []Notice      `json:"notify"`    // Art. 19: recipients to tell
-	Steps      []string      `json:"steps_done,omitempty"`
-	Journal    string        `json:"journal,omitempty"`
-	Pending    string        `json:"pending,omitempty"` // a step left to the batch (DeferCompact)
+	// NotSearchable are the exports whose sink can neither be rewritten
+	// by the host nor erase: their recipients must erase the subject.
+	NotSearchable []NotSearchable `json:"not_searchable"`
+	Tombstone     string          `json:"tombstone"` // "added" | "already present" | "would be added"
+	Notices       []Notice        `json:"notify"`    // Art. 19: recipients to tell
+	Steps         []string        `json:"steps_done,omitempty"`
+	Journal       string          `json:"journal,omitempty"`
+	Pending       string          `json:"pending,omitempty"` // a step left to the batch (DeferCompact)
 }
 
 // Erase erases the subject everywhere, as one journaled job (see Steps):
@@ -90,7 +93,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 	if err != nil {
 		return nil, err
 	}
-	res := &EraseResult{SubjectKey: s.Key, DryRun: opts.DryRun, Tables: []TableChange{}, Files: []PlannedFile{}, Sinks: []SinkChange{}, Notices: []Notice{}}
+	res := &EraseResult{SubjectKey: s.Key, DryRun: opts.DryRun, Tables: []TableChange{}, Files: []PlannedFile{}, Sinks: []SinkChange{}, NotSearchable: []NotSearchable{}, Notices: []Notice{}}
 	if j != nil && !opts.DryRun {
 		res.Resumed = true
 		log.Warn().Str("job_id", j.JobID).Interface("steps_done", j.Done).Msg("resuming an unfinished erasure")
@@ -129,7 +132,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 			return nil, err
 		}
 	}
-	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, DB: db})
+	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, DB: db, Connectors: opts.Connectors})
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +175,11 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 	if err := step(StepExports, func() error { return rewriteExports(ctx, c, j, s.Key) }); err != nil {
 		return nil, err
 	}
-	if err := step(StepSinks, func() error { return eraseSinks(ctx, cfg, opts.Connectors, j, s.Key) }); err != nil {
+	if err := step(StepSinks, func() error {
+		var err error
+		j.NotSearchable, err = eraseSinks(ctx, cfg, opts.Connectors, j, s.Key)
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	if err := step(StepTables, func() error { return deleteRows(ctx, c, f, j) }); err != nil {
@@ -299,6 +306,7 @@ func dryRun(f *Findings, j *Journal, res *EraseResult) *EraseResult {
 	res.Lineage = int64(len(f.Lineage))
 	res.Files = j.Files
 	res.Notices = j.Notices
+	res.NotSearchable = f.notErasable
 	res.Tombstone = "would be added"
 	if f.Tombstoned {
 		res.Tombstone = "already present"
@@ -326,6 +334,9 @@ func finished(j *Journal, res *EraseResult) *EraseResult {
 	res.Rejects, res.Lineage = j.Counts["rejects"], j.Counts["lineage"]
 	res.Files = j.Files
 	res.Notices = j.Notices
+	if j.NotSearchable != nil {
+		res.NotSearchable = j.NotSearchable
+	}
 	res.Tombstone = "already present"
 	if j.Counts["tombstone_added"] > 0 {
 		res.Tombstone = "added"
@@ -367,6 +378,7 @@ func (r *EraseResult) Write(w io.Writer, format string) error {
 	for _, s := range r.Sinks {
 		fmt.Fprintf(w, "  sink %s (%s): %s %d rows\n", s.Export, s.Connector, verb, s.Rows)
 	}
+	writeNotSearchable(w, r.NotSearchable)
 	if len(r.Notices) == 0 {
 		fmt.Fprintln(w, "Recipients to notify (GDPR Art. 19): none — the subject's data was never exported")
 		return nil

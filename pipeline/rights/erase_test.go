@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/example/pipeline/connectors/parquet"
+	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 )
@@ -119,7 +119,7 @@ func TestEraseExportsAtOnce(t *testing.T) {
 	if total != fxExportRows-1 || subj != 0 {
 		t.Errorf("export right after the erasure: %d rows (want %d), %d of the subject (want 0)", total, fxExportRows-1, subj)
 	}
-	m, err := parquet.ReadManifest(acmeDir(cfg))
+	m, err := manifest.Read(acmeDir(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestEraseExportsAtOnce(t *testing.T) {
 		t.Errorf("manifest rows %d, want %d", m.Rows, fxExportRows-1)
 	}
 	for _, f := range m.Files {
-		d, err := parquet.Describe(filepath.Join(acmeDir(cfg), filepath.FromSlash(f.Path)))
+		d, err := manifest.Describe(filepath.Join(acmeDir(cfg), filepath.FromSlash(f.Path)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,9 +23,10 @@ type FindOptions struct {
 	// Deep scans every Parquet file of every export, not only the files
 	// the lineage index names.
 	Deep bool
-	// Connectors, when set, lets Find ask export sinks that implement
-	// connectors.Locator (other than the built-in parquet sink, whose
-	// files Find reads itself).
+	// Connectors opens the export sinks, whose capabilities decide how the
+	// subject is looked for in each export: the files of a file sink are
+	// read here, a sink with the Locate capability is asked, any other is
+	// reported NotSearchable. Nil: the built-in connectors in process.
 	Connectors connect.Connectors
 	// Log receives one debug line per search (dataset, rows, duration);
 	// the zero value logs nothing.
@@ -102,8 +103,12 @@ type Findings struct {
 	Lineage     []Lineage
 	Exports     []ExportHit
 	Sinks       []SinkHit
-	Audit       []audit.Entry
-	Tombstoned  bool
+	// NotSearchable are the exports whose sink can neither be read nor
+	// asked: the recipient must be asked instead.
+	NotSearchable []NotSearchable
+	notErasable   []NotSearchable // the same for erasure (no Erase capability)
+	Audit         []audit.Entry
+	Tombstoned    bool
 	// Names are the name keys (NameKey) on rows matched by email or
 	// subject_key: a row reached only through a shared phone or profile URL
 	// must carry one of them, so a SAR never discloses (and an erasure never
@@ -153,6 +158,25 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	if err != nil {
 		return nil, err
 	}
+	// the export sinks' capabilities, read while the tables are searched
+	// (a sink may be a plugin process to start)
+	capsCh := make(chan error, 1)
+	var caps []*sinkCaps
+	go func() {
+		var err error
+		caps, err = resolveSinks(ctx, cfg, opts.Connectors)
+		capsCh <- err
+	}()
+	var capsErr error
+	var capsOnce sync.Once
+	sinks := func() ([]*sinkCaps, error) {
+		capsOnce.Do(func() { capsErr = <-capsCh })
+		return caps, capsErr
+	}
+	defer func() {
+		_, _ = sinks()
+		closeSinks(caps)
+	}()
 	// The datasets found by the subject's email and key alone (rejects,
 	// audit log, exports), then the suppression store, which is searched
 	// for the phones found on the subject's rows too: it waits until the
@@ -161,7 +185,7 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	var once sync.Once
 	expand := func() { once.Do(func() { close(expanded) }) }
 	others := func(ctx context.Context, c *sql.Conn) error {
-		if err := f.findOthers(ctx, c, cfg, opts.Deep); err != nil {
+		if err := f.findOthers(ctx, c, cfg, sinks, opts.Deep); err != nil {
 			return err
 		}
 		select {
@@ -208,13 +232,15 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 			return nil, err
 		}
 	}
-	if opts.Connectors != nil {
-		t0 := time.Now()
-		if err := f.locateSinks(ctx, cfg, opts.Connectors); err != nil {
-			return nil, err
-		}
-		f.timed("sinks", "locate", len(f.Sinks), t0)
+	t0 := time.Now()
+	sc, err := sinks()
+	if err != nil {
+		return nil, err
 	}
+	if err := f.locateSinks(ctx, cfg, sc); err != nil {
+		return nil, err
+	}
+	f.timed("sinks", "locate", len(f.Sinks), t0)
 	return f, nil
 }
 
@@ -235,7 +261,7 @@ func (f *Findings) findAllTables(ctx context.Context, conns []*sql.Conn, tables 
 
 // findOthers searches the datasets found by the subject's email and key
 // alone: rejects, the audit log, the exports. It sets only their fields.
-func (f *Findings) findOthers(ctx context.Context, c *sql.Conn, cfg *config.Config, deep bool) error {
+func (f *Findings) findOthers(ctx context.Context, c *sql.Conn, cfg *config.Config, sinks func() ([]*sinkCaps, error), deep bool) error {
 	var err error
 	t0 := time.Now()
 	if f.Rejects, _, err = queryRowsT(ctx, c, "sar_rejects", nil, params{"like": likePattern(f.Subject.Email)}); err != nil {
@@ -247,8 +273,12 @@ func (f *Findings) findOthers(ctx context.Context, c *sql.Conn, cfg *config.Conf
 		return err
 	}
 	f.timed("audit", "audit_log", len(f.Audit), t0)
+	caps, err := sinks()
+	if err != nil {
+		return err
+	}
 	t0 = time.Now()
-	if err := f.findExports(ctx, c, cfg, deep); err != nil {
+	if err := f.findExports(ctx, c, cfg, fileDirs(caps), deep); err != nil {
 		return err
 	}
 	f.timed("exports", "lineage", len(f.Exports), t0)

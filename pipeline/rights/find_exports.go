@@ -5,15 +5,15 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/example/pipeline/connectors"
+	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/connect"
 )
 
 func (f *Findings) findSuppression(ctx context.Context, c *sql.Conn) error {
@@ -37,18 +37,6 @@ func (f *Findings) findSuppression(ctx context.Context, c *sql.Conn) error {
 	return nil
 }
 
-// exportDirs maps each configured file export's directory to its name.
-func exportDirs(cfg *config.Config) map[string]string {
-	out := map[string]string{}
-	for _, name := range cfg.ExportOrder {
-		ex := cfg.Exports[name]
-		if d, ok := ex.Sink.Options["dir"].(string); ok && d != "" {
-			out[absDir(cfg, d)] = name
-		}
-	}
-	return out
-}
-
 func absDir(cfg *config.Config, d string) string {
 	if !filepath.IsAbs(d) {
 		d = filepath.Join(cfg.Dir, d)
@@ -56,7 +44,11 @@ func absDir(cfg *config.Config, d string) string {
 	return filepath.Clean(d)
 }
 
-func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Config, deep bool) error {
+// findExports reads the export files that may hold the subject: those the
+// lineage index names, the staged exports of unfinished runs and, deep,
+// every file of every file sink, each only when its name says it may hold
+// the subject (manifest.MayHold). dirs are the file sinks' folders.
+func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Config, dirs map[string]string, deep bool) error {
 	rows, _, err := queryRowsT(ctx, c, "sar_lineage", nil, params{"key": f.Subject.Key})
 	if err != nil {
 		return fmt.Errorf("lineage: %w", err)
@@ -71,9 +63,9 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 		// the export's configured folder wins over the recorded one, so a
 		// project folder that moved is still covered
 		dir := absDir(cfg, l.Dir)
-		if ex := cfg.Exports[l.Export]; ex != nil {
-			if d, ok := ex.Sink.Options["dir"].(string); ok && d != "" {
-				dir = absDir(cfg, d)
+		for d, n := range dirs {
+			if n == l.Export {
+				dir = d
 			}
 		}
 		p := filepath.Join(dir, filepath.FromSlash(l.File))
@@ -82,7 +74,7 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 			inLineage[l.Export] = true
 		}
 	}
-	dirs := exportDirs(cfg)
+	dirs = maps.Clone(dirs)
 	// the staged exports of unfinished runs are searched always: they hold
 	// personal data that no lineage names (see warehouse.Leftovers)
 	scan := map[string]bool{}
@@ -96,7 +88,7 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 	}
 	for d := range scan {
 		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
-			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") {
+			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") && manifest.MayHold(p, f.Subject.Key) {
 				files[p] = true
 			}
 			return nil
@@ -153,41 +145,22 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 	return nil
 }
 
-// locateSinks asks every export sink with the Locate capability (files of
-// the built-in parquet sink are read directly instead).
-func (f *Findings) locateSinks(ctx context.Context, cfg *config.Config, conns connect.Connectors) error {
-	for _, name := range cfg.ExportOrder {
-		ex := cfg.Exports[name]
-		if ex.Sink.Connector == "parquet" {
+// locateSinks asks every export sink that locates by itself; file sinks
+// are read by findExports, and the others are not searchable.
+func (f *Findings) locateSinks(ctx context.Context, cfg *config.Config, caps []*sinkCaps) error {
+	for _, sc := range caps {
+		if sc.root != "" || sc.locator == nil {
 			continue
 		}
-		sink, closeFn, err := conns.Sink(ctx, ex.Sink.Connector)
+		locs, err := sc.locator.Locate(ctx, cfg.Exports[sc.export].Sink.Options, f.Subject.Key)
 		if err != nil {
-			return fmt.Errorf("export %q: connector %q: %w", name, ex.Sink.Connector, err)
-		}
-		locs, err := locate(ctx, sink, ex.Sink.Options, f.Subject.Key)
-		_ = closeFn()
-		if err != nil {
-			return fmt.Errorf("export %q: locate: %w", name, err)
+			return fmt.Errorf("export %q: locate: %w", sc.export, err)
 		}
 		if len(locs) > 0 {
-			f.Sinks = append(f.Sinks, SinkHit{Export: name, Connector: ex.Sink.Connector, Locations: locs})
+			f.Sinks = append(f.Sinks, SinkHit{Export: sc.export, Connector: sc.connector, Locations: locs})
 		}
 	}
+	f.NotSearchable = notSearchable(cfg, caps, false)
+	f.notErasable = notSearchable(cfg, caps, true)
 	return nil
-}
-
-func locate(ctx context.Context, sink connectors.Sink, opts map[string]any, key string) ([]connectors.Location, error) {
-	l, ok := sink.(connectors.Locator)
-	if !ok {
-		return nil, nil
-	}
-	d, err := sink.Describe(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !d.Has(connectors.CapLocate) {
-		return nil, nil
-	}
-	return l.Locate(ctx, opts, key)
 }

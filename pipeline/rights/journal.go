@@ -59,9 +59,11 @@ type Journal struct {
 	Done       map[string]string `json:"steps_done"` // step -> RFC 3339 time
 	Files      []PlannedFile     `json:"files"`
 	Notices    []Notice          `json:"notices"`
-	Counts     map[string]int64  `json:"counts"`
-	FinishedAt *time.Time        `json:"finished_at,omitempty"`
-	path       string
+	// NotSearchable: the exports whose sink could not erase (StepSinks)
+	NotSearchable []NotSearchable  `json:"not_searchable,omitempty"`
+	Counts        map[string]int64 `json:"counts"`
+	FinishedAt    *time.Time       `json:"finished_at,omitempty"`
+	path          string
 }
 
 func journalPath(warehouse, key string) string {

@@ -122,7 +122,14 @@ func Rectify(ctx context.Context, cfg *config.Config, s Subject, set []Correctio
 	if vals.leftRoles {
 		err = rewriteExports(ctx, c, j, s.Key)
 		if err == nil {
-			err = eraseSinks(ctx, cfg, opts.Connectors, j, s.Key)
+			var ns []NotSearchable
+			// sinks that can neither be rewritten nor erase: their
+			// recipients are told (res.Sinks)
+			if ns, err = eraseSinks(ctx, cfg, opts.Connectors, j, s.Key); err == nil {
+				for _, n := range ns {
+					res.Sinks = append(res.Sinks, n.Export)
+				}
+			}
 		}
 	} else {
 		err = rectifyExports(ctx, c, j, s.Key, vals)

@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/example/pipeline/connectors/manifest"
+	"github.com/example/pipeline/pipeline/exportfiles"
 )
 
 // setCol is one column a rectify_table.sql or rectify_rewrite.sql sets,
@@ -93,7 +96,15 @@ func rectifyExports(ctx context.Context, c *sql.Conn, j *Journal, key string, v 
 		}
 		tmp := filepath.Join(filepath.Dir(path), ".rectify-"+filepath.Base(path))
 		p["tmp"] = tmp
-		if _, err := execT(ctx, c, "rectify_rewrite", map[string]any{"Sets": cols}, p); err != nil {
+		data, err := exportfiles.KeepKV(ctx, c, path, p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if data == nil {
+			data = map[string]any{}
+		}
+		data["Sets"] = cols
+		if _, err := execT(ctx, c, "rectify_rewrite", data, p); err != nil {
 			os.Remove(tmp)
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -109,7 +120,7 @@ func rectifyExports(ctx context.Context, c *sql.Conn, j *Journal, key string, v 
 		j.Counts["export_files"]++
 	}
 	for d, planned := range dirs {
-		if err := updateManifest(d, planned); err != nil {
+		if err := manifest.Refresh(d, planned); err != nil {
 			return fmt.Errorf("manifest %s: %w", d, err)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/example/pipeline/connectors/parquet"
+	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/connect"
@@ -73,12 +73,12 @@ func subjectExport(t *testing.T, cfg *config.Config, cols string) []string {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(cfg.Dir, dir)
 	}
-	m, err := parquet.ReadManifest(dir)
+	m, err := manifest.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range m.Files {
-		d, err := parquet.Describe(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		d, err := manifest.Describe(filepath.Join(dir, filepath.FromSlash(f.Path)))
 		if err != nil || d.SHA256 != f.SHA256 || d.Rows != f.Rows {
 			t.Errorf("manifest entry %s does not match its file (%v)", f.Path, err)
 		}

@@ -27,6 +27,9 @@ type Report struct {
 	Recipients  []Recipient  `json:"recipients"`
 	Retention   []Retention  `json:"retention"`
 	Sources     []SourceInfo `json:"sources"`
+	// NotSearchable are the recipients whose copy pipeline cannot search
+	// (their sink has no Locate capability): they must be asked.
+	NotSearchable []NotSearchable `json:"not_searchable"`
 	// Seen: per people source, when the subject was first staged from it
 	// and when that data is deleted (seen.go)
 	Seen []Seen `json:"seen"`
@@ -108,6 +111,10 @@ func NewReport(cfg *config.Config, f *Findings, now time.Time) *Report {
 		Controller:  Controller{Name: cfg.Controller.Name, Contact: cfg.Controller.Contact},
 		Identifiers: Identifiers{Email: f.Subject.Email, Phones: f.Subject.Phones, Profiles: f.Subject.Profiles, NotFollowed: f.NotFollowed},
 		Found:       []Found{}, Purposes: []Purpose{}, Recipients: []Recipient{}, Retention: []Retention{}, Sources: []SourceInfo{}, Seen: []Seen{}, Corrections: []CorrectionRecord{},
+		NotSearchable: []NotSearchable{},
+	}
+	if f.NotSearchable != nil {
+		r.NotSearchable = f.NotSearchable
 	}
 	used := r.addTables(f)
 	r.addRejects(f, used)

@@ -23,8 +23,11 @@ type WithdrawResult struct {
 	Tables     []TableChange `json:"tables"` // processing tables (prospects, deliverable) the subject left
 	Files      []PlannedFile `json:"files"`
 	Sinks      []SinkChange  `json:"sinks"`
-	Notices    []Notice      `json:"notify"` // Art. 19: recipients to tell
-	Seq        int64         `json:"audit_seq,omitempty"`
+	// NotSearchable are the exports whose sink could not take the subject
+	// out: their recipients must.
+	NotSearchable []NotSearchable `json:"not_searchable"`
+	Notices       []Notice        `json:"notify"` // Art. 19: recipients to tell
+	Seq           int64           `json:"audit_seq,omitempty"`
 }
 
 // Withdraw takes a restricted or objecting subject out of every current
@@ -59,7 +62,7 @@ func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string,
 	if err := rewriteExports(ctx, c, j, s.Key); err != nil {
 		return nil, fmt.Errorf("%s: exports: %w", reason, err)
 	}
-	if err := eraseSinks(ctx, cfg, conns, j, s.Key); err != nil {
+	if res.NotSearchable, err = eraseSinks(ctx, cfg, conns, j, s.Key); err != nil {
 		return nil, fmt.Errorf("%s: sinks: %w", reason, err)
 	}
 	// stored, not processed: out of the processing tables now (the raw
@@ -80,7 +83,7 @@ func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string,
 			res.Sinks = append(res.Sinks, SinkChange{Export: name, Rows: v})
 		}
 	}
-	if len(res.Files)+len(res.Notices) == 0 && j.Counts["export_rows"] == 0 {
+	if len(res.Files)+len(res.Notices)+len(res.NotSearchable) == 0 && j.Counts["export_rows"] == 0 {
 		return res, nil
 	}
 	recipients := []string{}
@@ -88,7 +91,7 @@ func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string,
 		recipients = append(recipients, n.Recipient+" ("+n.Export+")")
 	}
 	a, err := audit.Append(ctx, c, audit.Entry{At: time.Now().UTC(), Actor: audit.Actor(), Action: reason + ".notify", SubjectKey: s.Key,
-		Details: map[string]any{"files": len(res.Files), "export_rows": j.Counts["export_rows"], "notify": recipients}})
+		Details: map[string]any{"files": len(res.Files), "export_rows": j.Counts["export_rows"], "notify": recipients, "not_searchable": notSearchableNames(res.NotSearchable)}})
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +103,7 @@ func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string,
 func (r *WithdrawResult) Write(w io.Writer) {
 	if !r.Held {
 		fmt.Fprintf(w, "  held nowhere: no dataset, export or sink holds subject %s (the %s is recorded and applies if they ever arrive)\n", r.SubjectKey, r.Reason)
+		writeNotSearchable(w, r.NotSearchable)
 		return
 	}
 	for _, t := range r.Tables {
@@ -111,6 +115,7 @@ func (r *WithdrawResult) Write(w io.Writer) {
 	for _, s := range r.Sinks {
 		fmt.Fprintf(w, "  sink %s: asked to erase the subject (%d rows)\n", s.Export, s.Rows)
 	}
+	writeNotSearchable(w, r.NotSearchable)
 	if len(r.Notices) == 0 {
 		fmt.Fprintln(w, "Recipients to notify (GDPR Art. 19): none — the subject's data was never exported")
 		return

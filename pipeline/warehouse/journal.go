@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/connectors/parquet"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/durable"
@@ -137,7 +138,7 @@ func SettleExport(ctx context.Context, c *sql.Conn, runID string, e JournalExpor
 		return e.Export + " rolled back", nil
 	}
 	target, staging, old := parquet.SwapPaths(e.Dir, runID)
-	if m, err := parquet.ReadManifest(target); err == nil && m.Metadata["run_id"] == runID {
+	if m, err := manifest.Read(target); err == nil && m.Metadata["run_id"] == runID {
 		if err := os.RemoveAll(old); err != nil {
 			return "", err
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/connectors/parquet"
 	"github.com/example/pipeline/pipeline/engine"
 )
@@ -27,7 +28,7 @@ func TestRecoverRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		if manifestRun != "" {
-			if err := parquet.WriteManifest(p, &parquet.Manifest{Metadata: map[string]string{"run_id": manifestRun}}); err != nil {
+			if err := manifest.Write(p, &manifest.Manifest{Metadata: map[string]string{"run_id": manifestRun}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -70,7 +71,7 @@ func TestRecoverRuns(t *testing.T) {
 			t.Errorf("%s is left", p)
 		}
 	}
-	if m, err := parquet.ReadManifest(undone); err != nil || m.Metadata["run_id"] != "earlier" {
+	if m, err := manifest.Read(undone); err != nil || m.Metadata["run_id"] != "earlier" {
 		t.Errorf("the previous export was not put back: %v %v", m, err)
 	}
 	var exports []byte

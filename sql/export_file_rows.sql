@@ -1,0 +1,3 @@
+-- erase: how many rows one rewritten export file kept.
+-- $file
+SELECT count(*) FROM read_parquet($file, hive_partitioning = false);
