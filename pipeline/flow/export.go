@@ -82,46 +82,9 @@ func (rn *run) export(ctx context.Context, c *sqlConn) error {
 			}
 			continue
 		}
-		staging, err := nw.StagingDir(ctx, name, rn.id, ex.Sink.Options)
-		if err != nil {
-			return fmt.Errorf("export %q: %w", name, err)
-		}
-		se.staging = staging
-		if err := rn.journalStaging(name, staging); err != nil {
-			return fmt.Errorf("export %q: run journal: %w", name, err)
-		}
-		digits, err := bucketDigits(ctx, c, ex)
-		if err != nil {
-			return fmt.Errorf("export %q: %w", name, err)
-		}
-		target, p := staging, params{"campaign": ex.Campaign, "path": staging}
-		if digits > 0 {
-			data["Bucketed"], p["digits"] = true, digits
-		} else if len(ex.PartitionBy) == 0 {
-			p["path"] = filepath.Join(staging, "part-0.parquet")
-		}
-		if err := copyKV(meta, doc, data, p); err != nil {
-			return fmt.Errorf("export %q: %w", name, err)
-		}
-		if err := rn.exec(ctx, c, "export_copy", data, p); err != nil {
-			return fmt.Errorf("export %q: %w", name, err)
-		}
-		if digits > 0 {
-			if err := nameBuckets(target); err != nil {
-				return fmt.Errorf("export %q: %w", name, err)
-			}
-		}
-		if err := rn.exec(ctx, c, "export_lineage", nil, params{
-			"run_id": rn.id, "export": name, "campaign": ex.Campaign, "recipient": camp.Recipient,
-			"dir": place(ex.Sink.Options), "glob": filepath.Join(staging, "**", "*.parquet"),
-			"prefix_len": len(staging) + 1, "now": rn.started,
-		}); err != nil {
-			return fmt.Errorf("export %q: lineage: %w", name, err)
-		}
-		if se.rows, err = count(ctx, c, engine.SQL("lineage_count_export"), rn.id, name); err != nil {
+		if err := rn.stageNative(ctx, c, se, nw, data, meta, doc); err != nil {
 			return err
 		}
-		rn.progress("export %s: %d rows staged", name, se.rows)
 	}
 	return nil
 }
@@ -200,4 +163,53 @@ func renderExportSelect(data map[string]any) (string, error) {
 		return "", err
 	}
 	return strings.TrimSuffix(strings.TrimSpace(engine.Statements(s)[0]), ";"), nil
+}
+
+// stageNative has DuckDB write export se into the staging folder its sink
+// (nw) hands out, split by subject bucket when the export is larger than
+// its rows_per_file, and records its lineage from the files written.
+func (rn *run) stageNative(ctx context.Context, c *sqlConn, se *stagedExport, nw connectors.NativeWriter, data map[string]any, meta map[string]string, doc connectors.ExportDoc) error {
+	name, ex := se.name, se.ex
+	camp := rn.Config.Campaigns[ex.Campaign]
+	staging, err := nw.StagingDir(ctx, name, rn.id, ex.Sink.Options)
+	if err != nil {
+		return fmt.Errorf("export %q: %w", name, err)
+	}
+	se.staging = staging
+	if err := rn.journalStaging(name, staging); err != nil {
+		return fmt.Errorf("export %q: run journal: %w", name, err)
+	}
+	digits, err := bucketDigits(ctx, c, ex)
+	if err != nil {
+		return fmt.Errorf("export %q: %w", name, err)
+	}
+	target, p := staging, params{"campaign": ex.Campaign, "path": staging}
+	if digits > 0 {
+		data["Bucketed"], p["digits"] = true, digits
+	} else if len(ex.PartitionBy) == 0 {
+		p["path"] = filepath.Join(staging, "part-0.parquet")
+	}
+	if err := copyKV(meta, doc, data, p); err != nil {
+		return fmt.Errorf("export %q: %w", name, err)
+	}
+	if err := rn.exec(ctx, c, "export_copy", data, p); err != nil {
+		return fmt.Errorf("export %q: %w", name, err)
+	}
+	if digits > 0 {
+		if err := nameBuckets(target); err != nil {
+			return fmt.Errorf("export %q: %w", name, err)
+		}
+	}
+	if err := rn.exec(ctx, c, "export_lineage", nil, params{
+		"run_id": rn.id, "export": name, "campaign": ex.Campaign, "recipient": camp.Recipient,
+		"dir": place(ex.Sink.Options), "glob": filepath.Join(staging, "**", "*.parquet"),
+		"prefix_len": len(staging) + 1, "now": rn.started,
+	}); err != nil {
+		return fmt.Errorf("export %q: lineage: %w", name, err)
+	}
+	if se.rows, err = count(ctx, c, engine.SQL("lineage_count_export"), rn.id, name); err != nil {
+		return err
+	}
+	rn.progress("export %s: %d rows staged", name, se.rows)
+	return nil
 }

@@ -160,23 +160,8 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	}
 	// the export sinks' capabilities, read while the tables are searched
 	// (a sink may be a plugin process to start)
-	capsCh := make(chan error, 1)
-	var caps []*sinkCaps
-	go func() {
-		var err error
-		caps, err = resolveSinks(ctx, cfg, opts.Connectors)
-		capsCh <- err
-	}()
-	var capsErr error
-	var capsOnce sync.Once
-	sinks := func() ([]*sinkCaps, error) {
-		capsOnce.Do(func() { capsErr = <-capsCh })
-		return caps, capsErr
-	}
-	defer func() {
-		_, _ = sinks()
-		closeSinks(caps)
-	}()
+	sinks, closeAll := resolveSinksAsync(ctx, cfg, opts.Connectors)
+	defer closeAll()
 	// The datasets found by the subject's email and key alone (rejects,
 	// audit log, exports), then the suppression store, which is searched
 	// for the phones found on the subject's rows too: it waits until the
@@ -331,4 +316,26 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// resolveSinksAsync resolves the export sinks' capabilities (resolveSinks)
+// in the background: sinks waits for them; closeAll waits and closes them.
+func resolveSinksAsync(ctx context.Context, cfg *config.Config, conns connect.Connectors) (sinks func() ([]*sinkCaps, error), closeAll func()) {
+	capsCh := make(chan error, 1)
+	var caps []*sinkCaps
+	go func() {
+		var err error
+		caps, err = resolveSinks(ctx, cfg, conns)
+		capsCh <- err
+	}()
+	var capsErr error
+	var capsOnce sync.Once
+	sinks = func() ([]*sinkCaps, error) {
+		capsOnce.Do(func() { capsErr = <-capsCh })
+		return caps, capsErr
+	}
+	return sinks, func() {
+		_, _ = sinks()
+		closeSinks(caps)
+	}
 }

@@ -100,16 +100,7 @@ func Rectify(ctx context.Context, cfg *config.Config, s Subject, set []Correctio
 	}
 	res.LeftRoles, res.DryRun = vals.leftRoles, opts.DryRun
 	if opts.DryRun {
-		for _, t := range f.Tables {
-			if t.Table == "prospects" || t.Table == "deliverable" {
-				res.Tables = append(res.Tables, TableChange{Dataset: t.Dataset, Table: t.Table, Rows: int64(len(t.Rows))})
-			}
-		}
-		if !vals.leftRoles {
-			for _, h := range f.Sinks {
-				res.Sinks = append(res.Sinks, h.Export)
-			}
-		}
+		res.plan(f, vals)
 		return res, nil
 	}
 	if res.Recorded, err = recordCorrections(ctx, c, s.Key, set, opts.Request, now); err != nil {
@@ -270,4 +261,19 @@ func recordCorrections(ctx context.Context, c *sql.Conn, key string, set []Corre
 	}
 	_, err = c.ExecContext(ctx, "COMMIT")
 	return out, err
+}
+
+// plan fills a dry run's result: the tables a correction would change and
+// the sinks whose recipients would be told.
+func (res *RectifyResult) plan(f *Findings, vals *corrected) {
+	for _, t := range f.Tables {
+		if t.Table == "prospects" || t.Table == "deliverable" {
+			res.Tables = append(res.Tables, TableChange{Dataset: t.Dataset, Table: t.Table, Rows: int64(len(t.Rows))})
+		}
+	}
+	if !vals.leftRoles {
+		for _, h := range f.Sinks {
+			res.Sinks = append(res.Sinks, h.Export)
+		}
+	}
 }
