@@ -72,7 +72,7 @@ func TestConsentRecords(t *testing.T) {
 	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE staged AS SELECT * FROM read_parquet($1)", file); err != nil {
 		t.Fatal(err)
 	}
-	cols, err := columns(ctx, c, "SELECT * FROM staged")
+	cols, err := columns(ctx, c, "staged")
 	if err != nil {
 		t.Fatal(err)
 	}
