@@ -3,6 +3,7 @@ package rights
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,15 @@ func TestSinkWithoutCapabilitiesNotSearchable(t *testing.T) {
 	}
 	if len(f.Exports) != 1 || f.Exports[0].Export != "acme_q1" {
 		t.Errorf("exports found %+v, want the parquet export acme_q1", f.Exports)
+	}
+	for _, format := range []string{"text", "html", "json"} {
+		var b strings.Builder
+		if err := NewReport(cfg, f, eraseNow).Write(&b, format); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), NotSearchableNote) || !strings.Contains(b.String(), "crm_feed") {
+			t.Errorf("the %s SAR does not name the unsearchable export crm_feed", format)
+		}
 	}
 	res, err := Erase(ctx, cfg, fxSubject(t), EraseOptions{Connectors: conns, Now: func() time.Time { return eraseNow }})
 	if err != nil {

@@ -173,6 +173,10 @@ func (r *Report) textAppendix(w io.Writer, p printer) error {
 		}
 		p("  %s%s — export %s on %s: %s\n", rc.Recipient, contact, rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
 	}
+	if len(r.NotSearchable) > 0 {
+		p("\nCOPIES WE CANNOT SEARCH (we ask these recipients directly)\n")
+		writeNotSearchable(w, r.NotSearchable)
+	}
 	p("\nRETENTION\n")
 	for _, rt := range r.Retention {
 		p("  %s: %s\n", rt.Dataset, rt.Period)
