@@ -45,15 +45,42 @@ type PlanStep struct {
 	Stage, Template, SQL string
 }
 
-// exec runs an embedded template on the run's connection and, when the run
-// is a plan, records the SQL.
+// recorder collects the statements of a plan: the recording executor
+// (planStages) puts it in the context the stages run with, and sets the
+// stage running.
+type recorder struct {
+	stage string
+	steps []PlanStep
+}
+
+type recorderKey struct{}
+
+func withRecorder(ctx context.Context, r *recorder) context.Context {
+	return context.WithValue(ctx, recorderKey{}, r)
+}
+
+func recorderOf(ctx context.Context) *recorder {
+	r, _ := ctx.Value(recorderKey{}).(*recorder)
+	return r
+}
+
+// record adds a rendered statement of template name to the plan ctx
+// records, if any.
+func record(ctx context.Context, name, script string) {
+	if r := recorderOf(ctx); r != nil {
+		r.steps = append(r.steps, PlanStep{Stage: r.stage, Template: name + ".sql", SQL: strings.TrimSpace(script)})
+	}
+}
+
+// exec runs an embedded template on the run's connection; under a
+// recording executor the rendered statement is recorded first.
 func (rn *run) exec(ctx context.Context, c *sql.Conn, name string, data any, p params) error {
-	if rn.plan != nil {
+	if recorderOf(ctx) != nil {
 		script, err := engine.Render(name, data)
 		if err != nil {
 			return err
 		}
-		*rn.plan = append(*rn.plan, PlanStep{Stage: rn.stageName, Template: name + ".sql", SQL: strings.TrimSpace(script)})
+		record(ctx, name, script)
 	}
 	t0 := time.Now()
 	err := execScript(ctx, c, name, data, p)

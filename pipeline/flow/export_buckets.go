@@ -17,13 +17,6 @@ import (
 // the run renames them (sql/export_copy.sql).
 const bucketPrefix = "__bucket="
 
-// exportBucketPlan is the plan's step for bucketDigits' statement (the
-// export's rows are then written bucketed when it answers more than 0).
-func exportBucketPlan(name string, ex *config.Export) PlanStep {
-	return PlanStep{Stage: StageExport, Template: "export_bucket_digits.sql", SQL: "-- " + name + "\n" +
-		engine.MustRender("export_bucket_digits", bucketData(ex))}
-}
-
 func bucketData(ex *config.Export) map[string]any {
 	digits := make([]int, manifest.MaxBucketDigits+1)
 	for i := range digits {

@@ -1,7 +1,8 @@
-// Package flow is one run of the pipeline: stage → enrich → classify →
-// suppress → export, on one DuckDB connection inside one transaction, so
-// a failed or interrupted run leaves the warehouse and the exports exactly
-// as they were.
+// Package flow is one run of the pipeline: its stages, stage → enrich →
+// suppress → classify → export (the list in stages.go), run on one
+// DuckDB connection by an executor (executor.go) that owns the run's
+// transactions, so that a failed or interrupted run leaves the warehouse
+// and the exports exactly as they were.
 package flow
 
 import (
@@ -22,18 +23,6 @@ import (
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
-
-// Stage names, in run order.
-const (
-	StageStage    = "stage"
-	StageEnrich   = "enrich"
-	StageClassify = "classify"
-	StageSuppress = "suppress"
-	StageExport   = "export"
-)
-
-// Stages lists the stages in run order.
-var Stages = []string{StageStage, StageEnrich, StageClassify, StageSuppress, StageExport}
 
 // Runner runs a pipeline. All fields but Clock are required.
 type Runner struct {
@@ -87,15 +76,13 @@ func NewRunID(t time.Time) string {
 // run is the state of one run.
 type run struct {
 	*Runner
-	id      string
-	started time.Time
-	db      *engine.DB
-	report  *Report
-	staged  []*stagedExport
-	sources map[string]*sourceInfo
-	// plan, when set, collects every SQL statement (pipeline validate)
-	plan      *[]PlanStep
-	stageName string
+	id        string
+	started   time.Time
+	db        *engine.DB
+	report    *Report
+	staged    []*stagedExport
+	sources   map[string]*sourceInfo
+	stageName string // the stage running, for the logs
 	// enrichWork's counts for the report's prospects row
 	peopleIn   int64
 	enrichTook time.Duration
@@ -249,15 +236,6 @@ func (rn *run) conclude(ctx context.Context, runErr error) (*Report, error) {
 	}
 	ev.Str("status", rn.report.Status).Dur("duration_ms", rn.report.Finished.Sub(rn.started)).Msg("run finished")
 	return rn.report, runErr
-}
-
-func validStage(s string) bool {
-	for _, x := range Stages {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (rn *run) finish(ctx context.Context) error {

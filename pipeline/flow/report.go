@@ -67,23 +67,16 @@ type Report struct {
 	Select string `json:"select,omitempty"`
 }
 
-// add appends a row, kept in pipeline order: a run builds enrichment's
-// working tables before it syncs the suppression lists, but the report
-// reads stage, enrich, classify, suppress, export.
+// add appends a row, kept in the order of the stage list (Stages): a run
+// builds enrichment's working tables before it syncs the suppression
+// lists (a step of stage), but the report reads stage, enrich, suppress,
+// classify, export.
 func (r *Report) add(row StageRow) {
 	i := len(r.Stages)
 	for i > 0 && stageRank(r.Stages[i-1].Stage) > stageRank(row.Stage) {
 		i--
 	}
 	r.Stages = slices.Insert(r.Stages, i, row)
-}
-
-// stageRank orders stages as Stages does; others (purge) come last.
-func stageRank(stage string) int {
-	if i := slices.Index(Stages, stage); i >= 0 {
-		return i
-	}
-	return len(Stages)
 }
 
 // Print writes the report as tables.

@@ -131,15 +131,15 @@ func TestRunInProcess(t *testing.T) {
 			t.Errorf("run --only %s: status %s, err %v", tc.only, rep.Status, err)
 		}
 	}
-	// --only runs the stages up to and including the one named, whatever
-	// order they run in: suppress runs before classify when both do
+	// --only runs the stages up to and including the one named, in the
+	// order of the stage list (Stages): suppress, then classify
 	r.BeforeStage = nil
 	for _, tc := range []struct {
 		only string
 		want []string
 	}{
-		{StageClassify, []string{StageStage, StageEnrich, StageClassify}},
-		{StageSuppress, []string{StageStage, StageEnrich, StageClassify, StageSuppress}},
+		{StageClassify, []string{StageStage, StageEnrich, StageSuppress, StageClassify}},
+		{StageSuppress, []string{StageStage, StageEnrich, StageSuppress}},
 	} {
 		rep, err := r.Run(ctx, Options{Only: tc.only})
 		if err != nil {

@@ -53,35 +53,46 @@ func Validate(ctx context.Context, cfg *config.Config, conns connect.Connectors)
 	if _, err := c.ExecContext(ctx, attachScratchSQL); err != nil {
 		return nil, err
 	}
-	var plan []PlanStep
 	rn := &run{Runner: &Runner{Config: cfg, Connectors: conns}, id: "validate", db: db,
-		report: &Report{}, sources: map[string]*sourceInfo{}, plan: &plan}
+		report: &Report{}, sources: map[string]*sourceInfo{}}
+	rec := &recorder{}
+	ctx = withRecorder(ctx, rec)
 	if err := rn.loadReference(ctx, c); err != nil {
 		return nil, err
 	}
-	diags, err := rn.validateSources(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	if len(diags) > 0 {
-		return plan, diags
-	}
+	list := stages
 	if len(cfg.ExportOrder) == 0 {
-		return plan, nil
+		list = stages[:1] // what the later stages build is for the exports
 	}
-	if diags, err = rn.validateExports(ctx, c); err != nil {
-		return plan, err
+	diags, err := planStages(ctx, &stageEnv{rn: rn, c: c}, list, rec)
+	if err != nil {
+		return rec.steps, err
 	}
 	if len(diags) > 0 {
-		return plan, diags
+		return rec.steps, diags
 	}
-	rn.stageName = StageExport
-	for _, name := range cfg.ExportOrder {
-		ex := cfg.Exports[name]
-		plan = append(plan, exportBucketPlan(name, ex), PlanStep{Stage: StageExport, Template: "export_copy.sql", SQL: "-- " + name + "\n" +
-			engine.MustRender("export_copy", map[string]any{"Columns": config.ExportColumns(ex), "PartitionBy": ex.PartitionBy})})
+	return rec.steps, nil
+}
+
+// planStages is the recording executor: it runs each stage's Plan in
+// list order, recording the statements under the stage's name, and stops
+// at the first stage that finds something wrong.
+func planStages(ctx context.Context, env *stageEnv, list []Stage, rec *recorder) (config.Diagnostics, error) {
+	for _, s := range list {
+		p, ok := s.(planner)
+		if !ok {
+			continue
+		}
+		rec.stage, env.rn.stageName = s.Name(), s.Name()
+		diags, err := p.Plan(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		if len(diags) > 0 {
+			return diags, nil
+		}
 	}
-	return plan, nil
+	return nil, nil
 }
 
 // validateSources probes every source, maps its columns and creates an
@@ -90,7 +101,6 @@ func Validate(ctx context.Context, cfg *config.Config, conns connect.Connectors)
 // own; the results are then taken in config order.
 func (rn *run) validateSources(ctx context.Context, c *sqlConn) (config.Diagnostics, error) {
 	cfg := rn.Config
-	rn.stageName = StageStage
 	probes := make([]sourceProbe, len(cfg.SourceOrder))
 	var wg sync.WaitGroup
 	for i, name := range cfg.SourceOrder {
@@ -132,32 +142,16 @@ func (rn *run) validateSources(ctx context.Context, c *sqlConn) (config.Diagnost
 			return nil, err
 		}
 		rn.sources[name] = info
-		*rn.plan = append(*rn.plan, PlanStep{Stage: StageStage, Template: "stage_table.sql", SQL: "-- " + name + " (" + pr.via + ")\n" + engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": rawCodec(cfg), "Source": name, "RunID": "<run_id>"})})
+		record(ctx, "stage_table", "-- "+name+" ("+pr.via+")\n"+engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": rawCodec(cfg), "Source": name, "RunID": "<run_id>"}))
 	}
 	return diags, nil
 }
 
-// validateExports runs enrich and suppress over the empty raw tables and
-// checks every export's columns: present in prospects, not special
-// category, passing the export gate by name. An enrich that does not bind
-// comes back as a Diagnostics error.
+// validateExports checks every export's columns over the prospects
+// table enrichment built: present, not special category, passing the
+// export gate by name.
 func (rn *run) validateExports(ctx context.Context, c *sqlConn) (config.Diagnostics, error) {
 	cfg := rn.Config
-	rn.stageName = StageEnrich
-	if err := rn.enrich(ctx, c); err != nil {
-		var d config.Diagnostic
-		if strings.Contains(err.Error(), "targeting.companies") {
-			d = cfg.Diag(cfg.Pos("targeting", "companies"), "targeting.companies does not work over the company columns (%s): %v",
-				strings.Join(CompanyColumns, ", "), unwrapAll(err))
-		} else {
-			d = cfg.Diag(cfg.Pos("sources"), "enrich: %v", err)
-		}
-		return nil, config.Diagnostics{d}
-	}
-	rn.stageName = StageSuppress
-	if err := rn.suppress(ctx, c); err != nil {
-		return nil, err
-	}
 	schema, err := prospectsSchema(ctx, c)
 	if err != nil {
 		return nil, err
