@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -107,15 +108,26 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: OK — %d sources, %d campaigns, %d exports\n\n", c.file, len(cfg.Sources), len(cfg.Campaigns), len(cfg.Exports))
-	stage := ""
-	for _, s := range plan {
-		if s.Stage != stage {
-			fmt.Fprintf(stdout, "== %s ==\n", s.Stage)
-			stage = s.Stage
-		}
-		fmt.Fprintf(stdout, "-- sql/%s\n%s\n\n", s.Template, s.SQL)
-	}
+	printPlan(stdout, plan)
 	return nil
+}
+
+// printPlan prints every statement of the plan in run order, under the
+// name of the stage it belongs to ("run" for the lookup tables the run
+// loads first); transaction statements stand on their own line.
+func printPlan(w io.Writer, plan []flow.PlanStep) {
+	stage := "-"
+	for _, s := range plan {
+		if s.Template == "" {
+			fmt.Fprintf(w, "%s;\n\n", s.SQL)
+			continue
+		}
+		if name := cmp.Or(s.Stage, "run"); name != stage {
+			fmt.Fprintf(w, "== %s ==\n", name)
+			stage = name
+		}
+		fmt.Fprintf(w, "-- sql/%s\n%s\n\n", s.Template, s.SQL)
+	}
 }
 
 // newRunner is the nightly run's runner: validation alongside the first

@@ -98,15 +98,6 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// enrich builds prospects from the staged companies and people: the
-// working tables (enrichWork), then the warehouse table (publish).
-func (rn *run) enrich(ctx context.Context, c *sqlConn) error {
-	if err := rn.enrichWork(ctx, c); err != nil {
-		return err
-	}
-	return rn.publishProspects(ctx, c)
-}
-
 // enrichWork builds enrichment's TEMP tables, then prospects_work (in
 // scratchDB). A run calls it between its two transactions, outside both:
 // these are the largest writes of a run, and DuckDB reads a transaction's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/example/pipeline/pipeline/engine"
@@ -49,6 +50,7 @@ type PlanStep struct {
 // (planStages) puts it in the context the stages run with, and sets the
 // stage running.
 type recorder struct {
+	mu    sync.Mutex
 	stage string
 	steps []PlanStep
 }
@@ -68,8 +70,27 @@ func recorderOf(ctx context.Context) *recorder {
 // records, if any.
 func record(ctx context.Context, name, script string) {
 	if r := recorderOf(ctx); r != nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
 		r.steps = append(r.steps, PlanStep{Stage: r.stage, Template: name + ".sql", SQL: strings.TrimSpace(script)})
 	}
+}
+
+// execFixed runs the fixed statement sql/<name>.sql with positional
+// args; under a recording executor it is recorded, once for a run of
+// calls in a row (one per rule of a lookup table).
+func execFixed(ctx context.Context, c *sql.Conn, name string, args ...any) error {
+	q := engine.SQL(name)
+	if r := recorderOf(ctx); r != nil {
+		r.mu.Lock()
+		again := len(r.steps) > 0 && r.steps[len(r.steps)-1].Template == name+".sql"
+		r.mu.Unlock()
+		if !again {
+			record(ctx, name, q)
+		}
+	}
+	_, err := c.ExecContext(ctx, q, args...)
+	return err
 }
 
 // exec runs an embedded template on the run's connection; under a

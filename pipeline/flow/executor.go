@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -33,11 +34,39 @@ type executor struct {
 	list []Stage
 	// begun: the stages whose first part has run (the hook ran)
 	begun map[string]bool
+	// rec, when set, makes this the recording executor of `pipeline
+	// validate` (planStages): transaction statements are recorded, not
+	// run; a planner stage's Plan stands in for all its parts; nothing
+	// runs alongside and nothing after the commit.
+	rec *recorder
+	// diags: what a planner found wrong (the walk stops at errPlanned)
+	diags config.Diagnostics
+}
+
+// errPlanned stops a recording executor's walk at the first stage that
+// found something wrong in the configuration (executor.diags).
+var errPlanned = errors.New("flow: the plan found problems")
+
+// tx runs (or, recording, records) a transaction statement.
+func (ex *executor) tx(ctx context.Context, stmt string) error {
+	if ex.rec != nil {
+		ex.rec.mu.Lock()
+		defer ex.rec.mu.Unlock()
+		ex.rec.steps = append(ex.rec.steps, PlanStep{SQL: stmt})
+		return nil
+	}
+	_, err := ex.env.c.ExecContext(ctx, stmt)
+	return err
 }
 
 // begin marks the start of a stage's next part: the hook and progress on
 // its first, the stage's name in the logs on every one.
 func (ex *executor) begin(ctx context.Context, s Stage) error {
+	if ex.rec != nil {
+		ex.rec.mu.Lock()
+		ex.rec.stage = s.Name()
+		ex.rec.mu.Unlock()
+	}
 	if ex.begun[s.Name()] {
 		ex.env.rn.stageName = s.Name()
 		return nil
@@ -46,12 +75,21 @@ func (ex *executor) begin(ctx context.Context, s Stage) error {
 	return ex.env.rn.before(ctx, s.Name())
 }
 
-// part runs one part of stage s, its error naming the stage.
+// part runs one part of stage s, its error naming the stage. Recording,
+// a planner's Plan runs instead of its first part.
 func (ex *executor) part(ctx context.Context, s Stage, fn func(context.Context, *stageEnv) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	first := !ex.begun[s.Name()]
 	if err := ex.begin(ctx, s); err != nil {
+		return err
+	}
+	if p, ok := s.(planner); ok && ex.rec != nil && first {
+		diags, err := p.Plan(ctx, ex.env)
+		if err == nil && len(diags) > 0 {
+			ex.diags, err = diags, errPlanned
+		}
 		return err
 	}
 	if err := fn(ctx, ex.env); err != nil {
@@ -128,10 +166,19 @@ func (ex *executor) firstTransactions(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		if err := ex.begin(ctx, s); err != nil {
+		if err := ex.tx(ctx, "BEGIN TRANSACTION"); err != nil {
 			return err
 		}
-		if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		if ex.rec != nil {
+			if err := ex.part(ctx, s, ft.FirstTx); err != nil {
+				return err
+			}
+			if err := ex.tx(ctx, "COMMIT"); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := ex.begin(ctx, s); err != nil {
 			return err
 		}
 		if err := ft.FirstTx(ctx, ex.env); err != nil {
@@ -164,7 +211,7 @@ func (ex *executor) firstTransactions(ctx context.Context) error {
 // the returned func stops it (nil: none started).
 func (ex *executor) startClassification(ctx context.Context) func() {
 	rn := ex.env.rn
-	if !ex.has(StageClassify) {
+	if ex.rec != nil || !ex.has(StageClassify) {
 		return nil
 	}
 	rn.bgClass = rn.startClassification(ctx)
@@ -214,11 +261,11 @@ func (ex *executor) betweenTransactions(ctx context.Context) error {
 // whether the transaction committed.
 func (ex *executor) runTransaction(ctx context.Context, part func(Stage) func(context.Context, *stageEnv) error) (committed bool, err error) {
 	rn, c := ex.env.rn, ex.env.c
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+	if err := ex.tx(ctx, "BEGIN TRANSACTION"); err != nil {
 		return false, err
 	}
 	defer func() {
-		if !committed {
+		if !committed && ex.rec == nil {
 			cctx, cancel := cleanupContext(ctx)
 			defer cancel()
 			if _, rerr := c.ExecContext(cctx, "ROLLBACK"); rerr != nil {
@@ -246,6 +293,9 @@ func (ex *executor) runTransaction(ctx context.Context, part func(Stage) func(co
 				return false, err
 			}
 		}
+	}
+	if ex.rec != nil {
+		return true, ex.tx(ctx, "COMMIT")
 	}
 	t1 := time.Now()
 	ckErr, err := engine.CommitWithoutFSST(ctx, c)
@@ -281,4 +331,24 @@ func (ex *executor) afterCommit(ctx context.Context) error {
 	rn.report.add(StageRow{Stage: "purge", Step: "retention", RowsIn: n, RowsOut: 0, Duration: time.Since(t0),
 		Note: fmt.Sprintf("%d rows older than their source's retention deleted", n)})
 	return nil
+}
+
+// plan walks the list as a run would, recording (executor.rec): the
+// firstTx parts, the betweenTx parts, then the run's transaction. It
+// stops at the first stage that finds something wrong (errPlanned, with
+// executor.diags) or cannot be checked (its error).
+func (ex *executor) plan(ctx context.Context) error {
+	if err := ex.firstTransactions(ctx); err != nil {
+		return err
+	}
+	if err := ex.betweenTransactions(ctx); err != nil {
+		return err
+	}
+	_, err := ex.runTransaction(ctx, func(s Stage) func(context.Context, *stageEnv) error {
+		if rp, ok := s.(runPlanner); ok {
+			return rp.PlanRun
+		}
+		return s.Run
+	})
+	return err
 }

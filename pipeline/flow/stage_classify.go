@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // classifyStage writes the catalog of every dataset (most of it
@@ -24,8 +25,14 @@ func (classifyStage) Rerun(ctx context.Context, env *stageEnv) error {
 
 func (classifyStage) RerunsBefore() bool { return false }
 
-// Plan checks every export column: present in prospects, not special
-// category, passing the export gate by name (validateExports).
+// Plan records the catalog's statements (one dataset's: a run executes
+// them for each) and checks every export column: present in prospects,
+// not special category, passing the export gate by name
+// (validateExports).
 func (classifyStage) Plan(ctx context.Context, env *stageEnv) (config.Diagnostics, error) {
+	for _, name := range []string{"catalog_drop", "catalog_add"} {
+		record(ctx, name, engine.SQL(name))
+	}
+	record(ctx, "catalog_deliverable", engine.MustRender("catalog_deliverable", nil))
 	return env.rn.validateExports(ctx, env.c)
 }

@@ -39,11 +39,12 @@ func (enrichStage) NotRerunnable() string {
 	return "enrich rebuilds prospects from the tables the same run staged: run pipeline run (or --until enrich)"
 }
 
-// Plan runs enrichment over the empty raw tables: a targeting predicate
-// or a mapping that does not bind comes back as a diagnostic.
+// Plan builds enrichment's working tables over the empty raw tables: a
+// targeting predicate or a mapping that does not bind comes back as a
+// diagnostic. (Run then publishes them, as in a run.)
 func (enrichStage) Plan(ctx context.Context, env *stageEnv) (config.Diagnostics, error) {
 	cfg := env.rn.Config
-	err := env.rn.enrich(ctx, env.c)
+	err := env.rn.enrichWork(ctx, env.c)
 	if err == nil {
 		return nil, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
@@ -42,6 +43,20 @@ func (sourcesStage) BeforeCommit(ctx context.Context, env *stageEnv) error {
 func (sourcesStage) AfterCommit(ctx context.Context, env *stageEnv) error {
 	if err := warehouse.CleanRaw(ctx, env.c, env.rn.Config.Warehouse); err != nil {
 		return fmt.Errorf("remove earlier raw files: %w", err)
+	}
+	return nil
+}
+
+// PlanRun records the statements that merge each suppression list into
+// the store (validation hashes no list).
+func (sourcesStage) PlanRun(ctx context.Context, env *stageEnv) error {
+	for i, name := range env.rn.Config.SourceOrder {
+		if env.rn.Config.Sources[name].Role != config.RoleSuppression {
+			continue
+		}
+		in := scratchDB + "." + engine.Quote(fmt.Sprintf("supp_in_%d", i))
+		record(ctx, "suppress_merge", "-- "+name+"\n"+engine.MustRender("suppress_merge", map[string]any{"In": in}))
+		record(ctx, "list_sync_record", engine.MustRender("list_sync_record", nil))
 	}
 	return nil
 }

@@ -95,12 +95,22 @@ type notRerunnable interface {
 	NotRerunnable() string
 }
 
-// planner is a stage's part in `pipeline validate` (Validate): it checks
-// what it can of the configuration over empty stand-ins of the tables,
-// through the same statements a run executes (recorded), and returns
-// what it found wrong as diagnostics positioned in pipeline.yaml.
+// planner is a stage's part in `pipeline validate` (Validate), run by the
+// recording executor in place of the stage's first part: it checks what
+// it can of the configuration over empty stand-ins of the tables, through
+// the statements a run executes (recorded), and returns what it found
+// wrong as diagnostics positioned in pipeline.yaml. The stage's later
+// parts then run as in a run, over the stand-ins, but a runPlanner's
+// PlanRun stands in for its Run. A stage that is no planner runs as in a
+// run.
 type planner interface {
 	Plan(ctx context.Context, env *stageEnv) (config.Diagnostics, error)
+}
+
+// runPlanner is a stage whose Run cannot run in validation (it needs
+// what only a run prepares): PlanRun records its statements instead.
+type runPlanner interface {
+	PlanRun(ctx context.Context, env *stageEnv) error
 }
 
 // stageEnv is what a stage works with: the run, its connection and the

@@ -76,11 +76,11 @@ func loadCompanyTypeRules(ctx context.Context, c *sqlConn) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, engine.SQL("company_type_rules_table")); err != nil {
+	if err := execFixed(ctx, c, "company_type_rules_table"); err != nil {
 		return err
 	}
 	for _, r := range rules {
-		if _, err := c.ExecContext(ctx, engine.SQL("company_type_rules_add"), r.Column, r.Pattern, r.Subscriber, r.Form, r.Priority); err != nil {
+		if err := execFixed(ctx, c, "company_type_rules_add", r.Column, r.Pattern, r.Subscriber, r.Form, r.Priority); err != nil {
 			return fmt.Errorf("company type rule %s=%s: %w", r.Column, r.Form, err)
 		}
 	}

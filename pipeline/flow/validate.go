@@ -64,35 +64,14 @@ func Validate(ctx context.Context, cfg *config.Config, conns connect.Connectors)
 	if len(cfg.ExportOrder) == 0 {
 		list = stages[:1] // what the later stages build is for the exports
 	}
-	diags, err := planStages(ctx, &stageEnv{rn: rn, c: c}, list, rec)
-	if err != nil {
+	ex := &executor{env: &stageEnv{rn: rn, c: c}, list: list, begun: map[string]bool{}, rec: rec}
+	if err := ex.plan(ctx); err != nil {
+		if errors.Is(err, errPlanned) {
+			return rec.steps, ex.diags
+		}
 		return rec.steps, err
 	}
-	if len(diags) > 0 {
-		return rec.steps, diags
-	}
 	return rec.steps, nil
-}
-
-// planStages is the recording executor: it runs each stage's Plan in
-// list order, recording the statements under the stage's name, and stops
-// at the first stage that finds something wrong.
-func planStages(ctx context.Context, env *stageEnv, list []Stage, rec *recorder) (config.Diagnostics, error) {
-	for _, s := range list {
-		p, ok := s.(planner)
-		if !ok {
-			continue
-		}
-		rec.stage, env.rn.stageName = s.Name(), s.Name()
-		diags, err := p.Plan(ctx, env)
-		if err != nil {
-			return nil, err
-		}
-		if len(diags) > 0 {
-			return diags, nil
-		}
-	}
-	return nil, nil
 }
 
 // validateSources probes every source, maps its columns and creates an
