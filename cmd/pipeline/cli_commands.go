@@ -27,7 +27,7 @@ func commands() []command {
 func pipelineCommands() []command {
 	return []command{
 		{use: "run", body: cmdRun,
-			short: "Run the pipeline: stage, enrich, classify, suppress, export",
+			short: "Run the pipeline: stage, enrich, suppress, classify, export",
 			long: `Runs the pipeline once under the warehouse lock: stages every source, enriches
 companies and people into prospects, classifies every column (the catalog),
 screens prospects against the suppression store into deliverable, and writes

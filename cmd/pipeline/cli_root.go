@@ -62,7 +62,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Short: "GDPR/PECR-compliant B2B prospect lists with DuckDB",
 		Long:  rootLong,
 		Example: `  pipeline validate                 # check pipeline.yaml, print the plan and its SQL
-  pipeline run                      # stage, enrich, classify, suppress, export
+  pipeline run                      # stage, enrich, suppress, classify, export
   pipeline sar --email a@example.com --format html --out sar.html
   pipeline help run                 # any command's flags and examples`,
 		SilenceErrors:              true,

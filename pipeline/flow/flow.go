@@ -52,7 +52,7 @@ type Options struct {
 	Only   string // run the stages up to and including this one; exports are written only when it is "" or "export"
 	DryRun bool   // do everything in a transaction that is rolled back; no export is written, the report counts each export's rows
 	// Select reruns one step over the warehouse's current state (export,
-	// classify, suppress; see executeSelect); CheckSelect refuses others.
+	// classify, suppress; see rerunList); CheckSelect refuses others.
 	Select string
 }
 
