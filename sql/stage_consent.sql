@@ -33,4 +33,4 @@ COPY (
 {{- if .Empty}}
     LIMIT 0
 {{- end}}
-) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}});
+) TO $dir (FORMAT parquet, COMPRESSION {{codec .Compression}});

@@ -1,9 +1,9 @@
 -- stage: how many lines of one source were rejected, and the first few
 -- (file, line, error type: never the line) for the message that stops a
--- run. Reads the rejects table or a suppression list's scratch table (.From).
+-- run.
 -- $run_id, $source
 SELECT count(*) OVER () AS n, file, line, error_type
-FROM {{if .From}}{{.From}}{{else}}rejects{{end}}
+FROM rejects
 WHERE run_id = CAST($run_id AS VARCHAR) AND source = CAST($source AS VARCHAR)
 ORDER BY line
 LIMIT 3;

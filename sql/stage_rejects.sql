@@ -1,5 +1,5 @@
--- stage: move DuckDB's CSV rejects for one source into the rejects table
--- (or a suppression list's into its scratch table, .Into), one row per
+-- stage: move DuckDB's CSV rejects for one source into the rejects table,
+-- one row per
 -- physical line: DuckDB records one per error and column (a line short
 -- of five fields gave five), so a line keeps its first column's error and
 -- every error type it had. Lines already there (the screen's: control
@@ -7,7 +7,7 @@
 -- never stored (.NoRaw).
 -- $run_id, $source, $now, $file (the file as named when DuckDB read a
 -- normalised copy, else NULL), $names (the header's names, or NULL)
-INSERT INTO {{if .Into}}{{.Into}}{{else}}rejects{{end}}
+INSERT INTO rejects
 SELECT CAST($run_id AS VARCHAR), CAST($source AS VARCHAR), r.file, r.line, r.column_name, r.error_type, r.error, r.raw_line,
        CAST($now AS TIMESTAMP)
 FROM (
@@ -21,7 +21,7 @@ FROM (
     GROUP BY ALL
 ) r
 WHERE NOT EXISTS (
-    SELECT 1 FROM {{if .Into}}{{.Into}}{{else}}rejects{{end}} x
+    SELECT 1 FROM rejects x
     WHERE x.run_id = CAST($run_id AS VARCHAR) AND x.source = CAST($source AS VARCHAR) AND x.file = r.file AND x.line = r.line
 )
 ORDER BY r.line;

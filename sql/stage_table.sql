@@ -75,11 +75,11 @@ WHERE _screen IS NULL OR _screen NOT IN ('erased', 'expired')
 {{- end}}
 {{- if .Empty}}
 LIMIT 0
-) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}});
+) TO $dir (FORMAT parquet, COMPRESSION {{codec .Compression}});
 {{- else if .BucketEmail}}
-) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}}, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}', ROW_GROUP_SIZE 10000);
+) TO $dir (FORMAT parquet, COMPRESSION {{codec .Compression}}, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}', ROW_GROUP_SIZE 10000);
 {{- else}}
-) TO $dir (FORMAT parquet, COMPRESSION {{.Compression}});
+) TO $dir (FORMAT parquet, COMPRESSION {{codec .Compression}});
 {{- end}}
 RESET preserve_insertion_order;
 RESET partitioned_write_flush_threshold;

@@ -10,14 +10,14 @@
 DELETE FROM suppression
 WHERE source = $source AND kind = $kind AND added_by = 'sync'
   AND NOT list_contains(CAST($sticky AS VARCHAR[]), reason)
-  AND hash NOT IN (SELECT hash FROM {{.In}} WHERE hash IS NOT NULL);
+  AND hash NOT IN (SELECT hash FROM {{table .In}} WHERE hash IS NOT NULL);
 UPDATE suppression SET reason = $reason
 WHERE source = $source AND kind = $kind AND added_by = 'sync' AND reason <> $reason
   AND reason <> 'objection'
   AND (NOT list_contains(CAST($sticky AS VARCHAR[]), reason) OR $reason = 'objection');
 INSERT INTO suppression (kind, hash, value, reason, source, added_at, added_by)
 SELECT DISTINCT $kind, i.hash, i.value, $reason, $source, CAST($now AS TIMESTAMP), 'sync'
-FROM {{.In}} i
+FROM {{table .In}} i
 -- an explicit anti join of the list's own entries (DuckDB plans it
 -- better than a correlated NOT EXISTS)
 ANTI JOIN (SELECT hash FROM suppression WHERE source = $source AND kind = $kind) s ON s.hash = i.hash

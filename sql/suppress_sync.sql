@@ -2,7 +2,7 @@
 -- phones are hashed in the scan and never stored.
 -- $kind, $phone_country (default region for national phone forms), plus the scan's own ($path, ...)
 -- Into (a run's scratch table, pipeline/flow/suppress.go) or TEMP supp_in.
-CREATE OR REPLACE {{if .Into}}TABLE {{.Into}}{{else}}TEMP TABLE supp_in{{end}} AS
+CREATE OR REPLACE {{if .Into}}TABLE {{table .Into}}{{else}}TEMP TABLE supp_in{{end}} AS
 WITH scanned AS (
     SELECT
     {{- if .SHA}}

@@ -76,7 +76,7 @@ func TestSortedMergeRenders(t *testing.T) {
 	for _, name := range []string{"suppress_merge", "suppress_import"} {
 		for _, n := range []int64{1000, RowGroupRows, RowGroupRows + 1} {
 			sorted := SortForLookups(n)
-			script, err := Render(name, map[string]any{"In": `"supp_in"`, "Sorted": sorted})
+			script, err := Render(name, map[string]any{"In": Table{Name: "supp_in"}, "Sorted": sorted})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,5 +93,18 @@ func TestSortedMergeRenders(t *testing.T) {
 				t.Errorf("%s, %d rows: ORDER BY %v, sorted %v", name, n, got, sorted)
 			}
 		}
+	}
+}
+
+// TestTypedTemplateValues: {{table}} quotes both parts of a qualified
+// name, and {{codec}} refuses any word that is not a Parquet codec (a
+// template never splices a raw SQL string from Go).
+func TestTypedTemplateValues(t *testing.T) {
+	if got := MustRender("list_counts", Table{Catalog: "pl_scratch", Name: `odd"name`}); !strings.Contains(got, `FROM "pl_scratch"."odd""name"`) {
+		t.Errorf("list_counts: %s", got)
+	}
+	data := map[string]any{"Compression": "zstd; DROP TABLE x", "Columns": nil}
+	if _, err := Render("stage_consent", data); err == nil || !strings.Contains(err.Error(), "not a Parquet codec") {
+		t.Errorf("stage_consent with a bad codec: %v", err)
 	}
 }

@@ -49,6 +49,10 @@ var funcs = template.FuncMap{
 		}
 		return "[" + strings.Join(out, ", ") + "]"
 	},
+	// table is a table's quoted, qualified name (Table).
+	"table": func(t Table) string { return t.SQL() },
+	// codec is a Parquet codec name (COPY takes no parameter for it).
+	"codec": codec,
 	// args passes several expressions (our own SQL text, never a user's)
 	// to a shared template: {{template "x" (args "a" "b")}}.
 	"args": func(v ...string) []string { return v },

@@ -78,10 +78,10 @@ func (rn *run) stageConsent(ctx context.Context, c *sqlConn, name string, scan *
 	}
 	var malformed int64
 	if scan.Rejects[0] != "" || scan.CSV != nil {
-		if err := rn.storeRejects(ctx, c, name, scan, "", true); err != nil {
+		if err := rn.storeRejects(ctx, c, name, scan, true); err != nil {
 			return StageRow{}, fmt.Errorf("consent source %q: rejects: %w", name, err)
 		}
-		if malformed, _, err = rn.rejectSummary(ctx, c, name, ""); err != nil {
+		if malformed, _, err = rn.rejectSummary(ctx, c, name); err != nil {
 			return StageRow{}, fmt.Errorf("consent source %q: rejects: %w", name, err)
 		}
 	}

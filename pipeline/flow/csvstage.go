@@ -54,11 +54,10 @@ func (rn *run) screenedScan(ctx context.Context, idx int, n *connectors.NativeSc
 	return s, true, nil
 }
 
-// storeRejects moves a scan's rejected lines into the rejects table (or
-// into table into, for a suppression list) as one row per physical line:
-// the screen's, then DuckDB's. A suppression list's raw lines are never
-// stored (noRaw).
-func (rn *run) storeRejects(ctx context.Context, c *sqlConn, name string, scan *scanSQL, into string, noRaw bool) error {
+// storeRejects moves a scan's rejected lines into the rejects table as
+// one row per physical line: the screen's, then DuckDB's. A suppression
+// list's raw lines are never stored (noRaw).
+func (rn *run) storeRejects(ctx context.Context, c *sqlConn, name string, scan *scanSQL, noRaw bool) error {
 	p := params{"run_id": rn.id, "source": name, "now": rn.started}
 	if f := scan.CSV; f != nil && len(f.Bad) > 0 {
 		lines, types, raws := make([]int64, len(f.Bad)), make([]string, len(f.Bad)), make([]string, len(f.Bad))
@@ -66,7 +65,7 @@ func (rn *run) storeRejects(ctx context.Context, c *sqlConn, name string, scan *
 			lines[i], types[i], raws[i] = b.Line, b.Reason, b.Raw
 		}
 		p2 := params{"run_id": rn.id, "source": name, "now": rn.started, "file": f.Path, "lines": lines, "types": types, "raws": raws}
-		if err := execScript(ctx, c, "stage_reject_lines", map[string]any{"Into": into, "NoRaw": noRaw}, p2); err != nil {
+		if err := execScript(ctx, c, "stage_reject_lines", map[string]any{"NoRaw": noRaw}, p2); err != nil {
 			return err
 		}
 	}
@@ -80,7 +79,7 @@ func (rn *run) storeRejects(ctx context.Context, c *sqlConn, name string, scan *
 			p["file"] = f.Path
 		}
 	}
-	data := map[string]any{"Errors": scan.Rejects[0], "Scans": scan.Rejects[1], "Into": into, "NoRaw": noRaw}
+	data := map[string]any{"Errors": scan.Rejects[0], "Scans": scan.Rejects[1], "NoRaw": noRaw}
 	if err := execScript(ctx, c, "stage_rejects", data, p); err != nil {
 		return err
 	}
@@ -89,8 +88,8 @@ func (rn *run) storeRejects(ctx context.Context, c *sqlConn, name string, scan *
 
 // rejectSummary counts a source's rejected lines and describes the first
 // few by file, line and error type (never content).
-func (rn *run) rejectSummary(ctx context.Context, c *sqlConn, name, from string) (int64, string, error) {
-	q, err := engine.Render("stage_reject_summary", map[string]any{"From": from})
+func (rn *run) rejectSummary(ctx context.Context, c *sqlConn, name string) (int64, string, error) {
+	q, err := engine.Render("stage_reject_summary", nil)
 	if err != nil {
 		return 0, "", err
 	}

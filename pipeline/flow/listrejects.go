@@ -12,10 +12,10 @@ import (
 // from two connections do not conflict.) A list with rejected lines is
 // not fingerprinted: the next run reads it, and counts them, again.
 func (rn *run) collectListRejects(ctx context.Context, c *sqlConn, name string, scan *scanSQL, pl *preparedList) error {
-	if err := rn.storeRejects(ctx, c, name, scan, "", true); err != nil {
+	if err := rn.storeRejects(ctx, c, name, scan, true); err != nil {
 		return err
 	}
-	n, first, err := rn.rejectSummary(ctx, c, name, "")
+	n, first, err := rn.rejectSummary(ctx, c, name)
 	if err != nil {
 		return err
 	}

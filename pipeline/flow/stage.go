@@ -380,10 +380,10 @@ func (rn *run) stagedRow(ctx context.Context, c *sqlConn, name string, src *conf
 	var first string
 	var err error
 	if scan.Rejects[0] != "" || scan.CSV != nil {
-		if err := rn.storeRejects(ctx, c, name, scan, "", false); err != nil {
+		if err := rn.storeRejects(ctx, c, name, scan, false); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: rejects: %w", name, err)
 		}
-		if rejected, first, err = rn.rejectSummary(ctx, c, name, ""); err != nil {
+		if rejected, first, err = rn.rejectSummary(ctx, c, name); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: rejects: %w", name, err)
 		}
 	}

@@ -54,7 +54,7 @@ func (sourcesStage) PlanRun(ctx context.Context, env *stageEnv) error {
 		if env.rn.Config.Sources[name].Role != config.RoleSuppression {
 			continue
 		}
-		in := scratchDB + "." + engine.Quote(fmt.Sprintf("supp_in_%d", i))
+		in := engine.Table{Catalog: scratchDB, Name: fmt.Sprintf("supp_in_%d", i)}
 		record(ctx, "suppress_merge", "-- "+name+"\n"+engine.MustRender("suppress_merge", map[string]any{"In": in}))
 		record(ctx, "list_sync_record", engine.MustRender("list_sync_record", nil))
 	}

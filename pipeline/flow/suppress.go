@@ -43,7 +43,7 @@ var (
 // scratch table, or the problem met on the way.
 type preparedList struct {
 	ready    chan struct{}
-	table    string // quoted scratchDB.table
+	table    engine.Table // in scratchDB
 	in       int64
 	unusable int64
 	took     time.Duration
@@ -86,7 +86,7 @@ func (rn *run) startListPrep(ctx context.Context) *listPrep {
 	var jobs []job
 	for i, name := range rn.Config.SourceOrder {
 		if src := rn.Config.Sources[name]; src.Role == "suppression" {
-			pl := &preparedList{ready: make(chan struct{}), table: scratchDB + "." + engine.Quote(fmt.Sprintf("supp_in_%d", i))}
+			pl := &preparedList{ready: make(chan struct{}), table: engine.Table{Catalog: scratchDB, Name: fmt.Sprintf("supp_in_%d", i)}}
 			lp.lists[name] = pl
 			jobs = append(jobs, job{i, name, src, pl})
 		}
