@@ -23,7 +23,7 @@ WITH keys AS (
                  THEN coalesce(nullif(trim(company_domain), ''), split_part(email, '@', 2))
              ELSE company_domain END AS _dom_raw,
         nullif(trim(job_title), '') AS job_title
-    FROM (SELECT {{$s.RowID}} AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{$s.From}})
+    FROM (SELECT {{template "source_rowid.sql" $s}} AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{template "source_from.sql" $s}})
 {{- end}}
 ), domains AS (
     SELECT raw, domain FROM (

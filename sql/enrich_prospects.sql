@@ -23,7 +23,7 @@ WITH target_titles AS (
       AND EXISTS (SELECT 1 FROM target_roles r WHERE r.department = 'other' AND (r.seniority IS NULL OR r.seniority = 'staff'))
 ), src AS (
 {{- range $i, $s := .Sources}}
-    {{if $i}}UNION ALL BY NAME {{end}}SELECT {{$i}} AS _src_order, {{$s.RowID}} AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{$s.From}}
+    {{if $i}}UNION ALL BY NAME {{end}}SELECT {{$i}} AS _src_order, {{template "source_rowid.sql" $s}} AS _src_rowid, *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{template "source_from.sql" $s}}
 {{- end}}
 )
 SELECT

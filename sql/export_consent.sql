@@ -9,7 +9,7 @@
 CREATE OR REPLACE TEMP TABLE campaign_consent AS
 WITH src AS (
 {{- range $i, $s := .Sources}}
-    {{if $i}}UNION ALL BY NAME {{end}}SELECT *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{$s.From}}
+    {{if $i}}UNION ALL BY NAME {{end}}SELECT *{{range $s.Missing}}, NULL::VARCHAR AS {{q .}}{{end}} FROM {{template "source_from.sql" $s}}
 {{- end}}
 ), rec AS (
     SELECT subject_key,

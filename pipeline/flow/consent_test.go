@@ -82,7 +82,7 @@ func TestConsentRecords(t *testing.T) {
 	if n, err := count(ctx, c, "SELECT count(*) FROM staged WHERE subject_key = $1", k("erased@x.co.uk")); err != nil || n != 0 {
 		t.Errorf("an erased subject's consent was kept: %d %v", n, err)
 	}
-	if err := execScript(ctx, c, "export_consent", map[string]any{"Sources": []unionSource{{Table: "staged", From: "staged"}}}, params{"now": now}); err != nil {
+	if err := execScript(ctx, c, "export_consent", map[string]any{"Sources": []unionSource{{Table: "staged"}}}, params{"now": now}); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string][]string{}

@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/engine"
-	"github.com/example/pipeline/pipeline/warehouse"
 )
 
+// unionSource is one source as the enrich SQL reads it
+// (sql/source_from.sql, sql/source_rowid.sql).
 type unionSource struct {
 	Table   string   // the staged view (or, in validate, table)
-	From    string   // how enrichment reads it: the raw files themselves
-	RowID   string   // a row's id within From (the raw files have no rowid)
+	RawDir  string   // where its raw files are: enrichment reads them, not Table ("" in validate)
 	Missing []string // canonical columns the source lacks
 }
 
@@ -41,9 +41,9 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 		for _, c := range info.Columns {
 			have[c] = true
 		}
-		us := unionSource{Table: info.Staged, From: engine.Quote(info.Staged), RowID: "rowid"}
+		us := unionSource{Table: info.Staged}
 		if info.Layout != nil {
-			us.From, us.RowID = warehouse.ReadRaw(info.Layout.Dir), rawRowID
+			us.RawDir = info.Layout.Dir
 		}
 		for _, c := range canonical {
 			if !have[c] {
@@ -75,10 +75,6 @@ func (rn *run) union(role string, canonical []string) ([]unionSource, []string) 
 	}
 	return out, extras
 }
-
-// rawRowID identifies a row of a raw table's files within one run: the
-// file's place in the sorted glob and the row's place in the file.
-const rawRowID = "((file_index::BIGINT << 40) | file_row_number)"
 
 func (rn *run) byStaged(table string) *sourceInfo {
 	for _, info := range rn.sources {

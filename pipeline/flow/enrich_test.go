@@ -111,7 +111,7 @@ func TestPeopleDomainsUntrimmed(t *testing.T) {
 		"é.fr", "not a domain", "initech.io", " initech.io\u3000"}
 	emails := []string{"", " ", "jo@acme.com", " jo@acme.com ", "jo@globex.com\u00a0", "jo@ ", "jo@", "nobody",
 		"\u00a0jo@initech.io", "jo@b@acme.com", "jo@initech.io \t"}
-	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE p (_src_rowid BIGINT, company_domain VARCHAR, email VARCHAR, job_title VARCHAR)"); err != nil {
+	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE p (id BIGINT, company_domain VARCHAR, email VARCHAR, job_title VARCHAR)"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE target_companies AS SELECT * FROM (VALUES ('acme.com'), ('globex.com'), ('initech.io')) v(domain)"); err != nil {
@@ -136,12 +136,12 @@ func TestPeopleDomainsUntrimmed(t *testing.T) {
 		add(nil, e)
 	}
 	add(nil, nil)
-	src := []unionSource{{Table: "p", From: "p", RowID: "_src_rowid"}}
+	src := []unionSource{{Table: "p"}} // read by rowid
 	if err := execScript(ctx, c, "enrich_people", map[string]any{"Sources": src}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// the trimmed form, row by row
-	const want = `SELECT _src_rowid, pl_domain(coalesce(nullif(trim(company_domain), ''), split_part(trim(email), '@', 2))) AS d,
+	const want = `SELECT rowid AS _src_rowid, pl_domain(coalesce(nullif(trim(company_domain), ''), split_part(trim(email), '@', 2))) AS d,
 		nullif(trim(job_title), '') AS t
 		FROM p WHERE d IN (SELECT domain FROM target_companies)`
 	const got = "SELECT _src_rowid, company_domain, job_title FROM people_n"

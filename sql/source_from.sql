@@ -1,0 +1,2 @@
+{{/* how enrichment reads one source (a flow unionSource): the raw files themselves when .RawDir is set (read_raw.sql), else the table .Table */ -}}
+{{if .RawDir}}{{template "read_raw.sql" .RawDir}}{{else}}{{q .Table}}{{end}}

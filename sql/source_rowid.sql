@@ -1,0 +1,2 @@
+{{/* a row's id within source_from.sql: over raw files, the file's place in the sorted glob and the row's place in the file; over a table, its rowid */ -}}
+{{if .RawDir}}((file_index::BIGINT << 40) | file_row_number){{else}}rowid{{end}}
