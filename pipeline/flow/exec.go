@@ -46,9 +46,9 @@ type PlanStep struct {
 	Stage, Template, SQL string
 }
 
-// recorder collects the statements of a plan: the recording executor
-// (planStages) puts it in the context the stages run with, and sets the
-// stage running.
+// recorder collects the statements of a plan: Validate puts it in the
+// context the stages run with, and the recording executor (executor.rec)
+// sets the stage running.
 type recorder struct {
 	mu    sync.Mutex
 	stage string

@@ -35,9 +35,10 @@ type executor struct {
 	// begun: the stages whose first part has run (the hook ran)
 	begun map[string]bool
 	// rec, when set, makes this the recording executor of `pipeline
-	// validate` (planStages): transaction statements are recorded, not
-	// run; a planner stage's Plan stands in for all its parts; nothing
-	// runs alongside and nothing after the commit.
+	// validate` (Validate, plan): transaction statements are recorded,
+	// not run; a planner's Plan stands in for its first part, a
+	// runPlanner's PlanRun for its Run; nothing runs alongside and
+	// nothing after the commit.
 	rec *recorder
 	// diags: what a planner found wrong (the walk stops at errPlanned)
 	diags config.Diagnostics

@@ -20,11 +20,13 @@ import (
 // Validate checks what the config alone cannot: that every source can be
 // read and mapped, that the targeting predicate binds against the company
 // columns, that every export column exists in prospects and passes the
-// export gate by name. It does so by running the enrich SQL over empty
-// copies of the raw tables in an in-memory DuckDB, so the plan it returns
-// (every statement a run executes) is known to bind. Problems come back as
-// config.Diagnostics positioned in pipeline.yaml. An LIA dated in the
-// future or past its review_by date (as of the clock) is refused first.
+// export gate by name. It runs the stage list (stages) through the
+// recording executor over empty stand-ins of the raw tables in an
+// in-memory DuckDB, so the plan it returns (the statements a run
+// executes, in the order it executes them, each with its stage) is known
+// to bind. Problems come back as config.Diagnostics positioned in
+// pipeline.yaml. An LIA dated in the future or past its review_by date
+// (as of the clock) is refused first.
 func Validate(ctx context.Context, cfg *config.Config, conns connect.Connectors) ([]PlanStep, error) {
 	if ds := cfg.CheckLIADates(time.Now()); len(ds) > 0 {
 		return nil, ds
