@@ -42,6 +42,7 @@ func (exportStage) Plan(ctx context.Context, env *stageEnv) (config.Diagnostics,
 		record(ctx, "export_bucket_digits", "-- "+name+"\n"+engine.MustRender("export_bucket_digits", bucketData(ex)))
 		record(ctx, "export_copy", "-- "+name+"\n"+
 			engine.MustRender("export_copy", map[string]any{"Columns": config.ExportColumns(ex), "PartitionBy": ex.PartitionBy}))
+		record(ctx, "export_lineage", engine.MustRender("export_lineage", nil))
 	}
 	return nil, nil
 }
