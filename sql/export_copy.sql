@@ -4,7 +4,7 @@
 -- recorded, unwithdrawn consent. Written by DuckDB straight into the sink's staging
 -- folder; rows ordered so identical inputs give identical files.
 -- The files carry the export's description as key-value metadata: .KV is
--- a struct of quoted keys and $kv_N placeholders (engine.KVMetadata), the
+-- an engine.KV of keys and $kv_N placeholders (the kv function quotes the keys), the
 -- values are bound. Partition columns are read from the hive path, and
 -- written inside the files too with .KeepPartition. A
 -- bucketed export (export_bucket_digits.sql) is also split by the first
@@ -25,4 +25,4 @@ SELECT *, left(subject_key, CAST($digits AS INTEGER)) AS "__bucket" FROM (
 {{- if .Bucketed}}, PARTITION_BY ({{if .PartitionBy}}{{qlist .PartitionBy}}, {{end}}"__bucket"), FILENAME_PATTERN 'part-{i}'
 {{- else if .PartitionBy}}, PARTITION_BY ({{qlist .PartitionBy}}), FILENAME_PATTERN 'part-{i}'{{end}}
 {{- if and .KeepPartition .PartitionBy}}, WRITE_PARTITION_COLUMNS true{{end}}
-{{- if .KV}}, KV_METADATA {{.KV}}{{end}});
+{{- if .KV}}, KV_METADATA {{kv .KV}}{{end}});

@@ -97,11 +97,19 @@ func TestSortedMergeRenders(t *testing.T) {
 }
 
 // TestTypedTemplateValues: {{table}} quotes both parts of a qualified
-// name, and {{codec}} refuses any word that is not a Parquet codec (a
-// template never splices a raw SQL string from Go).
+// name, {{kv}} quotes metadata keys and binds the values, and {{codec}}
+// refuses any word that is not a Parquet codec (a template never splices
+// a raw SQL string from Go).
 func TestTypedTemplateValues(t *testing.T) {
 	if got := MustRender("list_counts", Table{Catalog: "pl_scratch", Name: `odd"name`}); !strings.Contains(got, `FROM "pl_scratch"."odd""name"`) {
 		t.Errorf("list_counts: %s", got)
+	}
+	kv, p, err := KVPairs(map[string]string{`a"b`: "v"}, "kv_")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := MustRender("export_copy", map[string]any{"Columns": []string{"x"}, "KV": kv}); !strings.Contains(got, `KV_METADATA {"a""b": $kv_0}`) || p["kv_0"] != "v" {
+		t.Errorf("export_copy with KV: %s (params %v)", got, p)
 	}
 	data := map[string]any{"Compression": "zstd; DROP TABLE x", "Columns": nil}
 	if _, err := Render("stage_consent", data); err == nil || !strings.Contains(err.Error(), "not a Parquet codec") {

@@ -9,41 +9,66 @@ import (
 	"unicode"
 )
 
-// KVMetadata renders Parquet key-value metadata for a COPY ... TO
-// (FORMAT parquet, KV_METADATA <fragment>) statement: the fragment is a
-// struct literal whose keys are quoted identifiers (Quote) and whose
-// values are placeholders $<prefix>0, $<prefix>1, ... bound through the
-// returned Params, in key order. No value is ever spliced into the SQL.
-// A key holding a control character (a line break would end a statement
-// for the script runner) is refused, as is an empty map.
-func KVMetadata(kv map[string]string, prefix string) (string, Params, error) {
+// KV is Parquet key-value metadata as a template renders it ({{kv .X}}:
+// a struct literal of quoted keys and placeholders, for COPY ... TO
+// (FORMAT parquet, KV_METADATA ...)); build it with KVPairs.
+type KV []KVEntry
+
+// KVEntry is one key and the parameter its value is bound to.
+type KVEntry struct{ Key, Param string }
+
+// SQL is the struct literal: {"key": $param, ...}.
+func (kv KV) SQL() string {
+	frag := "{"
+	for i, e := range kv {
+		if i > 0 {
+			frag += ", "
+		}
+		frag += Quote(e.Key) + ": $" + e.Param
+	}
+	return frag + "}"
+}
+
+// KVPairs is kv as a template's KV: its keys in order, each value bound
+// as $<prefix>0, $<prefix>1, ... through the returned Params. No value is
+// ever spliced into the SQL. A key holding a control character (a line
+// break would end a statement for the script runner) is refused, as is
+// an empty map.
+func KVPairs(kv map[string]string, prefix string) (KV, Params, error) {
 	if len(kv) == 0 {
-		return "", nil, fmt.Errorf("kv metadata: nothing to write")
+		return nil, nil, fmt.Errorf("kv metadata: nothing to write")
 	}
 	keys := make([]string, 0, len(kv))
 	for k := range kv {
 		if k == "" {
-			return "", nil, fmt.Errorf("kv metadata: empty key")
+			return nil, nil, fmt.Errorf("kv metadata: empty key")
 		}
 		for _, r := range k {
 			if unicode.IsControl(r) {
-				return "", nil, fmt.Errorf("kv metadata: key %q holds a control character", k)
+				return nil, nil, fmt.Errorf("kv metadata: key %q holds a control character", k)
 			}
 		}
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	p := Params{}
-	frag := "{"
+	out := make(KV, len(keys))
 	for i, k := range keys {
 		name := prefix + strconv.Itoa(i)
-		if i > 0 {
-			frag += ", "
-		}
-		frag += Quote(k) + ": $" + name
+		out[i] = KVEntry{Key: k, Param: name}
 		p[name] = kv[k]
 	}
-	return frag + "}", p, nil
+	return out, p, nil
+}
+
+// KVMetadata is KVPairs rendered as the KV_METADATA fragment, for the
+// templates that still take it as text ({{.KV}}).
+func KVMetadata(kv map[string]string, prefix string) (string, Params, error) {
+	pairs, p, err := KVPairs(kv, prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	return pairs.SQL(), p, nil
 }
 
 // FileKV reads a Parquet file's key-value metadata

@@ -51,6 +51,8 @@ var funcs = template.FuncMap{
 	},
 	// table is a table's quoted, qualified name (Table).
 	"table": func(t Table) string { return t.SQL() },
+	// kv is Parquet key-value metadata: quoted keys, bound values (KV).
+	"kv": func(kv KV) string { return kv.SQL() },
 	// codec is a Parquet codec name (COPY takes no parameter for it).
 	"codec": codec,
 	// args passes several expressions (our own SQL text, never a user's)

@@ -72,18 +72,17 @@ func parquetKV(meta map[string]string, doc connectors.ExportDoc) (map[string]str
 }
 
 // copyKV adds an export's key-value metadata to export_copy.sql's data
-// (the KV_METADATA fragment: quoted keys, placeholders) and params (the
-// values, bound).
+// (engine.KV: its keys and placeholders) and params (the values, bound).
 func copyKV(meta map[string]string, doc connectors.ExportDoc, data map[string]any, p params) error {
 	kv, err := parquetKV(meta, doc)
 	if err != nil {
 		return err
 	}
-	frag, kp, err := engine.KVMetadata(kv, "kv_")
+	pairs, kp, err := engine.KVPairs(kv, "kv_")
 	if err != nil {
 		return err
 	}
-	data["KV"] = frag
+	data["KV"] = pairs
 	maps.Copy(p, kp)
 	return nil
 }
