@@ -201,7 +201,7 @@ func (ex *executor) firstTransactions(ctx context.Context) error {
 			return verr // execute's clean-up rolls back
 		}
 		if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
-			return fmt.Errorf("commit stage %s: %w", s.Name(), err)
+			return fmt.Errorf("stage %s: commit: %w", s.Name(), err)
 		}
 	}
 	return nil
