@@ -77,7 +77,7 @@ func cmdRectify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer func() { warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), cfg.Warehouse)) }()
 	res, err := rights.Rectify(ctx, cfg, sub, set, rights.RectifyOptions{Request: requestID(ctx), Connectors: conns, Log: log, DryRun: !*yes})
 	if errors.Is(err, rights.ErrNotHeld) {
-		return fmt.Errorf("rectify: nothing is held about subject %s (no table, export or sink): nothing to correct, nothing recorded", sub.Key)
+		return notHeldError{fmt.Sprintf("rectify: nothing is held about subject %s (no table, export or sink): nothing to correct, nothing recorded", sub.Key)}
 	}
 	if err != nil {
 		return fmt.Errorf("rectify subject_key %s: %w", sub.Key, err)

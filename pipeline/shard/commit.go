@@ -239,3 +239,33 @@ func Discard(cfg *config.Config, runID string) ([]string, error) {
 	}
 	return removed, errors.Join(errs...)
 }
+
+// RemoveUncommitted removes the part files of every sharded run not yet
+// committed (all runs' parts folders beside the config's export
+// folders). A rights command that changes what may be exported (an
+// erasure) calls it first: those files were written before the change,
+// and committing them would export what was just erased. The runs
+// must be run again; their commit fails until then.
+func RemoveUncommitted(cfg *config.Config) ([]string, error) {
+	var removed []string
+	var errs []error
+	for _, name := range cfg.ExportOrder {
+		dir := ExportFolder(cfg, cfg.Exports[name])
+		if dir == "" {
+			continue
+		}
+		ps, err := filepath.Glob(PartsGlob(dir))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, p := range ps {
+			if err := os.RemoveAll(p); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			removed = append(removed, p)
+		}
+	}
+	return removed, errors.Join(errs...)
+}
