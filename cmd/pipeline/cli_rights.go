@@ -14,7 +14,7 @@ change is audited (pipeline audit).`,
   pipeline suppress import tps.csv --kind phone --reason tps
   pipeline suppress check --domain example.com`,
 			sub: suppressCommands()},
-		{use: "restrict", body: answering("restrict", acrossShards(cmdRestrict)), request: true,
+		{use: "restrict", body: answering("restrict", discardingParts(cmdRestrict, always)), request: true,
 			short: "Restrict processing of one person (kept, never exported)",
 			long: `Records a restriction of processing: the person stays in the warehouse and
 leaves every export at once and until pipeline unrestrict. Prints the
@@ -25,7 +25,7 @@ recipients to notify.`,
 			short:   "Lift a restriction of processing",
 			long:    `Lifts a restriction: the person is back in exports from the next run unless another suppression applies.`,
 			example: `  pipeline unrestrict --email a@example.com`},
-		{use: "object", body: answering("object", acrossShards(cmdObject)), request: true,
+		{use: "object", body: answering("object", discardingParts(cmdObject, always)), request: true,
 			short: "Record an objection (a permanent suppression)",
 			long: `Records the person's objection: a permanent suppression that takes them out of
 every current export at once. Only pipeline unobject lifts it.`,
@@ -49,7 +49,7 @@ exactly what would change; --yes is required to erase.`,
 			example: `  pipeline erase --email a@example.com --dry-run
   pipeline erase --email a@example.com --yes
   pipeline erase --emails-from erasures.txt --yes`},
-		{use: "rectify", body: answering("rectify", acrossShards(cmdRectify)), request: true,
+		{use: "rectify", body: answering("rectify", discardingParts(cmdRectify, withYes)), request: true,
 			short: "Correct a person's data in every later run and the current exports",
 			long: `Records a correction (GDPR Art. 16) as an override that every later run
 applies after staging, so the vendor's wrong value never comes back; rewrites
@@ -94,11 +94,11 @@ takes --request ID.`,
 
 func suppressCommands() []command {
 	return []command{
-		{use: "add", body: acrossShards(suppressAdd), short: "Add one email, domain or phone to the store",
+		{use: "add", body: discardingParts(suppressAdd, always), short: "Add one email, domain or phone to the store",
 			long: `Adds one value with its reason; --expires makes it temporary.`,
 			example: `  pipeline suppress add --email a@example.com --reason unsubscribe
   pipeline suppress add --domain example.com --reason client_dnc --expires 2027-12-31`},
-		{use: "import FILE", body: acrossShards(suppressImport), short: "Import a list (CSV) of emails, domains or phones",
+		{use: "import FILE", body: discardingParts(suppressImport, always), short: "Import a list (CSV) of emails, domains or phones",
 			long: `Imports a list as one source; a malformed line refuses the import unless
 --max-reject-rate allows it (malformed lines go to the rejects table).`,
 			example: `  pipeline suppress import tps.csv --kind phone --reason tps

@@ -17,6 +17,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/shard"
 )
 
 // shardWarehouseFlag is the hidden flag acrossShards gives a command body
@@ -115,7 +116,29 @@ func shardConfigs(cfg *config.Config) ([]*config.Config, error) {
 // command itself. Every shard is visited even when one refuses (a
 // rectify without --yes prints each shard's plan); the first error is
 // returned.
-func acrossShards(b body) body {
+func acrossShards(b body) body { return shardsDo(b, nil) }
+
+// discardingParts is acrossShards for a command that changes who may be
+// exported (restrict, object, rectify, a suppression added): when
+// changes(args) says it will change something, the part files of
+// sharded runs not yet committed are removed first (they were written
+// before the change; committing them would export what it forbids).
+func discardingParts(b body, changes func(args []string) bool) body { return shardsDo(b, changes) }
+
+// always is discardingParts' changes for a command without a dry run.
+func always([]string) bool { return true }
+
+// withYes: the command changes something only with --yes (rectify).
+func withYes(args []string) bool {
+	for _, a := range args {
+		if a == "--yes" || a == "-yes" || a == "--yes=true" {
+			return true
+		}
+	}
+	return false
+}
+
+func shardsDo(b body, changes func([]string) bool) body {
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if _, probe := stderr.(*flagProbe); probe {
 			return b(ctx, args, stdout, stderr)
@@ -130,6 +153,15 @@ func acrossShards(b body) body {
 		}
 		if paths == nil {
 			return b(ctx, args, stdout, stderr)
+		}
+		if changes != nil && changes(args) {
+			removed, err := shard.RemoveUncommitted(cfg)
+			for _, p := range removed {
+				fmt.Fprintf(stderr, "removed %s: part files of a sharded run not yet committed, written before this change; run its shards again\n", p)
+			}
+			if err != nil {
+				return fmt.Errorf("part files of uncommitted sharded runs: %w; remove them by hand, then run the command again", err)
+			}
 		}
 		var first, notHeld error
 		held := false
