@@ -44,9 +44,15 @@ func eraseShards(ctx context.Context, cfgs []*config.Config, subs []rights.Subje
 	opts.Now = func() time.Time { return now }
 	for _, sub := range subs {
 		t0 := time.Now()
+		// the identity hop across shards: each shard's erasure follows what
+		// the subject's rows in every shard give
+		seeded, err := rights.SeedAcrossShards(ctx, cfgs, sub, rights.FindOptions{Deep: opts.Deep, Connectors: opts.Connectors, Log: opts.Log})
+		if err != nil {
+			return fmt.Errorf("erase subject_key %s: %w", sub.Key, err)
+		}
 		var all []*rights.EraseResult
 		for _, sc := range cfgs {
-			res, err := rights.Erase(ctx, sc, sub, opts)
+			res, err := rights.Erase(ctx, sc, seeded, opts)
 			if err != nil {
 				return fmt.Errorf("erase subject_key %s: %s: %w", sub.Key, sc.Warehouse, err)
 			}

@@ -25,7 +25,22 @@ import (
 func TestShardedRun(t *testing.T) {
 	t.Run("fixtures", func(t *testing.T) {
 		unsharded, sharded := workspace(t), workspace(t)
+		for _, d := range []string{unsharded, sharded} {
+			for _, row := range []string{twiceRow1, hopElsewhere, hopStranger} {
+				appendLine(t, d, "people.csv", row)
+			}
+		}
 		shardedPair(t, unsharded, sharded)
+		// the identity hop across shards: the subject's row at
+		// northwind-payroll.co.uk (shard 0 of 4) leads by its phone to
+		// their email-less row at tregenza-consulting.co.uk (shard 3)
+		hop := sarFound(t, sharded, twiceEmail)
+		if want := sarFound(t, unsharded, twiceEmail); hop != want || !strings.Contains(want, "tregenza-consulting") || strings.Contains(want, "Quillfeather") {
+			t.Fatalf("sharded SAR through the hop found:\n%s\nunsharded:\n%s", hop, want)
+		}
+		if got, want := eraseAnswer(t, sharded, twiceEmail), eraseAnswer(t, unsharded, twiceEmail); got != want || !strings.Contains(want, `"rows":2`) {
+			t.Fatalf("sharded erasure through the hop:\n%s\nunsharded:\n%s", got, want)
+		}
 		const email = "fiona.holmes@northwind-payroll.co.uk"
 		if got, want := sarFound(t, sharded, email), sarFound(t, unsharded, email); got != want || !strings.Contains(want, "acme_q1") {
 			t.Fatalf("sharded SAR found:\n%s\nunsharded:\n%s", got, want)
@@ -51,6 +66,14 @@ func TestShardedRun(t *testing.T) {
 		shardedPair(t, unsharded, sharded)
 	})
 }
+
+// Rows of the hop across shards (with twiceRow1, rights_stick_hop_e2e_test.go):
+// the same person at another company, whose domain hashes to another shard
+// of 4, reached only through their phone; and a stranger on that number.
+const (
+	hopElsewhere = "Morwenna,Tregenza,,Consultant,tregenza-consulting.co.uk,020 7946 0561,,GB,"
+	hopStranger  = "Pat,Quillfeather,,Consultant,tregenza-consulting.co.uk,020 7946 0561,,GB,"
+)
 
 // shardedPair runs unsharded in one folder and 4 shards at once in the
 // other, commits, and checks the exports hold the same rows.

@@ -33,17 +33,20 @@ type ShardConn struct {
 // (MergeFindings) and one report is built, as Access does for one
 // warehouse. The request is recorded in each shard's audit log.
 func AccessShards(ctx context.Context, shards []ShardConn, cfg *config.Config, s Subject, opts FindOptions, now time.Time) (*Report, error) {
-	var all []*Findings
+	all, err := findShards(ctx, shards, s, opts)
+	if err != nil {
+		return nil, err
+	}
+	// the identity hop across shards: a shard whose rows of the subject
+	// gave less than all of them is searched again with everything found
+	if seeded, missed := seedFrom(s, all); missed {
+		if all, err = findShards(ctx, shards, seeded, opts); err != nil {
+			return nil, err
+		}
+	}
 	var corrections []CorrectionRecord
 	var seen []Seen
 	for _, sh := range shards {
-		o := opts
-		o.DB = sh.DB
-		f, err := Find(ctx, sh.Conn, sh.Config, s, o)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", sh.Config.Warehouse, err)
-		}
-		all = append(all, f)
 		cs, err := Corrections(ctx, sh.Conn, s.Key)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", sh.Config.Warehouse, err)
@@ -72,6 +75,21 @@ func AccessShards(ctx context.Context, shards []ShardConn, cfg *config.Config, s
 	return r, nil
 }
 
+// findShards runs Find in every shard.
+func findShards(ctx context.Context, shards []ShardConn, s Subject, opts FindOptions) ([]*Findings, error) {
+	var all []*Findings
+	for _, sh := range shards {
+		o := opts
+		o.DB = sh.DB
+		f, err := Find(ctx, sh.Conn, sh.Config, s, o)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sh.Config.Warehouse, err)
+		}
+		all = append(all, f)
+	}
+	return all, nil
+}
+
 // MergeFindings merges the findings of one subject in several shards:
 // the same table's rows are put together, and what every shard reads
 // alike (the suppression store, the export files, the sinks, the audit
@@ -81,6 +99,7 @@ func MergeFindings(all []*Findings) *Findings {
 		return all[0]
 	}
 	m := &Findings{Subject: all[0].Subject, Country: all[0].Country, log: all[0].log}
+	m.Subject.Phones, m.Subject.Profiles = nil, nil
 	tables := map[string]int{}
 	exports := map[string]int{}
 	for _, f := range all {
@@ -115,6 +134,12 @@ func MergeFindings(all []*Findings) *Findings {
 		m.NotFollowed = append(m.NotFollowed, f.NotFollowed...)
 		m.rowPhones, m.rowProfiles = append(m.rowPhones, f.rowPhones...), append(m.rowProfiles, f.rowProfiles...)
 		m.hopPhones, m.hopProfiles = append(m.hopPhones, f.hopPhones...), append(m.hopProfiles, f.hopProfiles...)
+		for _, p := range f.Subject.Phones {
+			m.Subject.Phones = addUnique(m.Subject.Phones, p)
+		}
+		for _, p := range f.Subject.Profiles {
+			m.Subject.Profiles = addUnique(m.Subject.Profiles, p)
+		}
 		if m.derivedFirst == "" {
 			m.derivedFirst, m.derivedLast = f.derivedFirst, f.derivedLast
 		}
@@ -137,6 +162,8 @@ func MergeFindings(all []*Findings) *Findings {
 		return jsonKey([]any{e.At.Truncate(time.Minute).Unix(), e.Action, e.SubjectKey, e.Details["request"]})
 	})
 	sort.SliceStable(m.Audit, func(i, j int) bool { return m.Audit[i].At.Before(m.Audit[j].At) })
+	sort.Strings(m.Subject.Phones)
+	sort.Strings(m.Subject.Profiles)
 	m.Names = uniqueBy(m.Names, func(s string) string { return s })
 	m.NotFollowed = uniqueBy(m.NotFollowed, jsonKey[NotFollowed])
 	for _, p := range []*[]string{&m.rowPhones, &m.rowProfiles, &m.hopPhones, &m.hopProfiles} {
