@@ -55,6 +55,7 @@ func TestShardedRun(t *testing.T) {
 			t.Fatalf("after the erasure, sharded SAR found:\n%s\nunsharded:\n%s", got, want)
 		}
 		failedShard(t, sharded)
+		missingShardWarehouse(t, sharded, email)
 	})
 	t.Run("generated", func(t *testing.T) {
 		unsharded, sharded := t.TempDir(), t.TempDir()
@@ -231,4 +232,21 @@ func eraseAnswer(t *testing.T, dir, email string) string {
 	}
 	b, _ := json.Marshal(res)
 	return string(b)
+}
+
+// missingShardWarehouse: with one shard's warehouse gone, sar and erase
+// refuse (exit 1, naming it) instead of answering "nothing held".
+func missingShardWarehouse(t *testing.T, dir, email string) {
+	t.Helper()
+	wh := filepath.Join(dir, "state", "warehouse.duckdb.shard-1-of-4")
+	if err := os.Rename(wh, wh+".away"); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Rename(wh+".away", wh)
+	for _, args := range [][]string{{"sar", "--email", email}, {"erase", "--email", email, "--dry-run"}} {
+		r := pipeline(t, dir, args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "shard-1-of-4 is missing") || strings.Contains(r.stdout, "subject_key") {
+			t.Fatalf("%v with a shard warehouse missing: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
 }
