@@ -49,7 +49,7 @@ exactly what would change; --yes is required to erase.`,
 			example: `  pipeline erase --email a@example.com --dry-run
   pipeline erase --email a@example.com --yes
   pipeline erase --emails-from erasures.txt --yes`},
-		{use: "rectify", body: answering("rectify", discardingParts(cmdRectify, withYes)), request: true,
+		{use: "rectify", body: answering("rectify", cmdRectify), request: true,
 			short: "Correct a person's data in every later run and the current exports",
 			long: `Records a correction (GDPR Art. 16) as an override that every later run
 applies after staging, so the vendor's wrong value never comes back; rewrites

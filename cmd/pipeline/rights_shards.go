@@ -111,15 +111,14 @@ func shardConfigs(cfg *config.Config) ([]*config.Config, error) {
 }
 
 // acrossShards runs a command that changes one warehouse (restrict,
-// object, rectify, ...) against every warehouse of a sharded deployment
+// object, purge, ...) against every warehouse of a sharded deployment
 // in turn, each shard's output under its name; unsharded, it is the
-// command itself. Every shard is visited even when one refuses (a
-// rectify without --yes prints each shard's plan); the first error is
-// returned.
+// command itself. Every shard is visited even when one fails; the first
+// error is returned.
 func acrossShards(b body) body { return shardsDo(b, nil) }
 
 // discardingParts is acrossShards for a command that changes who may be
-// exported (restrict, object, rectify, a suppression added): when
+// exported (restrict, object, a suppression added): when
 // changes(args) says it will change something, the part files of
 // sharded runs not yet committed are removed first (they were written
 // before the change; committing them would export what it forbids).
@@ -127,16 +126,6 @@ func discardingParts(b body, changes func(args []string) bool) body { return sha
 
 // always is discardingParts' changes for a command without a dry run.
 func always([]string) bool { return true }
-
-// withYes: the command changes something only with --yes (rectify).
-func withYes(args []string) bool {
-	for _, a := range args {
-		if a == "--yes" || a == "-yes" || a == "--yes=true" {
-			return true
-		}
-	}
-	return false
-}
 
 func shardsDo(b body, changes func([]string) bool) body {
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -163,41 +152,17 @@ func shardsDo(b body, changes func([]string) bool) body {
 				return fmt.Errorf("part files of uncommitted sharded runs: %w; remove them by hand, then run the command again", err)
 			}
 		}
-		var first, notHeld error
-		held := false
+		var first error
 		for _, p := range paths {
 			var out bytes.Buffer
 			err := b(ctx, append(append([]string{}, args...), "--"+shardWarehouseFlag+"="+p), &out, stderr)
-			var nh notHeldError
-			switch {
-			case errors.As(err, &nh):
-				notHeld = err
-				continue
-			case err == nil || isUsage(err):
-				held = true
-			}
 			fmt.Fprintf(stdout, "== %s ==\n%s", filepath.Base(p), out.String())
 			if err != nil && first == nil {
 				first = err
 			}
 		}
-		if !held && first == nil {
-			return notHeld
-		}
 		return first
 	}
-}
-
-// notHeldError is a command's answer that a shard holds nothing on the
-// subject: on a sharded deployment an error only when no shard holds
-// anything (acrossShards).
-type notHeldError struct{ msg string }
-
-func (e notHeldError) Error() string { return e.msg }
-
-func isUsage(err error) bool {
-	var u usageError
-	return errors.As(err, &u)
 }
 
 // configOf loads the config a command's arguments name (-f), ignoring
