@@ -54,6 +54,7 @@ func TestShardedRun(t *testing.T) {
 		if got, want := sarFound(t, sharded, email), sarFound(t, unsharded, email); got != want {
 			t.Fatalf("after the erasure, sharded SAR found:\n%s\nunsharded:\n%s", got, want)
 		}
+		rectifyEverywhere(t, sharded)
 		failedShard(t, sharded)
 		missingShardWarehouse(t, sharded, email)
 	})
@@ -247,6 +248,26 @@ func missingShardWarehouse(t *testing.T, dir, email string) {
 		r := pipeline(t, dir, args...)
 		if r.code != 1 || !strings.Contains(r.stderr, "shard-1-of-4 is missing") || strings.Contains(r.stdout, "subject_key") {
 			t.Fatalf("%v with a shard warehouse missing: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
+// rectifyEverywhere: a correction of a subject one shard holds is
+// recorded in every shard (a later run may stage them in another); one
+// of a subject no shard holds fails (exit 1) and is recorded nowhere.
+func rectifyEverywhere(t *testing.T, dir string) {
+	t.Helper()
+	held, nobody := "sarah.okafor@northwind-payroll.co.uk", "nobody.at.all@nowhere.example"
+	mustPipeline(t, dir, "rectify", "--email", held, "--set", "job_title=Chief Financial Officer", "--yes")
+	if r := pipeline(t, dir, "rectify", "--email", nobody, "--set", "job_title=CFO", "--yes"); r.code != 1 || !strings.Contains(r.stderr, "nothing is held") {
+		t.Fatalf("rectify of a subject no shard holds: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for i := 0; i < 4; i++ {
+		db := openDB(t, filepath.Join(dir, "state", fmt.Sprintf("warehouse.duckdb.shard-%d-of-4", i)))
+		got := queryStrings(t, db, `SELECT count(*) FILTER (WHERE value = 'Chief Financial Officer') || '/' || count(*) FROM rectifications`)
+		db.Close()
+		if len(got) != 1 || got[0] != "1/1" {
+			t.Errorf("shard %d of 4 holds corrections %v, want the one correction (1/1)", i, got)
 		}
 	}
 }
