@@ -104,6 +104,9 @@ func (s Spec) ExportDir(dir string) string {
 // files, such as a database table) is refused: its rows could not be
 // swapped in as one once every shard has written.
 func Apply(cfg *config.Config, s Spec) (*config.Config, error) {
+	if cfg.Warehouse == "" || cfg.Warehouse == ":memory:" {
+		return nil, fmt.Errorf("a sharded run needs a warehouse file (warehouse: in pipeline.yaml): each shard keeps its own beside it")
+	}
 	out := *cfg
 	out.Warehouse = s.Warehouse(cfg.Warehouse)
 	out.Engine.TempDirectory = filepath.Join(cfg.Engine.TempDirectory, s.Name())

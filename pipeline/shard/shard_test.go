@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -125,5 +127,62 @@ func TestRenameParts(t *testing.T) {
 			}
 			seen[n] = i
 		}
+	}
+}
+
+// TestApply: a shard's config has its own warehouse and temp folder and
+// every export redirected into the run's parts folder; the unsharded
+// config is left as it was; an export without a dir is refused.
+func TestApply(t *testing.T) {
+	cfg := &config.Config{Dir: "/p", Warehouse: "/p/state/w.duckdb", Engine: config.Engine{TempDirectory: "/p/state/tmp"},
+		ExportOrder: []string{"a"}, Exports: map[string]*config.Export{"a": {Name: "a", Sink: config.Sink{Connector: "parquet",
+			Options: map[string]any{"dir": "/p/exports/a"}, RawOptions: map[string]any{"dir": "exports/a"}}}}}
+	s, err := Parse("2/4", "nightly-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Apply(cfg, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Warehouse != "/p/state/w.duckdb.shard-2-of-4" || got.Engine.TempDirectory != "/p/state/tmp/shard-2-of-4" ||
+		got.Exports["a"].Sink.Options["dir"] != "/p/exports/.a.parts-nightly-1/shard-2-of-4" {
+		t.Fatalf("shard config: %s %s %v", got.Warehouse, got.Engine.TempDirectory, got.Exports["a"].Sink.Options)
+	}
+	if cfg.Exports["a"].Sink.Options["dir"] != "/p/exports/a" || cfg.Warehouse != "/p/state/w.duckdb" {
+		t.Fatal("Apply changed the unsharded config")
+	}
+	cfg.Exports["a"].Sink = config.Sink{Connector: "postgres", Options: map[string]any{"table": "t"}}
+	if _, err := Apply(cfg, s); err == nil || !strings.Contains(err.Error(), `export "a"`) {
+		t.Fatalf("an export without a dir: %v", err)
+	}
+	for _, bad := range [][2]string{{"4/4", "r"}, {"-1/4", "r"}, {"1", "r"}, {"0/4", ""}, {"0/4", "../x"}, {"0/4", "a b"}} {
+		if _, err := Parse(bad[0], bad[1]); err == nil {
+			t.Errorf("Parse(%q, %q) accepted", bad[0], bad[1])
+		}
+	}
+}
+
+// TestComplete names every shard that is missing, running or failed.
+func TestComplete(t *testing.T) {
+	sts := []Status{{Shard: 0, Shards: 4, Status: StatusSucceeded}, {Shard: 1, Shards: 4, Status: StatusRunning},
+		{Shard: 3, Shards: 4, Status: StatusFailed}}
+	_, err := Complete("r", sts)
+	if !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("want ErrIncomplete, got %v", err)
+	}
+	for _, want := range []string{"shard-1-of-4 running", "shard-2-of-4 missing", "shard-3-of-4 failed"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: does not say %q", err, want)
+		}
+	}
+	sts[1].Status, sts[2].Status = StatusSucceeded, StatusSucceeded
+	sts = append(sts, Status{Shard: 2, Shards: 4, Status: StatusSucceeded})
+	if n, err := Complete("r", sts); err != nil || n != 4 {
+		t.Fatalf("every shard succeeded: %d, %v", n, err)
+	}
+	sts[0].Shards = 2
+	if _, err := Complete("r", sts); err == nil {
+		t.Fatal("shards disagreeing on N accepted")
 	}
 }
