@@ -162,8 +162,8 @@ func failedShard(t *testing.T, dir string) {
 	if got := exportRows(t, dir); strings.Join(got, "\n") != strings.Join(rowsBefore, "\n") {
 		t.Fatalf("r2 committed other rows than r1 left:\n%s\n--\n%s", strings.Join(got, "\n"), strings.Join(rowsBefore, "\n"))
 	}
-	// an erasure while a sharded run waits for its commit removes the
-	// run's part files (they may hold the subject): its commit refuses
+	// an erasure while a sharded run waits for its other shards removes
+	// the part files written so far (they may hold the subject)
 	runShards(t, dir, "r3", 0)
 	parts := filepath.Join(dir, "exports", ".acme_q1.parts-r3")
 	if _, err := os.Stat(parts); err != nil {
@@ -172,9 +172,6 @@ func failedShard(t *testing.T, dir string) {
 	mustPipeline(t, dir, "erase", "--email", "someone.else@example.org", "--yes")
 	if _, err := os.Stat(parts); !os.IsNotExist(err) {
 		t.Fatalf("the uncommitted part files outlived an erasure: %v", err)
-	}
-	if r := pipeline(t, dir, "commit-run", "r3"); r.code != 1 {
-		t.Fatalf("commit-run of a run whose part files an erasure removed: exit %d\n%s", r.code, r.stderr)
 	}
 }
 
