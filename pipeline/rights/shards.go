@@ -144,7 +144,9 @@ func MergeFindings(all []*Findings) *Findings {
 			m.derivedFirst, m.derivedLast = f.derivedFirst, f.derivedLast
 		}
 	}
-	m.Rejects = uniqueBy(m.Rejects, jsonKey[Row])
+	// a source every shard reads whole (reference, consent) left the same
+	// rejected line in each: one line is told once
+	m.Rejects = uniqueBy(m.Rejects, func(r Row) string { return copyKey(r, "run_id", "rejected_at") })
 	// every shard keeps its own suppression store, changed by each rights
 	// command in turn: an entry is the same one whenever it was added
 	m.Suppression = uniqueBy(m.Suppression, func(r Row) string {
@@ -172,8 +174,24 @@ func MergeFindings(all []*Findings) *Findings {
 	return m
 }
 
+// mergeTable adds another shard's hit in the same table. A row that is
+// already there but for its provenance (_run_id, _loaded_at) is the same
+// source row staged by both shards (a reference source, read whole by
+// every shard): it is kept once. Rows of a split source are in one shard
+// only, so none of theirs is dropped.
 func mergeTable(into *TableHit, t TableHit) {
-	into.Rows = append(into.Rows, t.Rows...)
+	have := map[string]int{}
+	for _, r := range into.Rows {
+		have[copyKey(r, "_run_id", "_loaded_at")]++
+	}
+	for _, r := range t.Rows {
+		k := copyKey(r, "_run_id", "_loaded_at")
+		if have[k] > 0 {
+			have[k]--
+			continue
+		}
+		into.Rows = append(into.Rows, r)
+	}
 	for _, c := range t.Columns {
 		if !slices.Contains(into.Columns, c) {
 			into.Columns = append(into.Columns, c)
@@ -238,6 +256,15 @@ func mergeSeen(all []Seen) []Seen {
 		out[i].FirstSeen = first
 	}
 	return out
+}
+
+// copyKey is a row's JSON without the given (provenance) columns.
+func copyKey(r Row, drop ...string) string {
+	k := maps.Clone(r)
+	for _, d := range drop {
+		delete(k, d)
+	}
+	return jsonKey(k)
 }
 
 func uniqueBy[T any](xs []T, key func(T) string) []T {
