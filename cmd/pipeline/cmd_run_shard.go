@@ -31,7 +31,7 @@ func (f shardFlags) shardedRun(cfg *config.Config, opts *flow.Options) (*config.
 		if *f.runID != "" {
 			return nil, nil, usagef("--run-id is for sharded runs: give --shard I/N too")
 		}
-		return cfg, func(*flow.Report, error) error { return nil }, nil
+		return cfg, func(_ *flow.Report, runErr error) error { return runErr }, nil
 	}
 	if opts.DryRun || opts.Only != "" {
 		return nil, nil, usagef("--shard runs every step and writes its part files: not with --dry-run or --until")
