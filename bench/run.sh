@@ -10,7 +10,7 @@
 #   BENCH_MEMORY_LIMIT  engine.memory_limit for pipeline and floor
 #                       (default 4GB; 2GB from 10M people on)
 #   BENCH_THREADS       DuckDB threads (default 2)
-#   BENCH_SKIP          space-separated parts to skip: peer stream privacy rights
+#   BENCH_SKIP          space-separated parts to skip: peer stream privacy rights shards
 #   BENCH_ROUNDS        interleaved rounds of run, floor and pandas after
 #                       the measured runs (bench/rounds.sh; default 3,
 #                       only where the peer runs; 0 for none)
@@ -356,4 +356,6 @@ log "written $RESULT"
 # rights latency at the bench's export shape and at one large partition
 # (bench/rights.sh writes its own result file)
 [[ $SKIP == *" rights "* ]] || BENCH_SIZE=$SIZE BENCH_MEMORY_LIMIT=$BENCH_MEMORY_LIMIT BENCH_THREADS=$THREADS bench/rights.sh >&2
+# one process against 2 shards, same cores (bench/shards.sh writes its own result file)
+[[ $SKIP == *" shards "* ]] || BENCH_SIZE=$SIZE BENCH_MEMORY_LIMIT=$BENCH_MEMORY_LIMIT BENCH_THREADS=$THREADS BENCH_SEED=$SEED bench/shards.sh >&2
 ((${#MISMATCH[@]} == 0)) || die "exported rows differ from pipeline run's: ${MISMATCH[*]} (see the notes in $RESULT)"

@@ -43,6 +43,16 @@ the rows each export would write.`,
   pipeline run --select export           # rewrite the exports, no restaging
   pipeline run --dry-run --format json
   pipeline run --log-format json         # for schedulers: one JSON event per line`},
+		{use: "commit-run RUN_ID", body: cmdCommitRun,
+			short: "Swap in the exports of a sharded run once all its shards succeeded",
+			long: `Checks that every shard of the sharded run RUN_ID (pipeline run --shard I/N
+--run-id RUN_ID) succeeded, then swaps each export's part files in as one
+folder with one manifest. When a shard is missing, still running or failed it
+changes nothing, names those shards and exits 1: the previous exports stay in
+place. Running it again after an interruption finishes the job. --discard
+removes the part files of a run that will not be committed (docs/sharding.md).`,
+			example: `  pipeline commit-run nightly-2027-01-05
+  pipeline commit-run nightly-2027-01-05 --discard`},
 		{use: "validate", body: cmdValidate,
 			short: "Check pipeline.yaml and print the plan with its SQL",
 			long: `Loads and checks pipeline.yaml (every error as file:line:col), starts each

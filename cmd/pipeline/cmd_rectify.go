@@ -69,6 +69,12 @@ func cmdRectify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if cfgs, err := shardConfigs(cfg); err != nil || cfgs != nil { // a sharded deployment
+		if err != nil {
+			return err
+		}
+		return rectifyShards(ctx, cfgs, sub, set, rights.RectifyOptions{Request: requestID(ctx), Connectors: conns, Log: log, DryRun: !*yes}, stdout, stderr)
+	}
 	lk, err := warehouse.WaitLock(ctx, cfg.Warehouse, "pipeline rectify", stderr)
 	if err != nil {
 		return err
@@ -77,7 +83,7 @@ func cmdRectify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer func() { warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), cfg.Warehouse)) }()
 	res, err := rights.Rectify(ctx, cfg, sub, set, rights.RectifyOptions{Request: requestID(ctx), Connectors: conns, Log: log, DryRun: !*yes})
 	if errors.Is(err, rights.ErrNotHeld) {
-		return fmt.Errorf("rectify: nothing is held about subject %s (no table, export or sink): nothing to correct, nothing recorded", sub.Key)
+		return notHeld(sub.Key)
 	}
 	if err != nil {
 		return fmt.Errorf("rectify subject_key %s: %w", sub.Key, err)
@@ -89,4 +95,9 @@ func cmdRectify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	log.Info().Str("subject_key", sub.Key).Strs("columns", res.Columns).Int("files", len(res.Files)).
 		Int("recipients", len(res.Notices)).Int64("audit_seq", res.Seq).Msg("rectification")
 	return nil
+}
+
+// notHeld is rectify's answer when nothing is held about the subject.
+func notHeld(key string) error {
+	return fmt.Errorf("rectify: nothing is held about subject %s (no table, export or sink): nothing to correct, nothing recorded", key)
 }

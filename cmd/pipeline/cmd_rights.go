@@ -33,6 +33,9 @@ type rightsEnv struct {
 	conn *sql.Conn
 	// stderr takes the warning when the audit head cannot be anchored
 	stderr io.Writer
+	// rep and shards: a SAR answered on a sharded deployment (sarShards)
+	rep    *rights.Report
+	shards []*rightsEnv
 }
 
 // openRights loads the config, waits for the warehouse lock and opens the
@@ -62,6 +65,12 @@ func openRights(ctx context.Context, c *common, what string, stderr io.Writer) (
 }
 
 func (e *rightsEnv) close() {
+	for _, sh := range e.shards {
+		sh.close()
+	}
+	if e.wh == nil {
+		return
+	}
 	if e.conn != nil {
 		warnAnchor(e.stderr, audit.Anchor(context.Background(), e.conn, e.cfg.Warehouse))
 		e.conn.Close()
@@ -118,19 +127,28 @@ func cmdSar(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	t0 := time.Now()
-	env, err := openRights(ctx, c, "pipeline sar", stderr)
+	env, err := sarShards(ctx, c, sub, *deep, stderr) // a sharded deployment (rights_shards_sar.go)
 	if err != nil {
 		return err
+	}
+	rep := env.rep
+	if env.rep == nil {
+		env, err = openRights(ctx, c, "pipeline sar", stderr)
+		if err != nil {
+			return err
+		}
+		conns, err := c.conns(env.cfg, stderr)
+		if err != nil {
+			env.close()
+			return err
+		}
+		rep, err = rights.Access(ctx, env.conn, env.cfg, sub, rights.FindOptions{Deep: *deep, Connectors: conns, Log: env.log, DB: env.db}, time.Now())
+		if err != nil {
+			env.close()
+			return fmt.Errorf("sar: %w", err)
+		}
 	}
 	defer env.close()
-	conns, err := c.conns(env.cfg, stderr)
-	if err != nil {
-		return err
-	}
-	rep, err := rights.Access(ctx, env.conn, env.cfg, sub, rights.FindOptions{Deep: *deep, Connectors: conns, Log: env.log, DB: env.db}, time.Now())
-	if err != nil {
-		return fmt.Errorf("sar: %w", err)
-	}
 	if q, ok := checkedRequest(ctx); ok {
 		rep.AnswersRequest(q)
 	}
@@ -186,6 +204,16 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log, cfg, conns, err := c.setup(stderr)
 	if err != nil {
+		return err
+	}
+	if cfgs, err := shardConfigs(cfg); err != nil || cfgs != nil { // a sharded deployment
+		if err != nil {
+			return err
+		}
+		err = eraseShards(ctx, cfgs, subs, rights.EraseOptions{DryRun: *dry || !*yes, Deep: *deep, Connectors: conns, Log: log}, *format, log, stdout, stderr)
+		if err == nil && !*dry && !*yes {
+			return usagef("refusing to erase without --yes (the above is what would change; add --dry-run to only see it)")
+		}
 		return err
 	}
 	lk, err := warehouse.WaitLock(ctx, cfg.Warehouse, "pipeline erase", stderr)

@@ -31,6 +31,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	format := fs.String("format", "table", "report format: table|json")
 	prog := addProgressFlags(fs)
 	htmlOut := fs.String("report-html", "", "also write the run's report as an HTML page to FILE (docs/run-report.md)")
+	sharded := addShardFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,6 +55,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, w := range cfg.Warnings {
 		log.Warn().Str("config", w.Error()).Msg("config warning")
 	}
+	cfg, shardDone, err := sharded.shardedRun(cfg, &opts)
+	if err != nil {
+		return err
+	}
 	// one pool for validation and the run: the plugins validation started
 	// serve the run
 	pool := flow.NewPool(conns)
@@ -66,6 +71,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	defer stopProgress()
 	r.BeforeStage = testHold(stderr)
 	rep, err := r.Run(ctx, opts)
+	err = shardDone(rep, err)
 	stopProgress()
 	if rep != nil {
 		if perr := writeRunPages(cfg, rep, *htmlOut); perr != nil {

@@ -24,6 +24,8 @@ type common struct {
 	logFormat  string
 	logLevel   string
 	connectors string
+	// shardWarehouse: run against this shard's warehouse (acrossShards)
+	shardWarehouse string
 }
 
 // newFlags starts a command's flag set (pflag, cobra's flag library) with
@@ -46,6 +48,8 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	fs.StringVar(&c.logFormat, "log-format", "", "console|json (default: console on a terminal, json otherwise)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug|info|warn|error")
 	fs.StringVar(&c.connectors, "connectors", "plugins", "plugins (every connector in its own go-plugin process) | inprocess")
+	fs.StringVar(&c.shardWarehouse, shardWarehouseFlag, "", "(internal) one shard's warehouse, set by the rights commands of a sharded deployment")
+	_ = fs.MarkHidden(shardWarehouseFlag)
 	return fs, c
 }
 
@@ -160,6 +164,9 @@ func (c *common) load() (*config.Config, error) {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Path == c.file {
 		return nil, usagef("config file %s: %v (give it with -f FILE)", c.file, pe.Err)
+	}
+	if err == nil && c.shardWarehouse != "" {
+		return onShard(cfg, c.shardWarehouse)
 	}
 	return cfg, err
 }

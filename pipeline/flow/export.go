@@ -200,6 +200,9 @@ func (rn *run) stageNative(ctx context.Context, c *sqlConn, se *stagedExport, nw
 			return fmt.Errorf("export %q: %w", name, err)
 		}
 	}
+	if err := rn.shardParts(target); err != nil {
+		return fmt.Errorf("export %q: %w", name, err)
+	}
 	if err := rn.exec(ctx, c, "export_lineage", nil, params{
 		"run_id": rn.id, "export": name, "campaign": ex.Campaign, "recipient": camp.Recipient,
 		"dir": place(ex.Sink.Options), "glob": filepath.Join(staging, "**", "*.parquet"),

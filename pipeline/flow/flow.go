@@ -21,6 +21,7 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/shard"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
@@ -54,6 +55,10 @@ type Options struct {
 	// Select reruns one step over the warehouse's current state (export,
 	// classify, suppress; see rerunList); CheckSelect refuses others.
 	Select string
+	// Shard, when set, makes this run one shard of a sharded run: only
+	// its companies and people are staged, exports are its part files
+	// (pipeline/shard, flow/shard.go).
+	Shard *shard.Spec
 }
 
 // ErrRejectRate means a source had more malformed rows than allowed.
@@ -97,7 +102,8 @@ type run struct {
 	journal *warehouse.Journal
 	// expired: the subjects past retention, by people source (seen.go)
 	expired map[string][]string
-	watch   *watch // progress reporting (watch.go)
+	watch   *watch      // progress reporting (watch.go)
+	shard   *shard.Spec // Options.Shard (shard.go)
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).
@@ -199,6 +205,7 @@ func (r *Runner) newRun(ctx context.Context, conns *Pool, db *engine.DB, started
 		report:  &Report{Pipeline: cfg.Name, Started: started, Status: "running", Select: opts.Select},
 		sources: map[string]*sourceInfo{}}
 	rn.report.RunID = rn.id
+	rn.shard = opts.Shard
 	rn.Log = r.Log.With().Str("run_id", rn.id).Logger()
 	return rn
 }

@@ -277,7 +277,7 @@ func (rn *run) eachSource(fn func(i int, name string, src *config.Source) (Stage
 // email patterns and there are tombstones, so a people row without an
 // email is screened on its derived email too.
 func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string, src *config.Source, derive bool) (StageRow, error) {
-	scan, closeFn, err := rn.openScan(ctx, c, idx, name, src, true)
+	scan, closeFn, err := rn.openScan(ctx, c, idx, name, src, !rn.shardDropsRejects(src))
 	if err != nil {
 		return StageRow{}, err
 	}
@@ -310,6 +310,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	}
 	data := map[string]any{"Columns": cols2, "Scan": scan.From, "BucketEmail": bucketCol, "Compression": info.Layout.Compression,
 		"Source": name, "RunID": rn.id}
+	rn.shardScan(data, p, src, cols2) // a sharded run stages its own rows only
 	if derive {
 		if d := deriveData(src, cols2); d != nil {
 			data["Derive"] = d
@@ -379,7 +380,7 @@ func (rn *run) stagedRow(ctx context.Context, c *sqlConn, name string, src *conf
 	var rejected int64
 	var first string
 	var err error
-	if scan.Rejects[0] != "" || scan.CSV != nil {
+	if (scan.Rejects[0] != "" || scan.CSV != nil) && !rn.shardDropsRejects(src) {
 		if err := rn.storeRejects(ctx, c, name, scan, false); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: rejects: %w", name, err)
 		}
@@ -395,7 +396,11 @@ func (rn *run) stagedRow(ctx context.Context, c *sqlConn, name string, src *conf
 	row.Note = expiredNote(row.Note, expired)
 	if rejected > 0 {
 		rn.Log.Warn().Str("source", name).Int64("rejected", rejected).Str("first", first).Msg("malformed lines quarantined in table rejects")
-		if err := rn.rejectRateError(name, src, rejected, row.RowsIn, first); err != nil {
+		lines, err := rn.shardRejectBase(ctx, c, src, scan, row.RowsIn, rejected)
+		if err != nil {
+			return row, fmt.Errorf("source %q: rejects: %w", name, err)
+		}
+		if err := rn.rejectRateError(name, src, rejected, lines, first); err != nil {
 			return row, err
 		}
 	}

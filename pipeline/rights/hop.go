@@ -173,6 +173,7 @@ func (f *Findings) expand() {
 			}
 		}
 	}
+	phones, profiles = f.Subject.seed.add(f, phones, profiles) // found in other shards (shards.go)
 	sort.Strings(f.Names)
 	sort.Strings(phones)
 	sort.Strings(profiles)

@@ -19,10 +19,14 @@ func leftoverDirs(cfg *config.Config, dirs map[string]string, scan map[string]bo
 		return fmt.Errorf("staged exports of unfinished runs: %w", err)
 	}
 	for _, d := range l {
-		name := strings.TrimPrefix(filepath.Base(d), ".")
+		label := filepath.Base(d)
+		if strings.HasPrefix(label, "shard-") { // a sharded run's part files, not yet committed
+			label = filepath.Base(filepath.Dir(d)) + "/" + label
+		}
+		name := strings.TrimPrefix(label, ".")
 		for _, n := range cfg.ExportOrder {
 			if strings.HasPrefix(name, n+".") {
-				name = n + " (unfinished run: " + filepath.Base(d) + ")"
+				name = n + " (unfinished run: " + label + ")"
 			}
 		}
 		dirs[d] = name

@@ -30,6 +30,11 @@ type RectifyOptions struct {
 	Log        zerolog.Logger
 	Now        func() time.Time
 	DryRun     bool // report what would change; record and change nothing
+	// Everywhere records the correction even where nothing is held about
+	// the subject (no ErrNotHeld): a shard of a sharded deployment, which
+	// may stage the subject in a later run (the caller checked that some
+	// shard holds them).
+	Everywhere bool
 }
 
 // RectifyResult is what Rectify changed. It holds no personal value:
@@ -83,7 +88,7 @@ func Rectify(ctx context.Context, cfg *config.Config, s Subject, set []Correctio
 	if err != nil {
 		return nil, err
 	}
-	if len(f.Tables) == 0 && len(f.Exports) == 0 && len(f.Sinks) == 0 {
+	if len(f.Tables) == 0 && len(f.Exports) == 0 && len(f.Sinks) == 0 && !opts.Everywhere {
 		return nil, ErrNotHeld
 	}
 	res := &RectifyResult{SubjectKey: s.Key, Recorded: []string{}, Tables: []TableChange{}, Files: planFiles(cfg, f), Sinks: []string{}, Notices: notices(cfg, f)}

@@ -69,11 +69,7 @@ func (r *Report) textSummary(p printer) {
 		p("  nobody\n")
 	}
 	for _, d := range s.Disclosures {
-		contact := ""
-		if d.Contact != "" {
-			contact = " (" + d.Contact + ")"
-		}
-		p("  %s%s on %s, for %q: %s\n", d.Recipient, contact, d.Date, d.Purpose, strings.Join(d.What, ", "))
+		p("  %s%s on %s, for %q: %s\n", d.Recipient, parenthesised(d.Contact), d.Date, d.Purpose, strings.Join(d.What, ", "))
 	}
 	p("\nWHEN IT WILL BE DELETED\n")
 	if len(s.Deletion) == 0 {
@@ -166,12 +162,7 @@ func (r *Report) textAppendix(w io.Writer, p printer) error {
 		p("  none\n")
 	}
 	for _, rc := range r.Recipients {
-		// the report is the subject's: no operator hint when no contact is recorded
-		contact := ""
-		if rc.Contact != "" {
-			contact = " (" + rc.Contact + ")"
-		}
-		p("  %s%s — export %s on %s: %s\n", rc.Recipient, contact, rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
+		p("  %s%s — export %s on %s: %s\n", rc.Recipient, parenthesised(rc.Contact), rc.Export, rc.Date, strings.Join(rc.Columns, ", "))
 	}
 	if len(r.NotSearchable) > 0 {
 		p("\nCOPIES WE CANNOT SEARCH (we ask these recipients directly)\n")
@@ -185,6 +176,15 @@ func (r *Report) textAppendix(w io.Writer, p printer) error {
 		p("  %s: first seen %s, last seen %s; deleted after %s (%s from %s)\n", sn.Source, sn.FirstSeen, sn.LastSeen, sn.DeleteAfter, sn.Retention, sn.RetentionFrom)
 	}
 	return nil
+}
+
+// parenthesised is " (contact)", or nothing when no contact is recorded:
+// the report is the subject's, so it carries no operator hint.
+func parenthesised(contact string) string {
+	if contact == "" {
+		return ""
+	}
+	return " (" + contact + ")"
 }
 
 // quoted lists values quoted, so that spacing and case differences show.

@@ -38,6 +38,9 @@ type Subject struct {
 	Key      string   // normalize.SubjectKey(Email)
 	Phones   []string // E.164
 	Profiles []string // profile URLs, normalised by ProfileKey
+	// seed: what the subject's rows in other shards gave the identity hop
+	// (a sharded deployment, shards.go); nil otherwise
+	seed *hopSeed
 }
 
 // NewSubject normalises the request's identifiers. phone and profile may

@@ -179,7 +179,11 @@ func Leftovers(cfg *config.Config) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, l...)
+		parts, err := shardParts(d) // an uncommitted sharded run's part files
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(out, l...), parts...)
 	}
 	return out, nil
 }
