@@ -195,6 +195,16 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 			d.HopOnly = true
 		}
 		d.Bucket = f.bucketFilter(d)
+		if d.Bucket != "" {
+			files, err := f.bucketFiles(d)
+			if err != nil {
+				return fmt.Errorf("search %s: %w", m.Table, err)
+			}
+			if len(files) == 0 {
+				continue // no file holds those buckets
+			}
+			d.From = readRawFiles(files)
+		}
 		todo = append(todo, &search{m: m, d: d})
 	}
 	// the searches only read f; the hits are added in table order below
