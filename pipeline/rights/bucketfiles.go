@@ -47,6 +47,22 @@ func (f *Findings) bucketFiles(d matchCols) ([]string, error) {
 	return files, nil
 }
 
+// narrowToBuckets sets d's bucket filter (bucketFilter) and, for a
+// bucketed search, makes it read only those buckets' files (bucketFiles).
+// some is false when no file holds them: the table has nothing to search.
+func (f *Findings) narrowToBuckets(d *matchCols) (some bool, err error) {
+	d.Bucket = f.bucketFilter(*d)
+	if d.Bucket == "" {
+		return true, nil
+	}
+	files, err := f.bucketFiles(*d)
+	if err != nil || len(files) == 0 {
+		return false, err
+	}
+	d.From = readRawFiles(files)
+	return true, nil
+}
+
 // readRawFiles is the FROM fragment reading the given raw files
 // (sql/read_raw_files.sql).
 func readRawFiles(files []string) string {

@@ -194,16 +194,11 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 			}
 			d.HopOnly = true
 		}
-		d.Bucket = f.bucketFilter(d)
-		if d.Bucket != "" {
-			files, err := f.bucketFiles(d)
+		if some, err := f.narrowToBuckets(&d); err != nil || !some {
 			if err != nil {
 				return fmt.Errorf("search %s: %w", m.Table, err)
 			}
-			if len(files) == 0 {
-				continue // no file holds those buckets
-			}
-			d.From = readRawFiles(files)
+			continue // no file holds the buckets that can hold the subject
 		}
 		todo = append(todo, &search{m: m, d: d})
 	}
