@@ -189,7 +189,9 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 	for _, m := range tables {
 		d := f.predicateData(m)
 		if hop {
-			if !d.Hop.Active() && d.Derived == nil {
+			// a keyed table's search keeps only rows with the subject's
+			// key, which the first pass already found (keyed.go)
+			if !d.Hop.Active() && d.Derived == nil || d.Keyed != "" {
 				continue
 			}
 			d.HopOnly = true
