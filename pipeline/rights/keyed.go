@@ -13,7 +13,8 @@ package rights
 // subject predicate (sql/sar_predicate.sql) only when its subject_key is
 // the subject's key — by its email (normalised to the subject's email, so
 // keyed by it), by its key, or through a phone or profile URL (the
-// predicate then requires the row's key to be the subject's or NULL). The
+// predicate then requires the row's key to be the subject's or NULL); the
+// derived-email branch applies to raw tables only (derived.go). The
 // search therefore filters on subject_key first, which the table's
 // subject_key order turns into reading one row group (min/max statistics)
 // instead of the whole table. TestKeyedTablesInvariant checks the
