@@ -7,13 +7,15 @@
 # (warm-up + 3, median) and `erase --email --yes` (one run) of one exported
 # subject, whole process, and what the erasure rewrote. Writes
 # bench/results/<date>-rights-<size>.md. Environment: BENCH_SIZE (default
-# 1000000), BENCH_MEMORY_LIMIT (2GB), BENCH_THREADS (2). Run after make
+# 1000000), BENCH_MEMORY_LIMIT (2GB), BENCH_THREADS (2), BENCH_RAW_BUCKETS
+# (engine.raw_buckets; unset: the config's default). Run after make
 # bench has generated bench/work/<size>/data (or run.sh calls it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZE=${BENCH_SIZE:-1000000}
 THREADS=${BENCH_THREADS:-2}
 MEM=${BENCH_MEMORY_LIMIT:-2GB}
+BUCKETS=${BENCH_RAW_BUCKETS:+, raw_buckets: $BENCH_RAW_BUCKETS}
 DATA=$ROOT/bench/work/$SIZE/data
 BIN=$ROOT/bin/pipeline
 [[ -f $DATA/.done ]] || { echo "no generated set in $DATA: run make bench first" >&2; exit 1; }
@@ -24,8 +26,8 @@ wall() { /usr/bin/time -f %e -o "$1.t" "${@:2}" >"$1.out" 2>"$1.err"; cat "$1.t"
 {
   echo "# rights latency — $SIZE people, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "Machine: $(nproc) cores; DuckDB threads=$THREADS, memory_limit=$MEM; commit $(git -C "$ROOT" rev-parse --short HEAD)."
-  echo "Commands: bench/rights.sh (BENCH_SIZE=$SIZE). Whole-process wall seconds (/usr/bin/time)."
+  echo "Machine: $(nproc) cores; DuckDB threads=$THREADS, memory_limit=$MEM${BUCKETS:+, raw_buckets=$BENCH_RAW_BUCKETS}; commit $(git -C "$ROOT" rev-parse --short HEAD)."
+  echo "Commands: bench/rights.sh (BENCH_SIZE=$SIZE${BENCH_RAW_BUCKETS:+ BENCH_RAW_BUCKETS=$BENCH_RAW_BUCKETS}). Whole-process wall seconds (/usr/bin/time)."
   echo "The machine is shared: the load average is given beside each figure; under load the figures are upper bounds."
   echo
   echo "| shape | exported rows | largest partition | files | run s | sar s (median of 3) | erase s | erase rewrote | load avg |"
@@ -35,7 +37,7 @@ for shape in bench large; do
   W=$ROOT/bench/work/$SIZE/rights-$shape
   rm -rf "$W"; mkdir -p "$W"
   for f in "$DATA"/*.csv; do ln -s "$f" "$W/"; done
-  sed -E "s/^engine: .*/engine: {threads: $THREADS, memory_limit: $MEM, temp_directory: state\/tmp}/" "$DATA/pipeline.yaml" >"$W/pipeline.yaml"
+  sed -E "s/^engine: .*/engine: {threads: $THREADS, memory_limit: $MEM, temp_directory: state\/tmp$BUCKETS}/" "$DATA/pipeline.yaml" >"$W/pipeline.yaml"
   if [[ $shape == large ]]; then
     python3 - "$W/pipeline.yaml" <<'PY'
 import re, sys

@@ -4,4 +4,4 @@
 -- then reads only those rows, and the predicate still guards each one.
 -- $email, $key, $phones, $profiles, $cc
 DELETE FROM {{q .Table}}
-WHERE {{if .RowIDs}}rowid = ANY([{{.RowIDs}}]) AND {{end}}{{template "subject_match" .}};
+WHERE {{if .RowIDs}}rowid IN ({{.RowIDs}}) AND {{end}}{{template "subject_match" .}};

@@ -7,5 +7,5 @@
 -- $file, $tmp, $email, $key, $phones, $profiles, $cc
 COPY (
     SELECT * FROM read_parquet($file, hive_partitioning = false)
-    WHERE ({{if .RowIDs}}file_row_number = ANY([{{.RowIDs}}]) AND {{end}}{{template "subject_match" .}}) IS NOT TRUE
+    WHERE ({{if .RowIDs}}file_row_number IN ({{.RowIDs}}) AND {{end}}{{template "subject_match" .}}) IS NOT TRUE
 ) TO $tmp (FORMAT parquet, COMPRESSION {{.Raw.Compression}});

@@ -30,6 +30,9 @@ not on every row (they are exact supersets, so nothing is missed):
   rows with non-ASCII characters or letters (vanity numbers) always go to
   pl_phone; a profile URL only matches if it contains the last path segment
   of one of the profiles (a $..profile_needle_N).
+.Keyed    a table whose every matching row carries the subject's key
+         (rights/keyed.go): the key equality comes first, so DuckDB
+         reads only the row groups whose min/max hold the key.
 .HopOnly (the search's second pass) leaves out the email, key and explicit
 branches and keeps only rows reached through the hop that are not also
 direct matches: the first pass already has those, so the big tables are
@@ -65,6 +68,7 @@ CASE WHEN (FALSE
         ) ELSE FALSE END
 {{- end -}}
 {{- define "subject_match" -}}
+{{- if .Keyed}}CAST({{q .Keyed}} AS VARCHAR) = $key AND {{end -}}
 (FALSE
 {{- if not .HopOnly}}
 {{- range .Email}}

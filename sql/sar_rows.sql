@@ -4,8 +4,8 @@
 {{- if .Raw}}
 SELECT filename AS "__pipeline_file__", file_row_number AS "__pipeline_rowid__", *
 FROM read_parquet($file, hive_partitioning = false)
-WHERE file_row_number = ANY([{{.RowIDs}}]);
+WHERE file_row_number IN ({{.RowIDs}});
 {{- else}}
 SELECT rowid AS "__pipeline_rowid__", * FROM {{q .Table}}
-WHERE rowid = ANY([{{.RowIDs}}]);
+WHERE rowid IN ({{.RowIDs}});
 {{- end}}

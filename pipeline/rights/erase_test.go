@@ -87,6 +87,11 @@ func TestEraseExportsAtOnce(t *testing.T) {
 	if total, subj := exportRows(t, acmeDir(cfg), fxKey, fxEmail); total != fxExportRows || subj != 1 {
 		t.Fatalf("export before: %d rows, %d of the subject", total, subj)
 	}
+	// the byte search after the erasure (assertNoSubjectBytes) proves
+	// something only if the warehouse file held the subject in clear
+	if b, err := os.ReadFile(cfg.Warehouse); err != nil || !bytes.Contains(bytes.ToLower(b), []byte(fxEmail)) {
+		t.Fatalf("the warehouse file holds no clear copy of the subject's email before the erasure (%v): the byte search would prove nothing", err)
+	}
 
 	dry, err := Erase(ctx, cfg, s, EraseOptions{DryRun: true, Now: func() time.Time { return eraseNow }})
 	if err != nil {

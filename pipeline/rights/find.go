@@ -51,6 +51,7 @@ type matchCols struct {
 	From                       string               // sar_match.sql: how to read the table
 	RowID                      string               // sar_match.sql: the row's id within From
 	Bucket                     string               // sar_match.sql: the buckets that can hold the subject (see bucketFilter)
+	Keyed                      string               // sar_predicate.sql: the subject_key column a keyed table's search filters on first (keyed.go)
 	personal                   map[string]string    // column -> category, personal columns only
 	columns                    map[string]bool      // every column of the table
 }

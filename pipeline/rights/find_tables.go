@@ -189,12 +189,19 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 	for _, m := range tables {
 		d := f.predicateData(m)
 		if hop {
-			if !d.Hop.Active() && d.Derived == nil {
+			// a keyed table's search keeps only rows with the subject's
+			// key, which the first pass already found (keyed.go)
+			if !d.Hop.Active() && d.Derived == nil || d.Keyed != "" {
 				continue
 			}
 			d.HopOnly = true
 		}
-		d.Bucket = f.bucketFilter(d)
+		if some, err := f.narrowToBuckets(&d); err != nil || !some {
+			if err != nil {
+				return fmt.Errorf("search %s: %w", m.Table, err)
+			}
+			continue // no file holds the buckets that can hold the subject
+		}
 		todo = append(todo, &search{m: m, d: d})
 	}
 	// the searches only read f; the hits are added in table order below

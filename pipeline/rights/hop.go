@@ -72,6 +72,7 @@ func (f *Findings) predicateData(m matchCols) matchCols {
 		d.Hop.Name = m.Name
 	}
 	d.Derived = f.derivedData(m)
+	d.Keyed = keyedColumn(m, f.Subject.Key)
 	// bucketFilter: the phone and profile columns actually searched
 	d.Phone = nil
 	if len(d.Explicit.Phone)+len(d.Hop.Phone) > 0 {

@@ -1,0 +1,70 @@
+package rights
+
+import (
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// nullBucketDir is the folder of a bucketed raw table's rows without a
+// bucket (no valid email): DuckDB's PARTITION_BY name for NULL.
+const nullBucketDir = "_bucket=__HIVE_DEFAULT_PARTITION__"
+
+// bucketFiles lists the files a bucketed search (d.Bucket set by
+// bucketFilter) has to read: those in the folders of the buckets its
+// filter keeps. The stage writes a bucketed raw table with PARTITION_BY
+// (_bucket) (sql/stage_table.sql), so every row of bucket K is in
+// <dir>/_bucket=K/ and every row without a bucket in nullBucketDir; the
+// filter still guards each row read. The other buckets' files are not
+// opened at all, so the search's cost does not grow with the number of
+// buckets. Empty: none of those folders has a file (nothing to read).
+func (f *Findings) bucketFiles(d matchCols) ([]string, error) {
+	var dirs []string
+	switch {
+	case d.Bucket == "":
+		return nil, nil
+	case d.HopOnly:
+		dirs = []string{nullBucketDir}
+	default:
+		dirs = []string{"_bucket=" + strconv.Itoa(engine.EmailBucket(f.Subject.Email, d.Raw.Buckets))}
+		if len(d.Phone)+len(d.Profile) > 0 {
+			dirs = append(dirs, nullBucketDir)
+		}
+	}
+	var files []string
+	for _, dir := range dirs {
+		// the raw folder's path has no glob characters (warehouse.CheckRawRoot)
+		m, err := filepath.Glob(filepath.Join(d.Raw.Dir, dir, "*.parquet"))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, m...)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// narrowToBuckets sets d's bucket filter (bucketFilter) and, for a
+// bucketed search, makes it read only those buckets' files (bucketFiles).
+// some is false when no file holds them: the table has nothing to search.
+func (f *Findings) narrowToBuckets(d *matchCols) (some bool, err error) {
+	d.Bucket = f.bucketFilter(*d)
+	if d.Bucket == "" {
+		return true, nil
+	}
+	files, err := f.bucketFiles(*d)
+	if err != nil || len(files) == 0 {
+		return false, err
+	}
+	d.From = readRawFiles(files)
+	return true, nil
+}
+
+// readRawFiles is the FROM fragment reading the given raw files
+// (sql/read_raw_files.sql).
+func readRawFiles(files []string) string {
+	return strings.TrimSpace(engine.MustRender("read_raw_files", files))
+}
