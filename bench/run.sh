@@ -214,7 +214,7 @@ if [[ $SKIP != *" privacy "* ]]; then
       NOTES+=("erasure steps (s): $("$PY" -c '
 import json, sys
 steps = [json.loads(l) for l in open(sys.argv[1]) if "erasure step done" in l]
-print(", ".join("%s %.2f" % (d["step"], d["took"] / 1000) for d in steps))' "$WORK/erase.err")")
+print(", ".join("%s %.2f" % (d["step"], d["took_ms"] / 1000) for d in steps))' "$WORK/erase.err")")
       # the next night: the same sources over the existing warehouse, whose
       # two erasure tombstones the stage now screens every email against
       log "pipeline run, next night (2 tombstones): measured"

@@ -9,7 +9,8 @@ import (
 )
 
 // WriteJSON writes v as indented JSON to path atomically and durably: a
-// 0600 temp file beside it (its folder created 0700), fsync, rename. On
+// 0600 temp file beside it (its folder created 0700), fsync, rename, fsync
+// of the folder (so the rename itself survives a power cut). On
 // error path is left as it was; a stale path+".tmp" may remain and is
 // overwritten by the next call.
 func WriteJSON(path string, v any) error {
@@ -35,5 +36,19 @@ func WriteJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return Sync(filepath.Dir(path))
+}
+
+// Sync flushes a file, or a folder's entries (after a rename or a remove
+// in it), to disk. It returns the open or fsync error.
+func Sync(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }

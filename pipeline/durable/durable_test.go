@@ -36,3 +36,23 @@ func TestWriteJSON(t *testing.T) {
 		t.Fatal("a value JSON cannot encode was written")
 	}
 }
+
+func TestSync(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path    string
+		wantErr bool
+	}{
+		{file, false},
+		{dir, false},
+		{filepath.Join(dir, "missing"), true},
+	} {
+		if err := Sync(tc.path); (err != nil) != tc.wantErr {
+			t.Errorf("Sync(%s) = %v, want error %v", tc.path, err, tc.wantErr)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/example/pipeline/connectors/manifest"
+	"github.com/example/pipeline/pipeline/durable"
 	"github.com/example/pipeline/pipeline/engine"
 )
 
@@ -57,7 +58,7 @@ func (f Files) Rewrite(ctx context.Context, path, root, subjectKey string) (Rewr
 		os.Remove(tmp)
 		return Rewritten{Rows: n, Removed: true}, PruneEmpty(path, root)
 	}
-	if err := syncFile(tmp); err != nil {
+	if err := durable.Sync(tmp); err != nil {
 		return Rewritten{}, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -78,15 +79,6 @@ func (f Files) count(ctx context.Context, name string, p engine.Params, n *int64
 // rewrote or removed (paths relative to root, slash-separated).
 func Refresh(root string, changed map[string]bool) error {
 	return manifest.Refresh(root, changed)
-}
-
-func syncFile(p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
 }
 
 // PruneEmpty removes an export file the erasure left without rows, then

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/durable"
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
@@ -51,7 +52,7 @@ func compact(ctx context.Context, cfg *config.Config) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := syncFile(tmp); err != nil {
+	if err := durable.Sync(tmp); err != nil {
 		return err
 	}
 	if err := os.Chmod(tmp, 0o600); err != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+
+	"github.com/example/pipeline/pipeline/durable"
 )
 
 // Raw tables are Parquet files (flow/rawfiles.go): erasure and retention
@@ -33,11 +35,11 @@ func rewriteRaw(ctx context.Context, c *sql.Conn, name string, data any, p param
 	if !accept(kept) {
 		return kept, false, os.Remove(tmp)
 	}
-	if err := syncFile(tmp); err != nil {
+	if err := durable.Sync(tmp); err != nil {
 		return kept, false, err
 	}
 	if err := os.Rename(tmp, file); err != nil {
 		return kept, false, err
 	}
-	return kept, true, syncFile(filepath.Dir(file))
+	return kept, true, durable.Sync(filepath.Dir(file))
 }

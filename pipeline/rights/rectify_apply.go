@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/example/pipeline/connectors/manifest"
+	"github.com/example/pipeline/pipeline/durable"
 	"github.com/example/pipeline/pipeline/exportfiles"
 )
 
@@ -108,7 +109,7 @@ func rectifyExports(ctx context.Context, c *sql.Conn, j *Journal, key string, v 
 			os.Remove(tmp)
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		if err := syncFile(tmp); err != nil {
+		if err := durable.Sync(tmp); err != nil {
 			os.Remove(tmp)
 			return err
 		}
