@@ -14,7 +14,6 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/normalize"
-	"github.com/example/pipeline/pipeline/warehouse"
 	sqlfs "github.com/example/pipeline/sql"
 )
 
@@ -74,20 +73,12 @@ func Rectify(ctx context.Context, cfg *config.Config, s Subject, set []Correctio
 	if opts.Now != nil {
 		now = opts.Now().UTC()
 	}
-	db, err := warehouse.OpenLocked(ctx, cfg, warehouse.Privacy)
+	h, err := openAndFind(ctx, cfg, s, FindOptions{Log: opts.Log, Connectors: opts.Connectors})
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	f, err := Find(ctx, c, cfg, s, FindOptions{Log: opts.Log, DB: db, Connectors: opts.Connectors})
-	if err != nil {
-		return nil, err
-	}
+	defer h.Close()
+	c, f := h.c, h.f
 	if len(f.Tables) == 0 && len(f.Exports) == 0 && len(f.Sinks) == 0 && !opts.Everywhere {
 		return nil, ErrNotHeld
 	}

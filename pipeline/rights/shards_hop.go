@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/example/pipeline/pipeline/config"
-	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // hopSeed is what the subject's own rows (matched by email or key) gave
@@ -81,19 +80,12 @@ func SeedAcrossShards(ctx context.Context, cfgs []*config.Config, s Subject, opt
 	var all []*Findings
 	for _, sc := range cfgs {
 		f, err := func() (*Findings, error) {
-			db, err := warehouse.OpenLocked(ctx, sc, warehouse.Privacy)
+			h, err := openAndFind(ctx, sc, s, opts)
 			if err != nil {
 				return nil, err
 			}
-			defer db.Close()
-			c, err := db.Conn(ctx)
-			if err != nil {
-				return nil, err
-			}
-			defer c.Close()
-			o := opts
-			o.DB = db
-			return Find(ctx, c, sc, s, o)
+			defer h.Close()
+			return h.f, nil
 		}()
 		if err != nil {
 			return s, fmt.Errorf("%s: %w", sc.Warehouse, err)

@@ -12,7 +12,6 @@ import (
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/connect"
-	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // WithdrawResult is what Withdraw took out of the current exports.
@@ -40,20 +39,12 @@ type WithdrawResult struct {
 // idempotent: running it again after a crash finishes the job. The caller
 // holds the warehouse lock.
 func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string, conns connect.Connectors, log zerolog.Logger) (*WithdrawResult, error) {
-	db, err := warehouse.OpenLocked(ctx, cfg, warehouse.Privacy)
+	h, err := openAndFind(ctx, cfg, s, FindOptions{Log: log, Connectors: conns})
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	f, err := Find(ctx, c, cfg, s, FindOptions{Log: log, DB: db, Connectors: conns})
-	if err != nil {
-		return nil, err
-	}
+	defer h.Close()
+	c, f := h.c, h.f
 	res := &WithdrawResult{SubjectKey: s.Key, Reason: reason, Sinks: []SinkChange{}}
 	res.Held = f.Rows() > 0 || len(f.Lineage) > 0 || len(f.Sinks) > 0
 	j := &Journal{SubjectKey: s.Key, Counts: map[string]int64{}}
