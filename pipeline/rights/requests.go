@@ -163,8 +163,12 @@ func AnswerRequest(ctx context.Context, c *sql.Conn, r Request, command string, 
 
 // ExtendRequest extends an open request's due date to three calendar
 // months after receipt (Art. 12(3): by two further months), once, with
-// the reason; audited ("request.extended").
+// the reason; audited ("request.extended"). A blank reason is refused:
+// the requester must be told why, and the one extension is not spent.
 func ExtendRequest(ctx context.Context, c *sql.Conn, id, reason string, now time.Time) (Request, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Request{}, fmt.Errorf("request %s: an extension needs the reason (told to the requester)", id)
+	}
 	rs, err := Requests(ctx, c, now, false, id)
 	if err != nil {
 		return Request{}, err
