@@ -50,7 +50,9 @@ func TestWithdraw(t *testing.T) {
 	}{
 		{name: "restriction", reason: "restriction"},
 		{name: "objection with an erasing sink", reason: "objection",
-			crm:       func(n *int) connect.Connectors { return withCRM{sink: locatingSink{streamSink{locates: true, erased: n}}} },
+			crm: func(n *int) connect.Connectors {
+				return withCRM{sink: locatingSink{streamSink{locates: true, erased: n}}}
+			},
 			wantSinks: "crm_feed:1"},
 		{name: "objection with a sink that cannot erase", reason: "objection",
 			crm:         func(*int) connect.Connectors { return withCRM{sink: streamSink{}} },
