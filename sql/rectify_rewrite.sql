@@ -11,4 +11,4 @@ COPY (
 {{- end}}
     )
     FROM read_parquet($file, hive_partitioning = false)
-) TO $tmp (FORMAT parquet, COMPRESSION zstd{{if .KV}}, KV_METADATA {{.KV}}{{end}});
+) TO $tmp (FORMAT parquet, COMPRESSION zstd{{if .KV}}, KV_METADATA {{kv .KV}}{{end}});
