@@ -55,6 +55,9 @@ var funcs = template.FuncMap{
 	"kv": func(kv KV) string { return kv.SQL() },
 	// codec is a Parquet codec name (COPY takes no parameter for it).
 	"codec": codec,
+	// ints is a list of integers, 1, 2, 3 (row ids a search found): it can
+	// print nothing but digits, signs and commas.
+	"ints": ints,
 	// args passes several expressions (our own SQL text, never a user's)
 	// to a shared template: {{template "x" (args "a" "b")}}.
 	"args": func(v ...string) []string { return v },

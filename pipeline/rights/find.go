@@ -46,7 +46,7 @@ type matchCols struct {
 	Explicit, Hop              idBlock              // sar_predicate.sql: the request's identifiers, the hop's (see predicateData)
 	Derived                    *derivedCols         // sar_predicate.sql: rows whose derived email is the subject's (see derived.go)
 	HopOnly                    bool                 // only rows reached through the hop (the second pass)
-	RowIDs                     string               // erase_delete.sql: the rowids found, comma-separated integers
+	RowIDs                     []int64              // erase_delete.sql, erase_raw.sql, sar_rows.sql: the row ids found ({{ints .RowIDs}})
 	Raw                        *warehouse.RawLayout // the table's raw files (nil: a warehouse table)
 	From                       string               // sar_match.sql: how to read the table
 	RowID                      string               // sar_match.sql: the row's id within From

@@ -268,7 +268,7 @@ func searchTable(ctx context.Context, c *sql.Conn, d matchCols, p params) ([]Row
 	var cols []string
 	for _, file := range files {
 		q := d
-		q.RowIDs = idList(byFile[file])
+		q.RowIDs = byFile[file]
 		var fp params
 		if d.Raw != nil {
 			fp = params{"file": file}
@@ -324,16 +324,6 @@ func groupByFile(ids []int64, files []string) ([]string, map[string][]int64) {
 		byFile[file] = append(byFile[file], id)
 	}
 	return order, byFile
-}
-
-// idList formats row ids for a template's .RowIDs (integers, never text
-// from a user).
-func idList(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(s, ", ")
 }
 
 func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64, files []string) {
