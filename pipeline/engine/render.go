@@ -11,7 +11,10 @@ import (
 	sqlfs "github.com/example/pipeline/sql"
 )
 
-var templates = parseTemplates()
+// templates are parsed in init: the scan function renders them again.
+var templates *template.Template
+
+func init() { templates = parseTemplates() }
 
 // funcs are the template functions: each takes a typed value and renders
 // it as SQL (an identifier, a literal the pipeline built), so that Go
@@ -58,6 +61,14 @@ var funcs = template.FuncMap{
 	// ints is a list of integers, 1, 2, 3 (row ids a search found): it can
 	// print nothing but digits, signs and commas.
 	"ints": ints,
+	// scan is what a statement reads, its FROM (Scan, sql/scan.sql).
+	"scan": renderScan,
+	// param is a named parameter's name, after a $ ({{param .X}}).
+	"param": param,
+	// csvopt is a read_csv / sniff_csv argument name (CSVArg.Name).
+	"csvopt": csvOption,
+	// sqltype is a type a bound value is cast to (CSVArg.Cast).
+	"sqltype": sqlType,
 	// args passes several expressions (our own SQL text, never a user's)
 	// to a shared template: {{template "x" (args "a" "b")}}.
 	"args": func(v ...string) []string { return v },
