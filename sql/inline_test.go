@@ -40,9 +40,6 @@ var inlineAllowed = map[string]string{
 	// The predicate language wraps the user's predicate in a SELECT to
 	// have DuckDB's parser check it; the check is the package's contract.
 	"pipeline/predicate/predicate.go": "the SELECT a user's predicate is parsed inside (and messages naming SQL words)",
-	// csvread builds a sniff_csv call from the dialect options: still to
-	// move to a sql/ template.
-	"pipeline/csvread/dialect.go": "sniff_csv call with the dialect options (to move)",
 	// pipeline/rights is being restructured in parallel (sinks through
 	// capabilities); its few remaining inline statements move with it.
 	"pipeline/rights/purge.go":       "raw-file counts and table list (to move with the rights restructuring)",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -58,6 +59,8 @@ var funcs = template.FuncMap{
 	"kv": func(kv KV) string { return kv.SQL() },
 	// codec is a Parquet codec name (COPY takes no parameter for it).
 	"codec": codec,
+	// pct is a percentage with four decimals, 0.5000 (a sample's size).
+	"pct": func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) },
 	// ints is a list of integers, 1, 2, 3 (row ids a search found): it can
 	// print nothing but digits, signs and commas.
 	"ints": ints,

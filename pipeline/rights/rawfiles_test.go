@@ -41,7 +41,7 @@ func rawPeople(t *testing.T, buckets int) (*config.Config, *engine.DB, *sql.Conn
 				('Old', 'Row', 'old@example.com', NULL, TIMESTAMP '2024-01-01')`,
 		`COPY (SELECT *, CAST(pl_stage_email(email, '` + strconv.Itoa(buckets) + `') AS INTEGER) AS _bucket FROM src)
 			TO '` + files + `' (FORMAT parquet, COMPRESSION uncompressed, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true)`,
-		`CREATE VIEW raw_people AS SELECT * FROM ` + warehouse.ReadRaw(files),
+		`CREATE VIEW raw_people AS SELECT * FROM ` + engine.Scan{RawDir: files}.Key(),
 		`INSERT INTO raw_files VALUES ('raw_people', '` + files + `', 'r1', ` + strconv.Itoa(buckets) + `, 'email', 'uncompressed')`,
 		`INSERT INTO catalog VALUES ('people','raw_people','first_name','identity.name',true,1,'name','',NULL,NULL),
 			('people','raw_people','last_name','identity.name',true,1,'name','',NULL,NULL),
