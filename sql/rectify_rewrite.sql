@@ -7,7 +7,7 @@
 COPY (
     SELECT * REPLACE (
 {{- range $i, $s := .Sets}}
-        {{if $i}}, {{end}}CASE WHEN subject_key = $key THEN nullif(CAST(${{$s.Param}} AS VARCHAR), '') ELSE {{q $s.Column}} END AS {{q $s.Column}}
+        {{if $i}}, {{end}}CASE WHEN subject_key = $key THEN nullif(CAST(${{param $s.Param}} AS VARCHAR), '') ELSE {{q $s.Column}} END AS {{q $s.Column}}
 {{- end}}
     )
     FROM read_parquet($file, hive_partitioning = false)

@@ -115,11 +115,7 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 	// binding for nothing).
 	stats := map[string]colStats{}
 	if n > 0 {
-		src, err := engine.Render("classify/sample", samplePlan(rel, n, opts))
-		if err != nil {
-			return nil, err
-		}
-		if stats, err = detect(ctx, db, src, opts.Now); err != nil {
+		if stats, err = detect(ctx, db, detectSource{Sample: samplePlan(rel, n, opts)}, opts.Now); err != nil {
 			return nil, fmt.Errorf("classify %s: %w", dataset, err)
 		}
 	}
