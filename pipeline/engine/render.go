@@ -19,7 +19,11 @@ func init() { templates = parseTemplates() }
 
 // funcs are the template functions: each takes a typed value and renders
 // it as SQL (an identifier, a literal the pipeline built), so that Go
-// never splices SQL text into a template.
+// never splices SQL text into a template. What a template prints without
+// a function is a Go integer (a range index, .Threads, .MaxDigits, a
+// bucket), a bool-guarded constant, or an expression another template
+// wrote (args, below); the one user text spliced is the targeting
+// predicate, a predicate.Expr (enrich_targets.sql).
 var funcs = template.FuncMap{
 	"q":     Quote,
 	"ident": Quote,
@@ -56,7 +60,14 @@ var funcs = template.FuncMap{
 	// table is a table's quoted, qualified name (Table).
 	"table": func(t Table) string { return t.SQL() },
 	// kv is Parquet key-value metadata: quoted keys, bound values (KV).
-	"kv": func(kv KV) string { return kv.SQL() },
+	"kv": func(kv KV) (string, error) {
+		for _, e := range kv {
+			if _, err := param(e.Param); err != nil {
+				return "", err
+			}
+		}
+		return kv.SQL(), nil
+	},
 	// codec is a Parquet codec name (COPY takes no parameter for it).
 	"codec": codec,
 	// pct is a percentage with four decimals, 0.5000 (a sample's size).
@@ -72,8 +83,10 @@ var funcs = template.FuncMap{
 	"csvopt": csvOption,
 	// sqltype is a type a bound value is cast to (CSVArg.Cast).
 	"sqltype": sqlType,
-	// args passes several expressions (our own SQL text, never a user's)
-	// to a shared template: {{template "x" (args "a" "b")}}.
+	// args passes several expressions to a shared template: {{template "x"
+	// (args "a" "b")}}. They are written in the calling template (column
+	// names, or printf of q's quoted identifiers, as derive_email.sql's and
+	// title_class.sql's callers do), never passed in from Go.
 	"args": func(v ...string) []string { return v },
 }
 

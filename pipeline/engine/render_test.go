@@ -61,6 +61,9 @@ func TestTemplateFuncsRefuse(t *testing.T) {
 		{"row ids as text", "sar_rows", map[string]any{"Table": "t", "RowIDs": "1) OR (1=1"}},
 		{"no row ids", "sar_rows", map[string]any{"Table": "t", "RowIDs": []int64{}}},
 		{"kv as text", "erase_rewrite", map[string]any{"KV": `{"k": 'v'}`}},
+		{"kv parameter", "erase_rewrite", map[string]any{"KV": KV{{Key: "k", Param: "kv_0, " + hostile}}}},
+		{"parameter name", "sar_suppression", []string{"phone_hash_0 OR true"}},
+		{"sample percentage as text", "classify/sample", map[string]any{"Rel": map[string]any{"Table": "t"}, "SampleSize": 10, "SystemPercent": "1) " + hostile}},
 		{"codec", "purge_raw", map[string]any{"Compression": "zstd) " + hostile}},
 	} {
 		got, err := Render(tc.tmpl, tc.data)
