@@ -1,2 +1,2 @@
-{{/* read_csv's named arguments from the source's csv options (flow.csvArgList): each value a bound parameter, cast where DuckDB wants a type */ -}}
-{{range .}}, {{.Name}} = {{if .Cast}}CAST(${{.Param}} AS {{.Cast}}){{else}}${{.Param}}{{end}}{{end}}
+{{/* read_csv's named arguments from the source's csv options (engine.CSVArg, flow.csvArgList): each name an option csvopt knows, each value a bound parameter, cast where DuckDB wants a type */ -}}
+{{range .}}, {{csvopt .Name}} = {{if .Cast}}CAST(${{param .Param}} AS {{sqltype .Cast}}){{else}}${{param .Param}}{{end}}{{end}}

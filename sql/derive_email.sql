@@ -9,6 +9,9 @@ derived email is an erased subject's), so the two can never disagree.
   email_from_pattern: the pattern with {first}, {last}, {f}, {l} filled
       in, @ the company's domain, normalised (pl_email; NULL when not an
       address). Data: (args PATTERN FIRST LAST DOMAIN), each an expression.
+Both are only called from templates, with expressions written there
+(column names, parameters, or printf of q's quoted identifiers): no Go
+code hands them SQL text.
 */ -}}
 {{- define "name_letters" -}}
 regexp_replace(lower(strip_accents(translate(coalesce({{.}}, ''), 'łŁøØđĐßæÆ', 'lLoOdDsaA'))), '[^a-z]', '', 'g')

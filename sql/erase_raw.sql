@@ -1,11 +1,11 @@
 -- erase: rewrite one raw Parquet file without the subject's rows, into a
 -- temp file that is then renamed over the original (rights/erase.go).
 -- .RowIDs, when set, are the rows' places in the file that the erasure's
--- search found: DuckDB keeps every other row unread by the predicate,
+-- search found ([]int64, printed by ints): DuckDB keeps every other row unread by the predicate,
 -- and the predicate still guards each one. IS NOT TRUE keeps a row the
 -- predicate cannot decide (NULL) rather than dropping it.
 -- $file, $tmp, $email, $key, $phones, $profiles, $cc
 COPY (
     SELECT * FROM read_parquet($file, hive_partitioning = false)
-    WHERE ({{if .RowIDs}}file_row_number IN ({{.RowIDs}}) AND {{end}}{{template "subject_match" .}}) IS NOT TRUE
-) TO $tmp (FORMAT parquet, COMPRESSION {{.Raw.Compression}});
+    WHERE ({{if .RowIDs}}file_row_number IN ({{ints .RowIDs}}) AND {{end}}{{template "subject_match" .}}) IS NOT TRUE
+) TO $tmp (FORMAT parquet, COMPRESSION {{codec .Raw.Compression}});

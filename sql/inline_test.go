@@ -40,10 +40,6 @@ var inlineAllowed = map[string]string{
 	// The predicate language wraps the user's predicate in a SELECT to
 	// have DuckDB's parser check it; the check is the package's contract.
 	"pipeline/predicate/predicate.go": "the SELECT a user's predicate is parsed inside (and messages naming SQL words)",
-	// csvread builds read_csv and sniff_csv calls from a file's columns,
-	// one named argument per column: still to move to sql/ templates.
-	"pipeline/csvread/dialect.go": "sniff_csv call with the dialect options (to move)",
-	"pipeline/csvread/scan.go":    "read_csv call with one column spec per column (to move)",
 	// pipeline/rights is being restructured in parallel (sinks through
 	// capabilities); its few remaining inline statements move with it.
 	"pipeline/rights/purge.go":       "raw-file counts and table list (to move with the rights restructuring)",

@@ -11,4 +11,4 @@ COPY (
        OR sha256(pl_email(CAST({{q .Email}} AS VARCHAR))) IN (SELECT unnest(CAST($expired AS VARCHAR[])))
 {{- end}}
     ) IS NOT TRUE
-) TO $tmp (FORMAT parquet, COMPRESSION {{.Compression}});
+) TO $tmp (FORMAT parquet, COMPRESSION {{codec .Compression}});

@@ -1,2 +1,2 @@
--- a FROM fragment's columns, without reading rows (the fragment is the pipeline's own SQL: a quoted table or a scan rendered from sql/)
-SELECT * FROM {{.}} LIMIT 0
+-- a scan's columns (an engine.Scan: a table, a source's read), without reading rows
+SELECT * FROM {{scan .}} LIMIT 0

@@ -1,2 +1,2 @@
-{{/* the FROM fragment reading a raw table's files: every *.parquet under the folder . (never a .tmp file) */ -}}
+{{/* the FROM fragment reading a raw table's files (the folder .: engine.Scan.RawDir through scan.sql, raw_view.sql, source_from.sql): every *.parquet under it (never a .tmp file) */ -}}
 read_parquet({{rawGlob .}}, hive_partitioning = false)

@@ -7,8 +7,8 @@
 COPY (
     SELECT * REPLACE (
 {{- range $i, $s := .Sets}}
-        {{if $i}}, {{end}}CASE WHEN subject_key = $key THEN nullif(CAST(${{$s.Param}} AS VARCHAR), '') ELSE {{q $s.Column}} END AS {{q $s.Column}}
+        {{if $i}}, {{end}}CASE WHEN subject_key = $key THEN nullif(CAST(${{param $s.Param}} AS VARCHAR), '') ELSE {{q $s.Column}} END AS {{q $s.Column}}
 {{- end}}
     )
     FROM read_parquet($file, hive_partitioning = false)
-) TO $tmp (FORMAT parquet, COMPRESSION zstd{{if .KV}}, KV_METADATA {{.KV}}{{end}});
+) TO $tmp (FORMAT parquet, COMPRESSION zstd{{if .KV}}, KV_METADATA {{kv .KV}}{{end}});

@@ -4,6 +4,6 @@
 -- $key, and one parameter per column
 UPDATE {{q .Table}} SET
 {{- range $i, $s := .Sets}}
-    {{if $i}}, {{end}}{{q $s.Column}} = nullif(CAST(${{$s.Param}} AS VARCHAR), '')
+    {{if $i}}, {{end}}{{q $s.Column}} = nullif(CAST(${{param $s.Param}} AS VARCHAR), '')
 {{- end}}
 WHERE subject_key = $key;

@@ -3,10 +3,11 @@
 -- every row while the predicate runs cost twice as much). The predicate is
 -- generated from the catalog (sar_predicate.sql), so a new dataset is
 -- covered without code changes.
--- A row's id is the rowid of a warehouse table; for a raw table (.From
--- reads its Parquet files) the file and the row's place in it. .Bucket,
--- when set, keeps the search to the subject's bucket of subject-bucketed
--- raw files.
+-- A row's id is the rowid of a warehouse table; for a raw table (.From,
+-- an engine.Scan, reads its Parquet files) the file and the row's place
+-- in it. .Bucket, when set, keeps the search to the subject's bucket
+-- (.Own: bucket .N, an integer) and/or the rows without one (.Null) of
+-- subject-bucketed raw files (rights.bucketRule).
 -- $email, $key, $phones, $profiles, $cc
-SELECT {{if .Raw}}filename AS "__pipeline_file__", {{end}}{{.RowID}} AS "__pipeline_rowid__" FROM {{.From}}
-WHERE {{if .Bucket}}{{.Bucket}} AND {{end}}{{template "subject_match" .}};
+SELECT {{if .Raw}}filename AS "__pipeline_file__", file_row_number{{else}}rowid{{end}} AS "__pipeline_rowid__" FROM {{scan .From}}
+WHERE {{with .Bucket}}{{if and .Own .Null}}(_bucket = {{.N}} OR _bucket IS NULL){{else if .Own}}_bucket = {{.N}}{{else}}_bucket IS NULL{{end}} AND {{end}}{{template "subject_match" .}};

@@ -43,14 +43,14 @@ $profiles, $hop_phones, $hop_profiles, $names and the prefilter patterns.
 {{- define "identifier_match" -}}
 CASE WHEN (FALSE
     {{- range $c := .Phone}}
-        OR CASE WHEN ({{range $i, $p := $.PhoneLikes}}{{if $i}} OR {{end}}CAST({{q $c}} AS VARCHAR) LIKE ${{$p}}{{end}})
+        OR CASE WHEN ({{range $i, $p := $.PhoneLikes}}{{if $i}} OR {{end}}CAST({{q $c}} AS VARCHAR) LIKE ${{param $p}}{{end}})
                      OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR)) OR lower(CAST({{q .}} AS VARCHAR)) <> upper(CAST({{q .}} AS VARCHAR))
-                THEN coalesce(list_contains(CAST(${{$.Phones}} AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}})), FALSE) ELSE FALSE END
+                THEN coalesce(list_contains(CAST(${{param $.Phones}} AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}})), FALSE) ELSE FALSE END
     {{- end}}
     {{- range $c := .Profile}}
-        OR CASE WHEN ({{range $i, $p := $.ProfileNeedles}}{{if $i}} OR {{end}}strpos(lower(CAST({{q $c}} AS VARCHAR)), ${{$p}}) > 0{{end}})
+        OR CASE WHEN ({{range $i, $p := $.ProfileNeedles}}{{if $i}} OR {{end}}strpos(lower(CAST({{q $c}} AS VARCHAR)), ${{param $p}}) > 0{{end}})
                      OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR))
-                THEN list_contains(CAST(${{$.Profiles}} AS VARCHAR[]), regexp_replace(lower(trim(CAST({{q .}} AS VARCHAR))), '^(https?://)?(www\.)?|/+$', '', 'g')) ELSE FALSE END
+                THEN list_contains(CAST(${{param $.Profiles}} AS VARCHAR[]), regexp_replace(lower(trim(CAST({{q .}} AS VARCHAR))), '^(https?://)?(www\.)?|/+$', '', 'g')) ELSE FALSE END
     {{- end}}
     ) THEN (TRUE
     {{- if .Name}}

@@ -5,6 +5,6 @@
 -- $email_hash, $phone_hash_0..
 SELECT kind, reason, source, added_at, added_by, expires_at, note
 FROM suppression
-WHERE (hash = $email_hash{{range .}} OR hash = ${{.}}{{end}})
+WHERE (hash = $email_hash{{range .}} OR hash = ${{param .}}{{end}})
   AND ((kind = 'email' AND hash = $email_hash) OR (kind = 'phone' AND hash <> $email_hash))
 ORDER BY added_at, kind, source;

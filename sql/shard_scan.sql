@@ -17,7 +17,7 @@
 --   int(hashlib.sha256(domain.lower().encode()).hexdigest()[:8], 16) % n
 -- (DuckDB's hash() is not used: it may change between versions.)
 --
--- .Scan is the source's scan (a FROM fragment of our own); .Domain is
+-- .Scan is the source's scan (an engine.Scan, rendered by scan); .Domain is
 -- the scan's column that becomes `domain` (companies) or
 -- `company_domain` (people), .Email the one that becomes `email`
 -- (people); either may be "". Parameters: $shard_i, $shard_n.
@@ -28,4 +28,4 @@
 {{- else if .Email}}split_part(CAST({{q .Email}} AS VARCHAR), '@', 2)
 {{- else}}CAST(NULL AS VARCHAR){{end}}
 {{- end}}
-(SELECT * FROM {{.Scan}} WHERE {{template "shard_of_domain" .}} = CAST($shard_i AS UBIGINT))
+(SELECT * FROM {{scan .Scan}} WHERE {{template "shard_of_domain" .}} = CAST($shard_i AS UBIGINT))

@@ -15,7 +15,7 @@ WITH scanned AS (
 {{- end}}
         {{if .SHA}}lower(trim(CAST({{q .SHA}} AS VARCHAR))){{else}}NULL::VARCHAR{{end}} AS __pl_given_hash,
         {{if .Email}}pl_email(CAST({{q .Email}} AS VARCHAR)){{else}}NULL::VARCHAR{{end}} AS __pl_norm
-    FROM {{.Scan}}
+    FROM {{scan .Scan}}
 )
 SELECT
     CASE WHEN __pl_given_hash IS NOT NULL AND regexp_full_match(__pl_given_hash, '[0-9a-f]{64}') THEN __pl_given_hash

@@ -61,13 +61,13 @@ SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) AS _bucket FROM (
                 SELECT *,
                     CASE WHEN {{if .Derive.Email}}nullif(trim(CAST({{q .Derive.Email}} AS VARCHAR)), '') IS NULL{{else}}TRUE{{end}}
                          THEN pl_domain(CAST({{q .Derive.Domain}} AS VARCHAR)) END AS __pl_dom
-                FROM {{.Scan}}
+                FROM {{scan .Scan}}
             ) d
             LEFT JOIN stage_patterns sp ON sp.__pl_pattern_domain = d.__pl_dom
         )
     )
 {{- else}}
-    FROM {{.Scan}}
+    FROM {{scan .Scan}}
 {{- end}}
 )
 {{- if or .BucketEmail .Derive}}

@@ -15,7 +15,7 @@ WITH scanned AS (
     {{- else}}
         NULL::VARCHAR AS v
     {{- end}}
-    FROM {{.Scan}}
+    FROM {{scan .Scan}}
 ), normalised AS (
     SELECT
         CASE CAST($kind AS VARCHAR)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,12 +50,12 @@ type Options struct {
 	Now time.Time
 	// Catalog, when set, is the attached database that holds the table.
 	Catalog string
-	// Parquet, when set, is a read_parquet(...) call that reads the
-	// table's rows (a raw table's files): a large one is then sampled by
-	// its file_row_number, one DuckDB vector in every stride of rows, so
-	// that only those vectors are decoded (a system sample would read
-	// every row of a Parquet scan). It is rendered by sql/read_raw.sql.
-	Parquet string
+	// RawDir, when set, is the folder of the table's raw Parquet files,
+	// read instead of the table (sql/read_raw.sql): a large one is then
+	// sampled by its file_row_number, one DuckDB vector in every stride of
+	// rows, so that only those vectors are decoded (a system sample would
+	// read every row of a Parquet scan).
+	RawDir string
 }
 
 // Defaults and fixed floors of the value detectors.
@@ -98,7 +97,10 @@ func (o Options) withDefaults() Options {
 // table's column order. Table only reads; it is safe to call concurrently.
 func Table(ctx context.Context, db Querier, dataset, table string, opts Options) ([]Result, error) {
 	opts = opts.withDefaults()
-	rel := relation{Catalog: opts.Catalog, Table: table, Parquet: opts.Parquet}
+	rel := relation{Catalog: opts.Catalog, Table: table}
+	if opts.RawDir != "" {
+		rel.Raw = engine.Scan{RawDir: opts.RawDir}
+	}
 	cols, err := columns(ctx, db, rel)
 	if err != nil {
 		return nil, fmt.Errorf("classify %s: %w", dataset, err)
@@ -113,11 +115,7 @@ func Table(ctx context.Context, db Querier, dataset, table string, opts Options)
 	// binding for nothing).
 	stats := map[string]colStats{}
 	if n > 0 {
-		src, err := engine.Render("classify/sample", samplePlan(rel, n, opts))
-		if err != nil {
-			return nil, err
-		}
-		if stats, err = detect(ctx, db, src, opts.Now); err != nil {
+		if stats, err = detect(ctx, db, detectSource{Sample: samplePlan(rel, n, opts)}, opts.Now); err != nil {
 			return nil, fmt.Errorf("classify %s: %w", dataset, err)
 		}
 	}
@@ -142,12 +140,12 @@ const vectorRows = 2048
 // size), over a system sample of about that many rows, or over one vector
 // in every Stride rows of each file of a Parquet scan.
 func samplePlan(rel relation, n int64, opts Options) map[string]any {
-	data := map[string]any{"Rel": rel, "SampleSize": opts.SampleSize, "SystemPercent": "", "Stride": int64(0)}
+	data := map[string]any{"Rel": rel, "SampleSize": opts.SampleSize, "SystemPercent": 0.0, "Stride": int64(0)}
 	if want := max(int64(PreSampleRows), 64*int64(opts.SampleSize)); n > 4*want {
-		if opts.Parquet != "" {
+		if opts.RawDir != "" {
 			data["Stride"] = vectorRows * ((n + want - 1) / want)
 		} else {
-			data["SystemPercent"] = strconv.FormatFloat(100*float64(want)/float64(n), 'f', 4, 64)
+			data["SystemPercent"] = 100 * float64(want) / float64(n)
 		}
 	}
 	return data
@@ -155,8 +153,8 @@ func samplePlan(rel relation, n int64, opts Options) map[string]any {
 
 // relation is what classify reads (sql/classify/relation.sql).
 type relation struct {
-	Catalog, Table string // unquoted
-	Parquet        string // Options.Parquet
+	Catalog, Table string      // unquoted
+	Raw            engine.Scan // Options.RawDir's files (zero: read the table)
 }
 
 // countRows counts rel's rows.

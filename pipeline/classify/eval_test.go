@@ -366,7 +366,7 @@ func TestEvalPresidio(t *testing.T) {
 			add(j, s, true)
 		}
 	}
-	stats, err := detect(context.Background(), db, "SELECT col, v FROM cases", refDate)
+	stats, err := detect(context.Background(), db, detectSource{Table: "cases"}, refDate)
 	if err != nil {
 		t.Fatal(err)
 	}

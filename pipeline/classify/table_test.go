@@ -143,11 +143,11 @@ func TestLargeTableSystemPreSample(t *testing.T) {
 		'+44 20 7946 ' || lpad(CAST(i % 10000 AS VARCHAR), 4, '0') AS col_b, i AS n FROM range(?) r(i)`, n); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), "big.parquet")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "big.parquet")
 	if _, err := db.Exec(`COPY big TO '` + file + `' (FORMAT parquet, ROW_GROUP_SIZE 50000)`); err != nil {
 		t.Fatal(err)
 	}
-	parquet := "read_parquet('" + file + "')"
 	for _, tt := range []struct {
 		name    string
 		rows    int64
@@ -155,18 +155,18 @@ func TestLargeTableSystemPreSample(t *testing.T) {
 		wantKey string
 	}{
 		{"big table", int64(n), Options{SampleSize: DefaultSampleSize}, "SystemPercent"},
-		{"big parquet", int64(n), Options{SampleSize: DefaultSampleSize, Parquet: parquet}, "Stride"},
+		{"big parquet", int64(n), Options{SampleSize: DefaultSampleSize, RawDir: dir}, "Stride"},
 		{"small", 1000, Options{SampleSize: DefaultSampleSize}, ""},
-		{"small parquet", 1000, Options{SampleSize: DefaultSampleSize, Parquet: parquet}, ""},
+		{"small parquet", 1000, Options{SampleSize: DefaultSampleSize, RawDir: dir}, ""},
 	} {
 		plan := samplePlan(relation{Table: "x"}, tt.rows, tt.opts)
 		for _, k := range []string{"SystemPercent", "Stride"} {
-			if set := plan[k] != "" && plan[k] != int64(0); set != (k == tt.wantKey) {
+			if set := plan[k] != 0.0 && plan[k] != int64(0); set != (k == tt.wantKey) {
 				t.Errorf("%s (%d rows): plan %v", tt.name, tt.rows, plan)
 			}
 		}
 	}
-	for _, opts := range []Options{{Now: refDate}, {Now: refDate, Parquet: parquet}} {
+	for _, opts := range []Options{{Now: refDate}, {Now: refDate, RawDir: dir}} {
 		var first []Result
 		for i := range 2 {
 			got, err := Table(ctx, db, "big", "big", opts)
@@ -214,7 +214,10 @@ func TestTableEmpty(t *testing.T) {
 		t.Fatalf("got %d columns, want 4: %+v", len(got), got)
 	}
 	// detection over a source with no rows: what the query path gives
-	st, err := detect(ctx, db, "SELECT col, v FROM (SELECT 'email' AS col, 'x' AS v) WHERE false", refDate)
+	if _, err := db.Exec(`CREATE VIEW no_vals AS SELECT col, v FROM (SELECT 'email' AS col, 'x' AS v) WHERE false`); err != nil {
+		t.Fatal(err)
+	}
+	st, err := detect(ctx, db, detectSource{Table: "no_vals"}, refDate)
 	if err != nil {
 		t.Fatal(err)
 	}

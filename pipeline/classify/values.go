@@ -106,11 +106,18 @@ func (s colStats) weakest(hint string) (string, bool) {
 	return best, best != ""
 }
 
-// detect runs detect.sql over source (a query yielding col, v) and returns
-// the counts per column; phone candidates are checked here with
-// libphonenumber and only their count is kept.
-func detect(ctx context.Context, db Querier, source string, now time.Time) (map[string]colStats, error) {
-	q, err := engine.Render("classify/detect", map[string]any{"Source": source})
+// detectSource is what detect.sql reads its (col, v) pairs from: a
+// sample (sample.sql's data, samplePlan), or in tests a table of them.
+type detectSource struct {
+	Sample map[string]any
+	Table  string
+}
+
+// detect runs detect.sql over source and returns the counts per column;
+// phone candidates are checked here with libphonenumber and only their
+// count is kept.
+func detect(ctx context.Context, db Querier, source detectSource, now time.Time) (map[string]colStats, error) {
+	q, err := engine.Render("classify/detect", source)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func statsOf(t *testing.T, values ...string) []colStats {
 			t.Fatal(err)
 		}
 	}
-	st, err := detect(context.Background(), db, "SELECT col, v FROM vals", refDate)
+	st, err := detect(context.Background(), db, detectSource{Table: "vals"}, refDate)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -115,7 +115,7 @@ func TestPrepare(t *testing.T) {
 	if !f.Normalised() || f.Dialect.Newline != "lf" || len(f.Bad) != 1 || f.Bad[0].Line != 5 {
 		t.Errorf("file = %+v", f)
 	}
-	q := "SELECT a || b || c FROM " + f.From([2]string{"e", "s"}) + " ORDER BY 1"
+	q := "SELECT a || b || c FROM " + f.Scan([2]string{"e", "s"}).Key() + " ORDER BY 1"
 	rows, err := c.QueryContext(ctx, q, f.Params.Args()...)
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +200,7 @@ func TestSniffFallback(t *testing.T) {
 		t.Fatalf("dialect %+v, names %q; want %+v", f.Dialect, f.Names, want)
 	}
 	var n int64
-	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM "+f.From([2]string{"e", "s"}), f.Params.Args()...).Scan(&n); err != nil || n != 2 {
+	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM "+f.Scan([2]string{"e", "s"}).Key(), f.Params.Args()...).Scan(&n); err != nil || n != 2 {
 		t.Fatalf("rows = %d, %v", n, err)
 	}
 	var line int64

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // Dialect is how a CSV file is read. Newline is "lf" or "crlf".
@@ -44,27 +46,26 @@ const (
 	DefaultEscape = `"`
 )
 
-// sampleBuffer is the buffer the sniff reads its sample from (4 MiB): the
-// sniffer looks at the first 20k rows of it.
-const sampleBuffer = "4194304"
-
 // sniff asks DuckDB's sniffer for the dialect on a sample of path, with
 // the declared options (given: read_csv parameters) fixed. ok is false
 // when the sniff fails: the caller falls back to declared and defaults.
 func sniff(ctx context.Context, q Querier, path string, given map[string]string) (d Dialect, ok bool) {
-	var b strings.Builder
+	var opts []engine.CSVArg
 	args := []any{sql.Named("path", path)}
-	for _, k := range []string{"delim", "quote", "escape", "encoding"} {
+	for _, k := range []string{"delim", "quote", "escape", "encoding", "header"} {
 		if v, set := given[k]; set {
-			b.WriteString(", " + k + " = $p_" + k)
-			args = append(args, sql.Named("p_"+k, v))
+			a := engine.CSVArg{Name: k, Param: "p_" + k}
+			if k == "header" {
+				a.Cast = "BOOLEAN"
+			}
+			opts = append(opts, a)
+			args = append(args, sql.Named(a.Param, v))
 		}
 	}
-	if v, set := given["header"]; set {
-		b.WriteString(", header = CAST($p_header AS BOOLEAN)")
-		args = append(args, sql.Named("p_header", v))
+	query, err := engine.Render("csv_dialect_sniff", opts)
+	if err != nil {
+		return Dialect{}, false
 	}
-	query := "SELECT Delimiter, Quote, Escape, HasHeader FROM sniff_csv($path, ignore_errors = true, buffer_size = " + sampleBuffer + b.String() + ")"
 	var delim, quote, escape string
 	var header bool
 	if err := q.QueryRowContext(ctx, query, args...).Scan(&delim, &quote, &escape, &header); err != nil {

@@ -28,11 +28,11 @@ type File struct {
 	Path    string // the file as named in the config
 	Names   []string
 	Dialect Dialect
-	// Bad are the lines the screen rejected (From leaves them out).
+	// Bad are the lines the screen rejected (Scan leaves them out).
 	Bad []BadLine
 	// Lines is the file's physical line count, header included.
 	Lines int64
-	// Params are From's parameters ($path, $p_*), to bind with the
+	// Params are Scan's parameters ($path, $p_*), to bind with the
 	// query's own.
 	Params engine.Params
 	read   string // the file DuckDB reads: Path, or its normalised copy
@@ -114,42 +114,19 @@ func (f *File) Normalised() bool { return f.read != f.Path }
 func (f *File) ReadPath() string { return f.read }
 
 // ControlPattern matches a value holding a control character other than
-// tab (a line the screen rejected): $p_control in From.
+// tab (a line the screen rejected): $p_control in Scan.
 const ControlPattern = "[\\x00-\\x08\\x0b-\\x1f\\x7f]"
 
-// From is the FROM-clause fragment that reads the file: every column
-// VARCHAR under the header's name, malformed lines stored in DuckDB's
-// rejects tables (rejects = [errors, scans]) or skipped (empty rejects),
-// and the lines holding a control character (Bad) left out. It is built
-// from fixed text, generated names and quoted identifiers only; the
+// Scan is the scan that reads the file (sql/csv_file_scan.sql): every
+// column VARCHAR under the header's name, malformed lines stored in
+// DuckDB's rejects tables (rejects = [errors, scans]) or skipped (empty
+// rejects), and the lines holding a control character (Bad) left out. Its
 // values are in Params.
-func (f *File) From(rejects [2]string) string {
-	var cols, sel []string
-	for i, n := range f.Names {
-		g := fmt.Sprintf("c%d", i)
-		cols = append(cols, engine.Literal(g)+": 'VARCHAR'")
-		sel = append(sel, engine.Quote(g)+" AS "+engine.Quote(n))
-	}
-	var b strings.Builder
-	b.WriteString("(SELECT " + strings.Join(sel, ", ") + " FROM read_csv($path, auto_detect = false, filename = false, columns = {")
-	b.WriteString(strings.Join(cols, ", ") + "}, delim = $p_delim, quote = $p_quote, escape = $p_escape, new_line = $p_new_line, header = CAST($p_header AS BOOLEAN)")
-	if _, ok := f.Params["p_encoding"]; ok {
-		b.WriteString(", encoding = $p_encoding")
-	}
-	if rejects[0] != "" {
-		b.WriteString(", store_rejects = true, rejects_table = " + engine.Literal(rejects[0]) + ", rejects_scan = " + engine.Literal(rejects[1]))
-	} else {
-		b.WriteString(", ignore_errors = true")
-	}
-	b.WriteString(")")
+func (f *File) Scan(rejects [2]string) engine.Scan {
+	_, enc := f.Params["p_encoding"]
 	if len(f.Bad) > 0 {
-		var all []string
-		for i := range f.Names {
-			all = append(all, "coalesce("+engine.Quote(fmt.Sprintf("c%d", i))+", '')")
-		}
-		b.WriteString(" WHERE NOT regexp_matches(" + strings.Join(all, " || ") + ", $p_control)")
 		f.Params["p_control"] = ControlPattern
 	}
-	b.WriteString(")")
-	return b.String()
+	return engine.Scan{File: &engine.CSVFile{Names: f.Names, Encoding: enc, Control: len(f.Bad) > 0,
+		RejectsTable: rejects[0], RejectsScan: rejects[1]}}
 }

@@ -111,7 +111,7 @@ func TestTypedTemplateValues(t *testing.T) {
 	if got := MustRender("export_copy", map[string]any{"Columns": []string{"x"}, "KV": kv}); !strings.Contains(got, `KV_METADATA {"a""b": $kv_0}`) || p["kv_0"] != "v" {
 		t.Errorf("export_copy with KV: %s (params %v)", got, p)
 	}
-	data := map[string]any{"Compression": "zstd; DROP TABLE x", "Columns": nil}
+	data := map[string]any{"Compression": "zstd; DROP TABLE x", "Columns": nil, "Scan": Scan{Table: "t"}}
 	if _, err := Render("stage_consent", data); err == nil || !strings.Contains(err.Error(), "not a Parquet codec") {
 		t.Errorf("stage_consent with a bad codec: %v", err)
 	}

@@ -61,16 +61,6 @@ func KVPairs(kv map[string]string, prefix string) (KV, Params, error) {
 	return out, p, nil
 }
 
-// KVMetadata is KVPairs rendered as the KV_METADATA fragment, for the
-// templates that still take it as text ({{.KV}}).
-func KVMetadata(kv map[string]string, prefix string) (string, Params, error) {
-	pairs, p, err := KVPairs(kv, prefix)
-	if err != nil {
-		return "", nil, err
-	}
-	return pairs.SQL(), p, nil
-}
-
 // FileKV reads a Parquet file's key-value metadata
 // (sql/parquet_kv_read.sql), decoded as text. A file without any gives an
 // empty map.

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestKVMetadata writes a Parquet file with KVMetadata's fragment and
+// TestKVMetadata writes a Parquet file with KVPairs' fragment ({{kv .}}) and
 // reads it back with FileKV: keys and values that would break quoting
 // (quotes, a semicolon, a would-be injection) arrive unchanged, and
 // nothing but quoted keys and placeholders reaches the SQL text.
@@ -17,10 +17,11 @@ func TestKVMetadata(t *testing.T) {
 		`odd"key'`:             "x'); DROP TABLE t; --",
 		"pipeline.column.note": "multi\nline ✓",
 	}
-	frag, p, err := KVMetadata(kv, "kv_")
+	pairs, p, err := KVPairs(kv, "kv_")
 	if err != nil {
 		t.Fatal(err)
 	}
+	frag := pairs.SQL()
 	for _, v := range kv {
 		if strings.Contains(frag, v) {
 			t.Errorf("a value is spliced into the SQL: %s", frag)
@@ -58,8 +59,8 @@ func TestKVMetadata(t *testing.T) {
 		}
 	}
 	for _, bad := range []map[string]string{{}, {"a\nb": "x"}, {"": "x"}} {
-		if _, _, err := KVMetadata(bad, "kv_"); err == nil {
-			t.Errorf("KVMetadata(%q) accepted", bad)
+		if _, _, err := KVPairs(bad, "kv_"); err == nil {
+			t.Errorf("KVPairs(%q) accepted", bad)
 		}
 	}
 }

@@ -5,17 +5,25 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/template"
 
 	sqlfs "github.com/example/pipeline/sql"
 )
 
-var templates = parseTemplates()
+// templates are parsed in init: the scan function renders them again.
+var templates *template.Template
+
+func init() { templates = parseTemplates() }
 
 // funcs are the template functions: each takes a typed value and renders
 // it as SQL (an identifier, a literal the pipeline built), so that Go
-// never splices SQL text into a template.
+// never splices SQL text into a template. What a template prints without
+// a function is a Go integer (a range index, .Threads, .MaxDigits, a
+// bucket), a bool-guarded constant, or an expression another template
+// wrote (args, below); the one user text spliced is the targeting
+// predicate, a predicate.Expr (enrich_targets.sql).
 var funcs = template.FuncMap{
 	"q":     Quote,
 	"ident": Quote,
@@ -52,11 +60,33 @@ var funcs = template.FuncMap{
 	// table is a table's quoted, qualified name (Table).
 	"table": func(t Table) string { return t.SQL() },
 	// kv is Parquet key-value metadata: quoted keys, bound values (KV).
-	"kv": func(kv KV) string { return kv.SQL() },
+	"kv": func(kv KV) (string, error) {
+		for _, e := range kv {
+			if _, err := param(e.Param); err != nil {
+				return "", err
+			}
+		}
+		return kv.SQL(), nil
+	},
 	// codec is a Parquet codec name (COPY takes no parameter for it).
 	"codec": codec,
-	// args passes several expressions (our own SQL text, never a user's)
-	// to a shared template: {{template "x" (args "a" "b")}}.
+	// pct is a percentage with four decimals, 0.5000 (a sample's size).
+	"pct": func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) },
+	// ints is a list of integers, 1, 2, 3 (row ids a search found): it can
+	// print nothing but digits, signs and commas.
+	"ints": ints,
+	// scan is what a statement reads, its FROM (Scan, sql/scan.sql).
+	"scan": renderScan,
+	// param is a named parameter's name, after a $ ({{param .X}}).
+	"param": param,
+	// csvopt is a read_csv / sniff_csv argument name (CSVArg.Name).
+	"csvopt": csvOption,
+	// sqltype is a type a bound value is cast to (CSVArg.Cast).
+	"sqltype": sqlType,
+	// args passes several expressions to a shared template: {{template "x"
+	// (args "a" "b")}}. They are written in the calling template (column
+	// names, or printf of q's quoted identifiers, as derive_email.sql's and
+	// title_class.sql's callers do), never passed in from Go.
 	"args": func(v ...string) []string { return v },
 }
 

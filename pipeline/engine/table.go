@@ -1,6 +1,10 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Table names a table for a template ({{table .X}}): Name, in the
 // attached database Catalog when that is set. Both are the pipeline's
@@ -24,4 +28,17 @@ func codec(name string) (string, error) {
 		return "", fmt.Errorf("not a Parquet codec: %q", name)
 	}
 	return name, nil
+}
+
+// ints renders integers as a comma-separated list ({{ints .X}}), for an
+// IN (...) of row ids; an empty list is refused (IN () is not SQL).
+func ints(v []int64) (string, error) {
+	if len(v) == 0 {
+		return "", fmt.Errorf("ints: empty list")
+	}
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.FormatInt(n, 10)
+	}
+	return strings.Join(s, ", "), nil
 }

@@ -18,17 +18,17 @@ func rewriteArgs(ctx context.Context, c *sql.Conn, path, key, tmp string) (map[s
 
 // KeepKV reads the export file's own key-value metadata (its description,
 // campaign, run) so that a rewrite of the file writes it unchanged: it
-// adds the values to p as $kv_N and returns the template data ({{.KV}}, a
-// struct of quoted keys and placeholders; nil when the file has none).
+// adds the values to p as $kv_N and returns the template data ({{kv .KV}},
+// an engine.KV of keys and placeholders; nil when the file has none).
 func KeepKV(ctx context.Context, c *sql.Conn, path string, p engine.Params) (map[string]any, error) {
 	kv, err := engine.FileKV(ctx, c, path)
 	if err != nil || len(kv) == 0 {
 		return nil, err
 	}
-	frag, kp, err := engine.KVMetadata(kv, "kv_")
+	pairs, kp, err := engine.KVPairs(kv, "kv_")
 	if err != nil {
 		return nil, err
 	}
 	maps.Copy(p, kp)
-	return map[string]any{"KV": frag}, nil
+	return map[string]any{"KV": pairs}, nil
 }

@@ -18,7 +18,7 @@ import (
 type Dataset struct {
 	Name, Table, Read string
 	Catalog           string // the attached database Read is in, when not the warehouse
-	Parquet           string // a raw table's files (ReadRaw), read instead of the view
+	RawDir            string // a raw table's files (sql/read_raw.sql), read instead of the view
 }
 
 // datasets lists every table a run writes that holds source data.
@@ -28,7 +28,7 @@ func (rn *run) datasets() []Dataset {
 		if info := rn.sources[name]; info != nil {
 			d := Dataset{Name: name, Table: info.Table, Read: info.Staged}
 			if info.Layout != nil {
-				d.Parquet = warehouse.ReadRaw(info.Layout.Dir)
+				d.RawDir = info.Layout.Dir
 			}
 			out = append(out, d)
 		}
@@ -47,7 +47,7 @@ func (rn *run) classifyOptions() classify.Options {
 func (rn *run) classifyTable(ctx context.Context, c *sqlConn, d Dataset) ([]classify.Result, error) {
 	t0 := time.Now()
 	opts := rn.classifyOptions()
-	opts.Catalog, opts.Parquet = d.Catalog, d.Parquet
+	opts.Catalog, opts.RawDir = d.Catalog, d.RawDir
 	res, err := classify.Table(ctx, c, d.Name, d.Read, opts)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // TestConsentRecords stages consent records (stage_consent.sql: hashed,
@@ -58,7 +60,7 @@ func TestConsentRecords(t *testing.T) {
 	// stage_consent.sql: hashed, the email and the other columns dropped
 	file := filepath.Join(t.TempDir(), "consent.parquet")
 	keep := []column{{Src: "channel", Dst: "channel"}, {Src: "given_at", Dst: "given_at"}, {Src: "wording", Dst: "wording"}, {Src: "withdrawn_at", Dst: "withdrawn_at"}}
-	data := map[string]any{"Scan": "cons", "Email": "email", "Keep": keep, "Compression": "zstd"}
+	data := map[string]any{"Scan": engine.Scan{Table: "cons"}, "Email": "email", "Keep": keep, "Compression": "zstd"}
 	if err := execScript(ctx, c, "stage_consent", data, params{"source": "consents", "run_id": "r1", "now": now, "dir": file}); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +74,7 @@ func TestConsentRecords(t *testing.T) {
 	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE staged AS SELECT * FROM read_parquet($1)", file); err != nil {
 		t.Fatal(err)
 	}
-	cols, err := columns(ctx, c, "staged")
+	cols, err := columns(ctx, c, engine.Scan{Table: "staged"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,11 +40,11 @@ func (rn *run) screenedScan(ctx context.Context, idx int, n *connectors.NativeSc
 		return nil, true, err
 	}
 	s := &scanSQL{Params: f.Params, CSV: f, csvPath: f.Path}
-	s.Probe = f.From([2]string{})
+	s.Probe = f.Scan([2]string{})
 	s.From = s.Probe
 	if rejects {
 		s.Rejects = [2]string{fmt.Sprintf("_rejects_%d", idx), fmt.Sprintf("_reject_scans_%d", idx)}
-		s.From = f.From(s.Rejects)
+		s.From = f.Scan(s.Rejects)
 	}
 	if f.Normalised() {
 		s.release = f.Close

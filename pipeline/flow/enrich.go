@@ -191,5 +191,5 @@ func (rn *run) publishProspects(ctx context.Context, c *sqlConn) error {
 
 // prospectsSchema lists the prospects table's columns.
 func prospectsSchema(ctx context.Context, c *sqlConn) ([]string, error) {
-	return columns(ctx, c, engine.Quote("prospects"))
+	return columns(ctx, c, engine.Scan{Table: "prospects"})
 }

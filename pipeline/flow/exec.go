@@ -28,10 +28,14 @@ func countTable(ctx context.Context, c *sql.Conn, table string) (int64, error) {
 	return count(ctx, c, engine.MustRender("count_table", table))
 }
 
-// columns returns the column names of a FROM fragment (a quoted table or
-// a scan rendered from sql/) without reading rows.
-func columns(ctx context.Context, c *sql.Conn, from string, args ...any) ([]string, error) {
-	rows, err := c.QueryContext(ctx, engine.MustRender("query_columns", from), args...)
+// columns returns the column names of a scan (a table, a source's read)
+// without reading rows.
+func columns(ctx context.Context, c *sql.Conn, from engine.Scan, args ...any) ([]string, error) {
+	q, err := engine.Render("query_columns", from)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ func (rn *run) scanColumns(ctx context.Context, c *sqlConn, name string, s *scan
 	if p, ok := rn.Connectors.(*Pool); ok {
 		pr = p.probes
 	}
-	key := name + "\x00" + s.Probe + "\x00" + fmt.Sprint(s.Params)
+	key := name + "\x00" + s.Probe.Key() + "\x00" + fmt.Sprint(s.Params)
 	before, stamped := stamps(s)
 	if pr != nil && stamped {
 		var hit []string

@@ -28,7 +28,7 @@ func TestScanColumns(t *testing.T) {
 	}
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	write("email,phone\na@b.com,1\n", t0)
-	scan := &scanSQL{Probe: "read_csv($path, all_varchar = true)", Params: params{"path": []string{path}}}
+	scan := &scanSQL{Probe: csvScan(nil, [2]string{}), Params: params{"path": []string{path}}}
 	outer := NewPool(connect.InProcess{})
 	validation := &run{Runner: &Runner{Connectors: NewPool(outer)}}
 	theRun := &run{Runner: &Runner{Connectors: NewPool(outer)}}

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"strings"
 
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
@@ -18,25 +17,25 @@ func shardedRole(src *config.Source) bool {
 	return src.Role == config.RoleCompanies || src.Role == config.RolePeople
 }
 
-// shardScan narrows stage_table.sql's scan (data["Scan"]) to this shard's
-// rows of a companies or people source (sql/shard_scan.sql) and binds the
-// shard's parameters into p. Unsharded runs and other sources: unchanged.
-func (rn *run) shardScan(data map[string]any, p params, src *config.Source, cols []column) {
+// shardScan narrows stage_table.sql's scan to this shard's rows of a
+// companies or people source (sql/shard_scan.sql) and binds the shard's
+// parameters into p. Unsharded runs and other sources: scan unchanged.
+func (rn *run) shardScan(scan engine.Scan, p params, src *config.Source, cols []column) engine.Scan {
 	if rn.shard == nil || !shardedRole(src) {
-		return
+		return scan
 	}
-	key := map[string]any{"Scan": data["Scan"], "Domain": "", "Email": ""}
+	key := &engine.ShardScan{Scan: scan}
 	for _, col := range cols {
 		switch {
 		case src.Role == config.RoleCompanies && col.Dst == "domain",
 			src.Role == config.RolePeople && col.Dst == "company_domain":
-			key["Domain"] = col.Src
+			key.Domain = col.Src
 		case src.Role == config.RolePeople && col.Dst == "email":
-			key["Email"] = col.Src
+			key.Email = col.Src
 		}
 	}
-	data["Scan"] = strings.TrimSpace(engine.MustRender("shard_scan", key))
 	p["shard_i"], p["shard_n"] = rn.shard.I, rn.shard.N
+	return engine.Scan{Shard: key}
 }
 
 // shardDropsRejects reports whether this run leaves a source's malformed

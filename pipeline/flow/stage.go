@@ -34,12 +34,13 @@ type sourceInfo struct {
 
 type column struct{ Src, Dst string }
 
-// scanSQL is how the stage SQL reads one source: a FROM-clause fragment
-// built only from fixed function names, whitelisted parameter names and
-// our own generated identifiers; paths and options are bound parameters.
+// scanSQL is how the stage SQL reads one source: an engine.Scan the
+// templates render ({{scan .Scan}}) from fixed function names, whitelisted
+// option and parameter names and our own generated identifiers; paths and
+// options are bound parameters.
 type scanSQL struct {
-	From    string // the scan as staged (CSV: malformed rows stored as rejects)
-	Probe   string // the same scan that skips malformed rows and records nothing: column and count probes
+	From    engine.Scan // the scan as staged (CSV: malformed rows stored as rejects)
+	Probe   engine.Scan // the same scan that skips malformed rows and records nothing: column and count probes
 	Params  params
 	Rejects [2]string // errors and scans tables, CSV only
 	// CSV is the screened CSV file (nil for other scans): its columns,
@@ -65,14 +66,13 @@ var csvParams = map[string]bool{"delim": true, "header": true, "encoding": true,
 
 // csvArg is one named argument of read_csv or sniff_csv
 // (sql/csv_args.sql): its value is bound as $Param, cast to Cast if set.
-type csvArg struct{ Name, Param, Cast string }
+type csvArg = engine.CSVArg
 
-// csvScan is the FROM fragment of a CSV scan (sql/csv_scan.sql): with
-// rejects (its table and scan names) set, malformed rows are stored there;
-// otherwise they are skipped.
-func csvScan(args []csvArg, rejects [2]string) string {
-	return strings.TrimSpace(engine.MustRender("csv_scan", map[string]any{"Args": args,
-		"Rejects": rejects[0] != "", "RejectsTable": rejects[0], "RejectsScan": rejects[1]}))
+// csvScan is a CSV scan (sql/csv_scan.sql): with rejects (its table and
+// scan names) set, malformed rows are stored there; otherwise they are
+// skipped.
+func csvScan(args []csvArg, rejects [2]string) engine.Scan {
+	return engine.Scan{CSV: &engine.CSVScan{Args: args, RejectsTable: rejects[0], RejectsScan: rejects[1]}}
 }
 
 // csvArgList turns a source's csv options into csvArgs, in name order,
@@ -151,7 +151,7 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 			}
 			return s, nil
 		case connectors.FormatParquet:
-			return &scanSQL{From: "read_parquet($path)", Probe: "read_parquet($path)", Params: p}, nil
+			return &scanSQL{From: engine.Scan{Parquet: true}, Probe: engine.Scan{Parquet: true}, Params: p}, nil
 		default:
 			return nil, fmt.Errorf("native scan format %q not supported", n.Format)
 		}
@@ -171,7 +171,7 @@ func (rn *run) scanFragment(ctx context.Context, c *sqlConn, idx int, name strin
 			return nil, fmt.Errorf("read record stream: %w", err)
 		}
 		drop := func() { _ = execScript(context.WithoutCancel(ctx), c, "temp_drop", tmp, nil) }
-		return &scanSQL{From: engine.Quote(tmp), Probe: engine.Quote(tmp), Params: p, release: drop}, nil
+		return &scanSQL{From: engine.Scan{Table: tmp}, Probe: engine.Scan{Table: tmp}, Params: p, release: drop}, nil
 	}
 	return nil, fmt.Errorf("connector returned neither a native scan nor a record stream")
 }
@@ -308,9 +308,8 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	for k, v := range scan.Params {
 		p[k] = v
 	}
-	data := map[string]any{"Columns": cols2, "Scan": scan.From, "BucketEmail": bucketCol, "Compression": info.Layout.Compression,
-		"Source": name, "RunID": rn.id}
-	rn.shardScan(data, p, src, cols2) // a sharded run stages its own rows only
+	data := map[string]any{"Columns": cols2, "Scan": rn.shardScan(scan.From, p, src, cols2), // a sharded run stages its own rows only
+		"BucketEmail": bucketCol, "Compression": info.Layout.Compression, "Source": name, "RunID": rn.id}
 	if derive {
 		if d := deriveData(src, cols2); d != nil {
 			data["Derive"] = d

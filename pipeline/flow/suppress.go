@@ -211,7 +211,7 @@ func listFingerprint(name string, src *config.Source, scan *scanSQL, data map[st
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "list sync 1\x00%s\x00%s\x00%s\x00%s\x00%v\x00%v\x00%s\x00%v\x00",
-		exe, name, src.Kind, src.Reason, data["Value"], data["SHA"], scan.From, map[string]any(p))
+		exe, name, src.Kind, src.Reason, data["Value"], data["SHA"], scan.From.Key(), map[string]any(p))
 	for _, path := range paths {
 		f, err := os.Open(path)
 		if err != nil {

@@ -21,14 +21,14 @@ import (
 // over the company data is reported by kind only: its message could quote
 // a value.
 func (rn *run) targets(ctx context.Context, c *sqlConn, pred string) error {
-	probs, err := predicate.Check(ctx, c, pred)
+	expr, probs, err := predicate.Allowed(ctx, c, pred)
 	if err != nil {
 		return fmt.Errorf("targeting.companies: %w", err)
 	}
 	if len(probs) > 0 {
 		return fmt.Errorf("targeting.companies: %s (at byte %d of the predicate)", probs[0].Msg, probs[0].Offset)
 	}
-	if err := rn.exec(ctx, c, "enrich_targets", map[string]any{"Predicate": pred}, nil); err != nil {
+	if err := rn.exec(ctx, c, "enrich_targets", map[string]any{"Predicate": expr}, nil); err != nil {
 		return fmt.Errorf("targeting.companies: %w", scrubPredicateError(err))
 	}
 	return nil

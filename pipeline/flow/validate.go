@@ -170,7 +170,7 @@ func (rn *run) validateExports(ctx context.Context, c *sqlConn) (config.Diagnost
 // its columns and how the stage would scan it, or the problem found.
 type sourceProbe struct {
 	cols []string
-	from string
+	from engine.Scan
 	via  string // the connector, and a CSV file's dialect
 	diag *config.Diagnostic
 	err  error // not the source's fault: validation stops

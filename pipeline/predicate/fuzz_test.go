@@ -54,7 +54,7 @@ func FuzzCheck(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
-		probs, err := Check(ctx, c, expr)
+		checked, probs, err := Allowed(ctx, c, expr)
 		if err != nil {
 			t.Fatalf("Check(%q): %v", expr, err)
 		}
@@ -66,7 +66,7 @@ func FuzzCheck(f *testing.F) {
 			}
 			return
 		}
-		q := engine.MustRender("enrich_targets", map[string]any{"Predicate": expr})
+		q := engine.MustRender("enrich_targets", map[string]any{"Predicate": checked})
 		_, err = c.ExecContext(ctx, q)
 		var de *duckdb.Error
 		if errors.As(err, &de) && de.Type == duckdb.ErrorTypePermission {

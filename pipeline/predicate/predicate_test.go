@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // TestCheck: every attack of issue 19 item 2 is refused at its position;
@@ -65,5 +67,38 @@ func TestCheck(t *testing.T) {
 		case tt.want != "" && (!strings.Contains(probs[0].Msg, tt.want) || probs[0].Offset != tt.wantOff):
 			t.Errorf("%q: got %+v, want %q at offset %d", tt.give, probs, tt.want, tt.wantOff)
 		}
+	}
+}
+
+// TestAllowedExpr: only a predicate Check accepts becomes an Expr, and the
+// template that splices it takes nothing else (a string is refused).
+func TestAllowedExpr(t *testing.T) {
+	ctx := context.Background()
+	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct {
+		expr string
+		ok   bool
+	}{
+		{"country = 'GB'", true},
+		{"true); DROP TABLE companies_n; --", false},
+		{"read_csv('/etc/passwd') IS NOT NULL", false},
+	} {
+		e, probs, err := Allowed(ctx, db, tc.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.SQL() == tc.expr && len(probs) == 0; got != tc.ok {
+			t.Errorf("Allowed(%q) = %q, %v", tc.expr, e.SQL(), probs)
+		}
+		if !tc.ok && e.SQL() != "" {
+			t.Errorf("Allowed(%q) returned an expression", tc.expr)
+		}
+	}
+	if _, err := engine.Render("enrich_targets", map[string]any{"Predicate": "true"}); err == nil {
+		t.Error("enrich_targets took a string predicate")
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/example/pipeline/pipeline/engine"
 )
@@ -24,7 +23,7 @@ const nullBucketDir = "_bucket=__HIVE_DEFAULT_PARTITION__"
 func (f *Findings) bucketFiles(d matchCols) ([]string, error) {
 	var dirs []string
 	switch {
-	case d.Bucket == "":
+	case d.Bucket == nil:
 		return nil, nil
 	case d.HopOnly:
 		dirs = []string{nullBucketDir}
@@ -52,19 +51,13 @@ func (f *Findings) bucketFiles(d matchCols) ([]string, error) {
 // some is false when no file holds them: the table has nothing to search.
 func (f *Findings) narrowToBuckets(d *matchCols) (some bool, err error) {
 	d.Bucket = f.bucketFilter(*d)
-	if d.Bucket == "" {
+	if d.Bucket == nil {
 		return true, nil
 	}
 	files, err := f.bucketFiles(*d)
 	if err != nil || len(files) == 0 {
 		return false, err
 	}
-	d.From = readRawFiles(files)
+	d.From = engine.Scan{RawFiles: files}
 	return true, nil
-}
-
-// readRawFiles is the FROM fragment reading the given raw files
-// (sql/read_raw_files.sql).
-func readRawFiles(files []string) string {
-	return strings.TrimSpace(engine.MustRender("read_raw_files", files))
 }

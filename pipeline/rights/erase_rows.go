@@ -74,7 +74,7 @@ func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) 
 	d := f.predicateData(t.match)
 	var n int64
 	if len(t.rowIDs) > 0 && len(t.rowIDs) <= maxRowIDDelete {
-		d.RowIDs = idList(t.rowIDs)
+		d.RowIDs = t.rowIDs
 		var err error
 		if n, err = execT(ctx, c, "erase_delete", d, f.params()); err != nil {
 			return 0, err
@@ -84,7 +84,7 @@ func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) 
 		}
 		f.log.Warn().Str("table", t.Table).Int64("deleted", n).Int("found", len(t.rowIDs)).
 			Msg("erasure: rows moved since the search; deleting by the predicate over the whole table")
-		d.RowIDs = ""
+		d.RowIDs = nil
 	}
 	m, err := execT(ctx, c, "erase_delete", d, f.params())
 	return n + m, err
@@ -117,10 +117,10 @@ func rewriteRawFile(ctx context.Context, c *sql.Conn, f *Findings, t TableHit, f
 	}
 	d := f.predicateData(t.match)
 	if len(rows) <= maxRowIDDelete {
-		d.RowIDs = idList(rows)
+		d.RowIDs = rows
 	}
 	for {
-		exact := d.RowIDs == ""
+		exact := len(d.RowIDs) == 0
 		kept, done, err := rewriteRaw(ctx, c, "erase_raw", d, f.params(), file, func(kept int64) bool {
 			return exact || before-kept == int64(len(rows))
 		})
@@ -129,6 +129,6 @@ func rewriteRawFile(ctx context.Context, c *sql.Conn, f *Findings, t TableHit, f
 		}
 		f.log.Warn().Str("table", t.Table).Int64("deleted", before-kept).Int("found", len(rows)).
 			Msg("erasure: a raw file changed since the search; rewriting it by the predicate over the whole file")
-		d.RowIDs = ""
+		d.RowIDs = nil
 	}
 }

@@ -46,11 +46,10 @@ type matchCols struct {
 	Explicit, Hop              idBlock              // sar_predicate.sql: the request's identifiers, the hop's (see predicateData)
 	Derived                    *derivedCols         // sar_predicate.sql: rows whose derived email is the subject's (see derived.go)
 	HopOnly                    bool                 // only rows reached through the hop (the second pass)
-	RowIDs                     string               // erase_delete.sql: the rowids found, comma-separated integers
+	RowIDs                     []int64              // erase_delete.sql, erase_raw.sql, sar_rows.sql: the row ids found ({{ints .RowIDs}})
 	Raw                        *warehouse.RawLayout // the table's raw files (nil: a warehouse table)
-	From                       string               // sar_match.sql: how to read the table
-	RowID                      string               // sar_match.sql: the row's id within From
-	Bucket                     string               // sar_match.sql: the buckets that can hold the subject (see bucketFilter)
+	From                       engine.Scan          // sar_match.sql: how to read the table
+	Bucket                     *bucketRule          // sar_match.sql: the buckets that can hold the subject (see bucketFilter; nil: every row)
 	Keyed                      string               // sar_predicate.sql: the subject_key column a keyed table's search filters on first (keyed.go)
 	personal                   map[string]string    // column -> category, personal columns only
 	columns                    map[string]bool      // every column of the table

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -93,9 +92,9 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 		if len(m.Email)+len(m.Key)+len(m.Phone)+len(m.Profile) == 0 {
 			continue
 		}
-		m.From, m.RowID = engine.Quote(m.Table), "rowid"
+		m.From = engine.Scan{Table: m.Table}
 		if l, ok := layouts[m.Table]; ok {
-			m.Raw, m.From, m.RowID = &l, warehouse.ReadRaw(l.Dir), "file_row_number"
+			m.Raw, m.From = &l, engine.Scan{RawDir: l.Dir}
 		}
 		out = append(out, *m)
 	}
@@ -108,20 +107,29 @@ func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matc
 // phone or profile URL carries no other valid email (sar_predicate.sql),
 // so it is in that bucket or in none (_bucket NULL). That holds only when
 // the bucketed email column is the table's one identifier column of its
-// kind and there is no subject_key column; otherwise every row is read.
-func (f *Findings) bucketFilter(d matchCols) string {
+// kind and there is no subject_key column; otherwise every row is read
+// (nil).
+func (f *Findings) bucketFilter(d matchCols) *bucketRule {
 	l := d.Raw
 	if l == nil || l.Buckets < 1 || f.Subject.Email == "" || len(d.Key) > 0 || len(d.Email) != 1 || d.Email[0] != l.BucketColumn {
-		return ""
+		return nil
 	}
-	b := strconv.Itoa(engine.EmailBucket(f.Subject.Email, l.Buckets))
+	b := engine.EmailBucket(f.Subject.Email, l.Buckets)
 	switch {
 	case d.HopOnly:
-		return "_bucket IS NULL"
+		return &bucketRule{Null: true}
 	case len(d.Phone)+len(d.Profile) > 0:
-		return "(_bucket = " + b + " OR _bucket IS NULL)"
+		return &bucketRule{N: b, Own: true, Null: true}
 	}
-	return "_bucket = " + b
+	return &bucketRule{N: b, Own: true}
+}
+
+// bucketRule is sar_match.sql's filter on a bucketed raw table's _bucket
+// (bucketFilter): the subject's bucket N (Own), the rows without a bucket
+// (Null), or either. Typed, so the template prints only an integer.
+type bucketRule struct {
+	N         int
+	Own, Null bool
 }
 
 // datasetOf maps a warehouse table to its dataset name.
@@ -268,7 +276,7 @@ func searchTable(ctx context.Context, c *sql.Conn, d matchCols, p params) ([]Row
 	var cols []string
 	for _, file := range files {
 		q := d
-		q.RowIDs = idList(byFile[file])
+		q.RowIDs = byFile[file]
 		var fp params
 		if d.Raw != nil {
 			fp = params{"file": file}
@@ -324,16 +332,6 @@ func groupByFile(ids []int64, files []string) ([]string, map[string][]int64) {
 		byFile[file] = append(byFile[file], id)
 	}
 	return order, byFile
-}
-
-// idList formats row ids for a template's .RowIDs (integers, never text
-// from a user).
-func idList(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(s, ", ")
 }
 
 func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64, files []string) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func rawPeople(t *testing.T, buckets int) (*config.Config, *engine.DB, *sql.Conn
 				('Old', 'Row', 'old@example.com', NULL, TIMESTAMP '2024-01-01')`,
 		`COPY (SELECT *, CAST(pl_stage_email(email, '` + strconv.Itoa(buckets) + `') AS INTEGER) AS _bucket FROM src)
 			TO '` + files + `' (FORMAT parquet, COMPRESSION uncompressed, PARTITION_BY (_bucket), WRITE_PARTITION_COLUMNS true)`,
-		`CREATE VIEW raw_people AS SELECT * FROM ` + warehouse.ReadRaw(files),
+		`CREATE VIEW raw_people AS SELECT * FROM ` + engine.Scan{RawDir: files}.Key(),
 		`INSERT INTO raw_files VALUES ('raw_people', '` + files + `', 'r1', ` + strconv.Itoa(buckets) + `, 'email', 'uncompressed')`,
 		`INSERT INTO catalog VALUES ('people','raw_people','first_name','identity.name',true,1,'name','',NULL,NULL),
 			('people','raw_people','last_name','identity.name',true,1,'name','',NULL,NULL),
@@ -162,24 +163,31 @@ func TestRawFilesFindAndErase(t *testing.T) {
 func TestBucketFilter(t *testing.T) {
 	s, _ := NewSubject("jo@example.com", "", "", "")
 	f := &Findings{Subject: s}
-	b := strconv.Itoa(engine.EmailBucket("jo@example.com", 16))
+	b := engine.EmailBucket("jo@example.com", 16)
 	raw := &warehouse.RawLayout{Buckets: 16, BucketColumn: "email"}
 	for _, tt := range []struct {
 		name string
 		m    matchCols
-		want string
+		want string // as sar_match.sql renders it
 	}{
-		{"email only", matchCols{Raw: raw, Email: []string{"email"}}, "_bucket = " + b},
-		{"with phones", matchCols{Raw: raw, Email: []string{"email"}, Phone: []string{"phone"}}, "(_bucket = " + b + " OR _bucket IS NULL)"},
-		{"hop", matchCols{Raw: raw, Email: []string{"email"}, Phone: []string{"phone"}, HopOnly: true}, "_bucket IS NULL"},
+		{"email only", matchCols{Raw: raw, Email: []string{"email"}}, "_bucket = " + strconv.Itoa(b) + " AND "},
+		{"with phones", matchCols{Raw: raw, Email: []string{"email"}, Phone: []string{"phone"}}, "(_bucket = " + strconv.Itoa(b) + " OR _bucket IS NULL) AND "},
+		{"hop", matchCols{Raw: raw, Email: []string{"email"}, Phone: []string{"phone"}, HopOnly: true}, "_bucket IS NULL AND "},
 		{"a second email column", matchCols{Raw: raw, Email: []string{"email", "work_email"}}, ""},
 		{"a subject_key column", matchCols{Raw: raw, Email: []string{"email"}, Key: []string{"k"}}, ""},
 		{"email not the bucketed column", matchCols{Raw: raw, Email: []string{"work_email"}}, ""},
 		{"not bucketed", matchCols{Raw: &warehouse.RawLayout{}, Email: []string{"email"}}, ""},
 		{"a warehouse table", matchCols{Email: []string{"email"}}, ""},
 	} {
-		if got := f.bucketFilter(tt.m); got != tt.want {
-			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		d := f.predicateData(tt.m)
+		d.Table, d.From, d.Bucket = "t", engine.Scan{Table: "t"}, f.bucketFilter(tt.m)
+		q, err := render("sar_match", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, where, _ := strings.Cut(q, "\nWHERE ")
+		if !strings.HasPrefix(where, tt.want) || tt.want == "" && strings.Contains(where, "_bucket") {
+			t.Errorf("%s: WHERE %s, want it to begin %q", tt.name, where, tt.want)
 		}
 	}
 }

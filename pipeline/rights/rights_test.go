@@ -47,7 +47,7 @@ func TestNewSubject(t *testing.T) {
 }
 
 func TestPredicateRender(t *testing.T) {
-	m := matchCols{Table: "raw_x", Email: []string{"email"}, Phone: []string{"phone"}, Country: "country"}
+	m := matchCols{Table: "raw_x", From: engine.Scan{Table: "raw_x"}, Email: []string{"email"}, Phone: []string{"phone"}, Country: "country"}
 	f := &Findings{Subject: Subject{Email: "a@b.co", Key: "k"}}
 	q, err := render("sar_match", f.predicateData(m))
 	if err != nil {

@@ -84,7 +84,7 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 		return res, fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	scan := f.From([2]string{"_import_rejects", "_import_reject_scans"})
+	scan := f.Scan([2]string{"_import_rejects", "_import_reject_scans"})
 	cols := f.Names
 	data := map[string]any{"Scan": scan}
 	if slices.Contains(cols, col) {

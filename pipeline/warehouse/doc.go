@@ -1,7 +1,7 @@
 // Package warehouse owns the pipeline's DuckDB warehouse as a place on
 // disk: opening it for one access mode (Open: the lock, the engine
 // settings built from pipeline.yaml, the schema), its own tables
-// (EnsureSchema), the raw-file layout beside it (RawLayout, ReadRaw) and
+// (EnsureSchema), the raw-file layout beside it (RawLayout) and
 // the journals that make a run one unit with its exports.
 //
 // Every command that touches a warehouse holds its lock (an flock on

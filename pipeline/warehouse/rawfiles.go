@@ -61,15 +61,6 @@ type RawLayout struct {
 	Compression  string // uncompressed | zstd
 }
 
-// ReadRaw is the FROM fragment reading a raw table's files
-// (sql/read_raw.sql): every *.parquet under dir (never a temp file: those
-// end in .tmp). The path is a SQL string literal (views cannot take
-// parameters); it is built by the pipeline from the warehouse path, the
-// source name and the run id.
-func ReadRaw(dir string) string {
-	return strings.TrimSpace(engine.MustRender("read_raw", dir))
-}
-
 // RawLayouts reads raw_files: table name -> layout.
 func RawLayouts(ctx context.Context, c *sql.Conn) (map[string]RawLayout, error) {
 	rows, err := c.QueryContext(ctx, engine.SQL("raw_files_list"))

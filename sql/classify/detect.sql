@@ -1,5 +1,5 @@
 -- detect.sql: value detectors over a sample in long form (col, v).
--- Source is sample.sql rendered (or, in tests, any query yielding col, v).
+-- .Sample is sample.sql's data (or, in tests, .Table a table of col, v).
 -- Parameter $1 is the reference date (DATE) used for the age window of
 -- dates of birth; $2 the special-category vocabulary (special_lexicon.txt). One output row per column: the number of non-empty
 -- sampled values and, per detector, how many of them match. Phone numbers
@@ -14,7 +14,7 @@
 -- '@', a '.', the first character) inside a CASE, which DuckDB evaluates
 -- only for the rows that pass: most values fail all but two or three.
 WITH src AS (
-    {{.Source}}
+    {{if .Sample}}{{template "classify/sample.sql" .Sample}}{{else}}SELECT col, v FROM {{q .Table}}{{end}}
 ),
 s AS (
     SELECT col, trim(v, ' "''' || chr(9) || chr(10) || chr(13)) AS v, count(*) AS k

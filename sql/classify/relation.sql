@@ -1,2 +1,2 @@
-{{/* the relation classify reads: a raw table's read_parquet call (rendered by read_raw.sql, passed by the run as Options.Parquet), or the table, quoted, in its catalog when given */ -}}
-{{if .Parquet}}{{.Parquet}}{{else}}{{if .Catalog}}{{q .Catalog}}.{{end}}{{q .Table}}{{end}}
+{{/* the relation classify reads: a raw table's files (.Raw, an engine.Scan of Options.RawDir: read_raw.sql), or the table, quoted, in its catalog when given */ -}}
+{{if .Raw.RawDir}}{{scan .Raw}}{{else}}{{if .Catalog}}{{q .Catalog}}.{{end}}{{q .Table}}{{end}}
