@@ -78,7 +78,7 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "| commit-run | $commit | |"
   echo "| 2 shards + commit | $total | |"
   echo
-  echo "Overhead of sharding on one machine: $(echo "scale=2; $total / $one" | bc)× the single process."
+  echo "Overhead of sharding on one machine: $(awk -v a="$total" -v b="$one" 'BEGIN{printf "%.2f", a/b}')× the single process."
   echo "Load average before: $load0; after: $load1."
 } >"$RESULT"
 cat "$RESULT"
