@@ -40,11 +40,6 @@ var inlineAllowed = map[string]string{
 	// The predicate language wraps the user's predicate in a SELECT to
 	// have DuckDB's parser check it; the check is the package's contract.
 	"pipeline/predicate/predicate.go": "the SELECT a user's predicate is parsed inside (and messages naming SQL words)",
-	// pipeline/rights is being restructured in parallel (sinks through
-	// capabilities); its few remaining inline statements move with it.
-	"pipeline/rights/purge.go":       "raw-file counts and table list (to move with the rights restructuring)",
-	"pipeline/rights/rawfiles.go":    "raw-file row count (to move with the rights restructuring)",
-	"pipeline/rights/find_tables.go": "the catalog's personal columns (to move with the rights restructuring)",
 }
 
 // TestNoInlineSQL fails when a Go source outside sql/ holds SQL text in a

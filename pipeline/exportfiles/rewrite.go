@@ -50,7 +50,7 @@ func (f Files) Rewrite(ctx context.Context, path, root, subjectKey string) (Rewr
 		return Rewritten{}, fmt.Errorf("%s: %w", path, err)
 	}
 	var left int64
-	if err := f.count(ctx, "export_file_rows", engine.Params{"file": tmp}, &left); err != nil {
+	if err := f.count(ctx, "parquet_file_rows", engine.Params{"file": tmp}, &left); err != nil {
 		os.Remove(tmp)
 		return Rewritten{}, fmt.Errorf("%s: %w", tmp, err)
 	}

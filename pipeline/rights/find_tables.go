@@ -19,12 +19,7 @@ import (
 // catalogTables reads the catalog: every existing table with at least one
 // identifier column, in config order (sources, then derived tables).
 func catalogTables(ctx context.Context, c *sql.Conn, cfg *config.Config) ([]matchCols, error) {
-	rows, err := c.QueryContext(ctx, `
-		SELECT k.dataset, k."table", k."column", k.category, k.personal
-		FROM catalog k
-		JOIN duckdb_columns() dc ON dc.schema_name = 'main' AND dc.table_name = k."table" AND dc.column_name = k."column"
-		WHERE k.dataset <> 'rejects'
-		ORDER BY k.dataset, dc.column_index`)
+	rows, err := c.QueryContext(ctx, engine.SQL("catalog_match_columns"))
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
@@ -235,7 +236,7 @@ func purgeRaw(ctx context.Context, c *sql.Conn, l warehouse.RawLayout, cutoff ti
 }
 
 func tableSet(ctx context.Context, c *sql.Conn) (map[string]bool, error) {
-	rows, err := c.QueryContext(ctx, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")
+	rows, err := c.QueryContext(ctx, engine.SQL("main_tables"))
 	if err != nil {
 		return nil, err
 	}

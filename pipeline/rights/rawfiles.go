@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/example/pipeline/pipeline/durable"
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // Raw tables are Parquet files (flow/rawfiles.go): erasure and retention
@@ -15,7 +16,7 @@ import (
 // rawRows is the number of rows in one raw file (from its metadata).
 func rawRows(ctx context.Context, c *sql.Conn, file string) (int64, error) {
 	var n int64
-	err := c.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet($1, hive_partitioning = false)", file).Scan(&n)
+	err := c.QueryRowContext(ctx, engine.SQL("parquet_file_rows"), sql.Named("file", file)).Scan(&n)
 	return n, err
 }
 
