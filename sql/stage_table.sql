@@ -18,8 +18,7 @@
 -- the one member of the ENUM type each is cast to: DuckDB then writes the
 -- two constant provenance columns as indices into a one-entry dictionary
 -- instead of carrying, hashing and comparing the same string for every
--- row (they read back as VARCHAR, the files are the same size). That was
--- ~0.2-0.4 CPU-s of staging 1M people.
+-- row (they read back as VARCHAR, the files are the same size).
 -- Row order within a raw table carries no meaning (every later step orders
 -- explicitly), so DuckDB may write it in parallel. DuckDB's partitioned
 -- write buffers rows twice: each thread up to partitioned_write_flush_threshold

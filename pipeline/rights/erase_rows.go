@@ -67,7 +67,7 @@ const maxRowIDDelete = 10000
 
 // deleteTableRows deletes the subject's rows from one table: first by the
 // rowids the search read (DuckDB reads only those rows, where the
-// predicate would scan the table again: 2.2 s at 10M people), each still
+// predicate would scan the whole table again), each still
 // checked by the predicate; if that deletes fewer rows than found (a
 // rowid moved since the search), by the predicate over the whole table.
 func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) (int64, error) {
