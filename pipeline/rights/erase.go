@@ -89,26 +89,10 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 		now = opts.Now
 	}
 	log := opts.Log.With().Str("subject_key", s.Key).Logger()
-	j, err := loadJournal(cfg.Warehouse, s.Key)
+	j, res, err := beginErase(cfg, s, opts, now, log)
 	if err != nil {
 		return nil, err
 	}
-	res := &EraseResult{SubjectKey: s.Key, DryRun: opts.DryRun, Tables: []TableChange{}, Files: []PlannedFile{}, Sinks: []SinkChange{}, NotSearchable: []NotSearchable{}, Notices: []Notice{}}
-	if j != nil && !opts.DryRun {
-		res.Resumed = true
-		log.Warn().Str("job_id", j.JobID).Interface("steps_done", j.Done).Msg("resuming an unfinished erasure")
-	}
-	if j == nil {
-		j = &Journal{SubjectKey: s.Key, JobID: newJobID(now()), Actor: audit.Actor(), StartedAt: now().UTC(),
-			Done: map[string]string{}, Counts: map[string]int64{}, path: journalPath(cfg.Warehouse, s.Key)}
-	}
-	res.JobID, res.Journal = j.JobID, j.path
-	if !j.done(StepCompact) {
-		if err := os.Remove(compactPath(cfg.Warehouse)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, err
-		}
-	}
-
 	db, err := warehouse.OpenLocked(ctx, cfg, warehouse.Privacy)
 	if err != nil {
 		return nil, err
@@ -136,56 +120,12 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 	if err != nil {
 		return nil, err
 	}
-	step := func(name string, fn func() error) error {
-		if j.done(name) {
-			return nil
-		}
-		t0 := time.Now()
-		if err := fn(); err != nil {
-			return fmt.Errorf("erase step %s: %w", name, err)
-		}
-		j.Done[name] = now().UTC().Format(time.RFC3339Nano)
-		if err := j.save(); err != nil {
-			return fmt.Errorf("erase step %s: journal: %w", name, err)
-		}
-		log.Info().Str("step", name).Str("job_id", j.JobID).Dur("took_ms", time.Since(t0)).Msg("erasure step done")
-		if opts.AfterStep != nil {
-			opts.AfterStep(name)
-		}
-		return nil
-	}
-
 	if opts.DryRun {
 		j.Files, j.Notices = planFiles(cfg, f), notices(cfg, f)
 		return dryRun(f, j, res), nil
 	}
-	if err := step(StepPlan, func() error {
-		j.Files, j.Notices = planFiles(cfg, f), notices(cfg, f)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := step(StepTombstone, func() error {
-		n, err := execT(ctx, c, "erase_tombstone", nil, params{"hash": s.Key, "now": now().UTC(), "actor": j.Actor})
-		j.Counts["tombstone_added"] = n
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	if err := step(StepExports, func() error { return rewriteExports(ctx, c, j, s.Key) }); err != nil {
-		return nil, err
-	}
-	if err := step(StepSinks, func() error {
-		var err error
-		j.NotSearchable, err = eraseSinks(ctx, cfg, opts.Connectors, j, s.Key)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	if err := step(StepTables, func() error { return deleteRows(ctx, c, f, j) }); err != nil {
-		return nil, err
-	}
-	if err := step(StepAudit, func() error { return auditErase(ctx, c, j, now()) }); err != nil {
+	st := &eraseSteps{j: j, log: log, now: now, after: opts.AfterStep}
+	if err := st.inWarehouse(ctx, c, cfg, s, f, opts.Connectors); err != nil {
 		return nil, err
 	}
 	c.Close()
@@ -196,7 +136,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 		res.Pending = StepCompact
 		return finished(j, res), nil
 	}
-	if err := step(StepCompact, func() error { return compact(ctx, cfg) }); err != nil {
+	if err := st.run(StepCompact, func() error { return compact(ctx, cfg) }); err != nil {
 		return nil, err
 	}
 	t := now().UTC()
@@ -205,6 +145,96 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 		return nil, err
 	}
 	return finished(j, res), nil
+}
+
+// beginErase loads the subject's unfinished erasure journal, or starts a
+// new one, and the result it will fill. Unless the journal has done the
+// compaction, a compaction copy left by a crash is removed.
+func beginErase(cfg *config.Config, s Subject, opts EraseOptions, now func() time.Time, log zerolog.Logger) (*Journal, *EraseResult, error) {
+	j, err := loadJournal(cfg.Warehouse, s.Key)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &EraseResult{SubjectKey: s.Key, DryRun: opts.DryRun, Tables: []TableChange{}, Files: []PlannedFile{}, Sinks: []SinkChange{}, NotSearchable: []NotSearchable{}, Notices: []Notice{}}
+	if j != nil && !opts.DryRun {
+		res.Resumed = true
+		log.Warn().Str("job_id", j.JobID).Interface("steps_done", j.Done).Msg("resuming an unfinished erasure")
+	}
+	if j == nil {
+		j = &Journal{SubjectKey: s.Key, JobID: newJobID(now()), Actor: audit.Actor(), StartedAt: now().UTC(),
+			Done: map[string]string{}, Counts: map[string]int64{}, path: journalPath(cfg.Warehouse, s.Key)}
+	}
+	res.JobID, res.Journal = j.JobID, j.path
+	if !j.done(StepCompact) {
+		if err := os.Remove(compactPath(cfg.Warehouse)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, nil, err
+		}
+	}
+	return j, res, nil
+}
+
+// eraseSteps runs an erasure's journaled steps: each runs once (a step
+// the journal records as done is skipped), and is recorded in the journal,
+// saved, before the next starts.
+type eraseSteps struct {
+	j     *Journal
+	log   zerolog.Logger
+	now   func() time.Time
+	after func(step string) // EraseOptions.AfterStep
+}
+
+// run runs step name unless the journal has it done, then records it.
+func (st *eraseSteps) run(name string, fn func() error) error {
+	if st.j.done(name) {
+		return nil
+	}
+	t0 := time.Now()
+	if err := fn(); err != nil {
+		return fmt.Errorf("erase step %s: %w", name, err)
+	}
+	st.j.Done[name] = st.now().UTC().Format(time.RFC3339Nano)
+	if err := st.j.save(); err != nil {
+		return fmt.Errorf("erase step %s: journal: %w", name, err)
+	}
+	st.log.Info().Str("step", name).Str("job_id", st.j.JobID).Dur("took_ms", time.Since(t0)).Msg("erasure step done")
+	if st.after != nil {
+		st.after(name)
+	}
+	return nil
+}
+
+// inWarehouse runs the steps that need the warehouse connection, in
+// order: plan, tombstone, exports, sinks, tables, audit.
+func (st *eraseSteps) inWarehouse(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, f *Findings, conns connect.Connectors) error {
+	j := st.j
+	steps := []struct {
+		name string
+		fn   func() error
+	}{
+		{StepPlan, func() error {
+			j.Files, j.Notices = planFiles(cfg, f), notices(cfg, f)
+			return nil
+		}},
+		{StepTombstone, func() error {
+			n, err := execT(ctx, c, "erase_tombstone", nil, params{"hash": s.Key, "now": st.now().UTC(), "actor": j.Actor})
+			j.Counts["tombstone_added"] = n
+			return err
+		}},
+		{StepExports, func() error { return rewriteExports(ctx, c, j, s.Key) }},
+		{StepSinks, func() error {
+			var err error
+			j.NotSearchable, err = eraseSinks(ctx, cfg, conns, j, s.Key)
+			return err
+		}},
+		{StepTables, func() error { return deleteRows(ctx, c, f, j) }},
+		{StepAudit, func() error { return auditErase(ctx, c, j, st.now()) }},
+	}
+	for _, x := range steps {
+		if err := st.run(x.name, x.fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newJobID(t time.Time) string {

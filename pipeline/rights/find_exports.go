@@ -49,56 +49,11 @@ func absDir(cfg *config.Config, d string) string {
 // every file of every file sink, each only when its name says it may hold
 // the subject (manifest.MayHold). dirs are the file sinks' folders.
 func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Config, dirs map[string]string, deep bool) error {
-	rows, _, err := queryRowsT(ctx, c, "sar_lineage", nil, params{"key": f.Subject.Key})
-	if err != nil {
-		return fmt.Errorf("lineage: %w", err)
-	}
-	files := map[string]bool{}
-	inLineage := map[string]bool{}
-	for _, r := range rows {
-		l := Lineage{Export: str(r["export"]), Campaign: str(r["campaign"]), Recipient: str(r["recipient"]),
-			Dir: str(r["dir"]), File: str(r["file"]), RunID: str(r["run_id"])}
-		l.ExportedAt, _ = time.Parse(time.RFC3339, str(r["exported_at"]))
-		f.Lineage = append(f.Lineage, l)
-		// the export's configured folder wins over the recorded one, so a
-		// project folder that moved is still covered
-		dir := absDir(cfg, l.Dir)
-		for d, n := range dirs {
-			if n == l.Export {
-				dir = d
-			}
-		}
-		p := filepath.Join(dir, filepath.FromSlash(l.File))
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			files[p] = true
-			inLineage[l.Export] = true
-		}
-	}
-	dirs = maps.Clone(dirs)
-	// the staged exports of unfinished runs are searched always: they hold
-	// personal data that no lineage names (see warehouse.Leftovers)
-	scan := map[string]bool{}
-	if err := leftoverDirs(cfg, dirs, scan); err != nil {
+	files, inLineage, dirs, err := f.exportCandidates(ctx, c, cfg, dirs, deep)
+	if err != nil || len(files) == 0 {
 		return err
 	}
-	if deep {
-		for d := range dirs {
-			scan[d] = true
-		}
-	}
-	for d := range scan {
-		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
-			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") && manifest.MayHold(p, f.Subject.Key) {
-				files[p] = true
-			}
-			return nil
-		})
-	}
-	if len(files) == 0 {
-		return nil
-	}
-	list := keys(files)
-	hits, _, err := queryRowsT(ctx, c, "sar_export_rows", nil, params{"files": list, "key": f.Subject.Key})
+	hits, _, err := queryRowsT(ctx, c, "sar_export_rows", nil, params{"files": keys(files), "key": f.Subject.Key})
 	if err != nil {
 		return fmt.Errorf("read exports: %w", err)
 	}
@@ -118,18 +73,7 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 		}
 		h := byExport[name]
 		if h == nil {
-			h = &ExportHit{Export: name, Dir: dir, InLineage: inLineage[name], FileRows: map[string]int{}}
-			if ex := cfg.Exports[name]; ex != nil {
-				h.Campaign = ex.Campaign
-				if camp := cfg.Campaigns[ex.Campaign]; camp != nil {
-					h.Recipient = camp.Recipient
-				}
-			}
-			for _, l := range f.Lineage {
-				if l.Export == name && (h.FirstExported.IsZero() || l.ExportedAt.Before(h.FirstExported)) {
-					h.FirstExported = l.ExportedAt
-				}
-			}
+			h = f.newExportHit(cfg, name, dir, inLineage[name])
 			byExport[name] = h
 			order = append(order, name)
 		}
@@ -143,6 +87,80 @@ func (f *Findings) findExports(ctx context.Context, c *sql.Conn, cfg *config.Con
 		f.Exports = append(f.Exports, *byExport[n])
 	}
 	return nil
+}
+
+// exportCandidates records the subject's lineage in f and returns the
+// export files that may hold the subject: those the lineage names that
+// still exist, every Parquet file of an unfinished run's staged exports,
+// and with deep every file of every export folder whose manifest does not
+// rule the subject out. It also returns the exports the lineage names and
+// dirs extended with the staged folders (a copy: the caller's map is not
+// changed).
+func (f *Findings) exportCandidates(ctx context.Context, c *sql.Conn, cfg *config.Config, dirs map[string]string, deep bool) (files, inLineage map[string]bool, all map[string]string, err error) {
+	rows, _, err := queryRowsT(ctx, c, "sar_lineage", nil, params{"key": f.Subject.Key})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("lineage: %w", err)
+	}
+	files, inLineage = map[string]bool{}, map[string]bool{}
+	for _, r := range rows {
+		l := Lineage{Export: str(r["export"]), Campaign: str(r["campaign"]), Recipient: str(r["recipient"]),
+			Dir: str(r["dir"]), File: str(r["file"]), RunID: str(r["run_id"])}
+		l.ExportedAt, _ = time.Parse(time.RFC3339, str(r["exported_at"]))
+		f.Lineage = append(f.Lineage, l)
+		// the export's configured folder wins over the recorded one, so a
+		// project folder that moved is still covered
+		dir := absDir(cfg, l.Dir)
+		for d, n := range dirs {
+			if n == l.Export {
+				dir = d
+			}
+		}
+		p := filepath.Join(dir, filepath.FromSlash(l.File))
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			files[p] = true
+			inLineage[l.Export] = true
+		}
+	}
+	all = maps.Clone(dirs)
+	// the staged exports of unfinished runs are searched always: they hold
+	// personal data that no lineage names (see warehouse.Leftovers)
+	scan := map[string]bool{}
+	if err := leftoverDirs(cfg, all, scan); err != nil {
+		return nil, nil, nil, err
+	}
+	if deep {
+		for d := range all {
+			scan[d] = true
+		}
+	}
+	for d := range scan {
+		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") && manifest.MayHold(p, f.Subject.Key) {
+				files[p] = true
+			}
+			return nil
+		})
+	}
+	return files, inLineage, all, nil
+}
+
+// newExportHit is an empty ExportHit for export name in folder dir, with
+// its campaign and recipient from cfg and its first export time from
+// f's lineage.
+func (f *Findings) newExportHit(cfg *config.Config, name, dir string, inLineage bool) *ExportHit {
+	h := &ExportHit{Export: name, Dir: dir, InLineage: inLineage, FileRows: map[string]int{}}
+	if ex := cfg.Exports[name]; ex != nil {
+		h.Campaign = ex.Campaign
+		if camp := cfg.Campaigns[ex.Campaign]; camp != nil {
+			h.Recipient = camp.Recipient
+		}
+	}
+	for _, l := range f.Lineage {
+		if l.Export == name && (h.FirstExported.IsZero() || l.ExportedAt.Before(h.FirstExported)) {
+			h.FirstExported = l.ExportedAt
+		}
+	}
+	return h
 }
 
 // locateSinks asks every export sink that locates by itself; file sinks

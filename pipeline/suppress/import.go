@@ -50,29 +50,11 @@ type ImportResult struct {
 // column. Import is additive and audited once, with counts.
 func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, error) {
 	var res ImportResult
-	if r.Reason == "" {
-		return res, fmt.Errorf("%w: a reason is required", ErrUsage)
-	}
-	if r.Reason == ReasonErasure {
-		return res, fmt.Errorf("%w: erasure tombstones are written by `pipeline erase`", ErrUsage)
-	}
-	if r.Source == "" {
-		r.Source = "import:" + strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path))
-	}
-	if r.Source == "sync" {
-		return res, fmt.Errorf("%w: source %q is reserved", ErrUsage, r.Source)
-	}
-	if err := checkExpiry(r.Reason, r.Expires); err != nil {
+	if err := r.complete(); err != nil {
 		return res, err
 	}
 	res.Source = r.Source
-	if r.Country == "" {
-		r.Country = DefaultPhoneCountry
-	}
 	col := r.Column
-	if col == "" {
-		col = string(r.Kind)
-	}
 	c, err := s.DB.Conn(ctx) // registers pl_*; the temp table lives on this connection
 	if err != nil {
 		return res, err
@@ -103,6 +85,50 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 	if err != nil {
 		return res, err
 	}
+	tx, err := c.BeginTx(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	if err := s.importTx(ctx, tx, r, f, hashSQL, &res); err != nil {
+		return res, errors.Join(err, tx.Rollback())
+	}
+	return res, tx.Commit()
+}
+
+// complete checks r and fills its defaults: a reason is required and may
+// not be erasure, the source defaults to "import:<file name>" and may not
+// be "sync", an expiry must suit the reason, the phone country defaults
+// to DefaultPhoneCountry and the value column to the kind's name.
+func (r *ImportRequest) complete() error {
+	if r.Reason == "" {
+		return fmt.Errorf("%w: a reason is required", ErrUsage)
+	}
+	if r.Reason == ReasonErasure {
+		return fmt.Errorf("%w: erasure tombstones are written by `pipeline erase`", ErrUsage)
+	}
+	if r.Source == "" {
+		r.Source = "import:" + strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path))
+	}
+	if r.Source == "sync" {
+		return fmt.Errorf("%w: source %q is reserved", ErrUsage, r.Source)
+	}
+	if err := checkExpiry(r.Reason, r.Expires); err != nil {
+		return err
+	}
+	if r.Country == "" {
+		r.Country = DefaultPhoneCountry
+	}
+	if r.Column == "" {
+		r.Column = string(r.Kind)
+	}
+	return nil
+}
+
+// importTx hashes the prepared file f into the store inside tx (hashSQL:
+// suppress_sync.sql over f's scan), stores its malformed lines as
+// rejects, refuses a file over the reject limit, adds the new entries and
+// appends one audit entry; it fills res. The caller commits or rolls back.
+func (s *Store) importTx(ctx context.Context, tx *sql.Tx, r ImportRequest, f *csvread.File, hashSQL string, res *ImportResult) error {
 	now, actor := s.now(), s.actor()
 	var expires, note any
 	if r.Expires != nil {
@@ -111,47 +137,38 @@ func (s *Store) Import(ctx context.Context, r ImportRequest) (ImportResult, erro
 	if r.Note != "" {
 		note = r.Note
 	}
-	tx, err := c.BeginTx(ctx, nil)
-	if err != nil {
-		return res, err
+	args := append(f.Params.Args(), sql.Named("kind", string(r.Kind)), sql.Named("phone_country", r.Country))
+	if _, err := tx.ExecContext(ctx, hashSQL, args...); err != nil {
+		return fmt.Errorf("import: %w", csvread.Failure(r.Path, err))
 	}
-	err = func() error {
-		args := append(f.Params.Args(), sql.Named("kind", string(r.Kind)), sql.Named("phone_country", r.Country))
-		if _, err := tx.ExecContext(ctx, hashSQL, args...); err != nil {
-			return fmt.Errorf("import: %w", csvread.Failure(r.Path, err))
-		}
-		if res.Rejected, err = importRejects(ctx, tx, r, f, now); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, engine.SQL("suppress_import_counts")).Scan(&res.Rows, &res.Unusable); err != nil {
-			return err
-		}
-		if err := rejectLimit(r, res.Rejected, res.Rows+res.Rejected); err != nil {
-			return err
-		}
-		out, err := tx.ExecContext(ctx, engine.MustRender("suppress_import", map[string]any{"Sorted": engine.SortForLookups(res.Rows)}),
-			sql.Named("kind", string(r.Kind)), sql.Named("reason", r.Reason), sql.Named("source", r.Source),
-			sql.Named("now", now), sql.Named("actor", actor), sql.Named("expires", expires), sql.Named("note", note))
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		res.Added, _ = out.RowsAffected()
-		if _, err := tx.ExecContext(ctx, engine.SQL("suppress_import_drop")); err != nil {
-			return err
-		}
-		details := map[string]any{"kind": string(r.Kind), "reason": r.Reason, "source": r.Source,
-			"file": filepath.Base(r.Path), "rows": res.Rows, "unusable": res.Unusable, "rejected": res.Rejected, "added": res.Added}
-		if r.Expires != nil {
-			details["expires_at"] = r.Expires.Format(time.RFC3339)
-		}
-		a, err := audit.Append(ctx, tx, audit.Entry{At: now, Actor: actor, Action: ActionImport, Details: details})
-		res.Seq = a.Seq
+	var err error
+	if res.Rejected, err = importRejects(ctx, tx, r, f, now); err != nil {
 		return err
-	}()
-	if err != nil {
-		return res, errors.Join(err, tx.Rollback())
 	}
-	return res, tx.Commit()
+	if err := tx.QueryRowContext(ctx, engine.SQL("suppress_import_counts")).Scan(&res.Rows, &res.Unusable); err != nil {
+		return err
+	}
+	if err := rejectLimit(r, res.Rejected, res.Rows+res.Rejected); err != nil {
+		return err
+	}
+	out, err := tx.ExecContext(ctx, engine.MustRender("suppress_import", map[string]any{"Sorted": engine.SortForLookups(res.Rows)}),
+		sql.Named("kind", string(r.Kind)), sql.Named("reason", r.Reason), sql.Named("source", r.Source),
+		sql.Named("now", now), sql.Named("actor", actor), sql.Named("expires", expires), sql.Named("note", note))
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	res.Added, _ = out.RowsAffected()
+	if _, err := tx.ExecContext(ctx, engine.SQL("suppress_import_drop")); err != nil {
+		return err
+	}
+	details := map[string]any{"kind": string(r.Kind), "reason": r.Reason, "source": r.Source,
+		"file": filepath.Base(r.Path), "rows": res.Rows, "unusable": res.Unusable, "rejected": res.Rejected, "added": res.Added}
+	if r.Expires != nil {
+		details["expires_at"] = r.Expires.Format(time.RFC3339)
+	}
+	a, err := audit.Append(ctx, tx, audit.Entry{At: now, Actor: actor, Action: ActionImport, Details: details})
+	res.Seq = a.Seq
+	return err
 }
 
 // columns returns a query's column names without reading its rows.
