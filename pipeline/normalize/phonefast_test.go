@@ -1,7 +1,9 @@
 package normalize
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -182,5 +184,88 @@ func TestPhoneFastPathTakes(t *testing.T) {
 			t.Errorf("fastParse(%q, %q) = %v, want it left to libphonenumber", in[0], in[1], n)
 		}
 		comparePaths(t, in[0], in[1])
+	}
+}
+
+// genMix is n phones as fixtures/gen writes them: countries weighted as
+// its companies (GB 50, IE 12, DE 12, FR 10, US 10, NL 6), national or
+// international form half and half, a quarter of GB's international ones
+// with "(0)", 3% of people without a country, 1% junk.
+func genMix(n int) [][2]string {
+	rng := rand.New(rand.NewPCG(7, 7))
+	out := make([][2]string, n)
+	for i := range out {
+		c, w := "NL", rng.IntN(100)
+		for _, cw := range []struct {
+			c string
+			w int
+		}{{"GB", 50}, {"IE", 12}, {"DE", 12}, {"FR", 10}, {"US", 10}} {
+			if w < cw.w {
+				c = cw.c
+				break
+			}
+			w -= cw.w
+		}
+		nat, intl := genPhone(rng, c)
+		raw := nat
+		if rng.IntN(2) == 0 {
+			raw = intl
+		}
+		if rng.IntN(100) == 0 {
+			raw = []string{"n/a", "TBC", "ext. 214", "12345", "0", "see switchboard"}[rng.IntN(6)]
+		}
+		if rng.IntN(100) < 3 {
+			c = ""
+		}
+		out[i] = [2]string{raw, c}
+	}
+	return out
+}
+
+// genPhone is fixtures/gen's phone: one fictional number of country in
+// national and international form.
+func genPhone(rng *rand.Rand, c string) (nat, intl string) {
+	n := fmt.Sprintf("%03d", rng.IntN(1000))
+	switch c {
+	case "GB":
+		area := [][2]string{{"020 7946 0", "+44 20 7946 0"}, {"0113 496 0", "+44 113 496 0"}, {"0161 496 0", "+44 161 496 0"}, {"029 2018 0", "+44 29 2018 0"}}[rng.IntN(4)]
+		nat, intl = area[0]+n, area[1]+n
+		if rng.IntN(4) == 0 {
+			intl = area[1][:4] + "(0)" + area[1][4:] + n
+		}
+	case "IE":
+		nat, intl = "01 555 0"+n, "+353 1 555 0"+n
+	case "DE":
+		d := randDigits(rng, 8)
+		nat, intl = "030 "+d, "+49 30 "+d
+	case "FR":
+		d := randDigits(rng, 2) + " " + randDigits(rng, 2)
+		nat, intl = "01 99 00 "+d, "+33 1 99 00 "+d
+	case "US":
+		area := []string{"212", "312", "415", "617", "512"}[rng.IntN(5)]
+		d := strconv.Itoa(100 + rng.IntN(100))
+		nat, intl = "("+area+") 555-0"+d, "+1 "+area+" 555 0"+d
+	default:
+		d := randDigits(rng, 7)
+		nat, intl = "020 "+d, "+31 20 "+d
+	}
+	return nat, intl
+}
+
+// BenchmarkPossiblePhoneMix: PossiblePhone (pl_phone's function) on
+// fixtures/gen's mix, with the fast path and with libphonenumber alone.
+func BenchmarkPossiblePhoneMix(b *testing.B) {
+	mix := genMix(4096)
+	for _, path := range []struct {
+		name string
+		fn   func(raw, country string) (string, bool)
+	}{{"fast", PossiblePhone}, {"full", possiblePhoneFull}} {
+		b.Run(path.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				in := mix[i%len(mix)]
+				path.fn(in[0], in[1])
+			}
+		})
 	}
 }
