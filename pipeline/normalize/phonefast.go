@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ var fastRegions = []string{"GB", "IE", "DE", "FR", "NL", "US"}
 // metadata, with its patterns compiled as libphonenumber compiles them.
 type fastRegion struct {
 	cc      int32
-	ccText  string
+	ccText  []byte         // cc in decimal
 	idd     *regexp.Regexp // international prefix, anchored at the start
 	npp     *regexp.Regexp // national prefix for parsing, anchored at the start
 	general *regexp.Regexp // the general description's pattern, whole string
@@ -51,7 +52,7 @@ func loadFast() {
 		}
 		gd := m.GetGeneralDesc()
 		r := &fastRegion{
-			cc: m.GetCountryCode(), ccText: strconv.Itoa(int(m.GetCountryCode())),
+			cc: m.GetCountryCode(), ccText: strconv.AppendInt(nil, int64(m.GetCountryCode()), 10),
 			idd:     regexp.MustCompile("^(?:" + m.GetInternationalPrefix() + ")"),
 			npp:     regexp.MustCompile("^(?:" + m.GetNationalPrefixForParsing() + ")"),
 			general: regexp.MustCompile("^(?:" + gd.GetNationalNumberPattern() + ")$"),
@@ -153,7 +154,7 @@ func fastCountryCode(d []byte) (*fastRegion, []byte) {
 // region's international prefix, or after the region's own calling code.
 func fastNational(d []byte, region string) (*fastRegion, []byte) {
 	r := fast.byRegion[region]
-	if r == nil || r.idd.Match(d) || strings.HasPrefix(string(d), r.ccText) {
+	if r == nil || r.idd.Match(d) || bytes.HasPrefix(d, r.ccText) {
 		return nil, nil
 	}
 	return r, d
