@@ -50,8 +50,9 @@ type udf struct {
 	onNull *string
 	// volatile: DuckDB must call it exactly once per row (it counts)
 	volatile bool
-	// costly: fn takes microseconds a row (pl_phone: ~15 us, libphonenumber's
-	// regular expressions), so a chunk is computed by several goroutines
+	// costly: fn takes microseconds a row (pl_phone: libphonenumber's
+	// metadata, and its regular expressions on the forms normalize's fast
+	// path leaves to it), so a chunk is computed by several goroutines
 	// (see parallelChunk). DuckDB runs a small table's scan, with every
 	// function over it, on one thread: enrich_prospects' phones and a phone
 	// list kept a core idle for their whole pl_phone time.

@@ -56,13 +56,18 @@ func NationalNumber(e164 string) string {
 	return phonenumbers.GetNationalSignificantNumber(n)
 }
 
-// parsePhone trims raw and parses it with the region derived from country.
+// parsePhone trims raw and parses it with the region derived from country:
+// with [fastParse] when it is sure, else with libphonenumber.
 func parsePhone(raw, country string) (*phonenumbers.PhoneNumber, bool) {
 	s := trim(raw)
 	if !twoDigits(s) {
 		return nil, false
 	}
-	n, err := phonenumbers.Parse(s, region(country))
+	reg := region(country)
+	if n, ok := fastParse(s, reg); ok {
+		return n, true
+	}
+	n, err := phonenumbers.Parse(s, reg)
 	if err != nil {
 		return nil, false
 	}
