@@ -30,7 +30,7 @@ func Phone(raw, country string) (e164 string, ok bool) {
 	if !ok || !phonenumbers.IsValidNumber(n) {
 		return "", false
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	return formatE164(n)
 }
 
 // PossiblePhone is [Phone] with a weaker check: the number only needs a
@@ -42,7 +42,22 @@ func PossiblePhone(raw, country string) (e164 string, ok bool) {
 	if !ok || phonenumbers.IsPossibleNumberWithReason(n) != phonenumbers.IS_POSSIBLE {
 		return "", false
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	return formatE164(n)
+}
+
+// maxE164Digits is E.164's limit on a number's digits, calling code
+// included. libphonenumber calls some longer numbers possible (a German
+// national number of 14 digits after +49): they are not E.164, and are
+// refused.
+const maxE164Digits = 15
+
+// formatE164 is n in E.164 form, refused (ok false) over maxE164Digits.
+func formatE164(n *phonenumbers.PhoneNumber) (string, bool) {
+	s := phonenumbers.Format(n, phonenumbers.E164)
+	if len(s)-1 > maxE164Digits {
+		return "", false
+	}
+	return s, true
 }
 
 // NationalNumber is the national significant number of an E.164 number

@@ -17,7 +17,7 @@ func phoneFull(raw, country string) (string, bool) {
 	if !ok || !phonenumbers.IsValidNumber(n) {
 		return "", false
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	return formatE164(n)
 }
 
 func possiblePhoneFull(raw, country string) (string, bool) {
@@ -25,7 +25,7 @@ func possiblePhoneFull(raw, country string) (string, bool) {
 	if !ok || phonenumbers.IsPossibleNumberWithReason(n) != phonenumbers.IS_POSSIBLE {
 		return "", false
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	return formatE164(n)
 }
 
 func parseFull(raw, country string) (*phonenumbers.PhoneNumber, bool) {
