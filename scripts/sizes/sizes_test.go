@@ -13,7 +13,6 @@ import (
 var known = map[string]bool{
 	"pipeline/rights/erase.go: Erase":                          true,
 	"pipeline/rights/find_exports.go: (*Findings).findExports": true,
-	"pipeline/rights/find_tables.go: catalogTables":            true,
 	"pipeline/suppress/import.go: (*Store).Import":             true,
 }
 
