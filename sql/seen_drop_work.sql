@@ -1,4 +1,4 @@
--- retention: the work tables of seen_record.sql and seen_rule.sql, when
--- no new generation is written (warehouse.ExpireSeen)
+-- retention: drop the work tables (seen_work.sql) when no generation is
+-- written (warehouse.ExpireSeen)
 DROP TABLE IF EXISTS seen_now;
 DROP TABLE IF EXISTS seen_rules;

@@ -1,6 +1,6 @@
 -- retention: move a subject_seen table (a warehouse from before its
 -- files, warehouse.ensureSeen) into the folder $dir, bucketed as
--- seen_copy.sql writes.
+-- seen_write.sql writes.
 -- $dir
 COPY (
     SELECT subject_key, source, first_seen, last_seen, expired_at, left(subject_key, 2) AS _bucket

@@ -1,30 +1,37 @@
--- retention: the next generation of subject_seen, as seen_next (written
--- to files by seen_copy.sql): the current rows, the subjects of seen_now
--- (seen_record.sql; empty for a purge) recorded as seen at $now — a new
--- one with first_seen $now, a known one not expired with last_seen $now —
--- then each people source's retention of seen_rules (seen_rule.sql)
--- applied: _forget marks a retention_from last_seen source's subjects
--- not seen since the cutoff (they are in none of the source's rows any
--- more; if the source lists them again that is a new relationship),
--- _expire a first_seen source's subjects newly past it (kept, expired_at
--- $now, so that the source's next files do not stage them again). Rows of
--- other sources are kept as they are. In this order, so that a last_seen
--- source's subjects still in its files are not forgotten.
--- $now
-CREATE TEMP TABLE IF NOT EXISTS seen_now (subject_key VARCHAR, source VARCHAR);
-CREATE TEMP TABLE IF NOT EXISTS seen_rules (source VARCHAR, last_seen BOOLEAN, cutoff TIMESTAMP);
-CREATE OR REPLACE TEMP TABLE seen_next AS
-WITH merged AS (
-    SELECT coalesce(o.subject_key, n.subject_key) AS subject_key,
-           coalesce(o.source, n.source) AS source,
-           coalesce(o.first_seen, CAST($now AS TIMESTAMP)) AS first_seen,
-           CASE WHEN n.subject_key IS NOT NULL AND o.expired_at IS NULL THEN CAST($now AS TIMESTAMP) ELSE o.last_seen END AS last_seen,
-           o.expired_at
-    FROM subject_seen o FULL JOIN seen_now n ON o.subject_key = n.subject_key AND o.source = n.source
-)
-SELECT m.subject_key, m.source, m.first_seen, m.last_seen,
-       CASE WHEN m.expired_at IS NULL AND NOT r.last_seen AND m.first_seen < r.cutoff
-            THEN CAST($now AS TIMESTAMP) ELSE m.expired_at END AS expired_at,
-       coalesce(r.last_seen AND m.last_seen < r.cutoff, false) AS _forget,
-       coalesce(m.expired_at IS NULL AND NOT r.last_seen AND m.first_seen < r.cutoff, false) AS _expire
-FROM merged m LEFT JOIN seen_rules r ON r.source = m.source;
+-- retention: write the next generation of subject_seen into the folder
+-- $dir: the current rows, the subjects of seen_now (seen_record.sql;
+-- empty for a purge) recorded as seen at $now — a new one with first_seen
+-- $now, a known one not expired with last_seen $now — then each people
+-- source's retention of seen_rules (seen_rule.sql) applied: a
+-- retention_from last_seen source's subjects not seen since the cutoff
+-- are left out (they are in none of the source's rows any more; if the
+-- source lists them again that is a new relationship), a first_seen
+-- source's subjects past it are kept with expired_at $now (so that the
+-- source's next files do not stage them again). Rows of other sources are
+-- kept as they are. In this order, so that a last_seen source's subjects
+-- still in its files are not forgotten. One sub-folder per bucket: the
+-- first two hex digits of subject_key (warehouse.SeenBucket), so that a
+-- SAR reads and an erasure rewrites one bucket's file. Row order carries
+-- no meaning: DuckDB may write in parallel. The work tables (seen_work.sql)
+-- go.
+-- $now, $dir
+SET preserve_insertion_order = false;
+COPY (
+    WITH merged AS (
+        SELECT coalesce(o.subject_key, n.subject_key) AS subject_key,
+               coalesce(o.source, n.source) AS source,
+               coalesce(o.first_seen, CAST($now AS TIMESTAMP)) AS first_seen,
+               CASE WHEN n.subject_key IS NOT NULL AND o.expired_at IS NULL THEN CAST($now AS TIMESTAMP) ELSE o.last_seen END AS last_seen,
+               o.expired_at
+        FROM subject_seen o FULL JOIN seen_now n ON o.subject_key = n.subject_key AND o.source = n.source
+    )
+    SELECT m.subject_key, m.source, m.first_seen, m.last_seen,
+           CASE WHEN m.expired_at IS NULL AND NOT r.last_seen AND m.first_seen < r.cutoff
+                THEN CAST($now AS TIMESTAMP) ELSE m.expired_at END AS expired_at,
+           left(m.subject_key, 2) AS _bucket
+    FROM merged m LEFT JOIN seen_rules r ON r.source = m.source
+    WHERE NOT coalesce(r.last_seen AND m.last_seen < r.cutoff, false)
+) TO $dir (FORMAT parquet, PARTITION_BY (_bucket));
+RESET preserve_insertion_order;
+DROP TABLE seen_now;
+DROP TABLE seen_rules;

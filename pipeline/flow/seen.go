@@ -66,7 +66,7 @@ func (rn *run) recordSeen(ctx context.Context, c *sqlConn) error {
 		}
 	}
 	if recorderOf(ctx) != nil {
-		for _, name := range []string{"seen_write", "seen_copy"} {
+		for _, name := range []string{"seen_work", "seen_expired_counts", "seen_write"} {
 			record(ctx, name, engine.MustRender(name, nil))
 		}
 		return nil

@@ -159,7 +159,7 @@ func scanFilters(t *testing.T, plan, want string) bool {
 }
 
 // TestSeenInBuckets: a run writes each subject_seen row into the folder
-// of its subject_key's bucket (warehouse.SeenBucket, sql/seen_copy.sql),
+// of its subject_key's bucket (warehouse.SeenBucket, sql/seen_write.sql),
 // so that a subject's lookup reads one bucket's file.
 func TestSeenInBuckets(t *testing.T) {
 	cfg := fixtureRun(t)

@@ -30,7 +30,7 @@ import (
 const SeenTable = "subject_seen"
 
 // SeenBucket is the bucket folder of a subject_key: "_bucket=" and its
-// first two characters (sql/seen_copy.sql).
+// first two characters (sql/seen_write.sql).
 func SeenBucket(key string) string {
 	if len(key) > 2 {
 		key = key[:2]
@@ -71,41 +71,43 @@ func SeenBucketFiles(ctx context.Context, c *sql.Conn, key string) (files []stri
 }
 
 // WriteSeen writes the next generation of subject_seen into SeenDir(
-// warehouse, gen) (sql/seen_write.sql, seen_copy.sql): the current rows,
-// the subjects in the temp table seen_now (sql/seen_record.sql)
-// recorded as seen at now, and every people source's retention as of now
-// applied — a first_seen source's subjects past it are marked expired, a
-// last_seen source's forgotten. It returns the folder and how many
-// subjects each source expired. Nothing reads the folder until
-// PromoteSeen; if that never commits, CleanRaw deletes it.
+// warehouse, gen) (sql/seen_write.sql): the current rows, the subjects in
+// the temp table seen_now (sql/seen_record.sql) recorded as seen at now,
+// and every people source's retention as of now applied — a first_seen
+// source's subjects past it are marked expired, a last_seen source's
+// forgotten. It returns the folder and how many subjects each source
+// expired. Nothing reads the folder until PromoteSeen; if that never
+// commits, CleanRaw deletes it.
 func WriteSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string) (string, map[string]int64, error) {
-	if err := seenRules(ctx, c, cfg, now); err != nil {
+	expired, err := seenRules(ctx, c, cfg, now)
+	if err != nil {
 		return "", nil, err
 	}
-	return writeSeen(ctx, c, cfg, now, gen)
+	dir, err := writeSeen(ctx, c, cfg, now, gen)
+	return dir, expired, err
 }
 
 // ExpireSeen is WriteSeen with no subject seen (a purge): it writes a
 // generation only if some subject's retention has run out, and returns
 // its folder ("" when it wrote none).
 func ExpireSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string) (string, error) {
-	if err := seenRules(ctx, c, cfg, now); err != nil {
+	expired, err := seenRules(ctx, c, cfg, now)
+	if err != nil {
 		return "", err
 	}
-	var due int64
-	if err := c.QueryRowContext(ctx, engine.SQL("seen_due")).Scan(&due); err != nil {
-		return "", fmt.Errorf("retention: %w", err)
-	}
-	if due == 0 {
+	if len(expired) == 0 {
 		return "", engine.ExecScript(ctx, c, "seen_drop_work", nil, nil)
 	}
-	dir, _, err := writeSeen(ctx, c, cfg, now, gen)
-	return dir, err
+	return writeSeen(ctx, c, cfg, now, gen)
 }
 
 // seenRules fills the temp table seen_rules with each people source's
-// retention as of now (sql/seen_rule.sql).
-func seenRules(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time) error {
+// retention as of now (sql/seen_rule.sql) and returns how many subjects
+// of each source it expires (sql/seen_expired_counts.sql; none: no key).
+func seenRules(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time) (map[string]int64, error) {
+	if err := engine.ExecScript(ctx, c, "seen_work", nil, nil); err != nil {
+		return nil, fmt.Errorf("retention: %w", err)
+	}
 	for _, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
 		if !SeenSource(src) {
@@ -114,28 +116,21 @@ func seenRules(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Ti
 		p := engine.Params{"source": name, "last_seen": src.RetentionFrom == config.RetentionFromLastSeen,
 			"cutoff": src.Retention.Cutoff(now).UTC()}
 		if err := engine.ExecScript(ctx, c, "seen_rule", nil, p); err != nil {
-			return fmt.Errorf("source %q: retention: %w", name, err)
+			return nil, fmt.Errorf("source %q: retention: %w", name, err)
 		}
 	}
-	return nil
+	return seenExpiredCounts(ctx, c)
 }
 
-func writeSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string) (string, map[string]int64, error) {
-	if err := engine.ExecScript(ctx, c, "seen_write", nil, engine.Params{"now": now.UTC()}); err != nil {
-		return "", nil, fmt.Errorf("retention: %w", err)
-	}
-	expired, err := seenExpiredCounts(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
+func writeSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string) (string, error) {
 	dir := SeenDir(cfg.Warehouse, gen)
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
-		return "", nil, fmt.Errorf("retention: %w", err)
+		return "", fmt.Errorf("retention: %w", err)
 	}
-	if err := engine.ExecScript(ctx, c, "seen_copy", nil, engine.Params{"dir": dir}); err != nil {
-		return "", nil, errors.Join(fmt.Errorf("retention: %w", err), os.RemoveAll(dir))
+	if err := engine.ExecScript(ctx, c, "seen_write", nil, engine.Params{"now": now.UTC(), "dir": dir}); err != nil {
+		return "", errors.Join(fmt.Errorf("retention: %w", err), os.RemoveAll(dir))
 	}
-	return dir, expired, nil
+	return dir, nil
 }
 
 // CleanSeen deletes every generation of subject_seen's files but the one
@@ -169,7 +164,9 @@ func seenExpiredCounts(ctx context.Context, c *sql.Conn) (map[string]int64, erro
 		if err := rows.Scan(&src, &n); err != nil {
 			return nil, fmt.Errorf("retention: %w", err)
 		}
-		out[src] = n
+		if n > 0 {
+			out[src] = n
+		}
 	}
 	return out, rows.Err()
 }
