@@ -7,4 +7,4 @@
 COPY (
     SELECT * FROM read_parquet($file, hive_partitioning = false)
     WHERE subject_key IS DISTINCT FROM $key
-) TO $tmp (FORMAT parquet);
+) TO $tmp (FORMAT parquet, COMPRESSION uncompressed);

@@ -11,8 +11,10 @@
 -- kept as they are. In this order, so that a last_seen source's subjects
 -- still in its files are not forgotten. One sub-folder per bucket: the
 -- first two hex digits of subject_key (warehouse.SeenBucket), so that a
--- SAR reads and an erasure rewrites one bucket's file. Row order carries
--- no meaning: DuckDB may write in parallel. The work tables (seen_work.sql)
+-- SAR reads and an erasure rewrites one bucket's file. Uncompressed: the
+-- keys are random hex, on which snappy spends time for little (zstd
+-- writes slower still; bench/results/2026-12-07-seen-1000000.md). Row
+-- order carries no meaning: DuckDB may write in parallel. The work tables (seen_work.sql)
 -- go.
 -- $now, $dir
 SET preserve_insertion_order = false;
@@ -31,7 +33,7 @@ COPY (
            left(m.subject_key, 2) AS _bucket
     FROM merged m LEFT JOIN seen_rules r ON r.source = m.source
     WHERE NOT coalesce(r.last_seen AND m.last_seen < r.cutoff, false)
-) TO $dir (FORMAT parquet, PARTITION_BY (_bucket));
+) TO $dir (FORMAT parquet, PARTITION_BY (_bucket), COMPRESSION uncompressed);
 RESET preserve_insertion_order;
 DROP TABLE seen_now;
 DROP TABLE seen_rules;

@@ -67,7 +67,7 @@ func (rn *run) recordSeen(ctx context.Context, c *sqlConn) error {
 	}
 	if recorderOf(ctx) != nil {
 		for _, name := range []string{"seen_work", "seen_expired_counts", "seen_write"} {
-			record(ctx, name, engine.MustRender(name, nil))
+			record(ctx, name, engine.MustRender(name, map[string]bool{"LastSeen": true}))
 		}
 		return nil
 	}

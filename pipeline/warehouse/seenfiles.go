@@ -108,18 +108,20 @@ func seenRules(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Ti
 	if err := engine.ExecScript(ctx, c, "seen_work", nil, nil); err != nil {
 		return nil, fmt.Errorf("retention: %w", err)
 	}
+	lastSeen := false
 	for _, name := range cfg.SourceOrder {
 		src := cfg.Sources[name]
 		if !SeenSource(src) {
 			continue
 		}
-		p := engine.Params{"source": name, "last_seen": src.RetentionFrom == config.RetentionFromLastSeen,
-			"cutoff": src.Retention.Cutoff(now).UTC()}
+		fromLast := src.RetentionFrom == config.RetentionFromLastSeen
+		lastSeen = lastSeen || fromLast
+		p := engine.Params{"source": name, "last_seen": fromLast, "cutoff": src.Retention.Cutoff(now).UTC()}
 		if err := engine.ExecScript(ctx, c, "seen_rule", nil, p); err != nil {
 			return nil, fmt.Errorf("source %q: retention: %w", name, err)
 		}
 	}
-	return seenExpiredCounts(ctx, c)
+	return seenExpiredCounts(ctx, c, lastSeen)
 }
 
 func writeSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string) (string, error) {
@@ -151,8 +153,12 @@ func CleanSeen(keep string) error {
 	return nil
 }
 
-func seenExpiredCounts(ctx context.Context, c *sql.Conn) (map[string]int64, error) {
-	rows, err := c.QueryContext(ctx, engine.SQL("seen_expired_counts"))
+func seenExpiredCounts(ctx context.Context, c *sql.Conn, lastSeen bool) (map[string]int64, error) {
+	q, err := renderQuery("seen_expired_counts", map[string]bool{"LastSeen": lastSeen})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("retention: %w", err)
 	}
