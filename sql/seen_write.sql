@@ -13,7 +13,7 @@
 -- first two hex digits of subject_key (warehouse.SeenBucket), so that a
 -- SAR reads and an erasure rewrites one bucket's file. Uncompressed: the
 -- keys are random hex, on which snappy spends time for little (zstd
--- writes slower still; bench/results/2026-12-07-seen-1000000.md). Row
+-- writes slower still; bench/results/2026-12-07-seen-files.md). Row
 -- order carries no meaning: DuckDB may write in parallel. The work tables (seen_work.sql)
 -- go.
 -- $now, $dir
