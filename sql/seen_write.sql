@@ -10,8 +10,11 @@
 -- source's next files do not stage them again). Rows of other sources are
 -- kept as they are. In this order, so that a last_seen source's subjects
 -- still in its files are not forgotten. One sub-folder per bucket: the
--- first two hex digits of subject_key (warehouse.SeenBucket), so that a
--- SAR reads and an erasure rewrites one bucket's file. Uncompressed: the
+-- first hex digit of subject_key (warehouse.SeenBucket), so that a
+-- SAR reads and an erasure rewrites one bucket's file: 16 buckets, as 256
+-- made the write slower than the UPDATE and INSERT it replaced at 1M
+-- people while 16 keep an erasure's rewrite at ~0.1 s at 10M
+-- (bench/results/2026-12-07-seen-files.md). Uncompressed: the
 -- keys are random hex, on which snappy spends time for little (zstd
 -- writes slower still; bench/results/2026-12-07-seen-files.md). Row
 -- order carries no meaning: DuckDB may write in parallel. The work tables (seen_work.sql)
@@ -30,7 +33,7 @@ COPY (
     SELECT m.subject_key, m.source, m.first_seen, m.last_seen,
            CASE WHEN m.expired_at IS NULL AND NOT r.last_seen AND m.first_seen < r.cutoff
                 THEN CAST($now AS TIMESTAMP) ELSE m.expired_at END AS expired_at,
-           left(m.subject_key, 2) AS _bucket
+           left(m.subject_key, 1) AS _bucket
     FROM merged m LEFT JOIN seen_rules r ON r.source = m.source
     WHERE NOT coalesce(r.last_seen AND m.last_seen < r.cutoff, false)
 ) TO $dir (FORMAT parquet, PARTITION_BY (_bucket), COMPRESSION uncompressed);

@@ -166,7 +166,7 @@ func TestSeenInBuckets(t *testing.T) {
 	c, _ := openFixture(t, cfg)
 	var rows, misplaced, view int64
 	glob := filepath.Join(warehouse.RawRoot(cfg.Warehouse), warehouse.SeenTable, "*", "*", "*.parquet")
-	if err := c.QueryRowContext(context.Background(), `SELECT count(*), count(*) FILTER (WHERE NOT contains(filename, '/_bucket=' || left(subject_key, 2) || '/')),
+	if err := c.QueryRowContext(context.Background(), `SELECT count(*), count(*) FILTER (WHERE NOT contains(filename, '/_bucket=' || left(subject_key, 1) || '/')),
 		(SELECT count(*) FROM subject_seen) FROM read_parquet($1, filename = true, hive_partitioning = false)`, glob).Scan(&rows, &misplaced, &view); err != nil {
 		t.Fatal(err)
 	}

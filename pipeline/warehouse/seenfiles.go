@@ -15,7 +15,7 @@ import (
 
 // subject_seen (flow/seen.go) is not kept in the warehouse file: like the
 // raw tables it is Parquet files beside it, under <raw root>/subject_seen/
-// <generation>/_bucket=XX/, XX the first two hex digits of subject_key
+// <generation>/_bucket=X/, X the first hex digit of subject_key
 // (SeenBucket), and subject_seen is a view over the current generation,
 // which table seen_files names. It holds pseudonymous keys and dates
 // only, so an erasure need not scrub the file's free blocks of it (the
@@ -30,10 +30,10 @@ import (
 const SeenTable = "subject_seen"
 
 // SeenBucket is the bucket folder of a subject_key: "_bucket=" and its
-// first two characters (sql/seen_write.sql).
+// first character (sql/seen_write.sql): 16 buckets.
 func SeenBucket(key string) string {
-	if len(key) > 2 {
-		key = key[:2]
+	if len(key) > 1 {
+		key = key[:1]
 	}
 	return "_bucket=" + key
 }

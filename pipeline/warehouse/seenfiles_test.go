@@ -66,10 +66,10 @@ func TestSeenFromTable(t *testing.T) {
 	}
 	// a generation a crashed run wrote but never promoted
 	stale := SeenDir(wh, "run-crashed")
-	if err := os.MkdirAll(filepath.Join(stale, "_bucket=ab"), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Join(stale, "_bucket=a"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(stale, "_bucket=ab", "data_0.parquet"), []byte("x"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(stale, "_bucket=a", "data_0.parquet"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := EnsureSchema(ctx, db); err != nil {
