@@ -119,10 +119,13 @@ CREATE TABLE IF NOT EXISTS rectifications (
 -- the rows last. expired_at is set when a first_seen source's retention
 -- ran out: the subject is not staged again from that source. subject_key
 -- only (the SHA-256 of the normalised email), never the email.
-CREATE TABLE IF NOT EXISTS subject_seen (
-    subject_key VARCHAR NOT NULL,
-    source      VARCHAR NOT NULL,
-    first_seen  TIMESTAMP NOT NULL,
-    last_seen   TIMESTAMP NOT NULL,
-    expired_at  TIMESTAMP
+-- subject_seen (subject_key, source, first_seen, last_seen, expired_at)
+-- is not kept in this file but in Parquet files beside it, bucketed by
+-- subject_key, one folder per generation (pipeline/warehouse/seenfiles.go):
+-- subject_seen is a view over them (sql/seen_view.sql) and seen_files
+-- names the current folder. A warehouse from before keeps a subject_seen
+-- table until its first open moves it into files.
+CREATE TABLE IF NOT EXISTS seen_files (
+    dir VARCHAR NOT NULL, -- absolute: <raw root>/subject_seen/<generation>
+    gen VARCHAR NOT NULL
 );

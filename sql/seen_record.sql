@@ -1,16 +1,15 @@
--- retention: record the subjects this run staged from one people source:
--- first_seen is set once, when the source first gives the subject;
--- last_seen is every run's. Subjects are keyed as enrichment keys them:
--- the SHA-256 of the normalised email of the staged rows (_bucket is NULL
--- without a valid one) and, for people the source gives no email for,
--- the subject_key prospects derived for them from their company's email
--- pattern (.Prospects: the run rebuilt prospects).
--- New subjects are appended in subject_key order, so that a subject's
--- lookup (sar_seen.sql, erase_seen.sql) reads the row groups whose min/max
--- hold its key rather than the whole table.
--- $source, $now
-CREATE OR REPLACE TEMP TABLE seen_now AS
-SELECT DISTINCT subject_key FROM (
+-- retention: the subjects this run staged from one people source, into
+-- seen_now for seen_write.sql (first_seen is set once, when the source
+-- first gives the subject; last_seen is every run's). Subjects are keyed
+-- as enrichment keys them: the SHA-256 of the normalised email of the
+-- staged rows (_bucket is NULL without a valid one) and, for people the
+-- source gives no email for, the subject_key prospects derived for them
+-- from their company's email pattern (.Prospects: the run rebuilt
+-- prospects).
+-- $source
+CREATE TEMP TABLE IF NOT EXISTS seen_now (subject_key VARCHAR, source VARCHAR);
+INSERT INTO seen_now
+SELECT DISTINCT subject_key, $source FROM (
 {{- if .Email}}
     SELECT sha256(pl_email(CAST(email AS VARCHAR))) AS subject_key FROM {{q .Staged}}
     WHERE _bucket IS NOT NULL
@@ -22,10 +21,3 @@ SELECT DISTINCT subject_key FROM (
     SELECT subject_key FROM prospects WHERE list_contains(CAST(_sources AS VARCHAR[]), CAST($source AS VARCHAR))
 {{- end}}
 ) WHERE subject_key IS NOT NULL;
-UPDATE subject_seen SET last_seen = CAST($now AS TIMESTAMP)
-WHERE source = $source AND expired_at IS NULL AND subject_key IN (SELECT subject_key FROM seen_now);
-INSERT INTO subject_seen (subject_key, source, first_seen, last_seen)
-SELECT n.subject_key, $source, CAST($now AS TIMESTAMP), CAST($now AS TIMESTAMP) FROM seen_now n
-WHERE NOT EXISTS (SELECT 1 FROM subject_seen s WHERE s.source = $source AND s.subject_key = n.subject_key)
-ORDER BY n.subject_key;
-DROP TABLE seen_now;

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,13 +38,7 @@ func TestRetentionExpires(t *testing.T) {
 	if n := rawCount(t, dir, "raw_vendor_people", sarEmail); n != 1 {
 		t.Fatalf("raw_vendor_people after the first run: %d rows of the subject, want 1", n)
 	}
-	db := suppWarehouse(t, dir)
-	var aged int
-	if err := db.QueryRowContext(context.Background(),
-		"UPDATE subject_seen SET first_seen = first_seen - INTERVAL 13 MONTH RETURNING 1").Scan(&aged); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	ageSeen(t, dir, 13)
 
 	// pipeline purge: the vendor's rows of every subject go, the CRM's stay
 	var purge struct {
@@ -140,6 +137,28 @@ func TestRetentionRequired(t *testing.T) {
 		r := pipeline(t, dir, cmd)
 		if r.code != 2 || !strings.Contains(r.stderr, `source "vendor_people": missing required key "retention"`) || !strings.Contains(r.stderr, "pipeline.yaml:") {
 			t.Errorf("%s without retention: exit %d\n%s", cmd, r.code, r.stderr)
+		}
+	}
+}
+
+// ageSeen moves every subject_seen first_seen back by months, in place in
+// its Parquet files (warehouse/seenfiles.go), as if the first run had
+// been then.
+func ageSeen(t *testing.T, dir string, months int) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "state", "warehouse.duckdb.raw", "subject_seen", "*", "*", "*.parquet"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("subject_seen's files: %v %v", files, err)
+	}
+	db := suppWarehouse(t, dir)
+	defer db.Close()
+	for _, f := range files {
+		if _, err := db.ExecContext(context.Background(), fmt.Sprintf(
+			"COPY (SELECT * REPLACE (first_seen - INTERVAL %d MONTH AS first_seen) FROM read_parquet($1)) TO '%s.tmp' (FORMAT parquet)", months, f), f); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(f+".tmp", f); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -102,6 +102,8 @@ type run struct {
 	journal *warehouse.Journal
 	// expired: the subjects past retention, by people source (seen.go)
 	expired map[string][]string
+	// seenDir: the folder of subject_seen's files this run wrote (seen.go)
+	seenDir string
 	watch   *watch      // progress reporting (watch.go)
 	shard   *shard.Spec // Options.Shard (shard.go)
 }

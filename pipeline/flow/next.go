@@ -33,7 +33,8 @@ func (rn *run) promote(ctx context.Context, c *sqlConn) error {
 	return nil
 }
 
-// dropNext drops the views and files this run staged (and, for a dry run,
+// dropNext drops the views and files this run staged, subject_seen's
+// included (and, for a dry run,
 // its rejects) after a run that did not commit.
 func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 	var errs []error
@@ -41,6 +42,9 @@ func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 		if info.Layout != nil {
 			errs = append(errs, warehouse.DropRelation(ctx, c, info.Staged), os.RemoveAll(info.Layout.Dir))
 		}
+	}
+	if rn.seenDir != "" { // subject_seen's generation this run wrote (seen.go)
+		errs = append(errs, os.RemoveAll(rn.seenDir))
 	}
 	if dry {
 		_, err := c.ExecContext(ctx, engine.SQL("rejects_drop_run"), rn.id)

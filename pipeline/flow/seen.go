@@ -3,13 +3,16 @@ package flow
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Retention counts, per subject and people source, from when the subject
 // was first staged from the source (or last, retention_from: last_seen):
-// the subject_seen table, which every run keeps (sql/seen_*.sql). The raw
+// subject_seen, which every run keeps (sql/seen_*.sql; Parquet files
+// beside the warehouse, warehouse/seenfiles.go). The raw
 // tables are staged afresh by every run, so their _loaded_at is always
 // the last run's: it cannot expire anyone still in a source's files.
 
@@ -45,8 +48,12 @@ func (rn *run) screenExpired(name string) (done func() (int64, error), err error
 // recordSeen is the run's retention bookkeeping, in its last transaction
 // after prospects are rebuilt: every subject this run staged from a people
 // source is recorded as seen now (sql/seen_record.sql), then subjects past
-// retention are expired (ExpireSeen; in this order, so that a last_seen
-// source's subjects still in its files are not forgotten).
+// retention are expired (in this order, so that a last_seen source's
+// subjects still in its files are not forgotten), into a new generation
+// of subject_seen's files (warehouse.WriteSeen) that the view points at
+// from this transaction on (warehouse.PromoteSeen). If the run does not
+// commit, dropNext deletes the files; once it has, CleanRaw deletes the
+// previous generation. `pipeline validate` records the statements only.
 func (rn *run) recordSeen(ctx context.Context, c *sqlConn) error {
 	for _, name := range rn.Config.SourceOrder {
 		src, info := rn.Config.Sources[name], rn.sources[name]
@@ -54,14 +61,26 @@ func (rn *run) recordSeen(ctx context.Context, c *sqlConn) error {
 			continue
 		}
 		data := map[string]any{"Staged": info.Staged, "Email": hasColumn(info.Columns, "email"), "Prospects": true}
-		if err := rn.exec(ctx, c, "seen_record", data, params{"source": name, "now": rn.started}); err != nil {
+		if err := rn.exec(ctx, c, "seen_record", data, params{"source": name}); err != nil {
 			return fmt.Errorf("source %q: record subjects seen: %w", name, err)
 		}
 	}
-	expired, err := warehouse.ExpireSeen(ctx, c, rn.Config, rn.started)
+	if recorderOf(ctx) != nil {
+		for _, name := range []string{"seen_work", "seen_expired_counts", "seen_write"} {
+			record(ctx, name, engine.MustRender(name, map[string]bool{"LastSeen": true}))
+		}
+		return nil
+	}
+	t0 := time.Now()
+	dir, expired, err := warehouse.WriteSeen(ctx, c, rn.Config, rn.started, rn.id)
+	rn.seenDir = dir
 	if err != nil {
 		return err
 	}
+	if err := warehouse.PromoteSeen(ctx, c, dir, rn.id); err != nil {
+		return err
+	}
+	rn.Log.Debug().Str("stage", rn.stageName).Str("sql", "seen_write.sql").Dur("took_ms", time.Since(t0)).Msg("sql")
 	for name, n := range expired {
 		if n > 0 {
 			rn.Log.Info().Str("source", name).Int64("subjects", n).Msg("subjects past retention expired")

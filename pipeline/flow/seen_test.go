@@ -2,6 +2,9 @@ package flow
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // TestRetentionFromFirstSeen: a run 13 months ago (the Runner's clock)
@@ -82,5 +86,52 @@ func TestRetentionFromFirstSeen(t *testing.T) {
 	}
 	if !vendorFirst.Equal(then) || !vendorExpired.Equal(now) {
 		t.Errorf("vendor_people: first seen %s, expired %s; want %s and %s", vendorFirst, vendorExpired, then, now)
+	}
+}
+
+// TestFailedRunKeepsSeen: a run that fails after it wrote its generation
+// of subject_seen's files (in its transaction, before export) leaves the
+// previous generation in use and its own folder deleted: the same rows,
+// the same single folder.
+func TestFailedRunKeepsSeen(t *testing.T) {
+	ctx := context.Background()
+	cfg := fixtureConfig(t)
+	then := time.Date(2026, 11, 7, 6, 0, 0, 0, time.UTC)
+	r := &Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop(), Clock: func() time.Time { return then }}
+	if rep, err := r.Run(ctx, Options{}); err != nil || rep.Status != "succeeded" {
+		t.Fatalf("first run: %v", err)
+	}
+	state := func() (string, []string) {
+		t.Helper()
+		db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var rows string
+		if err := db.QueryRowContext(ctx, `SELECT string_agg(concat_ws('|', subject_key, source, first_seen, last_seen, expired_at), ',' ORDER BY subject_key, source) FROM subject_seen`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		gens, _ := filepath.Glob(filepath.Join(warehouse.RawRoot(cfg.Warehouse), warehouse.SeenTable, "*"))
+		return rows, gens
+	}
+	rows, gens := state()
+	if rows == "" || len(gens) != 1 {
+		t.Fatalf("after the first run: subject_seen %q, generations %v", rows, gens)
+	}
+	bad := errors.New("stop before export")
+	r.Clock = func() time.Time { return then.AddDate(0, 0, 1) }
+	r.BeforeStage = func(_ context.Context, stage string) error {
+		if stage == StageExport {
+			return bad
+		}
+		return nil
+	}
+	if _, err := r.Run(ctx, Options{}); !errors.Is(err, bad) {
+		t.Fatalf("second run: %v, want the hook's error", err)
+	}
+	rows2, gens2 := state()
+	if rows2 != rows || !slices.Equal(gens2, gens) {
+		t.Errorf("after a failed run: generations %v (were %v), rows changed: %v", gens2, gens, rows2 != rows)
 	}
 }

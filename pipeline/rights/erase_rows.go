@@ -8,9 +8,9 @@ import (
 )
 
 // deleteRows deletes the subject's rows from every table Find searched:
-// first the raw tables' files (each rewritten and renamed into place, so
-// a crash leaves every file whole, and the re-run's search finds what is
-// left), then the warehouse tables, the rejects, and last the lineage, in
+// first the raw tables' files and subject_seen's (each rewritten and
+// renamed into place, so a crash leaves every file whole, and the re-run's
+// search finds what is left), then the warehouse tables, the rejects, and last the lineage, in
 // one transaction.
 func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err error) {
 	for _, t := range f.Tables {
@@ -22,6 +22,9 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 			return fmt.Errorf("%s: %w", t.Table, err)
 		}
 		j.Counts["table:"+t.Table] = n
+	}
+	if j.Counts["subject_seen"], err = eraseSeen(ctx, c, f.Subject.Key); err != nil {
+		return err
 	}
 	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
@@ -54,9 +57,6 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 		return err
 	}
 	j.Counts["lineage"] = n
-	if j.Counts["subject_seen"], err = execT(ctx, c, "erase_seen", nil, params{"key": f.Subject.Key}); err != nil {
-		return err
-	}
 	_, err = c.ExecContext(ctx, "COMMIT")
 	return err
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // TestKeyedTablesInvariant holds the fixtures' run to the contract the
@@ -156,18 +158,19 @@ func scanFilters(t *testing.T, plan, want string) bool {
 	return false
 }
 
-// TestSeenInKeyOrder: a run appends the subjects it records in
-// subject_seen in subject_key order (sql/seen_record.sql), so that a
-// subject's lookup there reads the row groups whose min/max hold its key.
-func TestSeenInKeyOrder(t *testing.T) {
+// TestSeenInBuckets: a run writes each subject_seen row into the folder
+// of its subject_key's bucket (warehouse.SeenBucket, sql/seen_write.sql),
+// so that a subject's lookup reads one bucket's file.
+func TestSeenInBuckets(t *testing.T) {
 	cfg := fixtureRun(t)
 	c, _ := openFixture(t, cfg)
-	var rows, unordered int64
-	if err := c.QueryRowContext(context.Background(), `SELECT count(*), count(*) FILTER (WHERE prev > subject_key)
-		FROM (SELECT subject_key, lag(subject_key) OVER (PARTITION BY source ORDER BY rowid) AS prev FROM subject_seen)`).Scan(&rows, &unordered); err != nil {
+	var rows, misplaced, view int64
+	glob := filepath.Join(warehouse.RawRoot(cfg.Warehouse), warehouse.SeenTable, "*", "*", "*.parquet")
+	if err := c.QueryRowContext(context.Background(), `SELECT count(*), count(*) FILTER (WHERE NOT contains(filename, '/_bucket=' || left(subject_key, 1) || '/')),
+		(SELECT count(*) FROM subject_seen) FROM read_parquet($1, filename = true, hive_partitioning = false)`, glob).Scan(&rows, &misplaced, &view); err != nil {
 		t.Fatal(err)
 	}
-	if rows < 20 || unordered != 0 {
-		t.Errorf("subject_seen: %d rows, %d out of subject_key order within their source", rows, unordered)
+	if rows < 20 || misplaced != 0 || view != rows {
+		t.Errorf("subject_seen: %d rows in its files (%d in the view), %d outside their bucket's folder", rows, view, misplaced)
 	}
 }

@@ -3,6 +3,7 @@ package rights
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,7 +38,8 @@ const OtherRejects = "(other rejects)"
 // raw_<source> loaded before Retention.Cutoff(now) and, for a people
 // source, the rows of the subjects whose retention from it has run out
 // (warehouse.ExpiredSubjects, marked expired in subject_seen by
-// warehouse.ExpireSeen: the source's later files do not stage them again;
+// warehouse.ExpireSeen, a new generation of its files promoted in the
+// transaction: the source's later files do not stage them again;
 // rows without an email of their own are refused by the next run's
 // stage); and for every source
 // its quarantined lines past Config.RejectsCutoff (those of sources not
@@ -102,7 +104,12 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 			}
 		}
 	}
+	var seen seenExpiry
 	if !dry {
+		if seen, err = expireSeen(ctx, c, cfg, now); err != nil {
+			return nil, err
+		}
+		defer func() { err = errors.Join(err, seen.finish(err == nil)) }()
 		if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 			return nil, err
 		}
@@ -111,9 +118,7 @@ func purge(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, 
 				_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 			}
 		}()
-	}
-	if !dry {
-		if _, err = warehouse.ExpireSeen(ctx, c, cfg, now); err != nil {
+		if err = seen.promote(ctx, c); err != nil {
 			return nil, err
 		}
 	}

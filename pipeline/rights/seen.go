@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Seen is when the subject was first (and last) staged from one people
@@ -29,9 +31,16 @@ type Seen struct {
 }
 
 // findSeen reads the subject's subject_seen rows of the configured
-// people sources (sql/sar_seen.sql).
+// people sources (sql/sar_seen.sql): those of the subject's bucket file.
 func findSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, key string) ([]Seen, error) {
-	q, err := render("sar_seen", nil)
+	files, inFiles, err := warehouse.SeenBucketFiles(ctx, c, key)
+	if err != nil {
+		return nil, fmt.Errorf("subject_seen: %w", err)
+	}
+	if inFiles && len(files) == 0 {
+		return []Seen{}, nil // no subject in the bucket
+	}
+	q, err := render("sar_seen", map[string]any{"Files": files})
 	if err != nil {
 		return nil, err
 	}
@@ -89,4 +98,60 @@ func sourcePeriod(s *config.Source) string {
 		return s.Retention.String() + " from when this source last listed you"
 	}
 	return s.Retention.String() + " from when we first received your data from this source"
+}
+
+// seenExpiry is a purge's new generation of subject_seen's files
+// (warehouse.ExpireSeen): dir is "" when no subject's retention ran out.
+type seenExpiry struct{ dir, gen string }
+
+// expireSeen writes it, before the purge's transaction.
+func expireSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time) (seenExpiry, error) {
+	gen := "purge-" + time.Now().UTC().Format("20060102T150405.000000000")
+	dir, err := warehouse.ExpireSeen(ctx, c, cfg, now, gen)
+	return seenExpiry{dir: dir, gen: gen}, err
+}
+
+// promote points subject_seen at it, in the purge's transaction.
+func (s seenExpiry) promote(ctx context.Context, c *sql.Conn) error {
+	if s.dir == "" {
+		return nil
+	}
+	return warehouse.PromoteSeen(ctx, c, s.dir, s.gen)
+}
+
+// finish deletes, after the transaction, the generation it replaced (the
+// purge committed) or its own (it did not).
+func (s seenExpiry) finish(committed bool) error {
+	switch {
+	case s.dir == "":
+		return nil
+	case committed:
+		return warehouse.CleanSeen(s.dir)
+	default:
+		return os.RemoveAll(s.dir)
+	}
+}
+
+// eraseSeen rewrites the files of subject_seen's bucket that hold the
+// subject without their rows (sql/erase_seen.sql; each renamed into
+// place, so a crash leaves every file whole) and returns how many rows
+// went. A file without them is left as it is.
+func eraseSeen(ctx context.Context, c *sql.Conn, key string) (int64, error) {
+	files, _, err := warehouse.SeenBucketFiles(ctx, c, key)
+	if err != nil {
+		return 0, fmt.Errorf("subject_seen: %w", err)
+	}
+	var total int64
+	for _, file := range files {
+		before, err := rawRows(ctx, c, file)
+		if err != nil {
+			return total, fmt.Errorf("subject_seen: %w", err)
+		}
+		kept, _, err := rewriteRaw(ctx, c, "erase_seen", nil, params{"key": key}, file, func(kept int64) bool { return kept < before })
+		if err != nil {
+			return total, fmt.Errorf("subject_seen: %w", err)
+		}
+		total += before - kept
+	}
+	return total, nil
 }

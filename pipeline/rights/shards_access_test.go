@@ -22,7 +22,7 @@ const hopPhone = "+442079460439"
 // email: a vendor_people row with their name and phone but no email (the
 // identity hop reaches it only from the other shard's rows), a colleague
 // on the same number, a stranger, and an earlier sighting of the subject
-// in vendor_people.
+// in vendor_people (in a subject_seen table, as before its files).
 func secondShard(t *testing.T, cfg *config.Config) *config.Config {
 	t.Helper()
 	ctx := context.Background()
@@ -50,6 +50,11 @@ func secondShard(t *testing.T, cfg *config.Config) *config.Config {
 		`INSERT INTO catalog VALUES ` + strings.Join([]string{cat("first_name", "identity.name", true), cat("last_name", "identity.name", true),
 			cat("email", "contact.email", true), cat("phone", "contact.phone", true), cat("linkedin_url", "online.profile_url", true),
 			cat("job_title", "professional.job_title", true), cat("company_domain", "company.domain", false), cat("country", "company.country", false)}, ", "),
+		// subject_seen as a warehouse from before its files kept it: the
+		// shard's first open (openShard) moves it into them
+		`DROP VIEW subject_seen`,
+		`CREATE TABLE subject_seen (subject_key VARCHAR NOT NULL, source VARCHAR NOT NULL, first_seen TIMESTAMP NOT NULL,
+			last_seen TIMESTAMP NOT NULL, expired_at TIMESTAMP)`,
 		`INSERT INTO subject_seen VALUES ('` + fxKey + `', 'vendor_people', TIMESTAMP '2026-01-05 08:00:00', TIMESTAMP '2026-01-06 08:00:00', NULL)`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {

@@ -118,7 +118,8 @@ func DropRelation(ctx context.Context, c *sql.Conn, name string) error {
 
 // CleanRaw drops what a crashed run staged but never swapped in — the
 // raw_*__next views (or tables, from before raw files) and every raw
-// folder that raw_files does not name — and any temp file an interrupted
+// folder that raw_files does not name, subject_seen's generations but the
+// one seen_files names among them (seenfiles.go) — and any temp file an interrupted
 // erasure left: they may hold personal data that no catalog, SAR or
 // erasure knows about. Callers hold the warehouse lock.
 func CleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
@@ -150,6 +151,9 @@ func CleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
 	if err := repointRaw(ctx, c, warehouse); err != nil {
 		return err
 	}
+	if err := repointSeen(ctx, c, warehouse); err != nil {
+		return err
+	}
 	layouts, err := RawLayouts(ctx, c)
 	if err != nil {
 		return err
@@ -157,6 +161,13 @@ func CleanRaw(ctx context.Context, c *sql.Conn, warehouse string) error {
 	keep := map[string]bool{}
 	for _, l := range layouts {
 		keep[filepath.Clean(l.Dir)] = true
+	}
+	seen, _, err := currentSeen(ctx, c)
+	if err != nil {
+		return err
+	}
+	if seen != "" {
+		keep[filepath.Clean(seen)] = true
 	}
 	root := RawRoot(warehouse)
 	tables, err := os.ReadDir(root)

@@ -7,7 +7,8 @@ import (
 	"github.com/example/pipeline/pipeline/engine"
 )
 
-// EnsureSchema creates the warehouse's own tables when missing, and drops
+// EnsureSchema creates the warehouse's own tables when missing (and moves
+// a subject_seen table from before into its files, ensureSeen), and drops
 // what a crashed run staged but never swapped in (see CleanRaw): it may
 // hold personal data that no catalog, SAR or erasure knows about.
 // It also settles runs whose process died (recoverRuns): their staged
@@ -23,6 +24,9 @@ func EnsureSchema(ctx context.Context, db *engine.DB) error {
 		return err
 	}
 	if err := CleanRaw(ctx, c, db.Settings().Path); err != nil {
+		return err
+	}
+	if err := ensureSeen(ctx, c, db.Settings().Path); err != nil {
 		return err
 	}
 	return recoverRuns(ctx, c, db.Settings().Path, time.Now().UTC())
