@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -176,8 +177,14 @@ func TestValidationAlongside(t *testing.T) {
 	// run has created the warehouse and written raw files
 	var staging chan struct{}
 	failWhileStaging := func(ctx context.Context) error {
-		<-staging
-		return bad
+		// a run that fails before staging would otherwise wait for this
+		// check for ever: the test fails instead (a guard, not a timing)
+		select {
+		case <-staging:
+			return bad
+		case <-time.After(5 * time.Minute):
+			return errors.New("the run never reached its stage step")
+		}
 	}
 	r := &Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop(), Validate: failWhileStaging,
 		BeforeStage: func(_ context.Context, stage string) error {
