@@ -1,5 +1,5 @@
 -- enrich: restricted and objecting subjects are stored, not processed
--- (DESIGN.md "Rights that stick"): their rows stay in raw_<source>, but
+-- (docs/design.md "Rights that stick"): their rows stay in raw_<source>, but
 -- they leave prospects_work before it is classified (its samples) or
 -- published, so prospects, deliverable and every export go without them.
 -- withheld_hits remembers who left and by which entry, for the run

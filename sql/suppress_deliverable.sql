@@ -1,5 +1,5 @@
 -- suppress: screen prospects against the suppression store.
--- Scope (DESIGN.md): email lists, objections, erasure tombstones,
+-- Scope (docs/design.md): email lists, objections, erasure tombstones,
 -- restrictions and domain lists remove the person from every export;
 -- phone lists (TPS/CTPS) remove only the phone number.
 -- $now

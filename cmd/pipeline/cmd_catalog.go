@@ -17,7 +17,7 @@ import (
 	"github.com/example/pipeline/pipeline/engine"
 )
 
-// catalogColumn is one row of `pipeline catalog --format json` (DESIGN.md).
+// catalogColumn is one row of `pipeline catalog --format json` (docs/design.md).
 type catalogColumn struct {
 	Dataset    string  `json:"dataset"`
 	Column     string  `json:"column"`

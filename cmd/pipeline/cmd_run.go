@@ -146,7 +146,7 @@ func newRunner(cfg *config.Config, pool *flow.Pool, log zerolog.Logger) *flow.Ru
 			_, err := flow.Validate(ctx, cfg, pool)
 			return err
 		},
-		// retention runs at the end of every run (DESIGN.md), audited
+		// retention runs at the end of every run (docs/design.md), audited
 		AfterCommit: func(ctx context.Context, c *sql.Conn, now time.Time) (int64, error) {
 			changes, err := rights.Purge(ctx, c, cfg, now)
 			var n int64

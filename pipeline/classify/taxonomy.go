@@ -1,5 +1,5 @@
 // Package classify assigns every column of a warehouse table a data category
-// from the taxonomy in DESIGN.md: first from the column's name (token-aware,
+// from the taxonomy in docs/design.md: first from the column's name (token-aware,
 // B2B-aware), then from a sample of its values examined in DuckDB, with pins
 // from config overriding both. The result, one [Result] per column, is the
 // catalog that drives the export gate, SAR and erasure.
@@ -8,7 +8,7 @@
 // sample size, pattern or rule name) and never contain raw values.
 package classify
 
-// Data categories of the taxonomy (DESIGN.md, "Data categories").
+// Data categories of the taxonomy (docs/design.md, "Data categories").
 const (
 	ContactEmail           = "contact.email"
 	ContactPhone           = "contact.phone"

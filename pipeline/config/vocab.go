@@ -32,7 +32,7 @@ var (
 	Departments = []string{"executive", "finance", "sales", "marketing", "engineering", "it", "hr", "operations", "legal", "other"}
 	// Seniorities are the allowed values of targeting.roles[].seniority, most senior first.
 	Seniorities = []string{"c_level", "vp", "director", "head", "manager", "senior", "staff", "intern"}
-	// Categories is the classification taxonomy (DESIGN.md), the allowed
+	// Categories is the classification taxonomy (docs/design.md), the allowed
 	// values of classification.pin.
 	Categories = []string{
 		"contact.email", "contact.phone", "identity.name", "online.profile_url",

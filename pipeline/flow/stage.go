@@ -17,7 +17,7 @@ import (
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
-// Canonical columns per source role (DESIGN.md).
+// Canonical columns per source role (docs/design.md).
 var (
 	CompanyColumns = []string{"domain", "name", "industry", "employees", "country", "email_pattern", "company_type"}
 	PeopleColumns  = []string{"first_name", "last_name", "email", "job_title", "company_domain", "phone", "linkedin_url", "country"}

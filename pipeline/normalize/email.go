@@ -158,7 +158,7 @@ const (
 
 // EmailBucket is the subject bucket of a normalised email among n: FNV-1a
 // (32 bit) of its bytes, modulo n. Raw people rows are stored by it
-// (DESIGN.md, scale-out), so a subject search or an erasure reads and
+// (docs/design.md, scale-out), so a subject search or an erasure reads and
 // rewrites one bucket's files. The function is part of the warehouse
 // format: changing it would hide stored rows from the search.
 func EmailBucket(norm string, n int) int { return emailBucket(norm, n) }

@@ -9,7 +9,7 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 )
 
-// Report is the answer to a subject access request (DESIGN.md "SAR
+// Report is the answer to a subject access request (docs/design.md "SAR
 // output"). It holds the subject's personal data: it goes to stdout or
 // --out, never to logs.
 type Report struct {

@@ -1,5 +1,5 @@
 // Package suppress manages the suppression store: the warehouse table
-// suppression that every run screens prospects against (DESIGN.md, step 4).
+// suppression that every run screens prospects against (docs/design.md, step 4).
 //
 // Emails and phones are stored only as the hex SHA-256 of their normalised
 // form (pipeline/normalize, the same functions the run calls in SQL as
@@ -126,7 +126,7 @@ type Entry struct {
 func (e Entry) Active(now time.Time) bool { return e.ExpiresAt == nil || e.ExpiresAt.After(now) }
 
 // Scope is what an entry removes: the whole person from every export, or
-// only the phone number (DESIGN.md, step 4).
+// only the phone number (docs/design.md, step 4).
 func (e Entry) Scope() string {
 	if e.Kind == Phone {
 		return "phone"

@@ -16,7 +16,7 @@ import (
 // Raw source rows are not stored in the warehouse file: each run writes
 // every source's rows as Parquet files under <warehouse file>.raw/
 // <raw table>/<run id>/, and raw_<source> is a view over them. A people
-// source's files are subject-bucketed (DESIGN.md, scale-out): one folder
+// source's files are subject-bucketed (docs/design.md, scale-out): one folder
 // per bucket, _bucket=K, K = engine.EmailBucket of the normalised email
 // (rows without a valid email in _bucket=__HIVE_DEFAULT_PARTITION__), so
 // that a SAR reads one bucket and an erasure rewrites one bucket's files
