@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // deleteRows deletes the subject's rows from every table Find searched:
@@ -26,14 +28,13 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 	if j.Counts["subject_seen"], err = eraseSeen(ctx, c, f.Subject.Key); err != nil {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-	}()
+	return engine.InTx(ctx, c, func() error { return deleteWarehouseRows(ctx, c, f, j) })
+}
+
+// deleteWarehouseRows deletes the subject's rows from the warehouse
+// tables, the rejects, the corrections and the lineage, counting them in
+// j; the caller holds the transaction.
+func deleteWarehouseRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err error) {
 	for _, t := range f.Tables {
 		if t.match.Raw != nil {
 			continue
@@ -57,8 +58,7 @@ func deleteRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journal) (err 
 		return err
 	}
 	j.Counts["lineage"] = n
-	_, err = c.ExecContext(ctx, "COMMIT")
-	return err
+	return nil
 }
 
 // maxRowIDDelete is the most rowids an erasure lists in its DELETE; a

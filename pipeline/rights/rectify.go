@@ -13,6 +13,7 @@ import (
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/connect"
+	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/normalize"
 	sqlfs "github.com/example/pipeline/sql"
 )
@@ -227,7 +228,7 @@ func inRoles(cfg *config.Config, dept, sen string) bool {
 
 // recordCorrections inserts the corrections into rectifications, in one
 // transaction; one whose latest recorded value is the same is skipped.
-func recordCorrections(ctx context.Context, c *sql.Conn, key string, set []Correction, request string, now time.Time) (_ []string, err error) {
+func recordCorrections(ctx context.Context, c *sql.Conn, key string, set []Correction, request string, now time.Time) ([]string, error) {
 	prev, err := Corrections(ctx, c, key)
 	if err != nil {
 		return nil, err
@@ -236,27 +237,24 @@ func recordCorrections(ctx context.Context, c *sql.Conn, key string, set []Corre
 	for _, p := range prev {
 		latest[p.Column] = p.Value
 	}
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-	}()
 	out := []string{}
 	actor := audit.Actor()
-	for _, x := range set {
-		if v, ok := latest[x.Column]; ok && v == x.Value {
-			continue
+	err = engine.InTx(ctx, c, func() error {
+		for _, x := range set {
+			if v, ok := latest[x.Column]; ok && v == x.Value {
+				continue
+			}
+			if _, err := execT(ctx, c, "rectify_add", nil, params{"key": key, "column": x.Column, "value": x.Value, "now": now, "request": request, "actor": actor}); err != nil {
+				return err
+			}
+			out = append(out, x.Column)
 		}
-		if _, err := execT(ctx, c, "rectify_add", nil, params{"key": key, "column": x.Column, "value": x.Value, "now": now, "request": request, "actor": actor}); err != nil {
-			return nil, err
-		}
-		out = append(out, x.Column)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	_, err = c.ExecContext(ctx, "COMMIT")
-	return out, err
+	return out, nil
 }
 
 // plan fills a dry run's result: the tables a correction would change and

@@ -225,26 +225,16 @@ func ensureSeen(ctx context.Context, c *sql.Conn, warehouse string) error {
 	return nil
 }
 
-func moveSeen(ctx context.Context, c *sql.Conn, dir, gen string) (err error) {
+func moveSeen(ctx context.Context, c *sql.Conn, dir, gen string) error {
 	if err := engine.ExecScript(ctx, c, "seen_migrate", nil, engine.Params{"dir": dir}); err != nil {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	return engine.InTx(ctx, c, func() error {
+		if err := DropRelation(ctx, c, SeenTable); err != nil {
+			return err
 		}
-	}()
-	if err := DropRelation(ctx, c, SeenTable); err != nil {
-		return err
-	}
-	if err := PromoteSeen(ctx, c, dir, gen); err != nil {
-		return err
-	}
-	_, err = c.ExecContext(ctx, "COMMIT")
-	return err
+		return PromoteSeen(ctx, c, dir, gen)
+	})
 }
 
 // repointSeen is repointRaw for subject_seen's files: a copied or moved
