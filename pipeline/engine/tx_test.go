@@ -12,16 +12,7 @@ import (
 // transaction afterwards either way.
 func TestInTx(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Settings{Path: filepath.Join(t.TempDir(), "w.duckdb")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	_, c := testConn(t, Settings{Path: filepath.Join(t.TempDir(), "w.duckdb")})
 	if _, err := c.ExecContext(ctx, "CREATE TABLE t (v INTEGER)"); err != nil {
 		t.Fatal(err)
 	}

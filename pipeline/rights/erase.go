@@ -20,7 +20,6 @@ import (
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/connect"
-	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // EraseOptions tune Erase.
@@ -93,33 +92,25 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 	if err != nil {
 		return nil, err
 	}
-	db, err := warehouse.OpenLocked(ctx, cfg, warehouse.Privacy)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if db != nil {
-			db.Close()
-		}
-	}()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if c != nil {
-			c.Close()
-		}
-	}()
 	if !opts.DryRun {
 		if err := removeLeftovers(cfg, log); err != nil {
 			return nil, err
 		}
 	}
-	f, err := Find(ctx, c, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, DB: db, Connectors: opts.Connectors})
+	h, err := openAndFind(ctx, cfg, s, FindOptions{Deep: opts.Deep, Log: opts.Log, Connectors: opts.Connectors})
 	if err != nil {
 		return nil, err
 	}
+	// the compaction copies the warehouse file: the warehouse is closed first
+	open := true
+	closeWarehouse := func() {
+		if open {
+			h.Close()
+			open = false
+		}
+	}
+	defer closeWarehouse()
+	c, f := h.c, h.f
 	if opts.DryRun {
 		j.Files, j.Notices = planFiles(cfg, f), notices(cfg, f)
 		return dryRun(f, j, res), nil
@@ -128,10 +119,7 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 	if err := st.inWarehouse(ctx, c, cfg, s, f, opts.Connectors); err != nil {
 		return nil, err
 	}
-	c.Close()
-	c = nil
-	db.Close()
-	db = nil
+	closeWarehouse()
 	if opts.DeferCompact {
 		res.Pending = StepCompact
 		return finished(j, res), nil
