@@ -3,6 +3,8 @@
 -- erase_rewrite.sql does). .Sets: the columns (and their parameter names)
 -- the file has; every other row and column is copied as it is.
 -- The file's key-value metadata is written again (.KV, as erase_rewrite.sql).
+-- .Codec: the file's compression (zstd for an export; a keyed table's
+-- files, rights.rectifyFiles, keep their own).
 -- $file, $key, $tmp, $kv_0 ..., and one parameter per column
 COPY (
     SELECT * REPLACE (
@@ -11,4 +13,4 @@ COPY (
 {{- end}}
     )
     FROM read_parquet($file, hive_partitioning = false)
-) TO $tmp (FORMAT parquet, COMPRESSION zstd{{if .KV}}, KV_METADATA {{kv .KV}}{{end}});
+) TO $tmp (FORMAT parquet, COMPRESSION {{codec .Codec}}{{if .KV}}, KV_METADATA {{kv .KV}}{{end}});

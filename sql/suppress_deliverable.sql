@@ -26,11 +26,11 @@ FROM prospects p JOIN supp_active s ON s.kind = 'phone' AND s.hash = sha256(p.ph
 WHERE p.phone IS NOT NULL
 UNION
 SELECT subject_key, kind, reason, source FROM withheld_hits;
-CREATE OR REPLACE TABLE deliverable AS
+-- deliverable_next: stored as deliverable by keyed_store.sql (warehouse.StoreKeyed)
+CREATE OR REPLACE TEMP VIEW deliverable_next AS
 SELECT p.* REPLACE (
     CASE WHEN p.subject_key IN (SELECT subject_key FROM supp_hits WHERE kind = 'phone') THEN NULL ELSE p.phone END AS phone
 )
 FROM prospects p
 ANTI JOIN (SELECT DISTINCT subject_key FROM supp_hits WHERE kind IN ('email', 'domain')) h
-  ON h.subject_key = p.subject_key
-ORDER BY p.subject_key;
+  ON h.subject_key = p.subject_key;

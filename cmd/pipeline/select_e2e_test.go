@@ -19,10 +19,12 @@ func queryJSON(t *testing.T, dir, stmt string) []map[string]any {
 	return rows
 }
 
-// rawRunIDs is each raw table's run id (the run whose files it reads).
+// rawRunIDs is each raw table's run id (the run whose files it reads);
+// not prospects' and deliverable's, which raw_files records too and a
+// rerun rewrites.
 func rawRunIDs(t *testing.T, dir string) map[string]any {
 	out := map[string]any{}
-	for _, r := range queryJSON(t, dir, "SELECT table_name, run_id FROM raw_files") {
+	for _, r := range queryJSON(t, dir, "SELECT table_name, run_id FROM raw_files WHERE table_name LIKE 'raw\\_%' ESCAPE '\\'") {
 		out[r["table_name"].(string)] = r["run_id"]
 	}
 	if len(out) == 0 {

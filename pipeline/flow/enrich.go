@@ -168,11 +168,14 @@ func (rn *run) enrichWork(ctx context.Context, c *sqlConn) error {
 	return nil
 }
 
-// publishProspects writes prospects_work into the warehouse's prospects
-// table (inside the run's write transaction) and reports the step.
+// publishProspects stores prospects_work as the warehouse's prospects
+// (storeKeyed; inside the run's write transaction) and reports the step.
 func (rn *run) publishProspects(ctx context.Context, c *sqlConn) error {
 	t0 := time.Now()
 	if err := rn.exec(ctx, c, "enrich_publish", nil, params{"now": rn.started}); err != nil {
+		return err
+	}
+	if err := rn.storeKeyed(ctx, c, "prospects", "prospects_next"); err != nil {
 		return err
 	}
 	atTargets, err := countTable(ctx, c, "people_n")

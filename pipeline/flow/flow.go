@@ -104,8 +104,11 @@ type run struct {
 	expired map[string][]string
 	// seenDir: the folder of subject_seen's files this run wrote (seen.go)
 	seenDir string
-	watch   *watch      // progress reporting (watch.go)
-	shard   *shard.Spec // Options.Shard (shard.go)
+	// keyedDirs: the folders of prospects' and deliverable's files this
+	// run wrote (storeKeyed)
+	keyedDirs []string
+	watch     *watch      // progress reporting (watch.go)
+	shard     *shard.Spec // Options.Shard (shard.go)
 }
 
 // Run runs the pipeline once and returns its report (also when it fails).

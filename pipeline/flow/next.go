@@ -46,9 +46,29 @@ func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 	if rn.seenDir != "" { // subject_seen's generation this run wrote (seen.go)
 		errs = append(errs, os.RemoveAll(rn.seenDir))
 	}
+	for _, dir := range rn.keyedDirs { // prospects' and deliverable's (storeKeyed)
+		errs = append(errs, os.RemoveAll(dir))
+	}
 	if dry {
 		_, err := c.ExecContext(ctx, engine.SQL("rejects_drop_run"), rn.id)
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// storeKeyed stores the temp relation from, which the stage's SQL left,
+// as the keyed table table (prospects, deliverable): its files for this
+// run, read by the view from this transaction on (warehouse.StoreKeyed).
+// `pipeline validate` (in memory) keeps it a table.
+func (rn *run) storeKeyed(ctx context.Context, c *sqlConn, table, from string) error {
+	wh := rn.Config.Warehouse
+	if recorderOf(ctx) != nil {
+		wh = ""
+		record(ctx, "keyed_store", engine.MustRender("keyed_store", warehouse.KeyedStore{Table: table, From: from, Dir: "files", Compression: rawCodec(rn.Config)}))
+	}
+	dir, err := warehouse.StoreKeyed(ctx, c, wh, table, from, rn.id, rawCodec(rn.Config))
+	if dir != "" {
+		rn.keyedDirs = append(rn.keyedDirs, dir)
+	}
+	return err
 }

@@ -2,8 +2,10 @@ package flow
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // suppressStage screens prospects into deliverable against the
@@ -25,6 +27,16 @@ func (suppressStage) Rerun(ctx context.Context, env *stageEnv) error {
 }
 
 func (suppressStage) RerunsBefore() bool { return false }
+
+// AfterCommit removes the files of the deliverable this run replaced (a
+// full run's sources stage has removed them already; `run --select
+// suppress` has no sources stage).
+func (suppressStage) AfterCommit(ctx context.Context, env *stageEnv) error {
+	if err := warehouse.CleanRaw(ctx, env.c, env.rn.Config.Warehouse); err != nil {
+		return fmt.Errorf("remove earlier deliverable files: %w", err)
+	}
+	return nil
+}
 
 // Plan screens the empty prospects table.
 func (suppressStage) Plan(ctx context.Context, env *stageEnv) (config.Diagnostics, error) {

@@ -329,6 +329,9 @@ func (rn *run) suppress(ctx context.Context, c *sqlConn) error {
 	if err := rn.exec(ctx, c, "suppress_deliverable", nil, params{"now": rn.started}); err != nil {
 		return err
 	}
+	if err := rn.storeKeyed(ctx, c, "deliverable", "deliverable_next"); err != nil {
+		return err
+	}
 	in, err := countTable(ctx, c, "prospects")
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // nullBucketDir is the folder of a bucketed raw table's rows without a
@@ -47,9 +48,20 @@ func (f *Findings) bucketFiles(d matchCols) ([]string, error) {
 }
 
 // narrowToBuckets sets d's bucket filter (bucketFilter) and, for a
-// bucketed search, makes it read only those buckets' files (bucketFiles).
+// bucketed search, makes it read only those buckets' files (bucketFiles);
+// a keyed search of a keyed table's files reads its key's bucket.
 // some is false when no file holds them: the table has nothing to search.
 func (f *Findings) narrowToBuckets(d *matchCols) (some bool, err error) {
+	if d.Keyed != "" && d.Raw != nil {
+		// a keyed table's files (warehouse.StoreKeyed): every row of the
+		// subject has their key, so is in their key's bucket
+		files, err := warehouse.KeyedBucketFiles(*d.Raw, f.Subject.Key)
+		if err != nil || len(files) == 0 {
+			return false, err
+		}
+		d.From = engine.Scan{RawFiles: files}
+		return true, nil
+	}
 	d.Bucket = f.bucketFilter(*d)
 	if d.Bucket == nil {
 		return true, nil

@@ -13,7 +13,8 @@ import (
 
 // TestBucketSearchReadsOnlyItsBuckets: the search of a bucketed raw table
 // opens only the files of the subject's bucket (and of the rows without
-// one, for the identity hop): with every other bucket's file made
+// one, for the identity hop), and that of a keyed table's files (prospects,
+// deliverable) those of the subject's key's bucket: with every other bucket's file made
 // unreadable, the SAR still finds the subject's raw rows. (Reading the
 // whole folder and filtering on _bucket opened every file.)
 func TestBucketSearchReadsOnlyItsBuckets(t *testing.T) {
@@ -30,6 +31,9 @@ func TestBucketSearchReadsOnlyItsBuckets(t *testing.T) {
 			continue
 		}
 		own := "_bucket=" + strconv.Itoa(engine.EmailBucket(fxEmail, l.Buckets))
+		if l.Keyed() { // prospects, deliverable: by subject_key
+			own = warehouse.SeenBucket(fxKey)
+		}
 		dirs, err := os.ReadDir(l.Dir)
 		if err != nil {
 			t.Fatal(err)
@@ -54,11 +58,17 @@ func TestBucketSearchReadsOnlyItsBuckets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the search opened another bucket's file: %v", err)
 	}
-	raw := 0
+	raw, keyed := 0, 0
 	for _, h := range f.Tables {
 		if h.match.Raw != nil {
 			raw += len(h.Rows)
 		}
+		if h.Table == "prospects" || h.Table == "deliverable" {
+			keyed += len(h.Rows)
+		}
+	}
+	if keyed != 2 {
+		t.Errorf("found %d rows of the subject in prospects and deliverable, want 2 (one each)", keyed)
 	}
 	if raw == 0 {
 		t.Errorf("no raw row of the subject found: %+v", f.Tables)

@@ -32,7 +32,7 @@ func (f *Findings) noteDerived(r Row) {
 // the subject's email was derived and m is a raw people table with the
 // columns the derivation reads.
 func (f *Findings) derivedData(m matchCols) *derivedCols {
-	if f.derivedFirst == "" || m.Raw == nil && !isRawTable(m.Table) {
+	if f.derivedFirst == "" || !isRawTable(m.Table) {
 		return nil
 	}
 	for _, c := range []string{"email", "first_name", "last_name", "company_domain"} {

@@ -61,6 +61,16 @@ func deleteWarehouseRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journ
 	return nil
 }
 
+// removeRows deletes the subject's rows from table t where it is: a
+// table's files rewritten without them (rewriteRawFiles), a warehouse
+// table's rows deleted (deleteTableRows).
+func removeRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) (int64, error) {
+	if t.match.Raw != nil {
+		return rewriteRawFiles(ctx, c, f, t)
+	}
+	return deleteTableRows(ctx, c, f, t)
+}
+
 // maxRowIDDelete is the most rowids an erasure lists in its DELETE; a
 // subject with more rows in one table is deleted by the predicate alone.
 const maxRowIDDelete = 10000

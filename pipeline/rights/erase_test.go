@@ -14,6 +14,7 @@ import (
 	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 var eraseNow = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -88,9 +89,10 @@ func TestEraseExportsAtOnce(t *testing.T) {
 		t.Fatalf("export before: %d rows, %d of the subject", total, subj)
 	}
 	// the byte search after the erasure (assertNoSubjectBytes) proves
-	// something only if the warehouse file held the subject in clear
-	if b, err := os.ReadFile(cfg.Warehouse); err != nil || !bytes.Contains(bytes.ToLower(b), []byte(fxEmail)) {
-		t.Fatalf("the warehouse file holds no clear copy of the subject's email before the erasure (%v): the byte search would prove nothing", err)
+	// something only if the state (the warehouse file and the files
+	// beside it) held the subject in clear
+	if !stateHolds(t, filepath.Dir(cfg.Warehouse), fxEmail) {
+		t.Fatalf("the state holds no clear copy of the subject's email before the erasure: the byte search would prove nothing")
 	}
 
 	dry, err := Erase(ctx, cfg, s, EraseOptions{DryRun: true, Now: func() time.Time { return eraseNow }})
@@ -167,6 +169,50 @@ func TestEraseExportsAtOnce(t *testing.T) {
 // assertNoSubjectBytes: no file under the warehouse's folder or the
 // exports holds the subject's email or name (the Parquet export files are
 // compressed: exportRows reads those).
+// TestWarehouseFileHoldsNoKeyedRows: prospects and deliverable are files
+// beside the warehouse (warehouse.StoreKeyed), each subject in their key's
+// bucket, private to the pipeline; the warehouse file holds none of their
+// values, so the compaction after an erasure does not copy them.
+func TestWarehouseFileHoldsNoKeyedRows(t *testing.T) {
+	cfg := fixtureRun(t)
+	b, err := os.ReadFile(cfg.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(bytes.ToLower(b), []byte(fxEmail)) {
+		t.Errorf("the warehouse file holds the subject's email in clear")
+	}
+	for _, table := range []string{"prospects", "deliverable"} {
+		dirs, _ := filepath.Glob(filepath.Join(warehouse.RawRoot(cfg.Warehouse), table, "*", warehouse.SeenBucket(fxKey)))
+		if len(dirs) != 1 || !stateHolds(t, dirs[0], fxEmail) {
+			t.Errorf("%s: the subject's bucket folder %v does not hold them", table, dirs)
+		}
+		for _, d := range dirs {
+			if st, err := os.Stat(d); err != nil || st.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s: %s is readable by others (%v)", table, d, err)
+			}
+		}
+	}
+}
+
+// stateHolds reports whether a file under root holds needle (lower-cased).
+func stateHolds(t *testing.T, root, needle string) bool {
+	t.Helper()
+	found := false
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || found {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		found = err == nil && bytes.Contains(bytes.ToLower(b), []byte(needle))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
 func assertNoSubjectBytes(t *testing.T, cfg *config.Config) {
 	t.Helper()
 	for _, root := range []string{filepath.Dir(cfg.Warehouse), filepath.Join(cfg.Dir, "exports")} {

@@ -22,11 +22,12 @@ package rights
 var keyedTables = map[string]bool{"prospects": true, "deliverable": true}
 
 // keyedColumn is the column a keyed search filters on first (see
-// keyedTables): "" for a table that is not keyed, a raw table, a subject
+// keyedTables): "" for a table that is not keyed, a raw table (a keyed
+// table's files are keyed: narrowToBuckets reads the subject's bucket), a subject
 // without a key, or a table whose identifier columns are not exactly one
 // email and one subject_key column.
 func keyedColumn(m matchCols, subjectKey string) string {
-	if !keyedTables[m.Table] || m.Raw != nil || subjectKey == "" {
+	if !keyedTables[m.Table] || m.Raw != nil && !m.Raw.Keyed() || subjectKey == "" {
 		return ""
 	}
 	if len(m.Key) != 1 || m.Key[0] != "subject_key" || len(m.Email) != 1 || m.Email[0] != "email" {

@@ -55,11 +55,15 @@ func rectifyTables(ctx context.Context, c *sql.Conn, f *Findings, v *corrected) 
 		var n int64
 		var err error
 		if v.leftRoles {
-			n, err = deleteTableRows(ctx, c, f, t)
+			n, err = removeRows(ctx, c, f, t)
 		} else {
 			p := params{"key": f.Subject.Key}
 			cols := v.sets(func(col string) bool { return t.match.columns[col] }, t.Table == "deliverable", p)
-			if len(cols) > 0 {
+			switch {
+			case len(cols) == 0:
+			case t.match.Raw != nil:
+				n, err = rectifyFiles(ctx, c, t, cols, p)
+			default:
 				n, err = execT(ctx, c, "rectify_table", map[string]any{"Table": t.Table, "Sets": cols}, p)
 			}
 		}
@@ -69,6 +73,27 @@ func rectifyTables(ctx context.Context, c *sql.Conn, f *Findings, v *corrected) 
 		out = append(out, TableChange{Dataset: t.Dataset, Table: t.Table, Rows: n})
 	}
 	return out, nil
+}
+
+// rectifyFiles applies the corrections to the subject's rows of a keyed
+// table's files (warehouse.StoreKeyed): each file the search found them
+// in is rewritten with the corrected values (rectify_rewrite.sql), renamed
+// over the original. It returns the rows corrected.
+func rectifyFiles(ctx context.Context, c *sql.Conn, t TableHit, cols []setCol, p params) (int64, error) {
+	files, byFile := groupByFile(t.rowIDs, t.files)
+	var n int64
+	for _, file := range files {
+		fp := params{}
+		for k, v := range p {
+			fp[k] = v
+		}
+		data := map[string]any{"Sets": cols, "Codec": t.match.Raw.Compression}
+		if _, _, err := rewriteRaw(ctx, c, "rectify_rewrite", data, fp, file, func(int64) bool { return true }); err != nil {
+			return n, fmt.Errorf("%s: %w", file, err)
+		}
+		n += int64(len(byFile[file]))
+	}
+	return n, nil
 }
 
 // rectifyExports rewrites each planned export file with the subject's
@@ -104,7 +129,7 @@ func rectifyExports(ctx context.Context, c *sql.Conn, j *Journal, key string, v 
 		if data == nil {
 			data = map[string]any{}
 		}
-		data["Sets"] = cols
+		data["Sets"], data["Codec"] = cols, "zstd"
 		if _, err := execT(ctx, c, "rectify_rewrite", data, p); err != nil {
 			os.Remove(tmp)
 			return fmt.Errorf("%s: %w", path, err)

@@ -63,7 +63,7 @@ func Withdraw(ctx context.Context, cfg *config.Config, s Subject, reason string,
 		if t.Table != "prospects" && t.Table != "deliverable" {
 			continue
 		}
-		n, err := deleteTableRows(ctx, c, f, t)
+		n, err := removeRows(ctx, c, f, t)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", reason, t.Table, err)
 		}

@@ -20,9 +20,9 @@ import (
 // per bucket, _bucket=K, K = engine.EmailBucket of the normalised email
 // (rows without a valid email in _bucket=__HIVE_DEFAULT_PARTITION__), so
 // that a SAR reads one bucket and an erasure rewrites one bucket's files
-// instead of the whole warehouse. The warehouse file keeps only what the
-// pipeline derives (prospects, suppression, lineage, catalog, audit...),
-// a few percent of the bytes. Table raw_files records where each view's
+// instead of the whole warehouse. prospects and deliverable are files
+// too (keyedfiles.go); the warehouse file keeps the suppression store,
+// lineage, catalog, audit and the run's records. Table raw_files records where each view's
 // files are; the folders of earlier runs are deleted once a run commits.
 
 // RawRoot is the folder holding the raw Parquet files of the warehouse at
