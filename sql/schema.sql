@@ -129,3 +129,14 @@ CREATE TABLE IF NOT EXISTS seen_files (
     dir VARCHAR NOT NULL, -- absolute: <raw root>/subject_seen/<generation>
     gen VARCHAR NOT NULL
 );
+-- Why the warehouse file may hold personal values in its free blocks
+-- (pipeline/warehouse/scrub.go): one row per reason, set in the
+-- transaction that deleted them (a purge of rejects, a run that did not
+-- commit, tables of an earlier version replaced) and cleared only in the
+-- fresh copy an erasure's compaction writes. The file holds no other
+-- personal value but pseudonymous keys, so an erasure that deleted only
+-- keys (lineage) from it, with no row here, has nothing to scrub.
+CREATE TABLE IF NOT EXISTS scrub_pending (
+    reason VARCHAR NOT NULL,
+    since  TIMESTAMP NOT NULL
+);

@@ -40,6 +40,11 @@ func TestDryRunCountsExports(t *testing.T) {
 	if ents, _ := os.ReadDir(filepath.Join(dir, "exports")); len(ents) != 0 {
 		t.Errorf("dry run wrote %v", ents)
 	}
+	// what a run that did not commit wrote may be in the warehouse file's
+	// free blocks: the next erasure scrubs it
+	if why := mustPipeline(t, dir, "query", "--format", "csv", "SELECT reason FROM scrub_pending").stdout; !strings.Contains(why, "a run did not commit") {
+		t.Errorf("scrub_pending after a dry run: %q", why)
+	}
 	table := mustPipeline(t, dir, "run", "--dry-run").stdout
 	if !strings.Contains(table, "would write ") || !strings.Contains(table, "nothing written") {
 		t.Errorf("dry run table report without the export count:\n%s", table)

@@ -35,7 +35,8 @@ func (rn *run) promote(ctx context.Context, c *sqlConn) error {
 
 // dropNext drops the views and files this run staged, subject_seen's
 // included (and, for a dry run,
-// its rejects) after a run that did not commit.
+// its rejects) after a run that did not commit, and marks the warehouse
+// file for scrubbing (warehouse.MarkScrub).
 func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 	var errs []error
 	for _, info := range rn.sources {
@@ -53,6 +54,9 @@ func (rn *run) dropNext(ctx context.Context, c *sqlConn, dry bool) error {
 		_, err := c.ExecContext(ctx, engine.SQL("rejects_drop_run"), rn.id)
 		errs = append(errs, err)
 	}
+	// what it wrote and did not commit (rejects), or the dry run's rejects
+	// just deleted, may be in the warehouse file's free blocks
+	errs = append(errs, warehouse.MarkScrub(ctx, c, warehouse.ScrubRunNotCommitted))
 	return errors.Join(errs...)
 }
 

@@ -72,6 +72,9 @@ type EraseResult struct {
 	Steps         []string        `json:"steps_done,omitempty"`
 	Journal       string          `json:"journal,omitempty"`
 	Pending       string          `json:"pending,omitempty"` // a step left to the batch (DeferCompact)
+	// Compaction says whether the warehouse file was rewritten and why
+	// (scrubReasons), or why it did not need to be.
+	Compaction string `json:"compaction,omitempty"`
 }
 
 // Erase erases the subject everywhere, as one journaled job (see Steps):
@@ -119,13 +122,26 @@ func Erase(ctx context.Context, cfg *config.Config, s Subject, opts EraseOptions
 	if err := st.inWarehouse(ctx, c, cfg, s, f, opts.Connectors); err != nil {
 		return nil, err
 	}
+	why, err := scrubReasons(ctx, c, j)
+	if err != nil {
+		return nil, err
+	}
 	closeWarehouse()
-	if opts.DeferCompact {
+	switch {
+	case len(why) == 0:
+		// nothing but pseudonymous keys left the warehouse file
+		res.Compaction = "not needed: the warehouse file held nothing of the subject but their pseudonymous key"
+		if err := st.run(StepCompact, func() error { return nil }); err != nil {
+			return nil, err
+		}
+	case opts.DeferCompact:
 		res.Pending = StepCompact
 		return finished(j, res), nil
-	}
-	if err := st.run(StepCompact, func() error { return compact(ctx, cfg) }); err != nil {
-		return nil, err
+	default:
+		res.Compaction = "rewritten: " + strings.Join(why, "; ")
+		if err := st.run(StepCompact, func() error { return compact(ctx, cfg) }); err != nil {
+			return nil, err
+		}
 	}
 	t := now().UTC()
 	j.FinishedAt = &t
@@ -386,6 +402,9 @@ func (r *EraseResult) Write(w io.Writer, format string) error {
 		fmt.Fprintf(w, "  table %s: %s %d rows\n", t.Table, verb, t.Rows)
 	}
 	fmt.Fprintf(w, "  rejects: %s %d lines\n  lineage: %s %d entries\n", verb, r.Rejects, verb, r.Lineage)
+	if r.Compaction != "" {
+		fmt.Fprintf(w, "  warehouse file: %s\n", r.Compaction)
+	}
 	for _, f := range r.Files {
 		what := "rewritten without the subject"
 		if r.DryRun {

@@ -2,9 +2,12 @@ package rights
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/example/pipeline/pipeline/config"
@@ -86,4 +89,41 @@ func FinishCompacted(cfg *config.Config, subjectKey string, now time.Time) error
 	t := now.UTC()
 	j.FinishedAt = &t
 	return j.save()
+}
+
+// scrubReasons says why the erasure must rewrite the warehouse file
+// (compact): none when the rows it deleted from the file held nothing but
+// pseudonymous keys (lineage; the subject's rows in files beside it were
+// rewritten without them) and nothing else may have left personal values
+// in its free blocks (warehouse.ScrubPending). Rejects, rectifications,
+// rows of a table in the file, or a count this function does not know,
+// need the rewrite: when in doubt, scrub.
+func scrubReasons(ctx context.Context, c *sql.Conn, j *Journal) ([]string, error) {
+	why, err := warehouse.ScrubPending(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	inFiles, err := warehouse.RawLayouts(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(j.Counts))
+	for k := range j.Counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if j.Counts[k] == 0 {
+			continue
+		}
+		table, isTable := strings.CutPrefix(k, "table:")
+		_, file := inFiles[table]
+		switch {
+		case isTable && file, k == "lineage", k == "subject_seen", k == "tombstone_added",
+			strings.HasPrefix(k, "export_"), strings.HasPrefix(k, "sink:"):
+		default:
+			why = append(why, fmt.Sprintf("%s: %d rows deleted from the warehouse file", k, j.Counts[k]))
+		}
+	}
+	return why, nil
 }

@@ -338,6 +338,12 @@ func TestEraseDeferCompact(t *testing.T) {
 	ctx := context.Background()
 	cfg := fixtureRun(t)
 	s := fxSubject(t)
+	// something to scrub: the erasure alone deletes only keys from the file
+	c, closeFn := openFixture(t, cfg)
+	if err := warehouse.MarkScrub(ctx, c, warehouse.ScrubRunNotCommitted); err != nil {
+		t.Fatal(err)
+	}
+	closeFn()
 	res, err := Erase(ctx, cfg, s, EraseOptions{DeferCompact: true})
 	if err != nil {
 		t.Fatal(err)

@@ -185,7 +185,12 @@ func purgeRows(ctx context.Context, c *sql.Conn, ch PurgeChange, rawPurged map[s
 func purgeRejects(ctx context.Context, c *sql.Conn, p params, others, dry bool) (int64, error) {
 	data := map[string]any{"Dry": dry, "Others": others}
 	if !dry {
-		return execT(ctx, c, "purge_rejects", data, p)
+		n, err := execT(ctx, c, "purge_rejects", data, p)
+		if err == nil && n > 0 {
+			// their lines stay in the file's free blocks until an erasure scrubs it
+			err = warehouse.MarkScrub(ctx, c, warehouse.ScrubRejectsDeleted)
+		}
+		return n, err
 	}
 	q, err := render("purge_rejects", data)
 	if err != nil {

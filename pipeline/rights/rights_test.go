@@ -112,6 +112,14 @@ func TestFindAndPurge(t *testing.T) {
 	if len(f.Suppression) != 2 || f.Suppression[0]["kind"] == f.Suppression[1]["kind"] {
 		t.Errorf("suppression entries found: %v, want the subject's email and phone", f.Suppression)
 	}
+	// a rejected line past the limit: purging it leaves it in the file's
+	// free blocks, so the next erasure must scrub the file
+	if _, err := c.ExecContext(ctx, `INSERT INTO rejects (run_id, source, raw_line, rejected_at) VALUES ('r0', 'people', 'old line', TIMESTAMP '2020-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	if why, err := warehouse.ScrubPending(ctx, c); err != nil || len(why) != 0 {
+		t.Fatalf("scrub_pending before the purge: %v %v", why, err)
+	}
 	plan, err := PurgePlan(ctx, c, cfg, now)
 	if err != nil || len(plan) != 2 || plan[0].Rows != 1 || plan[1].Source != OtherRejects {
 		t.Fatalf("purge plan %+v %v", plan, err)
@@ -123,6 +131,9 @@ func TestFindAndPurge(t *testing.T) {
 	var n int
 	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM raw_people").Scan(&n); err != nil || n != 3 {
 		t.Errorf("rows left %d %v", n, err)
+	}
+	if why, err := warehouse.ScrubPending(ctx, c); err != nil || !slices.Equal(why, []string{warehouse.ScrubRejectsDeleted}) {
+		t.Errorf("scrub_pending after the purge: %v %v", why, err)
 	}
 }
 

@@ -1,5 +1,10 @@
 package rights
 
+import (
+	"slices"
+	"strings"
+)
+
 // MergeEraseResults merges the erasures of one subject in every shard of
 // a sharded deployment (each shard erased in turn, Erase) into the one
 // result an unsharded erasure gives: rows per table added up, each export
@@ -44,8 +49,29 @@ func MergeEraseResults(all []*EraseResult) *EraseResult {
 			m.Pending = r.Pending
 		}
 	}
+	m.Compaction = mergeCompaction(all)
 	m.Files = uniqueBy(m.Files, func(f PlannedFile) string { return f.Dir + "\x00" + f.File })
 	m.NotSearchable = uniqueBy(m.NotSearchable, jsonKey[NotSearchable])
 	m.Notices = uniqueBy(m.Notices, func(n Notice) string { return n.Export + "\x00" + n.Recipient })
 	return m
+}
+
+// mergeCompaction is the shards' Compaction as one: the distinct rewrites
+// (what the DPO needs to know), or else what the shards that needed none
+// say.
+func mergeCompaction(all []*EraseResult) string {
+	var rewrites []string
+	none := ""
+	for _, r := range all {
+		switch {
+		case strings.HasPrefix(r.Compaction, "not needed"):
+			none = r.Compaction
+		case r.Compaction != "" && !slices.Contains(rewrites, r.Compaction):
+			rewrites = append(rewrites, r.Compaction)
+		}
+	}
+	if len(rewrites) == 0 {
+		return none
+	}
+	return strings.Join(rewrites, "; ")
 }

@@ -46,3 +46,27 @@ func TestMergeFindings(t *testing.T) {
 		t.Errorf("suppression %d, audit %d entries after the merge; want 1 and 1", len(m.Suppression), len(m.Audit))
 	}
 }
+
+// TestMergeCompaction: a sharded erasure reports each shard's rewrite of
+// its warehouse file, once each, and "not needed" only when no shard
+// rewrote.
+func TestMergeCompaction(t *testing.T) {
+	none, rej, pend := "not needed: keys only", "rewritten: rejects: 1 rows deleted", "rewritten: rejects deleted"
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{none, none}, none},
+		{[]string{none, rej, none}, rej},
+		{[]string{rej, pend, rej}, rej + "; " + pend},
+		{[]string{"", ""}, ""},
+	} {
+		var all []*EraseResult
+		for _, c := range tc.in {
+			all = append(all, &EraseResult{Compaction: c})
+		}
+		if got := mergeCompaction(all); got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -65,6 +65,15 @@ func StoreKeyed(ctx context.Context, c *sql.Conn, warehouse, table, from, runID,
 	if d.Dir == "" {
 		return "", nil
 	}
+	var kind string
+	if err := c.QueryRowContext(ctx, engine.SQL("relation_kind"), table).Scan(&kind); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return d.Dir, fmt.Errorf("%s: %w", table, err)
+	}
+	if kind == "TABLE" { // an earlier version's: its rows stay in free blocks
+		if err := MarkScrub(ctx, c, ScrubTableReplaced); err != nil {
+			return d.Dir, err
+		}
+	}
 	if err := CreateRawView(ctx, c, table, d.Dir); err != nil {
 		return d.Dir, fmt.Errorf("%s: %w", table, err)
 	}

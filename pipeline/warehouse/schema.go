@@ -10,7 +10,9 @@ import (
 // EnsureSchema creates the warehouse's own tables when missing (and moves
 // a subject_seen table from before into its files, ensureSeen), and drops
 // what a crashed run staged but never swapped in (see CleanRaw): it may
-// hold personal data that no catalog, SAR or erasure knows about.
+// hold personal data that no catalog, SAR or erasure knows about. A
+// warehouse written by an earlier version is marked for scrubbing
+// (scrub.go).
 // It also settles runs whose process died (recoverRuns): their staged
 // exports are rolled forward or back and their rows marked 'crashed'.
 // Callers hold the warehouse lock, so no run is using them.
@@ -20,8 +22,17 @@ func EnsureSchema(ctx context.Context, db *engine.DB) error {
 		return err
 	}
 	defer c.Close()
+	earlier, err := earlierVersion(ctx, c)
+	if err != nil {
+		return err
+	}
 	if err := engine.ExecScript(ctx, c, "schema", nil, nil); err != nil {
 		return err
+	}
+	if earlier {
+		if err := MarkScrub(ctx, c, ScrubEarlierVersion); err != nil {
+			return err
+		}
 	}
 	if err := CleanRaw(ctx, c, db.Settings().Path); err != nil {
 		return err

@@ -1,0 +1,70 @@
+package rights
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/example/pipeline/pipeline/config"
+	"github.com/example/pipeline/pipeline/warehouse"
+)
+
+// TestErasureCompactsOnlyWhenNeeded: an erasure rewrites the warehouse
+// file when it deleted personal values from it (a rejected line) or when
+// something else may have left some in its free blocks (scrub_pending);
+// otherwise it leaves the file as it is — and then, as in every case, no
+// byte of the subject is left anywhere in the state or the exports.
+func TestErasureCompactsOnlyWhenNeeded(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		prepare func(t *testing.T, cfg *config.Config)
+		rewrite string // "" : the file is not rewritten
+	}{
+		{"keys only", func(*testing.T, *config.Config) {}, ""},
+		{"scrub pending", func(t *testing.T, cfg *config.Config) {
+			c, closeFn := openFixture(t, cfg)
+			if err := warehouse.MarkScrub(context.Background(), c, warehouse.ScrubRejectsDeleted); err != nil {
+				t.Fatal(err)
+			}
+			closeFn()
+		}, warehouse.ScrubRejectsDeleted},
+		{"rejected line", func(t *testing.T, cfg *config.Config) {
+			c, closeFn := openFixture(t, cfg)
+			if _, err := c.ExecContext(context.Background(), `INSERT INTO rejects (run_id, source, file, line, raw_line, rejected_at)
+				VALUES ('r', 'vendor_people', 'people.csv', 99, 'Hazel,Dixon,`+fxEmail+`,,', now())`); err != nil {
+				t.Fatal(err)
+			}
+			closeFn()
+		}, "rejects: 1 rows deleted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := fixtureRun(t)
+			tc.prepare(t, cfg)
+			before, err := os.Stat(cfg.Warehouse)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Erase(context.Background(), cfg, fxSubject(t), EraseOptions{Now: func() time.Time { return eraseNow }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			after, err := os.Stat(cfg.Warehouse)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch rewritten := !os.SameFile(before, after); {
+			case tc.rewrite == "" && (rewritten || !strings.HasPrefix(res.Compaction, "not needed")):
+				t.Errorf("the file was rewritten (%v): %q", rewritten, res.Compaction)
+			case tc.rewrite != "" && (!rewritten || !strings.Contains(res.Compaction, tc.rewrite)):
+				t.Errorf("the file was not rewritten for %q (%v): %q", tc.rewrite, rewritten, res.Compaction)
+			}
+			assertNoSubjectBytes(t, cfg)
+			c, _ := openFixture(t, cfg)
+			if why, err := warehouse.ScrubPending(context.Background(), c); err != nil || len(why) != 0 {
+				t.Errorf("scrub_pending after the erasure: %v %v", why, err)
+			}
+		})
+	}
+}

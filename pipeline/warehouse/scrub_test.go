@@ -1,0 +1,83 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/example/pipeline/pipeline/engine"
+)
+
+// TestScrubMarks: each way personal values may reach the warehouse file's
+// free blocks leaves its reason in scrub_pending (once), and a new
+// warehouse has none: a warehouse from an earlier version (no
+// scrub_pending), a run that ended without finishing, a keyed table that
+// was a table replaced by files.
+func TestScrubMarks(t *testing.T) {
+	ctx := context.Background()
+	wh := filepath.Join(t.TempDir(), "w.duckdb")
+	// open runs EnsureSchema, then f on a connection, then closes
+	session := func(f func(c *sql.Conn)) {
+		t.Helper()
+		db, err := engine.Open(ctx, engine.Settings{Path: wh})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := EnsureSchema(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		f(c)
+	}
+	exec := func(c *sql.Conn, q string) {
+		t.Helper()
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := func(c *sql.Conn, reasons ...string) {
+		t.Helper()
+		got, err := ScrubPending(ctx, c)
+		if err != nil || !slices.Equal(got, reasons) {
+			t.Errorf("scrub_pending %q (%v), want %q", got, err, reasons)
+		}
+	}
+	session(func(c *sql.Conn) {
+		want(c)
+		if err := MarkScrub(ctx, c, ScrubRejectsDeleted); err != nil {
+			t.Fatal(err)
+		}
+		if err := MarkScrub(ctx, c, ScrubRejectsDeleted); err != nil {
+			t.Fatal(err)
+		}
+		want(c, ScrubRejectsDeleted)
+		exec(c, "DELETE FROM scrub_pending")
+		exec(c, "DROP TABLE scrub_pending") // as an earlier version left it
+	})
+	session(func(c *sql.Conn) {
+		want(c, ScrubEarlierVersion)
+		exec(c, "DELETE FROM scrub_pending")
+		exec(c, "INSERT INTO runs (run_id, status) VALUES ('r1', 'running')") // its process died
+	})
+	session(func(c *sql.Conn) {
+		want(c, "a run ended without finishing it")
+		exec(c, "DELETE FROM scrub_pending")
+		exec(c, "CREATE TABLE prospects AS SELECT 'ab' AS subject_key, 'x@example.com' AS email")
+		exec(c, "CREATE TEMP VIEW prospects_next AS SELECT * FROM prospects")
+		if _, err := StoreKeyed(ctx, c, wh, "prospects", "prospects_next", "run1", "uncompressed"); err != nil {
+			t.Fatal(err)
+		}
+		want(c, ScrubTableReplaced)
+		var n int
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM prospects WHERE email = 'x@example.com'").Scan(&n); err != nil || n != 1 {
+			t.Errorf("prospects after the move: %d rows (%v)", n, err)
+		}
+	})
+}
