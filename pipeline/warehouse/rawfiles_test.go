@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/example/pipeline/pipeline/engine"
 )
 
 // TestCleanRaw: the folders raw_files does not name and the .tmp files of
@@ -16,19 +14,7 @@ func TestCleanRaw(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	wh := filepath.Join(dir, "w.duckdb")
-	db, err := engine.Open(ctx, engine.Settings{Path: wh})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := EnsureSchema(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	db, c, _ := openSchema(t, wh)
 	keep := filepath.Join(RawRoot(wh), "raw_people", "run2")
 	files := map[string]bool{ // path -> kept
 		filepath.Join(keep, "_bucket=1", "part-0.parquet"):                                         true,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/example/pipeline/pipeline/engine"
@@ -18,22 +19,11 @@ import (
 func TestScrubMarks(t *testing.T) {
 	ctx := context.Background()
 	wh := filepath.Join(t.TempDir(), "w.duckdb")
-	// open runs EnsureSchema, then f on a connection, then closes
+	// each session opens the warehouse (EnsureSchema), runs f, closes
 	session := func(f func(c *sql.Conn)) {
 		t.Helper()
-		db, err := engine.Open(ctx, engine.Settings{Path: wh})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if err := EnsureSchema(ctx, db); err != nil {
-			t.Fatal(err)
-		}
-		c, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
+		_, c, closeFn := openSchema(t, wh)
+		defer closeFn()
 		f(c)
 	}
 	exec := func(c *sql.Conn, q string) {
@@ -80,4 +70,27 @@ func TestScrubMarks(t *testing.T) {
 			t.Errorf("prospects after the move: %d rows (%v)", n, err)
 		}
 	})
+}
+
+// openSchema opens the warehouse at wh with its schema ensured, and a
+// connection to it; both are closed by closeFn, or when the test ends.
+func openSchema(t *testing.T, wh string) (db *engine.DB, c *sql.Conn, closeFn func()) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := engine.Open(ctx, engine.Settings{Path: wh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err = EnsureSchema(ctx, db); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	if c, err = db.Conn(ctx); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	var once sync.Once
+	closeFn = func() { once.Do(func() { c.Close(); db.Close() }) }
+	t.Cleanup(closeFn)
+	return db, c, closeFn
 }
