@@ -52,6 +52,13 @@ func openRights(ctx context.Context, c *common, what string, stderr io.Writer) (
 	if err != nil {
 		return nil, err
 	}
+	return openRightsLoaded(ctx, cfg, log, what, stderr)
+}
+
+// openRightsLoaded is openRights for a caller that has loaded the config
+// and built the logger already (the config is loaded, and validated, once
+// per command).
+func openRightsLoaded(ctx context.Context, cfg *config.Config, log zerolog.Logger, what string, stderr io.Writer) (*rightsEnv, error) {
 	w, err := warehouse.Open(ctx, cfg, warehouse.Privacy, what, stderr)
 	if err != nil {
 		return nil, err
@@ -133,7 +140,9 @@ func cmdSar(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	rep := env.rep
 	if env.rep == nil {
-		env, err = openRights(ctx, c, "pipeline sar", stderr)
+		// sarShards has loaded the config: an unsharded deployment's env
+		// holds it and the logger
+		env, err = openRightsLoaded(ctx, env.cfg, env.log, "pipeline sar", stderr)
 		if err != nil {
 			return err
 		}
