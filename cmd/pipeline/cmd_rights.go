@@ -36,6 +36,9 @@ type rightsEnv struct {
 	// rep and shards: a SAR answered on a sharded deployment (sarShards)
 	rep    *rights.Report
 	shards []*rightsEnv
+	// lightClose: close checkpoints without FSST (a SAR, which has written
+	// only its audit entry; docs/decisions.md)
+	lightClose bool
 }
 
 // openRights loads the config, waits for the warehouse lock and opens the
@@ -80,6 +83,11 @@ func (e *rightsEnv) close() {
 	}
 	if e.conn != nil {
 		warnAnchor(e.stderr, audit.Anchor(context.Background(), e.conn, e.cfg.Warehouse))
+		if e.lightClose {
+			if err := engine.CheckpointWithoutFSST(context.Background(), e.conn); err != nil {
+				e.log.Warn().Err(err).Msg("checkpoint without FSST failed; closing the warehouse checkpoints instead")
+			}
+		}
 		e.conn.Close()
 		e.conn = nil
 	}
@@ -146,6 +154,7 @@ func cmdSar(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err != nil {
 			return err
 		}
+		env.lightClose = true
 		conns, err := c.conns(env.cfg, stderr)
 		if err != nil {
 			env.close()
