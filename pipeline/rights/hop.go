@@ -2,6 +2,7 @@ package rights
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,11 +88,12 @@ func (f *Findings) predicateData(m matchCols) matchCols {
 
 func (f *Findings) params() params {
 	phones, profiles := f.explicit()
-	ps := params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
+	ps := params{"email": f.Subject.Email, "email_local_re": caseless(emailNeedle(f.Subject.Email)), "key": f.Subject.Key,
 		"names": nonNilList(f.Names), "cc": f.Country,
 		"phones": nonNilList(phones), "profiles": nonNilList(profiles),
 		"hop_phones": nonNilList(f.hopPhones), "hop_profiles": nonNilList(f.hopProfiles),
-		"derived_first": f.derivedFirst, "derived_last": f.derivedLast, "derived_domain": emailDomain(f.Subject.Email)}
+		"derived_first": f.derivedFirst, "derived_last": f.derivedLast, "derived_domain": emailDomain(f.Subject.Email),
+		"derived_domain_re": caseless(emailDomain(f.Subject.Email))}
 	for prefix, lists := range map[string][2][]string{"ex": {phones, profiles}, "hop": {f.hopPhones, f.hopProfiles}} {
 		for i, p := range lists[0] {
 			ps[fmt.Sprintf("%s_phone_like_%d", prefix, i)] = phoneLike(p)
@@ -102,6 +104,13 @@ func (f *Findings) params() params {
 	}
 	return ps
 }
+
+// caseless is the RE2 pattern (DuckDB's regexp_matches, Go's regexp)
+// that finds s in a text in any letter case: for a text of ASCII
+// characters only, exactly where its lower-cased form contains s when s
+// is lower-case (sql/sar_predicate.sql's prefilters). "" finds itself in
+// every text, as strpos does.
+func caseless(s string) string { return "(?i)" + regexp.QuoteMeta(s) }
 
 // explicit are the phones and profile URLs given with the request.
 func (f *Findings) explicit() (phones, profiles []string) {

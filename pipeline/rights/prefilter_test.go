@@ -45,8 +45,19 @@ func TestPrefilterIsSuperset(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if !strings.Contains(strings.ToLower(raw), emailNeedle(norm)) && !nonASCII.MatchString(raw) {
+		if !regexp.MustCompile(caseless(emailNeedle(norm))).MatchString(raw) && !nonASCII.MatchString(raw) {
 			t.Errorf("email prefilter drops %q (normalises to %q)", raw, norm)
+		}
+	}
+	// the derived-email branch's company domain prefilter
+	for _, raw := range []string{"HTTPS://WWW.Example.CO.UK/about", "example.co.uk", " www.EXAMPLE.co.uk ", "Example.Co.Uk.",
+		"http://ex-ample+1.com", "BÜCHER.de", "https://www.bücher.DE/"} {
+		d, ok := normalize.Domain(raw)
+		if !ok {
+			continue
+		}
+		if !regexp.MustCompile(caseless(d)).MatchString(raw) && !nonASCII.MatchString(raw) {
+			t.Errorf("domain prefilter drops %q (normalises to %q)", raw, d)
 		}
 	}
 	letters := regexp.MustCompile(`[A-Za-z]`)
