@@ -10,8 +10,8 @@ import (
 
 // CheckAlone is Check on an in-memory DuckDB of its own, sandboxed, which
 // is closed afterwards (on a goroutine: closing it changes nothing anyone
-// waits for). The first call in a process takes the database opened
-// beside the program's start-up (spare).
+// waits for). The first call after Prewarm takes the database Prewarm
+// opened.
 func CheckAlone(ctx context.Context, expr string) ([]Problem, error) {
 	s, ok := takeSpare()
 	if !ok || s.err != nil {
@@ -24,25 +24,32 @@ func CheckAlone(ctx context.Context, expr string) ([]Problem, error) {
 	return Check(ctx, s.c, expr)
 }
 
-// spare is an in-memory database for CheckAlone, opened and sandboxed at
-// package init on a goroutine of its own: starting DuckDB takes
-// milliseconds, and every command loads its config (and so checks the
-// targeting predicate) before anything else. The first CheckAlone takes it
-// (waiting for it if it is not ready yet); later calls open their own.
-var spare = struct {
+// Prewarm opens and sandboxes, on a goroutine, the in-memory database the
+// next CheckAlone takes (waiting for it if it is not ready yet): starting
+// DuckDB takes milliseconds, and a command loads its config (and so
+// checks the targeting predicate) before anything else, so a program
+// calls Prewarm first thing. Later calls do nothing.
+func Prewarm() {
+	spare.mu.Lock()
+	defer spare.mu.Unlock()
+	if spare.ready != nil || spare.taken {
+		return
+	}
+	spare.ready = make(chan sandboxed, 1)
+	go func(ready chan<- sandboxed) { ready <- openSandboxed(context.Background()) }(spare.ready)
+}
+
+// spare is Prewarm's database until CheckAlone takes it.
+var spare struct {
 	mu    sync.Mutex
 	taken bool
-	ready chan sandboxed
-}{ready: make(chan sandboxed, 1)}
-
-func init() {
-	go func() { spare.ready <- openSandboxed(context.Background()) }()
+	ready chan sandboxed // nil: Prewarm was not called
 }
 
 func takeSpare() (sandboxed, bool) {
 	spare.mu.Lock()
 	defer spare.mu.Unlock()
-	if spare.taken {
+	if spare.taken || spare.ready == nil {
 		return sandboxed{}, false
 	}
 	spare.taken = true
