@@ -29,9 +29,10 @@ not on every row (they are exact supersets, so nothing is missed):
   character (byte length <> character length) always go to pl_email, and
   a derived email's company domain likewise ($derived_domain_re); a
   phone column can only normalise to one of the phones if the last six digits
-  of one of them appear in it in order (a $..phone_like_N: +442079460228 gives '%4%6%0%2%2%8%') —
-  rows with non-ASCII characters or letters (vanity numbers) always go to
-  pl_phone; a profile URL only matches if it contains the last path segment
+  of one of them appear in it in order — rows with non-ASCII characters or
+  letters (vanity numbers) always go to pl_phone: one RE2 pattern says both
+  ($..phone_re, rights.phonePrefilter: +442079460228 gives
+  (?s)4.*6.*0.*2.*2.*8|[^\x00-\x40\x5B-\x60\x7B-\x7F]); a profile URL only matches if it contains the last path segment
   of one of the profiles (a $..profile_needle_N).
 .Keyed    a table whose every matching row carries the subject's key
          (rights/keyed.go): the key equality comes first, so DuckDB
@@ -46,8 +47,7 @@ $profiles, $hop_phones, $hop_profiles, $names and the prefilter patterns.
 {{- define "identifier_match" -}}
 CASE WHEN (FALSE
     {{- range $c := .Phone}}
-        OR CASE WHEN ({{range $i, $p := $.PhoneLikes}}{{if $i}} OR {{end}}CAST({{q $c}} AS VARCHAR) LIKE ${{param $p}}{{end}})
-                     OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR)) OR lower(CAST({{q .}} AS VARCHAR)) <> upper(CAST({{q .}} AS VARCHAR))
+        OR CASE WHEN regexp_matches(CAST({{q $c}} AS VARCHAR), ${{param $.PhoneRE}})
                 THEN coalesce(list_contains(CAST(${{param $.Phones}} AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}})), FALSE) ELSE FALSE END
     {{- end}}
     {{- range $c := .Profile}}
