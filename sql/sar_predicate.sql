@@ -23,12 +23,16 @@ Cheap filters come first (in CASE WHEN, which DuckDB never reorders) so
 the pl_* functions run on a handful of rows,
 not on every row (they are exact supersets, so nothing is missed):
   an email column can only normalise to $email if its lower-cased text
-  contains the (ASCII) local part $email_local — rows with any non-ASCII
-  character (byte length <> character length) always go to pl_email; a
+  contains the (ASCII) local part, that is if it contains the local part
+  in any letter case ($email_local_re, an RE2 pattern (?i)<local part>,
+  which costs less than lower() on every row) — rows with any non-ASCII
+  character (byte length <> character length) always go to pl_email, and
+  a derived email's company domain likewise ($derived_domain_re); a
   phone column can only normalise to one of the phones if the last six digits
-  of one of them appear in it in order (a $..phone_like_N: +442079460228 gives '%4%6%0%2%2%8%') —
-  rows with non-ASCII characters or letters (vanity numbers) always go to
-  pl_phone; a profile URL only matches if it contains the last path segment
+  of one of them appear in it in order — rows with non-ASCII characters or
+  letters (vanity numbers) always go to pl_phone: one RE2 pattern says both
+  ($..phone_re, rights.phonePrefilter: +442079460228 gives
+  (?s)4.*6.*0.*2.*2.*8|[^\x00-\x40\x5B-\x60\x7B-\x7F]); a profile URL only matches if it contains the last path segment
   of one of the profiles (a $..profile_needle_N).
 .Keyed    a table whose every matching row carries the subject's key
          (rights/keyed.go): the key equality comes first, so DuckDB
@@ -37,14 +41,13 @@ not on every row (they are exact supersets, so nothing is missed):
 branches and keeps only rows reached through the hop that are not also
 direct matches: the first pass already has those, so the big tables are
 not searched for the email twice.
-Parameters: $email, $email_local, $key, $cc, and when used $phones,
+Parameters: $email, $email_local_re, $key, $cc, and when used $phones,
 $profiles, $hop_phones, $hop_profiles, $names and the prefilter patterns.
 */ -}}
 {{- define "identifier_match" -}}
 CASE WHEN (FALSE
     {{- range $c := .Phone}}
-        OR CASE WHEN ({{range $i, $p := $.PhoneLikes}}{{if $i}} OR {{end}}CAST({{q $c}} AS VARCHAR) LIKE ${{param $p}}{{end}})
-                     OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR)) OR lower(CAST({{q .}} AS VARCHAR)) <> upper(CAST({{q .}} AS VARCHAR))
+        OR CASE WHEN regexp_matches(CAST({{q $c}} AS VARCHAR), ${{param $.PhoneRE}})
                 THEN coalesce(list_contains(CAST(${{param $.Phones}} AS VARCHAR[]), pl_phone(CAST({{q .}} AS VARCHAR), {{if $.Country}}coalesce(CAST({{q $.Country}} AS VARCHAR), $cc){{else}}$cc{{end}})), FALSE) ELSE FALSE END
     {{- end}}
     {{- range $c := .Profile}}
@@ -72,7 +75,7 @@ CASE WHEN (FALSE
 (FALSE
 {{- if not .HopOnly}}
 {{- range .Email}}
-    OR CASE WHEN strpos(lower(CAST({{q .}} AS VARCHAR)), $email_local) > 0 OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR))
+    OR CASE WHEN regexp_matches(CAST({{q .}} AS VARCHAR), $email_local_re) OR strlen(CAST({{q .}} AS VARCHAR)) <> length(CAST({{q .}} AS VARCHAR))
             THEN coalesce(pl_email(CAST({{q .}} AS VARCHAR)) = $email, FALSE) ELSE FALSE END
 {{- end}}
 {{- range .Key}}
@@ -84,7 +87,7 @@ CASE WHEN (FALSE
 {{- end}}
 {{- if .Derived}}
     OR (nullif(trim(CAST({{q .Derived.Email}} AS VARCHAR)), '') IS NULL
-        AND CASE WHEN strpos(lower(CAST({{q .Derived.Domain}} AS VARCHAR)), $derived_domain) > 0
+        AND CASE WHEN regexp_matches(CAST({{q .Derived.Domain}} AS VARCHAR), $derived_domain_re)
                    OR strlen(CAST({{q .Derived.Domain}} AS VARCHAR)) <> length(CAST({{q .Derived.Domain}} AS VARCHAR))
                  THEN coalesce(pl_domain(CAST({{q .Derived.Domain}} AS VARCHAR)) = $derived_domain, FALSE) ELSE FALSE END
         AND {{template "name_letters" (printf "CAST(%s AS VARCHAR)" (q .Derived.First))}} = {{template "name_letters" "CAST($derived_first AS VARCHAR)"}}

@@ -36,6 +36,9 @@ type rightsEnv struct {
 	// rep and shards: a SAR answered on a sharded deployment (sarShards)
 	rep    *rights.Report
 	shards []*rightsEnv
+	// lightClose: close checkpoints without FSST (a SAR, which has written
+	// only its audit entry; docs/decisions.md)
+	lightClose bool
 }
 
 // openRights loads the config, waits for the warehouse lock and opens the
@@ -52,6 +55,13 @@ func openRights(ctx context.Context, c *common, what string, stderr io.Writer) (
 	if err != nil {
 		return nil, err
 	}
+	return openRightsLoaded(ctx, cfg, log, what, stderr)
+}
+
+// openRightsLoaded is openRights for a caller that has loaded the config
+// and built the logger already (the config is loaded, and validated, once
+// per command).
+func openRightsLoaded(ctx context.Context, cfg *config.Config, log zerolog.Logger, what string, stderr io.Writer) (*rightsEnv, error) {
 	w, err := warehouse.Open(ctx, cfg, warehouse.Privacy, what, stderr)
 	if err != nil {
 		return nil, err
@@ -73,6 +83,11 @@ func (e *rightsEnv) close() {
 	}
 	if e.conn != nil {
 		warnAnchor(e.stderr, audit.Anchor(context.Background(), e.conn, e.cfg.Warehouse))
+		if e.lightClose {
+			if err := engine.CheckpointWithoutFSST(context.Background(), e.conn); err != nil {
+				e.log.Warn().Err(err).Msg("checkpoint without FSST failed; closing the warehouse checkpoints instead")
+			}
+		}
 		e.conn.Close()
 		e.conn = nil
 	}
@@ -133,10 +148,13 @@ func cmdSar(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	rep := env.rep
 	if env.rep == nil {
-		env, err = openRights(ctx, c, "pipeline sar", stderr)
+		// sarShards has loaded the config: an unsharded deployment's env
+		// holds it and the logger
+		env, err = openRightsLoaded(ctx, env.cfg, env.log, "pipeline sar", stderr)
 		if err != nil {
 			return err
 		}
+		env.lightClose = true
 		conns, err := c.conns(env.cfg, stderr)
 		if err != nil {
 			env.close()

@@ -42,7 +42,7 @@ func sarShards(ctx context.Context, c *common, sub rights.Subject, deep bool, st
 			env.close()
 			return nil, err
 		}
-		env.shards = append(env.shards, &rightsEnv{cfg: sc, log: log, wh: w, db: w.DB, conn: conn, stderr: stderr})
+		env.shards = append(env.shards, &rightsEnv{cfg: sc, log: log, wh: w, db: w.DB, conn: conn, stderr: stderr, lightClose: true})
 		shards = append(shards, rights.ShardConn{Config: sc, Conn: conn, DB: w.DB})
 	}
 	conns, err := c.conns(cfg, stderr)

@@ -103,8 +103,8 @@ func anchors(ctx context.Context, db Execer, warehouse string) (list []anchor, s
 	if ok {
 		list = append(list, anchor{h, path})
 	}
-	var has bool
-	if err := db.QueryRowContext(ctx, engine.MustRender("audit_run_anchor_exists", nil)).Scan(&has); err != nil {
+	has, err := runAnchorColumns(ctx, db)
+	if err != nil {
 		return nil, ok, fmt.Errorf("audit: run anchors: %w", err)
 	}
 	if has {
@@ -119,6 +119,17 @@ func anchors(ctx context.Context, db Execer, warehouse string) (list []anchor, s
 		}
 	}
 	return list, ok, nil
+}
+
+// runAnchorColumns reports whether db has a runs table with the audit
+// head columns.
+func runAnchorColumns(ctx context.Context, db Execer) (bool, error) {
+	var has bool
+	if err := db.QueryRowContext(ctx, engine.MustRender("audit_runs_exists", nil)).Scan(&has); err != nil || !has {
+		return false, err
+	}
+	err := db.QueryRowContext(ctx, engine.MustRender("audit_run_anchor_exists", nil)).Scan(&has)
+	return has, err
 }
 
 // check fails (ErrTampered) unless the log still holds a's entry with a's hash.

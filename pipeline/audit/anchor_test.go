@@ -107,3 +107,31 @@ func TestAnchorRewritten(t *testing.T) {
 		t.Fatalf("VerifyAnchored = %v, want rewritten", err)
 	}
 }
+
+// TestRunAnchorColumns: the runs table's record of the head is checked
+// when the table has the audit head columns, and a runs table without
+// them (or none) is no anchor at all.
+func TestRunAnchorColumns(t *testing.T) {
+	ctx := context.Background()
+	db, wh := openAt(t)
+	appendN(t, db, 2)
+	if err := audit.Anchor(ctx, db, wh); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string) {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec("CREATE TABLE runs (run_id VARCHAR)")
+	if n, err := audit.VerifyAnchored(ctx, db, wh); err != nil || n != 2 {
+		t.Fatalf("runs without the audit columns: n=%d err=%v", n, err)
+	}
+	exec("ALTER TABLE runs ADD COLUMN audit_seq BIGINT")
+	exec("ALTER TABLE runs ADD COLUMN audit_hash VARCHAR")
+	exec("INSERT INTO runs VALUES ('r1', 2, 'not the hash of seq 2')")
+	if _, err := audit.VerifyAnchored(ctx, db, wh); !errors.Is(err, audit.ErrTampered) || !strings.Contains(err.Error(), "the runs table") {
+		t.Fatalf("a run's record that does not match: VerifyAnchored = %v, want ErrTampered naming the runs table", err)
+	}
+}

@@ -32,7 +32,7 @@ func TestEvalSpecialLexicon(t *testing.T) {
 	var misses []string
 	for i, c := range cases {
 		got := stats[i].special == 1
-		goCat, goOK := SpecialLexicon.Match(c.Text)
+		goCat, goOK := SpecialLexicon().Match(c.Text)
 		if goOK != got {
 			t.Errorf("%q: detect.sql says %v, Lexicon.Match says %v", c.Text, got, goOK)
 		}
@@ -81,7 +81,7 @@ func TestParseLexicon(t *testing.T) {
 			t.Errorf("%q: err %v, want %q", tt.give, err, tt.want)
 		}
 	}
-	if c, ok := SpecialLexicon.Match("Observes RAMADAN"); !ok || c != "religion" {
+	if c, ok := SpecialLexicon().Match("Observes RAMADAN"); !ok || c != "religion" {
 		t.Errorf("Match(Observes RAMADAN) = %q, %v", c, ok)
 	}
 }

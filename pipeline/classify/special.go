@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 //go:embed special_lexicon.txt
@@ -22,9 +23,14 @@ type Lexicon struct {
 	byCategory map[string]*regexp.Regexp // each category's terms
 }
 
-// SpecialLexicon is the embedded lexicon. The file is checked by the tests;
-// a broken file panics at start-up rather than classify with half of it.
-var SpecialLexicon = mustLexicon(specialLexiconText)
+// SpecialLexicon returns the embedded lexicon. The file is checked by the
+// tests; a broken file panics at start-up rather than classify with half
+// of it. It is built once, on a goroutine started at package init (its
+// regular expressions cost milliseconds of every process start, also of
+// commands that never classify): a call waits for it.
+var SpecialLexicon = sync.OnceValue(func() *Lexicon { return mustLexicon(specialLexiconText) })
+
+func init() { go SpecialLexicon() }
 
 func mustLexicon(text string) *Lexicon {
 	l, err := ParseLexicon(text)

@@ -121,7 +121,7 @@ func detect(ctx context.Context, db Querier, source detectSource, now time.Time)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, q, now.Format(time.DateOnly), SpecialLexicon.Pattern)
+	rows, err := db.QueryContext(ctx, q, now.Format(time.DateOnly), SpecialLexicon().Pattern)
 	if err != nil {
 		return nil, fmt.Errorf("value detectors: %w", err)
 	}

@@ -140,6 +140,24 @@ func CommitWithoutFSST(ctx context.Context, c *sql.Conn) (checkpoint, err error)
 	return checkpoint, nil
 }
 
+// CheckpointWithoutFSST checkpoints the database without FSST string
+// compression, then turns FSST back on: for a command that has committed
+// a few rows (a SAR's audit entry) and is about to close the database,
+// whose closing checkpoint would otherwise build FSST symbol tables for
+// the tables it touched. Those take more room until a later checkpoint
+// rewrites them with FSST. The data is committed before (the WAL holds
+// it); an error leaves it to the next checkpoint, at the latest closing
+// the database. FSST is a database-wide setting: nothing else may
+// checkpoint meanwhile.
+func CheckpointWithoutFSST(ctx context.Context, c *sql.Conn) error {
+	if _, err := c.ExecContext(ctx, SQL("fsst_off")); err != nil {
+		return err
+	}
+	defer func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), SQL("fsst_on")) }()
+	_, err := c.ExecContext(ctx, "CHECKPOINT")
+	return err
+}
+
 // RowGroupRows is the number of rows in a row group of a DuckDB table
 // (DuckDB's default, which the engine keeps): the unit a scan skips by its
 // min/max statistics.

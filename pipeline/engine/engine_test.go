@@ -10,7 +10,8 @@ import (
 
 // TestCommitWithoutFSST: strings FSST would compress (a few hundred long
 // values repeated) are checkpointed with another method by
-// CommitWithoutFSST, and FSST is back for every later checkpoint.
+// CommitWithoutFSST and by CheckpointWithoutFSST, and FSST is back for
+// every later checkpoint.
 func TestCommitWithoutFSST(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(ctx, Settings{Path: filepath.Join(t.TempDir(), "w.duckdb")})
@@ -65,6 +66,20 @@ func TestCommitWithoutFSST(t *testing.T) {
 	exec("CHECKPOINT")
 	if m := methods("later"); !slices.Contains(m, "FSST") {
 		t.Errorf("a later checkpoint does not use FSST (%v): the setting was not reset", m)
+	}
+	// CheckpointWithoutFSST: the same for rows committed before it (fewer
+	// than a row group: a bigger insert is compressed as it is written)
+	exec("CREATE TABLE sar_wrote AS " + fill + " LIMIT 5000")
+	if err := CheckpointWithoutFSST(ctx, c); err != nil {
+		t.Fatalf("CheckpointWithoutFSST: %v", err)
+	}
+	if m := methods("sar_wrote"); slices.Contains(m, "FSST") {
+		t.Errorf("CheckpointWithoutFSST stored strings with FSST (%v)", m)
+	}
+	exec("CREATE TABLE later_still AS " + fill + " LIMIT 5000")
+	exec("CHECKPOINT")
+	if m := methods("later_still"); !slices.Contains(m, "FSST") {
+		t.Errorf("a checkpoint after CheckpointWithoutFSST does not use FSST (%v): the setting was not reset", m)
 	}
 }
 

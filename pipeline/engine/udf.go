@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -304,9 +305,10 @@ var registerMu sync.Mutex
 
 // registerFunctions registers the pl_* functions of db on a connection. It
 // is idempotent per database: DuckDB keeps them in its catalog, for every
-// connection. Once they are there, db remembers it and does not ask the
-// catalog (duckdb_functions(), thousands of rows) again. Safe for
-// concurrent use.
+// connection, and a database file opened twice in one process is one
+// DuckDB instance (duckdb-go's instance cache), whose catalog may have them
+// already (functionsRegistered). Once they are there, db remembers it and
+// does not ask again. Safe for concurrent use.
 func registerFunctions(ctx context.Context, c *sql.Conn, db *DB) error {
 	if db.funcs.Load() {
 		return nil
@@ -316,8 +318,8 @@ func registerFunctions(ctx context.Context, c *sql.Conn, db *DB) error {
 	if db.funcs.Load() {
 		return nil
 	}
-	var exists bool
-	if err := c.QueryRowContext(ctx, SQL("udf_registered")).Scan(&exists); err != nil {
+	exists, err := functionsRegistered(ctx, c)
+	if err != nil {
 		return fmt.Errorf("register functions: %w", err)
 	}
 	if !exists {
@@ -329,4 +331,21 @@ func registerFunctions(ctx context.Context, c *sql.Conn, db *DB) error {
 	}
 	db.funcs.Store(true)
 	return nil
+}
+
+// functionsRegistered reports whether c's database has the pl_* functions
+// in its catalog: sql/udf_registered.sql names one, so preparing it (DuckDB
+// binds while it prepares; nothing runs) fails with a Catalog Error when
+// they are not there. Asking duckdb_functions() instead lists every
+// function DuckDB has, which cost more than opening the warehouse.
+func functionsRegistered(ctx context.Context, c *sql.Conn) (bool, error) {
+	st, err := c.PrepareContext(ctx, SQL("udf_registered"))
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeCatalog {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, st.Close()
 }

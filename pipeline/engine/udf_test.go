@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/example/pipeline/pipeline/normalize"
@@ -238,5 +239,38 @@ func TestEmailBucket(t *testing.T) {
 	}
 	if distinct != 16 || lo != 0 || hi != 15 {
 		t.Errorf("5000 emails in %d buckets (%d..%d), want all 16 (0..15)", distinct, lo, hi)
+	}
+}
+
+// TestFunctionsOnSharedInstance opens one database file twice in one
+// process, which duckdb-go makes one DuckDB instance: the second DB finds
+// the pl_* functions in the catalog (functionsRegistered) instead of
+// registering them again, and both see them.
+func TestFunctionsOnSharedInstance(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	_, c1 := testConn(t, Settings{Path: path, Threads: 1})
+	if ok, err := functionsRegistered(ctx, c1); err != nil || !ok {
+		t.Fatalf("after Conn: registered %v, %v; want true", ok, err)
+	}
+	_, c2 := testConn(t, Settings{Path: path, Threads: 1})
+	for i, c := range []*sql.Conn{c1, c2} {
+		var got sql.NullString
+		if err := c.QueryRowContext(ctx, "SELECT pl_email(' A@Example.COM ')").Scan(&got); err != nil || got.String != "a@example.com" {
+			t.Fatalf("conn %d: pl_email = %v, %v", i+1, got, err)
+		}
+	}
+	fresh, err := Open(ctx, Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	raw, err := fresh.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if ok, err := functionsRegistered(ctx, raw); err != nil || ok {
+		t.Fatalf("fresh database: registered %v, %v; want false", ok, err)
 	}
 }

@@ -99,24 +99,6 @@ func Check(ctx context.Context, q Querier, expr string) ([]Problem, error) {
 	return c.problems, nil
 }
 
-// CheckAlone is Check on an in-memory DuckDB of its own, sandboxed.
-func CheckAlone(ctx context.Context, expr string) ([]Problem, error) {
-	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	c, err := db.DB.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	if err := engine.Sandbox(ctx, c, nil); err != nil {
-		return nil, err
-	}
-	return Check(ctx, c, expr)
-}
-
 type parsed struct {
 	Error      bool             `json:"error"`
 	Message    string           `json:"error_message"`

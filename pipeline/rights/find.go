@@ -154,10 +154,6 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 		return nil, err
 	}
 	f := &Findings{Subject: s, Country: "GB", log: opts.Log.With().Str("subject_key", s.Key).Logger()}
-	tables, err := catalogTables(ctx, c, cfg)
-	if err != nil {
-		return nil, err
-	}
 	// the export sinks' capabilities, read while the tables are searched
 	// (a sink may be a plugin process to start)
 	sinks, closeAll := resolveSinksAsync(ctx, cfg, opts.Connectors)
@@ -169,6 +165,14 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 	expanded := make(chan struct{})
 	var once sync.Once
 	expand := func() { once.Do(func() { close(expanded) }) }
+	// the catalog's tables, then every table searched (findAllTables)
+	searchTables := func(ctx context.Context, conns []*sql.Conn) error {
+		tables, err := catalogTables(ctx, c, cfg)
+		if err != nil {
+			return err
+		}
+		return f.findAllTables(ctx, conns, tables, expand)
+	}
 	others := func(ctx context.Context, c *sql.Conn) error {
 		if err := f.findOthers(ctx, c, cfg, sinks, opts.Deep); err != nil {
 			return err
@@ -183,50 +187,55 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 		f.timed("suppression", "suppression", len(f.Suppression), t0)
 		return err
 	}
-	if opts.DB == nil {
-		if err := f.findAllTables(ctx, []*sql.Conn{c}, tables, expand); err != nil {
-			return nil, err
-		}
-		if err := others(ctx, c); err != nil {
-			return nil, err
-		}
-	} else {
-		// Two connections search the tables, a third the others meanwhile:
-		// each search is small and mostly single-threaded, so they overlap.
-		conns := []*sql.Conn{c}
-		for range 2 {
-			ci, err := opts.DB.Conn(ctx)
-			if err != nil {
-				return nil, err
-			}
-			defer ci.Close()
-			conns = append(conns, ci)
-		}
-		gctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		other := make(chan error, 1)
-		go func() { other <- others(gctx, conns[2]) }()
-		err := f.findAllTables(gctx, conns[:2], tables, expand)
-		if err != nil {
-			cancel()
-		}
-		if oerr := <-other; err == nil {
-			err = oerr
-		}
-		if err != nil {
-			return nil, err
-		}
+	if err := searchAll(ctx, opts.DB, c, searchTables, others); err != nil {
+		return nil, err
 	}
 	t0 := time.Now()
 	sc, err := sinks()
 	if err != nil {
 		return nil, err
 	}
-	if err := f.locateSinks(ctx, cfg, sc); err != nil {
+	if err = f.locateSinks(ctx, cfg, sc); err != nil {
 		return nil, err
 	}
 	f.timed("sinks", "locate", len(f.Sinks), t0)
 	return f, nil
+}
+
+// searchAll runs tables (the warehouse tables' search) and others (the
+// datasets found by email and key alone, then the suppression store): on c
+// one after the other, or, with db (the database c belongs to), at once:
+// two connections search the tables, a third the others meanwhile (from
+// the start: they do not need the catalog). Each search is small and
+// mostly single-threaded, so they overlap.
+func searchAll(ctx context.Context, db *engine.DB, c *sql.Conn, tables func(context.Context, []*sql.Conn) error, others func(context.Context, *sql.Conn) error) error {
+	if db == nil {
+		if err := tables(ctx, []*sql.Conn{c}); err != nil {
+			return err
+		}
+		return others(ctx, c)
+	}
+	conns := []*sql.Conn{c}
+	for range 2 {
+		ci, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer ci.Close()
+		conns = append(conns, ci)
+	}
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	other := make(chan error, 1)
+	go func() { other <- others(gctx, conns[2]) }()
+	err := tables(gctx, conns[:2])
+	if err != nil {
+		cancel()
+	}
+	if oerr := <-other; err == nil {
+		err = oerr
+	}
+	return err
 }
 
 // findAllTables searches every table for the subject, then once more

@@ -2,6 +2,7 @@ package rights
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,12 +12,13 @@ import (
 // identifier_match renders for a table: the columns searched and the
 // names of the parameters holding the values and prefilter patterns.
 type idBlock struct {
-	Phone, Profile             []string // the table's columns searched
-	Phones, Profiles           string   // parameter names of the value lists
-	PhoneLikes, ProfileNeedles []string // parameter names of the prefilter patterns
-	Name                       []string // name columns that must carry one of $names (the hop only)
-	Email, Key                 []string // a row carrying another email or key is someone else's
-	Country                    string
+	Phone, Profile   []string // the table's columns searched
+	Phones, Profiles string   // parameter names of the value lists
+	PhoneRE          string   // parameter name of the phone prefilter (phonePrefilter)
+	ProfileNeedles   []string // parameter names of the profile prefilter patterns
+	Name             []string // name columns that must carry one of $names (the hop only)
+	Email, Key       []string // a row carrying another email or key is someone else's
+	Country          string
 }
 
 // Active reports whether the block searches any column.
@@ -45,9 +47,7 @@ func (f *Findings) block(m matchCols, phones, profiles []string, prefix string) 
 	}
 	if len(phones) > 0 {
 		b.Phone = m.Phone
-		for i := range phones {
-			b.PhoneLikes = append(b.PhoneLikes, fmt.Sprintf("%s_phone_like_%d", prefix, i))
-		}
+		b.PhoneRE = prefix + "_phone_re"
 	}
 	if len(profiles) > 0 {
 		b.Profile = m.Profile
@@ -87,20 +87,47 @@ func (f *Findings) predicateData(m matchCols) matchCols {
 
 func (f *Findings) params() params {
 	phones, profiles := f.explicit()
-	ps := params{"email": f.Subject.Email, "email_local": emailNeedle(f.Subject.Email), "key": f.Subject.Key,
+	ps := params{"email": f.Subject.Email, "email_local_re": caseless(emailNeedle(f.Subject.Email)), "key": f.Subject.Key,
 		"names": nonNilList(f.Names), "cc": f.Country,
 		"phones": nonNilList(phones), "profiles": nonNilList(profiles),
 		"hop_phones": nonNilList(f.hopPhones), "hop_profiles": nonNilList(f.hopProfiles),
-		"derived_first": f.derivedFirst, "derived_last": f.derivedLast, "derived_domain": emailDomain(f.Subject.Email)}
+		"derived_first": f.derivedFirst, "derived_last": f.derivedLast, "derived_domain": emailDomain(f.Subject.Email),
+		"derived_domain_re": caseless(emailDomain(f.Subject.Email))}
 	for prefix, lists := range map[string][2][]string{"ex": {phones, profiles}, "hop": {f.hopPhones, f.hopProfiles}} {
-		for i, p := range lists[0] {
-			ps[fmt.Sprintf("%s_phone_like_%d", prefix, i)] = phoneLike(p)
+		if len(lists[0]) > 0 {
+			ps[prefix+"_phone_re"] = phonePrefilter(lists[0])
 		}
 		for i, p := range lists[1] {
 			ps[fmt.Sprintf("%s_profile_needle_%d", prefix, i)] = p[strings.LastIndexByte(p, '/')+1:]
 		}
 	}
 	return ps
+}
+
+// caseless is the RE2 pattern (DuckDB's regexp_matches, Go's regexp)
+// that finds s in a text in any letter case: for a text of ASCII
+// characters only, exactly where its lower-cased form contains s when s
+// is lower-case (sql/sar_predicate.sql's prefilters). "" finds itself in
+// every text, as strpos does.
+func caseless(s string) string { return "(?i)" + regexp.QuoteMeta(s) }
+
+// phonePrefilter is the RE2 pattern sar_predicate.sql's phone prefilter
+// finds in a phone column: the digits of one of the phones' phoneLike
+// patterns in order (LIKE's % is (?s).*), or any letter or non-ASCII
+// character (a vanity number or a form only pl_phone can read). It is
+// the LIKE patterns, strlen <> length and lower <> upper it replaces, in
+// one pass over the text.
+func phonePrefilter(phones []string) string {
+	alts := make([]string, 0, len(phones)+1)
+	for _, p := range phones {
+		digits := strings.Split(strings.Trim(phoneLike(p), "%"), "%")
+		for i, d := range digits {
+			digits[i] = regexp.QuoteMeta(d)
+		}
+		alts = append(alts, strings.Join(digits, ".*"))
+	}
+	alts = append(alts, `[^\x00-\x40\x5B-\x60\x7B-\x7F]`)
+	return "(?s)" + strings.Join(alts, "|")
 }
 
 // explicit are the phones and profile URLs given with the request.

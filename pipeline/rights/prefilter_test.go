@@ -45,8 +45,19 @@ func TestPrefilterIsSuperset(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if !strings.Contains(strings.ToLower(raw), emailNeedle(norm)) && !nonASCII.MatchString(raw) {
+		if !regexp.MustCompile(caseless(emailNeedle(norm))).MatchString(raw) && !nonASCII.MatchString(raw) {
 			t.Errorf("email prefilter drops %q (normalises to %q)", raw, norm)
+		}
+	}
+	// the derived-email branch's company domain prefilter
+	for _, raw := range []string{"HTTPS://WWW.Example.CO.UK/about", "example.co.uk", " www.EXAMPLE.co.uk ", "Example.Co.Uk.",
+		"http://ex-ample+1.com", "BÜCHER.de", "https://www.bücher.DE/"} {
+		d, ok := normalize.Domain(raw)
+		if !ok {
+			continue
+		}
+		if !regexp.MustCompile(caseless(d)).MatchString(raw) && !nonASCII.MatchString(raw) {
+			t.Errorf("domain prefilter drops %q (normalises to %q)", raw, d)
 		}
 	}
 	letters := regexp.MustCompile(`[A-Za-z]`)
@@ -61,6 +72,24 @@ func TestPrefilterIsSuperset(t *testing.T) {
 		if !like.MatchString(p[0]) && !nonASCII.MatchString(p[0]) && !letters.MatchString(p[0]) {
 			t.Errorf("phone prefilter drops %q (normalises to %q, pattern %s)", p[0], e164, phoneLike(e164))
 		}
+		// the one pattern the SQL runs says the same (the LIKE, the
+		// non-ASCII and the letter tests), also of the other phones
+		re := regexp.MustCompile(phonePrefilter([]string{e164}))
+		for _, q := range phones {
+			want := like.MatchString(q[0]) || nonASCII.MatchString(q[0]) || letters.MatchString(q[0])
+			if got := re.MatchString(q[0]); got != want {
+				t.Errorf("phonePrefilter(%s) on %q = %v, the LIKE and character tests %v", e164, q[0], got, want)
+			}
+		}
+	}
+	two := regexp.MustCompile(phonePrefilter([]string{"+442079460228", "+353 1 234 5678"}))
+	for _, v := range []string{"020 7946 0228", "(01) 234 5678", "\n4\n6\n0\n2\n2\n8"} {
+		if !two.MatchString(v) {
+			t.Errorf("phonePrefilter of two phones does not find %q", v)
+		}
+	}
+	if two.MatchString("0161 496 0000") {
+		t.Error("phonePrefilter of two phones finds another number")
 	}
 	if checked < 20 {
 		t.Fatalf("only %d phones checked", checked)

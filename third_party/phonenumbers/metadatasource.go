@@ -3,7 +3,11 @@
 // Last reconciled against: v9.0.32
 package phonenumbers
 
-import "google.golang.org/protobuf/proto"
+import (
+	"sync"
+
+	"google.golang.org/protobuf/proto"
+)
 
 // metadataContainer bundles all of the metadata-derived lookup state used by
 // the library. The package keeps a single active container (currentMetadata),
@@ -41,9 +45,21 @@ type metadataContainer struct {
 }
 
 // currentMetadata is the active metadata container. It is populated from the
-// embedded metadata by initMetadata during package initialization. Tests may
-// swap it via useMetadata to exercise the library against alternate metadata.
+// embedded metadata by initMetadata, once (metadataOnce): read it through
+// loadedMetadata. Tests may swap it via useMetadata to exercise the library
+// against alternate metadata.
 var currentMetadata *metadataContainer
+
+// (patch) metadataOnce runs initMetadata: started at package init on a
+// goroutine of its own, waited for by every reader (loadedMetadata).
+var metadataOnce sync.Once
+
+// loadedMetadata returns the active metadata container, loading the
+// embedded metadata first if that has not happened yet. (patch)
+func loadedMetadata() *metadataContainer {
+	metadataOnce.Do(initMetadata)
+	return currentMetadata
+}
 
 func initMetadata() {
 	// load our regions
@@ -53,7 +69,7 @@ func initMetadata() {
 	}
 
 	// then our metadata
-	coll, err := MetadataCollection()
+	coll, err := loadMetadataCollection()
 	if err != nil {
 		panic(err)
 	}
@@ -132,23 +148,23 @@ func newMetadataContainer(coll *PhoneMetadataCollection, countryCodeToRegion map
 // returned restore function (typically via t.Cleanup) and must not run such
 // tests in parallel, since the active container is process-global.
 func useMetadata(mc *metadataContainer) (restore func()) {
-	prev := currentMetadata
+	prev := loadedMetadata()
 	currentMetadata = mc
 	return func() { currentMetadata = prev }
 }
 
 func readFromNanpaRegions(key string) (struct{}, bool) {
-	v, ok := currentMetadata.nanpaRegions[key]
+	v, ok := loadedMetadata().nanpaRegions[key]
 	return v, ok
 }
 
 func readFromRegionToMetadataMap(key string) (*PhoneMetadata, bool) {
-	v, ok := currentMetadata.regionToMetadataMap[key]
+	v, ok := loadedMetadata().regionToMetadataMap[key]
 	return v, ok
 }
 
 func readFromCountryCodeToNonGeographicalMetadataMap(key int) (*PhoneMetadata, bool) {
-	v, ok := currentMetadata.countryCodeToNonGeographicalMetadataMap[key]
+	v, ok := loadedMetadata().countryCodeToNonGeographicalMetadataMap[key]
 	return v, ok
 }
 
@@ -161,6 +177,13 @@ var (
 // result is parsed once and cached; it always reflects the embedded data and
 // is independent of any container swapped in via useMetadata.
 func MetadataCollection() (*PhoneMetadataCollection, error) {
+	loadedMetadata() // (patch) parsed by initMetadata, on its goroutine
+	return loadMetadataCollection()
+}
+
+// loadMetadataCollection is MetadataCollection for initMetadata, which holds
+// metadataOnce. (patch)
+func loadMetadataCollection() (*PhoneMetadataCollection, error) {
 	if !reloadMetadata {
 		return currMetadataColl, nil
 	}
