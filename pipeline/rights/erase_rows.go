@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // deleteRows deletes the subject's rows from every table Find searched:
@@ -58,7 +59,26 @@ func deleteWarehouseRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journ
 		return err
 	}
 	j.Counts["lineage"] = n
+	// values deleted from the file stay in its free blocks: recorded in
+	// this transaction, not only in the journal's counts (a crash before
+	// the journal is saved makes the re-run delete, and count, nothing)
+	for k, v := range j.Counts {
+		if v > 0 && (k == "rejects" || k == "rectifications" || inFileTable(f, k)) {
+			return warehouse.MarkScrub(ctx, c, warehouse.ScrubErased)
+		}
+	}
 	return nil
+}
+
+// inFileTable reports whether count key k is a table whose rows are in
+// the warehouse file (not in files beside it).
+func inFileTable(f *Findings, k string) bool {
+	for _, t := range f.Tables {
+		if "table:"+t.Table == k {
+			return t.match.Raw == nil
+		}
+	}
+	return false
 }
 
 // removeRows deletes the subject's rows from table t where it is: a

@@ -17,7 +17,7 @@ import (
 // so an erasure that deleted rejects or rectifications rewrites the file
 // (rights' compaction). Table scrub_pending records every other way such
 // values may have reached free blocks, each in the transaction that
-// caused it (MarkScrub): rejects purged or dropped, a run that did not
+// caused it (MarkScrub): rejects purged, dropped or erased, a run that did not
 // commit or ended without finishing (its uncommitted rejects), tables of
 // an earlier version replaced, a warehouse from an earlier version. An
 // erasure with no row there that deleted only keys (lineage) has nothing
@@ -30,6 +30,10 @@ const (
 	ScrubRunNotCommitted = "a run did not commit"
 	ScrubTableReplaced   = "a table of an earlier version replaced by files"
 	ScrubEarlierVersion  = "the warehouse file was written by an earlier version"
+	// an erasure deleted rejects, corrections or rows of a table in the
+	// file: marked in its transaction, so that a re-run after a crash
+	// before its journal recorded the counts still rewrites the file
+	ScrubErased = "an erasure deleted personal values from the file"
 )
 
 // MarkScrub records that the warehouse file may hold personal values in
