@@ -34,6 +34,9 @@ const (
 	// file: marked in its transaction, so that a re-run after a crash
 	// before its journal recorded the counts still rewrites the file
 	ScrubErased = "an erasure deleted personal values from the file"
+	// a purge deleted rows of a table kept in the file (an earlier
+	// version's raw table, until its next run replaces it)
+	ScrubPurged = "rows of a table in the warehouse file purged"
 )
 
 // MarkScrub records that the warehouse file may hold personal values in
