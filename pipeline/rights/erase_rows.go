@@ -62,23 +62,11 @@ func deleteWarehouseRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journ
 	// values deleted from the file stay in its free blocks: recorded in
 	// this transaction, not only in the journal's counts (a crash before
 	// the journal is saved makes the re-run delete, and count, nothing)
-	for k, v := range j.Counts {
-		if v > 0 && (k == "rejects" || k == "rectifications" || inFileTable(f, k)) {
-			return warehouse.MarkScrub(ctx, c, warehouse.ScrubErased)
-		}
+	// (deleteTableRows marks it for a table's rows)
+	if j.Counts["rejects"]+j.Counts["rectifications"] > 0 {
+		return warehouse.MarkScrub(ctx, c, warehouse.ScrubErased)
 	}
 	return nil
-}
-
-// inFileTable reports whether count key k is a table whose rows are in
-// the warehouse file (not in files beside it).
-func inFileTable(f *Findings, k string) bool {
-	for _, t := range f.Tables {
-		if "table:"+t.Table == k {
-			return t.match.Raw == nil
-		}
-	}
-	return false
 }
 
 // removeRows deletes the subject's rows from table t where it is: a
@@ -100,7 +88,12 @@ const maxRowIDDelete = 10000
 // predicate would scan the whole table again), each still
 // checked by the predicate; if that deletes fewer rows than found (a
 // rowid moved since the search), by the predicate over the whole table.
+// The table is in the warehouse file: the file is marked for scrubbing
+// first (its values stay in free blocks; fail closed).
 func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) (int64, error) {
+	if err := warehouse.MarkScrub(ctx, c, warehouse.ScrubTableRowsDeleted); err != nil {
+		return 0, err
+	}
 	d := f.predicateData(t.match)
 	var n int64
 	if len(t.rowIDs) > 0 && len(t.rowIDs) <= maxRowIDDelete {
