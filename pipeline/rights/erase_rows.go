@@ -46,7 +46,7 @@ func deleteWarehouseRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journ
 		}
 		j.Counts["table:"+t.Table] = n
 	}
-	n, err := execT(ctx, c, "erase_rejects", nil, params{"like": likePattern(f.Subject.Email)})
+	n, err := execT(ctx, c, "erase_rejects", nil, rejectParams(f.Subject.Email))
 	if err != nil {
 		return err
 	}
