@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // deleteRows deletes the subject's rows from every table Find searched:
@@ -45,7 +46,7 @@ func deleteWarehouseRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journ
 		}
 		j.Counts["table:"+t.Table] = n
 	}
-	n, err := execT(ctx, c, "erase_rejects", nil, params{"like": likePattern(f.Subject.Email)})
+	n, err := execT(ctx, c, "erase_rejects", nil, rejectParams(f.Subject.Email))
 	if err != nil {
 		return err
 	}
@@ -58,6 +59,13 @@ func deleteWarehouseRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journ
 		return err
 	}
 	j.Counts["lineage"] = n
+	// values deleted from the file stay in its free blocks: recorded in
+	// this transaction, not only in the journal's counts (a crash before
+	// the journal is saved makes the re-run delete, and count, nothing)
+	// (deleteTableRows marks it for a table's rows)
+	if j.Counts["rejects"]+j.Counts["rectifications"] > 0 {
+		return warehouse.MarkScrub(ctx, c, warehouse.ScrubErased)
+	}
 	return nil
 }
 
@@ -80,7 +88,12 @@ const maxRowIDDelete = 10000
 // predicate would scan the whole table again), each still
 // checked by the predicate; if that deletes fewer rows than found (a
 // rowid moved since the search), by the predicate over the whole table.
+// The table is in the warehouse file: the file is marked for scrubbing
+// first (its values stay in free blocks; fail closed).
 func deleteTableRows(ctx context.Context, c *sql.Conn, f *Findings, t TableHit) (int64, error) {
+	if err := warehouse.MarkScrub(ctx, c, warehouse.ScrubTableRowsDeleted); err != nil {
+		return 0, err
+	}
 	d := f.predicateData(t.match)
 	var n int64
 	if len(t.rowIDs) > 0 && len(t.rowIDs) <= maxRowIDDelete {

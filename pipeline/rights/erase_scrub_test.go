@@ -68,3 +68,78 @@ func TestErasureCompactsOnlyWhenNeeded(t *testing.T) {
 		})
 	}
 }
+
+// TestErasureScrubsAfterACrashBeforeTheJournal: the process dies after the
+// tables step committed (the subject's rejected line deleted) but before
+// the journal recorded it. The re-run repeats the step, which now deletes
+// nothing; the deleted line is still in the file's free blocks, so the
+// rewrite must not be skipped: the deletion marked the file in its own
+// transaction (scrub_pending).
+func TestErasureScrubsAfterACrashBeforeTheJournal(t *testing.T) {
+	cfg := fixtureRun(t)
+	c, closeFn := openFixture(t, cfg)
+	if _, err := c.ExecContext(context.Background(), `INSERT INTO rejects (run_id, source, file, line, raw_line, rejected_at)
+		VALUES ('r', 'vendor_people', 'people.csv', 99, 'Hazel,Dixon,`+fxEmail+`,,', now())`); err != nil {
+		t.Fatal(err)
+	}
+	closeFn()
+	s := fxSubject(t)
+	eraseCrashingAfter(t, cfg, s, StepTables)
+	// the journal as the crash left it: the tables step neither done nor counted
+	j, err := loadJournal(cfg.Warehouse, s.Key)
+	if err != nil || j == nil {
+		t.Fatalf("journal %v %v", j, err)
+	}
+	delete(j.Done, StepTables)
+	for k := range j.Counts {
+		if strings.HasPrefix(k, "table:") || k == "subject_seen" || k == "rejects" || k == "rectifications" || k == "lineage" {
+			delete(j.Counts, k)
+		}
+	}
+	if err := j.save(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Erase(context.Background(), cfg, s, EraseOptions{Now: func() time.Time { return eraseNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(res.Compaction, "not needed") {
+		t.Errorf("the re-run skipped the rewrite: %q", res.Compaction)
+	}
+	assertNoSubjectBytes(t, cfg)
+}
+
+// TestRejectsOfAnInternationalEmail: the normalised email holds its domain
+// in ASCII (IDNA) and its local part in NFC, a rejected line holds it as
+// received (Unicode, upper case, decomposed). The SAR finds the line and
+// the erasure deletes it (and so rewrites the file).
+func TestRejectsOfAnInternationalEmail(t *testing.T) {
+	ctx := context.Background()
+	cfg := fixtureRun(t)
+	c, closeFn := openFixture(t, cfg)
+	for i, line := range []string{"Jörg,Bäcker,JÖRG@BÜCHER-LOGISTIK.DE,,", "Jörg,Bäcker,jo\u0308rg@bu\u0308cher-logistik.de,,"} {
+		if _, err := c.ExecContext(ctx, `INSERT INTO rejects (run_id, source, file, line, raw_line, rejected_at)
+			VALUES ('r', 'vendor_people', 'people.csv', $1, $2, now())`, 90+i, line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := NewSubject("jörg@bücher-logistik.de", "", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Find(ctx, c, cfg, s, FindOptions{})
+	closeFn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rejects) != 2 {
+		t.Errorf("the SAR found %d rejected lines, want 2", len(f.Rejects))
+	}
+	res, err := Erase(ctx, cfg, s, EraseOptions{Now: func() time.Time { return eraseNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rejects != 2 || strings.HasPrefix(res.Compaction, "not needed") {
+		t.Errorf("the erasure deleted %d rejected lines, want 2; warehouse file: %q", res.Rejects, res.Compaction)
+	}
+}

@@ -258,7 +258,7 @@ func (f *Findings) findAllTables(ctx context.Context, conns []*sql.Conn, tables 
 func (f *Findings) findOthers(ctx context.Context, c *sql.Conn, cfg *config.Config, sinks func() ([]*sinkCaps, error), deep bool) error {
 	var err error
 	t0 := time.Now()
-	if f.Rejects, _, err = queryRowsT(ctx, c, "sar_rejects", nil, params{"like": likePattern(f.Subject.Email)}); err != nil {
+	if f.Rejects, _, err = queryRowsT(ctx, c, "sar_rejects", nil, rejectParams(f.Subject.Email)); err != nil {
 		return fmt.Errorf("rejects: %w", err)
 	}
 	f.timed("rejects", "rejects", len(f.Rejects), t0)

@@ -164,6 +164,10 @@ func purgeRows(ctx context.Context, c *sql.Conn, ch PurgeChange, rawPurged map[s
 	data["Table"] = ch.Table
 	if !dry {
 		n, err := execT(ctx, c, "purge_source", data, p)
+		if err == nil && n > 0 {
+			// their values stay in the file's free blocks until an erasure scrubs it
+			err = warehouse.MarkScrub(ctx, c, warehouse.ScrubPurged)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("purge %s: %w", ch.Source, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/example/pipeline/connectors/manifest"
 	"github.com/example/pipeline/pipeline/durable"
 	"github.com/example/pipeline/pipeline/exportfiles"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // setCol is one column a rectify_table.sql or rectify_rewrite.sql sets,
@@ -63,8 +64,10 @@ func rectifyTables(ctx context.Context, c *sql.Conn, f *Findings, v *corrected) 
 			case len(cols) == 0:
 			case t.match.Raw != nil:
 				n, err = rectifyFiles(ctx, c, t, cols, p)
-			default:
-				n, err = execT(ctx, c, "rectify_table", map[string]any{"Table": t.Table, "Sets": cols}, p)
+			default: // a table in the warehouse file: the old values stay in its free blocks
+				if err = warehouse.MarkScrub(ctx, c, warehouse.ScrubTableRowsDeleted); err == nil {
+					n, err = execT(ctx, c, "rectify_table", map[string]any{"Table": t.Table, "Sets": cols}, p)
+				}
 			}
 		}
 		if err != nil {

@@ -112,8 +112,9 @@ func TestFindAndPurge(t *testing.T) {
 	if len(f.Suppression) != 2 || f.Suppression[0]["kind"] == f.Suppression[1]["kind"] {
 		t.Errorf("suppression entries found: %v, want the subject's email and phone", f.Suppression)
 	}
-	// a rejected line past the limit: purging it leaves it in the file's
-	// free blocks, so the next erasure must scrub the file
+	// a rejected line past the limit (and the row of raw_people, a table
+	// in the file): purging it leaves it in the file's free blocks, so the
+	// next erasure must scrub the file
 	if _, err := c.ExecContext(ctx, `INSERT INTO rejects (run_id, source, raw_line, rejected_at) VALUES ('r0', 'people', 'old line', TIMESTAMP '2020-01-01')`); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestFindAndPurge(t *testing.T) {
 	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM raw_people").Scan(&n); err != nil || n != 3 {
 		t.Errorf("rows left %d %v", n, err)
 	}
-	if why, err := warehouse.ScrubPending(ctx, c); err != nil || !slices.Equal(why, []string{warehouse.ScrubRejectsDeleted}) {
+	if why, err := warehouse.ScrubPending(ctx, c); err != nil || !slices.Equal(why, []string{warehouse.ScrubPurged, warehouse.ScrubRejectsDeleted}) {
 		t.Errorf("scrub_pending after the purge: %v %v", why, err)
 	}
 }
@@ -289,5 +290,30 @@ func TestDeleteByRowIDs(t *testing.T) {
 		if _, err := c.ExecContext(ctx, `INSERT INTO raw_people VALUES ('JO@example.com ', 'c'), ('<jo@example.com>', 'd')`); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestPurgeOfAFileTableMarksScrub: a purge that deletes rows of a raw
+// table kept in the warehouse file (an earlier version's, until its next
+// run) leaves their values in the file's free blocks: the subject's later
+// erasure finds nothing of them, so only scrub_pending makes it rewrite.
+func TestPurgeOfAFileTableMarksScrub(t *testing.T) {
+	ctx := context.Background()
+	cfg, c := peopleWarehouse(t)
+	cfg.Sources["people"].Retention = config.Retention{N: 12, Unit: "month"}
+	for _, q := range []string{
+		`CREATE TABLE raw_people (email VARCHAR, _loaded_at TIMESTAMP)`,
+		`INSERT INTO raw_people VALUES ('old@example.com', TIMESTAMP '2024-01-01'), ('new@example.com', TIMESTAMP '2026-10-01')`,
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done, err := Purge(ctx, c, cfg, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil || done[0].Rows != 1 {
+		t.Fatalf("purge %+v %v", done, err)
+	}
+	if why, err := warehouse.ScrubPending(ctx, c); err != nil || len(why) == 0 {
+		t.Errorf("scrub_pending after purging rows of a table in the file: %v %v", why, err)
 	}
 }

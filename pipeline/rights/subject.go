@@ -20,6 +20,8 @@ import (
 	"regexp"
 	"strings"
 
+	"golang.org/x/net/idna"
+
 	"github.com/example/pipeline/pipeline/normalize"
 )
 
@@ -87,6 +89,18 @@ func ProfileKey(raw string) string {
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
+}
+
+// rejectParams are the parameters of rejects_match.sql for a normalised
+// email: a rejected line holds the address as received, so an
+// international one (its domain in IDNA, normalize.Email) is looked for
+// with its domain in Unicode too.
+func rejectParams(email string) params {
+	local, domain := normalize.SplitEmail(email)
+	if u, err := idna.ToUnicode(domain); err == nil && u != "" {
+		domain = u
+	}
+	return params{"like": likePattern(email), "like_unicode": likePattern(local + "@" + domain)}
 }
 
 func addUnique(list []string, v string) []string {

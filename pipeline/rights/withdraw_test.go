@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -193,4 +194,43 @@ func TestWithdrawResultWrite(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestWithdrawFromFileTablesMarksScrub: in a warehouse of an earlier
+// version prospects and deliverable are tables in the file until the next
+// run, also after an erasure's compaction cleared scrub_pending. An
+// objection deletes the subject's rows from them: their values stay in
+// the file's free blocks, and the subject's later erasure, which then
+// finds only their raw rows (in files), must still rewrite the file.
+func TestWithdrawFromFileTablesMarksScrub(t *testing.T) {
+	ctx := context.Background()
+	cfg := fixtureRun(t)
+	c, closeFn := openFixture(t, cfg)
+	for _, tbl := range []string{"prospects", "deliverable"} {
+		for _, q := range []string{
+			`CREATE TABLE ` + tbl + `_t AS SELECT * FROM ` + tbl,
+			`DROP VIEW ` + tbl,
+			`ALTER TABLE ` + tbl + `_t RENAME TO ` + tbl,
+			`DELETE FROM raw_files WHERE table_name = '` + tbl + `'`,
+		} {
+			if _, err := c.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	if _, err := c.ExecContext(ctx, `DELETE FROM scrub_pending`); err != nil {
+		t.Fatal(err)
+	}
+	closeFn()
+	if _, err := Withdraw(ctx, cfg, fxSubject(t), "objection", nil, zerolog.Nop()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Erase(ctx, cfg, fxSubject(t), EraseOptions{Now: func() time.Time { return eraseNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(res.Compaction, "not needed") {
+		t.Errorf("the erasure did not rewrite the file: %q", res.Compaction)
+	}
+	assertNoSubjectBytes(t, cfg)
 }

@@ -103,7 +103,8 @@ func CreateRawView(ctx context.Context, c *sql.Conn, view, dir string) error {
 }
 
 // DropRelation drops a table or view of that name, if there is one (raw
-// tables were real tables before raw files).
+// tables were real tables before raw files). A table's values stay in the
+// file's free blocks: the file is marked for scrubbing first (scrub.go).
 func DropRelation(ctx context.Context, c *sql.Conn, name string) error {
 	var kind string
 	err := c.QueryRowContext(ctx, engine.SQL("relation_kind"), name).Scan(&kind)
@@ -112,6 +113,11 @@ func DropRelation(ctx context.Context, c *sql.Conn, name string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if kind == "TABLE" {
+		if err := MarkScrub(ctx, c, ScrubTableReplaced); err != nil {
+			return err
+		}
 	}
 	return engine.ExecScript(ctx, c, "relation_drop", map[string]any{"View": kind == "VIEW", "Name": name}, nil)
 }

@@ -17,9 +17,10 @@ import (
 // so an erasure that deleted rejects or rectifications rewrites the file
 // (rights' compaction). Table scrub_pending records every other way such
 // values may have reached free blocks, each in the transaction that
-// caused it (MarkScrub): rejects purged or dropped, a run that did not
-// commit or ended without finishing (its uncommitted rejects), tables of
-// an earlier version replaced, a warehouse from an earlier version. An
+// caused it (MarkScrub): rejects purged, dropped or erased, a run that did
+// not commit or ended without finishing (its uncommitted rejects), tables
+// of an earlier version replaced, rows of such a table purged, deleted or
+// corrected, a warehouse from an earlier version. An
 // erasure with no row there that deleted only keys (lineage) has nothing
 // to scrub; the compaction's fresh copy starts with no row. A new way of
 // deleting personal values from the file must call MarkScrub.
@@ -30,6 +31,17 @@ const (
 	ScrubRunNotCommitted = "a run did not commit"
 	ScrubTableReplaced   = "a table of an earlier version replaced by files"
 	ScrubEarlierVersion  = "the warehouse file was written by an earlier version"
+	// an erasure deleted rejects or corrections: marked in its
+	// transaction, so that a re-run after a crash before its journal
+	// recorded the counts still rewrites the file
+	ScrubErased = "an erasure deleted rejects or corrections"
+	// rows of a table kept in the file (an earlier version's prospects or
+	// deliverable, until its next run) deleted or corrected by a right:
+	// erasure, restriction, objection, rectification
+	ScrubTableRowsDeleted = "rows of a table in the warehouse file deleted or corrected"
+	// a purge deleted rows of a table kept in the file (an earlier
+	// version's raw table, until its next run replaces it)
+	ScrubPurged = "rows of a table in the warehouse file purged"
 )
 
 // MarkScrub records that the warehouse file may hold personal values in

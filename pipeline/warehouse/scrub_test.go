@@ -94,3 +94,28 @@ func openSchema(t *testing.T, wh string) (db *engine.DB, c *sql.Conn, closeFn fu
 	t.Cleanup(closeFn)
 	return db, c, closeFn
 }
+
+// TestDropTableMarksScrub: a raw table of a version before raw files is a
+// table in the warehouse file; replacing it by the view over this run's
+// files (or dropping what a crashed run left) frees its values, so the
+// file is marked for scrubbing even when nothing else is pending (an
+// erasure's compaction cleared ScrubEarlierVersion before the run).
+func TestDropTableMarksScrub(t *testing.T) {
+	ctx := context.Background()
+	wh := filepath.Join(t.TempDir(), "w.duckdb")
+	_, c, _ := openSchema(t, wh)
+	for _, q := range []string{
+		"CREATE TABLE raw_people AS SELECT 'x@example.com' AS email",
+		"DELETE FROM scrub_pending",
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := DropRelation(ctx, c, "raw_people"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ScrubPending(ctx, c); err != nil || !slices.Equal(got, []string{ScrubTableReplaced}) {
+		t.Errorf("scrub_pending after dropping a table: %q (%v)", got, err)
+	}
+}
