@@ -26,13 +26,16 @@ func EnsureSchema(ctx context.Context, db *engine.DB) error {
 	if err != nil {
 		return err
 	}
-	if err := engine.ExecScript(ctx, c, "schema", nil, nil); err != nil {
-		return err
-	}
-	if earlier {
-		if err := MarkScrub(ctx, c, ScrubEarlierVersion); err != nil {
+	// one transaction: a crash cannot leave scrub_pending created for a
+	// warehouse of an earlier version without its mark
+	err = engine.InTx(ctx, c, func() error {
+		if err := engine.ExecScript(ctx, c, "schema", nil, nil); err != nil || !earlier {
 			return err
 		}
+		return MarkScrub(ctx, c, ScrubEarlierVersion)
+	})
+	if err != nil {
+		return err
 	}
 	if err := CleanRaw(ctx, c, db.Settings().Path); err != nil {
 		return err
