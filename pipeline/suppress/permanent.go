@@ -12,6 +12,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // ReasonUnsubscribe is a person's own request to receive no more email.
@@ -111,6 +112,10 @@ func (s *Store) Unobject(ctx context.Context, email Value, evidence string) (Uno
 		}
 		if res.Removed, _ = out.RowsAffected(); res.Removed == 0 {
 			return nil
+		}
+		// the entries' notes stay in the file's free blocks
+		if err := warehouse.MarkScrub(ctx, tx, warehouse.ScrubSuppressionDeleted); err != nil {
+			return err
 		}
 		a, err := audit.Append(ctx, tx, audit.Entry{At: now, Actor: actor, Action: ActionUnobject, SubjectKey: email.Hash,
 			Details: map[string]any{"removed": res.Removed, "sources": res.Sources, "evidence": evidence}})

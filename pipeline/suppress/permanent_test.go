@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/example/pipeline/pipeline/suppress"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 func TestObjectionsArePermanent(t *testing.T) {
@@ -34,11 +35,17 @@ func TestObjectionsArePermanent(t *testing.T) {
 	if _, err := s.Unobject(ctx, email, "call from +44 20 7946 0000"); !errors.Is(err, suppress.ErrUsage) {
 		t.Errorf("Unobject with a phone in the evidence = %v, want ErrUsage", err)
 	}
+	if why := scrubPending(t, s); len(why) != 0 {
+		t.Fatalf("scrub_pending before Unobject: %q", why)
+	}
 	res, err := s.Unobject(ctx, email, "letter of 2027-01-05")
 	if err != nil || res.Removed != 2 || len(res.Synced) != 1 || res.Synced[0] != "objections" {
 		t.Fatalf("Unobject = %+v %v", res, err)
 	}
 	if d, _ := s.Check(ctx, email); d.Suppressed {
 		t.Errorf("still suppressed after unobject: %+v", d)
+	}
+	if why := scrubPending(t, s); len(why) != 1 || why[0] != warehouse.ScrubSuppressionDeleted {
+		t.Errorf("scrub_pending after Unobject: %q", why)
 	}
 }

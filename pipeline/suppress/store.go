@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/warehouse"
 )
 
 // Audit actions written by this package.
@@ -195,6 +196,11 @@ func (s *Store) Remove(ctx context.Context, r RemoveRequest) (RemoveResult, erro
 			return fmt.Errorf("remove: %w", err)
 		}
 		res.Removed, _ = out.RowsAffected()
+		if res.Removed > 0 { // their notes stay in the file's free blocks
+			if err := warehouse.MarkScrub(ctx, tx, warehouse.ScrubSuppressionDeleted); err != nil {
+				return err
+			}
+		}
 		if res.Removed == 0 {
 			switch {
 			case res.Tombstones > 0:

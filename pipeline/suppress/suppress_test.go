@@ -36,6 +36,22 @@ func newStore(t testing.TB) *suppress.Store {
 	return &suppress.Store{DB: db, Actor: "dpo@test", Now: func() time.Time { return now }}
 }
 
+// scrubPending is the store's warehouse's scrub_pending reasons.
+func scrubPending(t testing.TB, s *suppress.Store) []string {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	why, err := warehouse.ScrubPending(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return why
+}
+
 func mustValue(t testing.TB, k suppress.Kind, raw string) suppress.Value {
 	t.Helper()
 	v, err := suppress.Normalize(k, raw, "")
@@ -139,9 +155,16 @@ func TestAddCheckListRemove(t *testing.T) {
 		t.Fatalf("List(ctps) = %+v", only)
 	}
 
+	if why := scrubPending(t, s); len(why) != 0 {
+		t.Fatalf("scrub_pending before Remove: %q", why)
+	}
 	rm, err := s.Remove(ctx, suppress.RemoveRequest{Value: email})
 	if err != nil || rm.Removed != 1 {
 		t.Fatalf("Remove = %+v %v", rm, err)
+	}
+	// a removed entry's note stays in the warehouse file's free blocks
+	if why := scrubPending(t, s); len(why) != 1 || why[0] != warehouse.ScrubSuppressionDeleted {
+		t.Errorf("scrub_pending after Remove: %q", why)
 	}
 	entries, err := audit.List(ctx, s.DB, email.Hash)
 	if err != nil || len(entries) != 2 || entries[0].Action != suppress.ActionAdd || entries[1].Action != suppress.ActionRemove {

@@ -42,13 +42,22 @@ const (
 	// a purge deleted rows of a table kept in the file (an earlier
 	// version's raw table, until its next run replaces it)
 	ScrubPurged = "rows of a table in the warehouse file purged"
+	// suppress remove / unobject deleted entries, whose note or the
+	// evidence beside them a person typed (it may name someone)
+	ScrubSuppressionDeleted = "suppression entries deleted by hand"
 )
+
+// Execer is a connection or a transaction (MarkScrub writes in either).
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
 
 // MarkScrub records that the warehouse file may hold personal values in
 // its free blocks, for reason (sql/scrub_mark.sql); in c's transaction,
 // if it has one.
-func MarkScrub(ctx context.Context, c *sql.Conn, reason string) error {
-	if err := engine.ExecScript(ctx, c, "scrub_mark", nil, engine.Params{"reason": reason, "now": time.Now().UTC()}); err != nil {
+func MarkScrub(ctx context.Context, c Execer, reason string) error {
+	p := engine.Params{"reason": reason, "now": time.Now().UTC()}
+	if _, err := c.ExecContext(ctx, engine.SQL("scrub_mark"), p.Args()...); err != nil {
 		return fmt.Errorf("scrub_pending: %w", err)
 	}
 	return nil
