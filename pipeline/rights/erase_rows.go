@@ -50,6 +50,11 @@ func deleteWarehouseRows(ctx context.Context, c *sql.Conn, f *Findings, j *Journ
 	if err != nil {
 		return err
 	}
+	m, err := eraseRejectsByPhone(ctx, c, f)
+	if err != nil {
+		return err
+	}
+	n += m
 	j.Counts["rejects"] = n
 	// the corrections the subject asked for (pipeline rectify) hold their data too
 	if j.Counts["rectifications"], err = execT(ctx, c, "rectify_erase", nil, params{"key": f.Subject.Key}); err != nil {

@@ -2,6 +2,7 @@ package rights
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -141,5 +142,43 @@ func TestRejectsOfAnInternationalEmail(t *testing.T) {
 	}
 	if res.Rejects != 2 || strings.HasPrefix(res.Compaction, "not needed") {
 		t.Errorf("the erasure deleted %d rejected lines, want 2; warehouse file: %q", res.Rejects, res.Compaction)
+	}
+}
+
+// TestRejectsByPhoneAndName: a rejected line without the subject's email
+// but with their phone (another written form) and their name is theirs:
+// the SAR lists it and the erasure deletes it (and rewrites the file); a
+// colleague's line with the same switchboard number and another name
+// stays.
+func TestRejectsByPhoneAndName(t *testing.T) {
+	ctx := context.Background()
+	cfg := fixtureRun(t)
+	c, closeFn := openFixture(t, cfg)
+	for i, line := range []string{"Hamza,DIXON,,Head of Marketing,,020 7946 0439 ext,,GB,,extra", "Ann,Smith,,Receptionist,,+44 20 7946 0439,,GB,,extra"} {
+		if _, err := c.ExecContext(ctx, `INSERT INTO rejects (run_id, source, file, line, raw_line, rejected_at)
+			VALUES ('r', 'vendor_people', 'people.csv', $1, $2, now())`, 90+i, line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := Find(ctx, c, cfg, fxSubject(t), FindOptions{})
+	closeFn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rejects) != 1 || !strings.Contains(fmt.Sprint(f.Rejects[0]["raw_line"]), "DIXON") {
+		t.Fatalf("the SAR found %v, want the one line of Hamza Dixon", f.Rejects)
+	}
+	res, err := Erase(ctx, cfg, fxSubject(t), EraseOptions{Now: func() time.Time { return eraseNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rejects != 1 || !strings.Contains(res.Compaction, "rejects") {
+		t.Errorf("erased %d rejected lines (want 1); warehouse file: %q", res.Rejects, res.Compaction)
+	}
+	assertNoSubjectBytes(t, cfg)
+	c, _ = openFixture(t, cfg)
+	var left string
+	if err := c.QueryRowContext(ctx, "SELECT string_agg(raw_line, '|') FROM rejects WHERE line IN (90, 91)").Scan(&left); err != nil || !strings.Contains(left, "Ann,Smith") {
+		t.Errorf("lines left %q (%v): the colleague's line must stay", left, err)
 	}
 }

@@ -128,6 +128,11 @@ type Findings struct {
 	// derivedFirst and derivedLast are the names on the subject's rows
 	// whose email was derived from the company's pattern (derived.go)
 	derivedFirst, derivedLast string
+	// rejectIDs are the rowids of the rejected lines found by a phone and a
+	// name rather than the email (rejects.go); rejectPhones the pattern
+	// that found them, which the erasure checks again
+	rejectIDs    []int64
+	rejectPhones string
 
 	log zerolog.Logger
 }
@@ -183,6 +188,11 @@ func Find(ctx context.Context, c *sql.Conn, cfg *config.Config, s Subject, opts 
 			return ctx.Err()
 		}
 		t0 := time.Now()
+		if err := f.findRejectsByPhone(ctx, c); err != nil {
+			return err
+		}
+		f.timed("rejects", "rejects by phone and name", len(f.rejectIDs), t0)
+		t0 = time.Now()
 		err := f.findSuppression(ctx, c)
 		f.timed("suppression", "suppression", len(f.Suppression), t0)
 		return err

@@ -118,6 +118,13 @@ func caseless(s string) string { return "(?i)" + regexp.QuoteMeta(s) }
 // the LIKE patterns, strlen <> length and lower <> upper it replaces, in
 // one pass over the text.
 func phonePrefilter(phones []string) string {
+	alts := append(phoneDigits(phones), `[^\x00-\x40\x5B-\x60\x7B-\x7F]`)
+	return "(?s)" + strings.Join(alts, "|")
+}
+
+// phoneDigits are RE2 patterns, one per phone: the digits phoneLike keeps,
+// in order, anything between them.
+func phoneDigits(phones []string) []string {
 	alts := make([]string, 0, len(phones)+1)
 	for _, p := range phones {
 		digits := strings.Split(strings.Trim(phoneLike(p), "%"), "%")
@@ -126,8 +133,7 @@ func phonePrefilter(phones []string) string {
 		}
 		alts = append(alts, strings.Join(digits, ".*"))
 	}
-	alts = append(alts, `[^\x00-\x40\x5B-\x60\x7B-\x7F]`)
-	return "(?s)" + strings.Join(alts, "|")
+	return alts
 }
 
 // explicit are the phones and profile URLs given with the request.
