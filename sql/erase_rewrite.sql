@@ -7,4 +7,4 @@
 COPY (
     SELECT * FROM read_parquet($file, hive_partitioning = false)
     WHERE subject_key IS DISTINCT FROM $key
-) TO $tmp (FORMAT parquet, COMPRESSION zstd{{if .KV}}, KV_METADATA {{kv .KV}}{{end}});
+) TO $tmp (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 10000{{if .KV}}, KV_METADATA {{kv .KV}}{{end}});

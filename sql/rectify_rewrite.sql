@@ -13,4 +13,4 @@ COPY (
 {{- end}}
     )
     FROM read_parquet($file, hive_partitioning = false)
-) TO $tmp (FORMAT parquet, COMPRESSION {{codec .Codec}}{{if .KV}}, KV_METADATA {{kv .KV}}{{end}});
+) TO $tmp (FORMAT parquet, COMPRESSION {{codec .Codec}}, ROW_GROUP_SIZE 10000{{if .KV}}, KV_METADATA {{kv .KV}}{{end}});
