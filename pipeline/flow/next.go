@@ -18,15 +18,10 @@ func (rn *run) promote(ctx context.Context, c *sqlConn) error {
 		if info == nil || info.Layout == nil {
 			continue
 		}
-		l := info.Layout
-		if err := warehouse.CreateRawView(ctx, c, info.Table, l.Dir); err != nil {
+		if err := warehouse.PromoteLayout(ctx, c, *info.Layout); err != nil {
 			return fmt.Errorf("replace %s: %w", info.Table, err)
 		}
 		if err := warehouse.DropRelation(ctx, c, info.Staged); err != nil {
-			return fmt.Errorf("replace %s: %w", info.Table, err)
-		}
-		if err := execScript(ctx, c, "raw_files_record", nil, params{"table": l.Table, "dir": l.Dir, "run_id": l.RunID,
-			"buckets": l.Buckets, "bucket_column": l.BucketColumn, "compression": l.Compression}); err != nil {
 			return fmt.Errorf("replace %s: %w", info.Table, err)
 		}
 	}

@@ -29,6 +29,10 @@ import (
 // KeyedBucketColumn is raw_files' bucket column of a keyed table's files.
 const KeyedBucketColumn = "subject_key"
 
+// keyedBuckets is how many buckets a keyed table has: one per first hex
+// digit of subject_key (SeenBucket).
+const keyedBuckets = 16
+
 // keyedColumnsFile is the empty file of a keyed table's folder that names
 // its columns.
 const keyedColumnsFile = "_columns.parquet"
@@ -65,21 +69,10 @@ func StoreKeyed(ctx context.Context, c *sql.Conn, warehouse, table, from, runID,
 	if d.Dir == "" {
 		return "", nil
 	}
-	var kind string
-	if err := c.QueryRowContext(ctx, engine.SQL("relation_kind"), table).Scan(&kind); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return d.Dir, fmt.Errorf("%s: %w", table, err)
-	}
-	if kind == "TABLE" { // an earlier version's: its rows stay in free blocks
-		if err := MarkScrub(ctx, c, ScrubTableReplaced); err != nil {
-			return d.Dir, err
-		}
-	}
-	if err := CreateRawView(ctx, c, table, d.Dir); err != nil {
-		return d.Dir, fmt.Errorf("%s: %w", table, err)
-	}
-	err := engine.ExecScript(ctx, c, "raw_files_record", nil, engine.Params{"table": table, "dir": d.Dir, "run_id": runID,
-		"buckets": 16, "bucket_column": KeyedBucketColumn, "compression": compression})
-	if err != nil {
+	// an earlier version's table of that name is dropped (DropRelation
+	// marks the file for scrubbing: its rows stay in free blocks)
+	l := RawLayout{Table: table, Dir: d.Dir, RunID: runID, Buckets: keyedBuckets, BucketColumn: KeyedBucketColumn, Compression: compression}
+	if err := PromoteLayout(ctx, c, l); err != nil {
 		return d.Dir, fmt.Errorf("%s: %w", table, err)
 	}
 	return d.Dir, nil
@@ -94,6 +87,5 @@ func KeyedBucketFiles(l RawLayout, key string) ([]string, error) {
 	if !l.Keyed() {
 		return nil, errors.New("not a keyed table's files")
 	}
-	// the raw folder's path has no glob characters (CheckRawRoot)
-	return filepath.Glob(filepath.Join(l.Dir, SeenBucket(key), "*.parquet"))
+	return bucketFiles(l.Dir, key)
 }

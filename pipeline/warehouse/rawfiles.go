@@ -102,6 +102,24 @@ func CreateRawView(ctx context.Context, c *sql.Conn, view, dir string) error {
 	return engine.ExecScript(ctx, c, "raw_view", map[string]string{"View": view, "Dir": dir}, nil)
 }
 
+// PromoteLayout points the view l.Table at l's folder and records l in
+// raw_files, in the caller's transaction (a run's raw tables, the keyed
+// tables).
+func PromoteLayout(ctx context.Context, c *sql.Conn, l RawLayout) error {
+	if err := CreateRawView(ctx, c, l.Table, l.Dir); err != nil {
+		return err
+	}
+	return engine.ExecScript(ctx, c, "raw_files_record", nil, engine.Params{"table": l.Table, "dir": l.Dir, "run_id": l.RunID,
+		"buckets": l.Buckets, "bucket_column": l.BucketColumn, "compression": l.Compression})
+}
+
+// bucketFiles lists the Parquet files of key's subject_key bucket under
+// dir (SeenBucket); the raw folder's path has no glob characters
+// (CheckRawRoot).
+func bucketFiles(dir, key string) ([]string, error) {
+	return filepath.Glob(filepath.Join(dir, SeenBucket(key), "*.parquet"))
+}
+
 // DropRelation drops a table or view of that name, if there is one (raw
 // tables were real tables before raw files). A table's values stay in the
 // file's free blocks: the file is marked for scrubbing first (scrub.go).

@@ -65,8 +65,7 @@ func SeenBucketFiles(ctx context.Context, c *sql.Conn, key string) (files []stri
 	if err != nil || dir == "" {
 		return nil, false, err
 	}
-	// the raw folder's path has no glob characters (CheckRawRoot)
-	files, err = filepath.Glob(filepath.Join(dir, SeenBucket(key), "*.parquet"))
+	files, err = bucketFiles(dir, key)
 	return files, true, err
 }
 
