@@ -17,7 +17,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/example/pipeline/connectors/plugin"
-	"github.com/example/pipeline/pipeline/predicate"
 )
 
 func main() {
@@ -37,12 +36,6 @@ func main() {
 	}
 	// JSON logs give durations in milliseconds (fields named *_ms)
 	zerolog.DurationFieldUnit = time.Millisecond
-	// a command checks the config's targeting predicate on an in-memory
-	// DuckDB before anything else: open it while the command starts (not
-	// in a connector plugin process, which loads no config)
-	if len(os.Args) < 2 || os.Args[1] != "connector" {
-		predicate.Prewarm()
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := startCPUProfile(os.Getenv("PIPELINE_CPUPROFILE"), os.Stderr)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
