@@ -129,15 +129,14 @@ func (db *DB) Conn(ctx context.Context) (*sql.Conn, error) {
 // next checkpoint, at the latest closing the database, writes it).
 // FSST is a database-wide setting: nothing else may checkpoint meanwhile.
 func CommitWithoutFSST(ctx context.Context, c *sql.Conn) (checkpoint, err error) {
-	if _, err := c.ExecContext(ctx, SQL("fsst_off")); err != nil {
-		return nil, err
-	}
-	defer func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), SQL("fsst_on")) }()
-	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
-		return nil, err
-	}
-	_, checkpoint = c.ExecContext(ctx, "CHECKPOINT")
-	return checkpoint, nil
+	err = withoutFSST(ctx, c, func() error {
+		if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+			return err
+		}
+		_, checkpoint = c.ExecContext(ctx, "CHECKPOINT")
+		return nil
+	})
+	return checkpoint, err
 }
 
 // CheckpointWithoutFSST checkpoints the database without FSST string
@@ -150,12 +149,20 @@ func CommitWithoutFSST(ctx context.Context, c *sql.Conn) (checkpoint, err error)
 // the database. FSST is a database-wide setting: nothing else may
 // checkpoint meanwhile.
 func CheckpointWithoutFSST(ctx context.Context, c *sql.Conn) error {
+	return withoutFSST(ctx, c, func() error {
+		_, err := c.ExecContext(ctx, "CHECKPOINT")
+		return err
+	})
+}
+
+// withoutFSST runs fn with FSST string compression off, then turns it
+// back on (even when ctx is cancelled).
+func withoutFSST(ctx context.Context, c *sql.Conn, fn func() error) error {
 	if _, err := c.ExecContext(ctx, SQL("fsst_off")); err != nil {
 		return err
 	}
 	defer func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), SQL("fsst_on")) }()
-	_, err := c.ExecContext(ctx, "CHECKPOINT")
-	return err
+	return fn()
 }
 
 // RowGroupRows is the number of rows in a row group of a DuckDB table
