@@ -76,14 +76,23 @@ func TestScrubMarks(t *testing.T) {
 // connection to it; both are closed by closeFn, or when the test ends.
 func openSchema(t *testing.T, wh string) (db *engine.DB, c *sql.Conn, closeFn func()) {
 	t.Helper()
+	return openTest(t, wh, true)
+}
+
+// openTest is openSchema, the schema ensured only when schema is true (a
+// test that writes a warehouse of an earlier version first).
+func openTest(t *testing.T, wh string, schema bool) (db *engine.DB, c *sql.Conn, closeFn func()) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := engine.Open(ctx, engine.Settings{Path: wh})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err = EnsureSchema(ctx, db); err != nil {
-		db.Close()
-		t.Fatal(err)
+	if schema {
+		if err = EnsureSchema(ctx, db); err != nil {
+			db.Close()
+			t.Fatal(err)
+		}
 	}
 	if c, err = db.Conn(ctx); err != nil {
 		db.Close()

@@ -17,16 +17,7 @@ import (
 func TestSeenFromTable(t *testing.T) {
 	ctx := context.Background()
 	wh := filepath.Join(t.TempDir(), "w.duckdb")
-	db, err := engine.Open(ctx, engine.Settings{Path: wh})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	db, c, _ := openTest(t, wh, false)
 	const keyA, keyB = "ab" + "00000000000000000000000000000000000000000000000000000000000001", "cd" + "00000000000000000000000000000000000000000000000000000000000002"
 	for _, q := range []string{
 		`CREATE TABLE subject_seen (subject_key VARCHAR NOT NULL, source VARCHAR NOT NULL, first_seen TIMESTAMP NOT NULL,
@@ -91,19 +82,7 @@ func TestSeenFromTable(t *testing.T) {
 func TestSeenNew(t *testing.T) {
 	ctx := context.Background()
 	wh := filepath.Join(t.TempDir(), "w.duckdb")
-	db, err := engine.Open(ctx, engine.Settings{Path: wh})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := EnsureSchema(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	_, c, _ := openSchema(t, wh)
 	var n int
 	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM subject_seen`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("subject_seen: %d rows, %v", n, err)
