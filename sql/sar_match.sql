@@ -8,6 +8,13 @@
 -- in it. .Bucket, when set, keeps the search to the subject's bucket
 -- (.Own: bucket .N, an integer) and/or the rows without one (.Null) of
 -- subject-bucketed raw files (rights.bucketRule).
+-- .NameFilter (the hop's pass only, rights.nameFilter): every name column
+-- must be empty or contain one of the words of the subject's names
+-- ($name_filter_re): a row the hop can reach carries one of those names,
+-- so this drops none of them; each test reads one column, which DuckDB
+-- runs inside the Parquet scan, on a column's dictionary when it has one,
+-- before the phone and profile tests read the other columns.
 -- $email, $key, $phones, $profiles, $cc
 SELECT {{if .Raw}}filename AS "__pipeline_file__", file_row_number{{else}}rowid{{end}} AS "__pipeline_rowid__" FROM {{scan .From}}
-WHERE {{with .Bucket}}{{if and .Own .Null}}(_bucket = {{.N}} OR _bucket IS NULL){{else if .Own}}_bucket = {{.N}}{{else}}_bucket IS NULL{{end}} AND {{end}}{{template "subject_match" .}};
+WHERE {{with .Bucket}}{{if and .Own .Null}}(_bucket = {{.N}} OR _bucket IS NULL){{else if .Own}}_bucket = {{.N}}{{else}}_bucket IS NULL{{end}} AND {{end}}
+{{- range .NameFilter}}(CAST({{q .}} AS VARCHAR) IS NULL OR regexp_matches(CAST({{q .}} AS VARCHAR), $name_filter_re)) AND {{end}}{{template "subject_match" .}};

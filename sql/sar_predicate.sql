@@ -40,7 +40,9 @@ not on every row (they are exact supersets, so nothing is missed):
 .HopOnly (the search's second pass) leaves out the email, key and explicit
 branches and keeps only rows reached through the hop that are not also
 direct matches: the first pass already has those, so the big tables are
-not searched for the email twice.
+not searched for the email twice. That test is the THEN of a CASE: as a
+conjunct DuckDB hoisted it into the Parquet scan, where it ran pl_email
+on every row of the file.
 Parameters: $email, $email_local_re, $key, $cc, and when used $phones,
 $profiles, $hop_phones, $hop_profiles, $names and the prefilter patterns.
 */ -}}
@@ -93,19 +95,18 @@ CASE WHEN (FALSE
         AND {{template "name_letters" (printf "CAST(%s AS VARCHAR)" (q .Derived.First))}} = {{template "name_letters" "CAST($derived_first AS VARCHAR)"}}
         AND {{template "name_letters" (printf "CAST(%s AS VARCHAR)" (q .Derived.Last))}} = {{template "name_letters" "CAST($derived_last AS VARCHAR)"}})
 {{- end}}
-{{- if .Hop.Active}}
-    OR ({{template "identifier_match" .Hop}}
-    {{- if .HopOnly}}
-        AND NOT (FALSE
+{{- if and .Hop.Active .HopOnly}}
+    OR CASE WHEN {{template "identifier_match" .Hop}}
+            THEN NOT (FALSE
         {{- range .Email}}
             OR coalesce(pl_email(CAST({{q .}} AS VARCHAR)) = $email, FALSE)
         {{- end}}
         {{- range .Key}}
             OR coalesce(CAST({{q .}} AS VARCHAR) = $key, FALSE)
         {{- end}}
-        )
-    {{- end}}
-    )
+            ) ELSE FALSE END
+{{- else if .Hop.Active}}
+    OR {{template "identifier_match" .Hop}}
 {{- end}}
 )
 {{- end -}}

@@ -92,7 +92,7 @@ func (f *Findings) params() params {
 		"phones": nonNilList(phones), "profiles": nonNilList(profiles),
 		"hop_phones": nonNilList(f.hopPhones), "hop_profiles": nonNilList(f.hopProfiles),
 		"derived_first": f.derivedFirst, "derived_last": f.derivedLast, "derived_domain": emailDomain(f.Subject.Email),
-		"derived_domain_re": caseless(emailDomain(f.Subject.Email))}
+		"derived_domain_re": caseless(emailDomain(f.Subject.Email)), "name_filter_re": nameFilter(f.Names)}
 	for prefix, lists := range map[string][2][]string{"ex": {phones, profiles}, "hop": {f.hopPhones, f.hopProfiles}} {
 		if len(lists[0]) > 0 {
 			ps[prefix+"_phone_re"] = phonePrefilter(lists[0])
@@ -102,6 +102,42 @@ func (f *Findings) params() params {
 		}
 	}
 	return ps
+}
+
+// nameFilterColumns are the name columns sar_match.sql tests with
+// nameFilter in the hop's pass over d: all of them when every row that
+// pass can return carries one of the subject's names, that is when only
+// the hop's phones and profiles are searched (the derived-email branch
+// compares names differently, by their letters: no filter then).
+func nameFilterColumns(d matchCols) []string {
+	if !d.HopOnly || d.Derived != nil || !d.Hop.Active() {
+		return nil
+	}
+	return d.Hop.Name
+}
+
+// nameFilter is the RE2 pattern (DuckDB's regexp_matches) a name column
+// of a row the hop reaches must match: the row's name key (NameKey, in
+// sql/sar_predicate.sql's form: its name columns joined by spaces,
+// lower-cased, split at white space and commas) is one of names, so each
+// word of each name column is a word of one of names, and the column
+// contains that word in some letter case; a column without a word
+// (empty, or white space and commas only) matches, and so does any
+// column with a non-ASCII character (where lower() and RE2's case
+// folding could differ). No names: only those.
+func nameFilter(names []string) string {
+	seen := map[string]bool{}
+	var alts []string
+	for _, n := range names {
+		for _, w := range strings.Split(n, " ") {
+			if w != "" && !seen[w] {
+				seen[w] = true
+				alts = append(alts, regexp.QuoteMeta(w))
+			}
+		}
+	}
+	sort.Strings(alts)
+	return "(?i)" + strings.Join(append(alts, `[^\x00-\x7F]`, `^[\s,]*$`), "|")
 }
 
 // caseless is the RE2 pattern (DuckDB's regexp_matches, Go's regexp)
