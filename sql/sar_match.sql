@@ -6,8 +6,9 @@
 -- A row's id is the rowid of a warehouse table; for a raw table (.From,
 -- an engine.Scan, reads its Parquet files) the file and the row's place
 -- in it. .Bucket, when set, keeps the search to the subject's bucket
--- (.Own: bucket .N, an integer) and/or the rows without one (.Null) of
--- subject-bucketed raw files (rights.bucketRule).
+-- (.Own: bucket .N, an integer, and with .HasSub its sub-bucket .Sub in
+-- column _email_sub, see stage_table.sql) and/or the rows without one
+-- (.Null) of subject-bucketed raw files (rights.bucketRule).
 -- .NameFilter (the hop's pass only, rights.nameFilter): every name column
 -- must be empty or contain one of the words of the subject's names
 -- ($name_filter_re): a row the hop can reach carries one of those names,
@@ -16,5 +17,6 @@
 -- before the phone and profile tests read the other columns.
 -- $email, $key, $phones, $profiles, $cc
 SELECT {{if .Raw}}filename AS "__pipeline_file__", file_row_number{{else}}rowid{{end}} AS "__pipeline_rowid__" FROM {{scan .From}}
-WHERE {{with .Bucket}}{{if and .Own .Null}}(_bucket = {{.N}} OR _bucket IS NULL){{else if .Own}}_bucket = {{.N}}{{else}}_bucket IS NULL{{end}} AND {{end}}
+WHERE {{with .Bucket}}{{if and .Own .Null}}({{template "own_bucket" .}} OR _bucket IS NULL){{else if .Own}}{{template "own_bucket" .}}{{else}}_bucket IS NULL{{end}} AND {{end}}
 {{- range .NameFilter}}(CAST({{q .}} AS VARCHAR) IS NULL OR regexp_matches(CAST({{q .}} AS VARCHAR), $name_filter_re)) AND {{end}}{{template "subject_match" .}};
+{{- define "own_bucket"}}{{if .HasSub}}(_bucket = {{.N}} AND _email_sub = {{.Sub}}){{else}}_bucket = {{.N}}{{end}}{{end -}}

@@ -13,7 +13,12 @@
 -- email (pl_stage_erased, counted alike).
 -- Rows of subjects whose retention from this source has run out are
 -- refused the same way: the screen answers 'expired' (flow/seen.go).
--- Parameters: $source, $run_id, $now, $dir, $buckets, plus the scan's
+-- pl_stage_email answers the email's FNV-1a hash modulo $modulus
+-- (normalize.EmailModulus of $buckets, a multiple of it): the bucket is
+-- that modulo $buckets, and the rest, _email_sub (normalize.EmailSub),
+-- lets a search of the bucket compare one small integer per row before
+-- it reads any email.
+-- Parameters: $source, $run_id, $now, $dir, $buckets, $modulus, plus the scan's
 -- own ($path, ...). .Source and .RunID are $source and $run_id again, as
 -- the one member of the ENUM type each is cast to: DuckDB then writes the
 -- two constant provenance columns as indices into a one-entry dictionary
@@ -32,7 +37,8 @@
 SET preserve_insertion_order = false;
 SET partitioned_write_flush_threshold = 32768;
 COPY (
-SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) AS _bucket FROM (
+SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) % nullif(CAST($buckets AS INTEGER), 0) AS _bucket,
+    CAST(CAST(_screen AS INTEGER) // nullif(CAST($buckets AS INTEGER), 0) AS USMALLINT) AS _email_sub FROM (
     SELECT
 {{- range .Columns}}
         {{q .Src}} AS {{q .Dst}},
@@ -41,7 +47,7 @@ SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) AS _bucket FROM (
         CAST($run_id AS {{enum .RunID}}) AS _run_id,
         CAST($now AS TIMESTAMP) AS _loaded_at,
         {{if .Derive}}CASE WHEN __pl_derived IS NOT NULL THEN pl_stage_erased(__pl_derived) ELSE {{end -}}
-        {{if .BucketEmail}}pl_stage_email({{q .BucketEmail}}, CAST($buckets AS VARCHAR)){{else}}CAST(NULL AS VARCHAR){{end}}
+        {{if .BucketEmail}}pl_stage_email({{q .BucketEmail}}, CAST($modulus AS VARCHAR)){{else}}CAST(NULL AS VARCHAR){{end}}
         {{- if .Derive}} END{{end}} AS _screen
 {{- if .Derive}}
     -- .Derive (a people source, with tombstones): a row without an email

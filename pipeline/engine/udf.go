@@ -245,22 +245,25 @@ func (db *DB) SetErasedEmails(hashes []string) error {
 // normalised email among n.
 func EmailBucket(norm string, n int) int { return normalize.EmailBucket(norm, n) }
 
-// bucketText is strconv.Itoa without an allocation for the usual bucket
-// numbers.
+// bucketText is strconv.Itoa without an allocation for the numbers
+// pl_stage_email returns (below normalize.EmailModulus's 65536): their
+// texts are made once, on the first call.
 func bucketText(b int) string {
-	if b < len(smallInts) {
-		return smallInts[b]
+	if b < 0 || b >= maxBucketText {
+		return strconv.Itoa(b)
 	}
-	return strconv.Itoa(b)
+	return bucketTexts()[b]
 }
 
-var smallInts = func() []string {
-	out := make([]string, 1024)
+const maxBucketText = 1 << 16
+
+var bucketTexts = sync.OnceValue(func() []string {
+	out := make([]string, maxBucketText)
 	for i := range out {
 		out[i] = strconv.Itoa(i)
 	}
 	return out
-}()
+})
 
 var invalidEmailType = string(normalize.EmailInvalid)
 

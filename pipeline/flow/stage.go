@@ -14,6 +14,7 @@ import (
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/csvread"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/normalize"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
@@ -298,7 +299,8 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	if err := os.MkdirAll(filepath.Dir(info.Layout.Dir), 0o700); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)
 	}
-	p := params{"source": name, "run_id": rn.id, "now": rn.started, "dir": info.Layout.Dir, "buckets": fmt.Sprint(info.Layout.Buckets)}
+	p := params{"source": name, "run_id": rn.id, "now": rn.started, "dir": info.Layout.Dir, "buckets": fmt.Sprint(info.Layout.Buckets),
+		"modulus": fmt.Sprint(normalize.EmailModulus(max(info.Layout.Buckets, 1)))}
 	if bucketCol == "" { // one file, in a folder of its own
 		if err := os.MkdirAll(info.Layout.Dir, 0o700); err != nil {
 			return StageRow{}, fmt.Errorf("source %q: raw files: %w", name, err)

@@ -175,6 +175,18 @@ func emailBucket[T string | []byte](norm T, n int) int {
 	return int(h % uint32(n))
 }
 
+// EmailModulus is the modulus of a normalised email's FNV-1a hash whose
+// remainder the stage stores for n buckets: a multiple of n (so the
+// remainder modulo n is EmailBucket) no larger than 65536. The stage keeps
+// the remainder divided by n as the row's _email_sub (EmailSub), so that a
+// search of one bucket tests one small integer per row before it reads
+// an email. Part of the warehouse format, as EmailBucket.
+func EmailModulus(n int) int { return n * max(1, 65536/n) }
+
+// EmailSub is a normalised email's sub-bucket within its bucket among n:
+// its FNV-1a hash modulo EmailModulus(n), divided by n.
+func EmailSub(norm string, n int) int { return emailBucket(norm, EmailModulus(n)) / n }
+
 // AppendEmail appends Email(raw) to dst. In emailASCII's common case it
 // writes the lower-cased bytes straight into dst, so a caller with a
 // buffer on its stack normalises without allocating (the stage hashes

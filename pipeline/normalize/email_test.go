@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -182,5 +183,28 @@ func TestEmailFastPathAgrees(t *testing.T) {
 	}
 	if decided < len(inputs)/4 { // most edits add a byte the fast path leaves to the full one
 		t.Errorf("the fast path decided %d of %d inputs", decided, len(inputs))
+	}
+}
+
+// TestEmailSub: the stage's hash remainder (modulo EmailModulus(n)) gives
+// the bucket modulo n and the sub-bucket divided by n, for any bucket count.
+func TestEmailSub(t *testing.T) {
+	for _, n := range []int{1, 7, 16, 64, 1000, 1024} {
+		mod := EmailModulus(n)
+		if mod%n != 0 || mod > 65536 || mod < 65536-n {
+			t.Errorf("EmailModulus(%d) = %d", n, mod)
+		}
+		subs := map[int]bool{}
+		for i := range 2000 {
+			e := fmt.Sprintf("user%d@example.com", i)
+			v := EmailBucket(e, mod)
+			if v%n != EmailBucket(e, n) || v/n != EmailSub(e, n) || EmailSub(e, n) >= mod/n {
+				t.Fatalf("n %d, %s: remainder %d, bucket %d, sub %d", n, e, v, EmailBucket(e, n), EmailSub(e, n))
+			}
+			subs[EmailSub(e, n)] = true
+		}
+		if len(subs) < min(mod/n, 2000)/2 {
+			t.Errorf("n %d: 2000 emails in only %d sub-buckets", n, len(subs))
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/normalize"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
@@ -72,5 +73,62 @@ func TestBucketSearchReadsOnlyItsBuckets(t *testing.T) {
 	}
 	if raw == 0 {
 		t.Errorf("no raw row of the subject found: %+v", f.Tables)
+	}
+}
+
+// TestStagedSubBuckets: every raw people row the stage wrote with a bucket
+// carries the _bucket and _email_sub the search computes from its
+// normalised email (normalize.EmailBucket, EmailSub), and the subject's
+// search filters on both.
+func TestStagedSubBuckets(t *testing.T) {
+	cfg := fixtureRun(t)
+	c, _ := openFixture(t, cfg)
+	ctx := context.Background()
+	layouts, err := warehouse.RawLayouts(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, l := range layouts {
+		if l.Buckets < 1 || l.Keyed() {
+			continue
+		}
+		rows, err := c.QueryContext(ctx, `SELECT pl_email(email), _bucket, _email_sub FROM `+engine.Quote(l.Table)+` WHERE _bucket IS NOT NULL`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var email string
+			var bucket, sub int
+			if err := rows.Scan(&email, &bucket, &sub); err != nil {
+				t.Fatal(err)
+			}
+			if bucket != normalize.EmailBucket(email, l.Buckets) || sub != normalize.EmailSub(email, l.Buckets) {
+				t.Errorf("%s: a row in bucket %d sub %d, its email's are %d and %d", l.Table, bucket, sub,
+					normalize.EmailBucket(email, l.Buckets), normalize.EmailSub(email, l.Buckets))
+			}
+			checked++
+		}
+		rows.Close()
+	}
+	if checked < 10 {
+		t.Fatalf("only %d bucketed raw rows checked", checked)
+	}
+	f := &Findings{Subject: fxSubject(t)}
+	tables, err := catalogTables(ctx, c, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subbed := 0
+	for _, m := range tables {
+		if r := f.bucketFilter(m); r != nil && r.HasSub {
+			subbed++
+			if r.Sub != normalize.EmailSub(fxEmail, m.Raw.Buckets) {
+				t.Errorf("%s: searched sub-bucket %d", m.Table, r.Sub)
+			}
+		}
+	}
+	if subbed == 0 {
+		t.Error("no raw table searched by sub-bucket")
 	}
 }

@@ -109,22 +109,32 @@ func (f *Findings) bucketFilter(d matchCols) *bucketRule {
 	if l == nil || l.Buckets < 1 || f.Subject.Email == "" || len(d.Key) > 0 || len(d.Email) != 1 || d.Email[0] != l.BucketColumn {
 		return nil
 	}
-	b := engine.EmailBucket(f.Subject.Email, l.Buckets)
+	r := &bucketRule{N: engine.EmailBucket(f.Subject.Email, l.Buckets), Own: true}
+	if d.columns[subColumn] {
+		r.Sub = normalize.EmailSub(f.Subject.Email, l.Buckets)
+		r.HasSub = true
+	}
 	switch {
 	case d.HopOnly:
 		return &bucketRule{Null: true}
 	case len(d.Phone)+len(d.Profile) > 0:
-		return &bucketRule{N: b, Own: true, Null: true}
+		r.Null = true
 	}
-	return &bucketRule{N: b, Own: true}
+	return r
 }
 
+// subColumn is the raw people files' sub-bucket column (the stage's
+// normalize.EmailSub of the email; absent from files an earlier version
+// wrote, which are then searched by _bucket alone).
+const subColumn = "_email_sub"
+
 // bucketRule is sar_match.sql's filter on a bucketed raw table's _bucket
-// (bucketFilter): the subject's bucket N (Own), the rows without a bucket
-// (Null), or either. Typed, so the template prints only an integer.
+// (bucketFilter): the subject's bucket N (Own; with HasSub, only its rows
+// of sub-bucket Sub), the rows without a bucket (Null), or either. Typed,
+// so the template prints only integers.
 type bucketRule struct {
-	N         int
-	Own, Null bool
+	N, Sub            int
+	Own, Null, HasSub bool
 }
 
 // datasetOf maps a warehouse table to its dataset name.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/normalize"
 	"github.com/example/pipeline/pipeline/warehouse"
 )
 
@@ -163,7 +164,7 @@ func TestRawFilesFindAndErase(t *testing.T) {
 func TestBucketFilter(t *testing.T) {
 	s, _ := NewSubject("jo@example.com", "", "", "")
 	f := &Findings{Subject: s}
-	b := engine.EmailBucket("jo@example.com", 16)
+	b, sub := engine.EmailBucket("jo@example.com", 16), normalize.EmailSub("jo@example.com", 16)
 	raw := &warehouse.RawLayout{Buckets: 16, BucketColumn: "email"}
 	for _, tt := range []struct {
 		name string
@@ -173,6 +174,10 @@ func TestBucketFilter(t *testing.T) {
 		{"email only", matchCols{Raw: raw, Email: []string{"email"}}, "_bucket = " + strconv.Itoa(b) + " AND "},
 		{"with phones", matchCols{Raw: raw, Email: []string{"email"}, Phone: []string{"phone"}}, "(_bucket = " + strconv.Itoa(b) + " OR _bucket IS NULL) AND "},
 		{"hop", matchCols{Raw: raw, Email: []string{"email"}, Phone: []string{"phone"}, HopOnly: true}, "_bucket IS NULL AND "},
+		{"sub-bucketed", matchCols{Raw: raw, Email: []string{"email"}, columns: map[string]bool{subColumn: true}}, "(_bucket = " + strconv.Itoa(b) + " AND _email_sub = " + strconv.Itoa(sub) + ") AND "},
+		{"sub-bucketed, with phones", matchCols{Raw: raw, Email: []string{"email"}, Phone: []string{"phone"}, columns: map[string]bool{subColumn: true}},
+			"((_bucket = " + strconv.Itoa(b) + " AND _email_sub = " + strconv.Itoa(sub) + ") OR _bucket IS NULL) AND "},
+		{"sub-bucketed hop", matchCols{Raw: raw, Email: []string{"email"}, Phone: []string{"phone"}, HopOnly: true, columns: map[string]bool{subColumn: true}}, "_bucket IS NULL AND "},
 		{"a second email column", matchCols{Raw: raw, Email: []string{"email", "work_email"}}, ""},
 		{"a subject_key column", matchCols{Raw: raw, Email: []string{"email"}, Key: []string{"k"}}, ""},
 		{"email not the bucketed column", matchCols{Raw: raw, Email: []string{"work_email"}}, ""},
