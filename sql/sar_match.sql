@@ -9,14 +9,13 @@
 -- (.Own: bucket .N, an integer, and with .HasSub its sub-bucket .Sub in
 -- column _email_sub, see stage_table.sql) and/or the rows without one
 -- (.Null) of subject-bucketed raw files (rights.bucketRule).
--- .NameFilter (the hop's pass only, rights.nameFilter): every name column
--- must be empty or contain one of the words of the subject's names
--- ($name_filter_re): a row the hop can reach carries one of those names,
--- so this drops none of them; each test reads one column, which DuckDB
--- runs inside the Parquet scan, on a column's dictionary when it has one,
--- before the phone and profile tests read the other columns.
+-- .NameFilter (the hop's pass only, rights.nameFilters): name columns
+-- that must be NULL or match a pattern of the subject's names (a word of
+-- them, or the letters of the derived names): every row the hop can reach
+-- carries those names, so this drops none of them, and the phone, profile
+-- and domain tests then run on the few rows left.
 -- $email, $key, $phones, $profiles, $cc
 SELECT {{if .Raw}}filename AS "__pipeline_file__", file_row_number{{else}}rowid{{end}} AS "__pipeline_rowid__" FROM {{scan .From}}
 WHERE {{with .Bucket}}{{if and .Own .Null}}({{template "own_bucket" .}} OR _bucket IS NULL){{else if .Own}}{{template "own_bucket" .}}{{else}}_bucket IS NULL{{end}} AND {{end}}
-{{- range .NameFilter}}(CAST({{q .}} AS VARCHAR) IS NULL OR regexp_matches(CAST({{q .}} AS VARCHAR), $name_filter_re)) AND {{end}}{{template "subject_match" .}};
+{{- range .NameFilter}}(CAST({{q .Column}} AS VARCHAR) IS NULL OR regexp_matches(CAST({{q .Column}} AS VARCHAR), ${{param .Param}})) AND {{end}}{{template "subject_match" .}};
 {{- define "own_bucket"}}{{if .HasSub}}(_bucket = {{.N}} AND _email_sub = {{.Sub}}){{else}}_bucket = {{.N}}{{end}}{{end -}}

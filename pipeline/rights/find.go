@@ -46,7 +46,7 @@ type matchCols struct {
 	Explicit, Hop              idBlock              // sar_predicate.sql: the request's identifiers, the hop's (see predicateData)
 	Derived                    *derivedCols         // sar_predicate.sql: rows whose derived email is the subject's (see derived.go)
 	HopOnly                    bool                 // only rows reached through the hop (the second pass)
-	NameFilter                 []string             // sar_match.sql: name columns each of which must be empty or carry a word of the subject's names (see nameFilter)
+	NameFilter                 []colFilter          // sar_match.sql: name columns tested before the hop's pass (see nameFilters)
 	RowIDs                     []int64              // erase_delete.sql, erase_raw.sql, sar_rows.sql: the row ids found ({{ints .RowIDs}})
 	Raw                        *warehouse.RawLayout // the table's raw files (nil: a warehouse table)
 	From                       engine.Scan          // sar_match.sql: how to read the table

@@ -208,7 +208,7 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 				continue
 			}
 			d.HopOnly = true
-			d.NameFilter = nameFilterColumns(d)
+			d.NameFilter = f.nameFilters(d)
 		}
 		if some, err := f.narrowToBuckets(&d); err != nil || !some {
 			if err != nil {

@@ -92,7 +92,8 @@ func (f *Findings) params() params {
 		"phones": nonNilList(phones), "profiles": nonNilList(profiles),
 		"hop_phones": nonNilList(f.hopPhones), "hop_profiles": nonNilList(f.hopProfiles),
 		"derived_first": f.derivedFirst, "derived_last": f.derivedLast, "derived_domain": emailDomain(f.Subject.Email),
-		"derived_domain_re": caseless(emailDomain(f.Subject.Email)), "name_filter_re": nameFilter(f.Names)}
+		"derived_domain_re": caseless(emailDomain(f.Subject.Email))}
+	f.nameFilterParams(ps)
 	for prefix, lists := range map[string][2][]string{"ex": {phones, profiles}, "hop": {f.hopPhones, f.hopProfiles}} {
 		if len(lists[0]) > 0 {
 			ps[prefix+"_phone_re"] = phonePrefilter(lists[0])
@@ -104,16 +105,50 @@ func (f *Findings) params() params {
 	return ps
 }
 
-// nameFilterColumns are the name columns sar_match.sql tests with
-// nameFilter in the hop's pass over d: all of them when every row that
-// pass can return carries one of the subject's names, that is when only
-// the hop's phones and profiles are searched (the derived-email branch
-// compares names differently, by their letters: no filter then).
-func nameFilterColumns(d matchCols) []string {
-	if !d.HopOnly || d.Derived != nil || !d.Hop.Active() {
+// colFilter is one test of sar_match.sql's .NameFilter: the column must
+// be NULL or match the RE2 pattern in parameter Param.
+type colFilter struct{ Column, Param string }
+
+// nameFilters are the name-column tests sar_match.sql puts before the
+// hop's pass over d (its second pass: d.HopOnly). Every row that pass can
+// return carries the subject's names: a row reached through a phone or
+// profile URL has a name key among f.Names (each of its name columns
+// holds only words of one of them: nameFilter), and a row whose derived
+// email is the subject's has the letters of the derived names in its
+// first and last name columns (derivedLetters). So each name column the
+// pass's branches all constrain is tested with the union of what they
+// allow; none when the derived names are not ASCII (their letters are
+// then DuckDB's strip_accents, not reproduced here).
+func (f *Findings) nameFilters(d matchCols) []colFilter {
+	hop, der := d.Hop.Active() && len(d.Hop.Name) > 0, d.Derived != nil
+	if !d.HopOnly || !hop && !der {
 		return nil
 	}
-	return d.Hop.Name
+	if der && (!isASCII(f.derivedFirst) || !isASCII(f.derivedLast)) {
+		return nil
+	}
+	var out []colFilter
+	switch {
+	case !der:
+		for _, c := range d.Hop.Name {
+			out = append(out, colFilter{c, "name_filter_re"})
+		}
+	default: // with the hop too, only the columns both constrain
+		for _, c := range []colFilter{{d.Derived.First, "name_filter_first_re"}, {d.Derived.Last, "name_filter_last_re"}} {
+			if !hop || contains(d.Hop.Name, c.Column) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// nameFilterParams are the patterns of nameFilters: the words of names,
+// with the derived first or last name's letters.
+func (f *Findings) nameFilterParams(p params) {
+	p["name_filter_re"] = nameFilter(f.Names, "")
+	p["name_filter_first_re"] = nameFilter(f.Names, derivedLetters(f.derivedFirst))
+	p["name_filter_last_re"] = nameFilter(f.Names, derivedLetters(f.derivedLast))
 }
 
 // nameFilter is the RE2 pattern (DuckDB's regexp_matches) a name column
@@ -124,8 +159,8 @@ func nameFilterColumns(d matchCols) []string {
 // contains that word in some letter case; a column without a word
 // (empty, or white space and commas only) matches, and so does any
 // column with a non-ASCII character (where lower() and RE2's case
-// folding could differ). No names: only those.
-func nameFilter(names []string) string {
+// folding could differ). extra, when set, is one more alternative.
+func nameFilter(names []string, extra string) string {
 	seen := map[string]bool{}
 	var alts []string
 	for _, n := range names {
@@ -137,7 +172,36 @@ func nameFilter(names []string) string {
 		}
 	}
 	sort.Strings(alts)
+	if extra != "" {
+		alts = append(alts, extra)
+	}
 	return "(?i)" + strings.Join(append(alts, `[^\x00-\x7F]`, `^[\s,]*$`), "|")
+}
+
+// derivedLetters is the RE2 pattern of the ASCII texts whose name_letters
+// (sql/derive_email.sql: the letters a-z, lower-cased, of a text without
+// accents) are those of name, an ASCII text: its letters in order, any
+// other characters around them. Under (?i) [^a-z] is any non-letter.
+func derivedLetters(name string) string {
+	var b strings.Builder
+	b.WriteString(`^[^a-z]*`)
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' {
+			b.WriteRune(r)
+			b.WriteString(`[^a-z]*`)
+		}
+	}
+	b.WriteByte('$')
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // caseless is the RE2 pattern (DuckDB's regexp_matches, Go's regexp)

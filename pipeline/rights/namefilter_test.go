@@ -13,6 +13,7 @@ import (
 
 // TestNameFilterKeepsEveryHopRow: the hop's pass (sql/sar_match.sql with
 // .NameFilter) returns exactly the rows it returns without the filter,
+// through phones and names, through the derived email, and through both,
 // for every subject name drawn from awkward name columns; and the filter
 // does drop rows of other names (it is not a no-op).
 func TestNameFilterKeepsEveryHopRow(t *testing.T) {
@@ -27,20 +28,23 @@ func TestNameFilterKeepsEveryHopRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	names := [][2]any{{"Zoë", "Miller"}, {"ZOE", "MILLER"}, {"Miller", "Zoë"}, {"Zoë Miller", nil}, {nil, "Zoë Miller"},
+	names := [][2]any{{"Zoë", "Miller"}, {"ZOE", "MILLER"}, {"Zoe", "Miller"}, {"Miller", "Zoë"}, {"Zoë Miller", nil}, {nil, "Zoë Miller"},
 		{"  zoë ", " miller,"}, {"Zoë,Miller", ""}, {",", "Zoë Miller"}, {"Jean-Luc", "O'Brien"}, {"jean-luc", "o'brien"},
-		{"Jean-Luc\tO'Brien", " "}, {"Ann Marie", "Smith"}, {"Smith", "Ann Marie"}, {"Ann", "Marie Smith"},
-		{"Ångström", "Ørsted"}, {"Mary (Molly)", "Smith"}, {"A.B.", "C++"}, {"Ann", "Smyth"}, {"Joe", "Bloggs"}}
-	if _, err := c.ExecContext(ctx, `CREATE TABLE t (first_name VARCHAR, last_name VARCHAR, phone VARCHAR, email VARCHAR)`); err != nil {
+		{"JeanLuc", "OBrien"}, {"Jean-Luc\tO'Brien", " "}, {"Ann Marie", "Smith"}, {"Smith", "Ann Marie"}, {"Ann", "Marie Smith"},
+		{"AnnMarie", "Smith"}, {"Ångström", "Ørsted"}, {"Angstrom", "Orsted"}, {"Mary (Molly)", "Smith"}, {"A.B.", "C++"},
+		{"Ann", "Smyth"}, {"Joe", "Bloggs"}, {"J0e", "Bl0ggs"}}
+	if _, err := c.ExecContext(ctx, `CREATE TABLE raw_t (first_name VARCHAR, last_name VARCHAR, phone VARCHAR, email VARCHAR, company_domain VARCHAR)`); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range names {
-		if _, err := c.ExecContext(ctx, `INSERT INTO t VALUES ($1, $2, '020 7946 0018', NULL)`, n[0], n[1]); err != nil {
+	for i, n := range names {
+		domain := []string{"example.com", "https://www.Example.COM/", "EXAMPLE.com"}[i%3]
+		if _, err := c.ExecContext(ctx, `INSERT INTO raw_t VALUES ($1, $2, '020 7946 0018', NULL, $3)`, n[0], n[1], domain); err != nil {
 			t.Fatal(err)
 		}
 	}
-	m := matchCols{Table: "t", Email: []string{"email"}, Phone: []string{"phone"}, Name: []string{"first_name", "last_name"}}
-	dropped, found := 0, 0
+	m := matchCols{Table: "raw_t", Email: []string{"email"}, Phone: []string{"phone"}, Name: []string{"first_name", "last_name"},
+		columns: map[string]bool{"first_name": true, "last_name": true, "phone": true, "email": true, "company_domain": true}}
+	found, filtered := map[string]int{}, map[string]int{}
 	for _, n := range names {
 		var parts []string
 		for _, v := range n {
@@ -48,44 +52,61 @@ func TestNameFilterKeepsEveryHopRow(t *testing.T) {
 				parts = append(parts, s)
 			}
 		}
-		f := &Findings{Names: []string{NameKey(strings.Join(parts, " "))}, hopPhones: []string{"+442079460018"}, Country: "GB"}
-		f.Subject, _ = NewSubject("someone@example.com", "", "", "")
-		d := f.predicateData(m)
-		d.From, d.HopOnly = engine.Scan{Table: "t"}, true
-		without := hopRows(t, c, d, f.params())
-		d.NameFilter = nameFilterColumns(d)
-		if len(d.NameFilter) != 2 {
-			t.Fatalf("name filter columns %v", d.NameFilter)
+		first, _ := n[0].(string)
+		last, _ := n[1].(string)
+		for _, mode := range []string{"hop", "derived", "both"} {
+			f := &Findings{Country: "GB"}
+			f.Subject, _ = NewSubject("someone@example.com", "", "", "")
+			if mode != "derived" {
+				f.Names, f.hopPhones = []string{NameKey(strings.Join(parts, " "))}, []string{"+442079460018"}
+			}
+			if mode != "hop" {
+				f.derivedFirst, f.derivedLast = first, last
+				if first == "" {
+					continue
+				}
+			}
+			d := f.predicateData(m)
+			d.From, d.HopOnly = engine.Scan{Table: "raw_t"}, true
+			without := hopRows(t, c, d, f.params())
+			d.NameFilter = f.nameFilters(d)
+			if mode == "hop" && len(d.NameFilter) != 2 || mode != "hop" && isASCII(first+last) && len(d.NameFilter) != 2 {
+				t.Fatalf("%s %q: name filter %v", mode, n, d.NameFilter)
+			}
+			with := hopRows(t, c, d, f.params())
+			if with != without {
+				t.Errorf("%s %q: with the name filter %s, without %s", mode, n, with, without)
+			}
+			if without != "" {
+				found[mode]++
+			}
+			if len(d.NameFilter) > 0 {
+				q, err := render("sar_match", d)
+				if err != nil || !strings.Contains(q, "regexp_matches(CAST(\"last_name\" AS VARCHAR), $name_filter_") {
+					t.Fatalf("sar_match.sql without the name filter: %v\n%s", err, q)
+				}
+				var kept int
+				p := f.params()
+				if err := c.QueryRowContext(ctx, `SELECT count(*) FROM raw_t WHERE coalesce(regexp_matches(first_name, $1), TRUE) AND coalesce(regexp_matches(last_name, $2), TRUE)`,
+					p[d.NameFilter[0].Param], p[d.NameFilter[1].Param]).Scan(&kept); err != nil {
+					t.Fatal(err)
+				}
+				filtered[mode] += len(names) - kept
+			}
 		}
-		with := hopRows(t, c, d, f.params())
-		found += strings.Count(without, ",") + 1
-		if without == "" {
-			found--
-		}
-		if with != without {
-			t.Errorf("names %q: with the name filter %s, without %s", f.Names, with, without)
-		}
-		q, err := render("sar_match", d)
-		if err != nil || !strings.Contains(q, `regexp_matches(CAST("last_name" AS VARCHAR), $name_filter_re)`) {
-			t.Fatalf("sar_match.sql without the name filter: %v\n%s", err, q)
-		}
-		var kept int
-		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE coalesce(regexp_matches(first_name, $1), TRUE) AND coalesce(regexp_matches(last_name, $1), TRUE)`,
-			nameFilter(f.Names)).Scan(&kept); err != nil {
-			t.Fatal(err)
-		}
-		dropped += len(names) - kept
 	}
-	if found < len(names) {
-		t.Errorf("the hop found %d rows for %d names: each name finds at least its own row", found, len(names))
+	for _, mode := range []string{"hop", "derived", "both"} {
+		if found[mode] < len(names)/2 || filtered[mode] == 0 {
+			t.Errorf("%s: %d names found a row, the filter dropped %d rows in all", mode, found[mode], filtered[mode])
+		}
 	}
-	if dropped == 0 {
-		t.Error("the name filter kept every row for every name")
-	}
-	if got := nameFilter([]string{"miller zoë", "a.b. c++"}); got != `(?i)a\.b\.|c\+\+|miller|zoë|[^\x00-\x7F]|^[\s,]*$` {
+	if got := nameFilter([]string{"miller zoë", "a.b. c++"}, ""); got != `(?i)a\.b\.|c\+\+|miller|zoë|[^\x00-\x7F]|^[\s,]*$` {
 		t.Errorf("nameFilter = %s", got)
 	}
-	if regexp.MustCompile(nameFilter([]string{"miller zoë"})).MatchString("Smith") {
+	if got := derivedLetters("O'Brien"); got != `^[^a-z]*o[^a-z]*b[^a-z]*r[^a-z]*i[^a-z]*e[^a-z]*n[^a-z]*$` {
+		t.Errorf("derivedLetters = %s", got)
+	}
+	if regexp.MustCompile(nameFilter([]string{"miller zoë"}, "")).MatchString("Smith") {
 		t.Error("nameFilter matches another name")
 	}
 }
