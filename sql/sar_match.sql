@@ -9,6 +9,10 @@
 -- (.Own: bucket .N, an integer, and with .HasSub its sub-bucket .Sub in
 -- column _email_sub, see stage_table.sql) and/or the rows without one
 -- (.Null) of subject-bucketed raw files (rights.bucketRule).
+-- .NameSubs (the hop's pass over the rows without a bucket only,
+-- rights.nameSubsFor): the sub-buckets of the subject's names
+-- (name_sub.sql) and 65535, where the stage put every row whose names
+-- could carry them; NULL in files written before names had one.
 -- .NameFilter (the hop's pass only, rights.nameFilters): name columns
 -- that must be NULL or match a pattern of the subject's names (a word of
 -- them, or the letters of the derived names): every row the hop can reach
@@ -17,5 +21,6 @@
 -- $email, $key, $phones, $profiles, $cc
 SELECT {{if .Raw}}filename AS "__pipeline_file__", file_row_number{{else}}rowid{{end}} AS "__pipeline_rowid__" FROM {{scan .From}}
 WHERE {{with .Bucket}}{{if and .Own .Null}}({{template "own_bucket" .}} OR _bucket IS NULL){{else if .Own}}{{template "own_bucket" .}}{{else}}_bucket IS NULL{{end}} AND {{end}}
+{{- with .NameSubs}}(_email_sub IN ({{ints .}}) OR _email_sub IS NULL) AND {{end}}
 {{- range .NameFilter}}(CAST({{q .Column}} AS VARCHAR) IS NULL OR regexp_matches(CAST({{q .Column}} AS VARCHAR), ${{param .Param}})) AND {{end}}{{template "subject_match" .}};
 {{- define "own_bucket"}}{{if .HasSub}}(_bucket = {{.N}} AND _email_sub = {{.Sub}}){{else}}_bucket = {{.N}}{{end}}{{end -}}

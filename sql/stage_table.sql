@@ -17,7 +17,9 @@
 -- (normalize.EmailModulus of $buckets, a multiple of it): the bucket is
 -- that modulo $buckets, and the rest, _email_sub (normalize.EmailSub),
 -- lets a search of the bucket compare one small integer per row before
--- it reads any email.
+-- it reads any email. With .NameSub (a people source with first_name and
+-- last_name), a row without a valid email has the sub-bucket of its
+-- names instead (name_sub.sql), which the identity hop reads by.
 -- Parameters: $source, $run_id, $now, $dir, $buckets, $modulus, plus the scan's
 -- own ($path, ...). .Source and .RunID are $source and $run_id again, as
 -- the one member of the ENUM type each is cast to: DuckDB then writes the
@@ -38,7 +40,10 @@ SET preserve_insertion_order = false;
 SET partitioned_write_flush_threshold = 32768;
 COPY (
 SELECT * EXCLUDE (_screen), CAST(_screen AS INTEGER) % nullif(CAST($buckets AS INTEGER), 0) AS _bucket,
-    CAST(CAST(_screen AS INTEGER) // nullif(CAST($buckets AS INTEGER), 0) AS USMALLINT) AS _email_sub FROM (
+    CAST(CASE WHEN _screen IS NOT NULL THEN CAST(_screen AS INTEGER) // nullif(CAST($buckets AS INTEGER), 0)
+{{- if .NameSub}}
+              ELSE {{template "name_sub" (args "\"first_name\"" "\"last_name\"")}}
+{{- end}} END AS USMALLINT) AS _email_sub FROM (
     SELECT
 {{- range .Columns}}
         {{q .Src}} AS {{q .Dst}},

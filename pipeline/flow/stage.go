@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -311,7 +312,8 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		p[k] = v
 	}
 	data := map[string]any{"Columns": cols2, "Scan": rn.shardScan(scan.From, p, src, cols2), // a sharded run stages its own rows only
-		"BucketEmail": bucketCol, "Compression": info.Layout.Compression, "Source": name, "RunID": rn.id}
+		"BucketEmail": bucketCol, "Compression": info.Layout.Compression, "Source": name, "RunID": rn.id,
+		"NameSub": bucketCol != "" && slices.Contains(info.Columns, "first_name") && slices.Contains(info.Columns, "last_name")}
 	if derive {
 		if d := deriveData(src, cols2); d != nil {
 			data["Derive"] = d

@@ -47,6 +47,7 @@ type matchCols struct {
 	Derived                    *derivedCols         // sar_predicate.sql: rows whose derived email is the subject's (see derived.go)
 	HopOnly                    bool                 // only rows reached through the hop (the second pass)
 	NameFilter                 []colFilter          // sar_match.sql: name columns tested before the hop's pass (see nameFilters)
+	NameSubs                   []int64              // sar_match.sql: the _email_sub values the hop's pass reads (see nameSubsFor)
 	RowIDs                     []int64              // erase_delete.sql, erase_raw.sql, sar_rows.sql: the row ids found ({{ints .RowIDs}})
 	Raw                        *warehouse.RawLayout // the table's raw files (nil: a warehouse table)
 	From                       engine.Scan          // sar_match.sql: how to read the table
@@ -129,6 +130,8 @@ type Findings struct {
 	// derivedFirst and derivedLast are the names on the subject's rows
 	// whose email was derived from the company's pattern (derived.go)
 	derivedFirst, derivedLast string
+	// nameSubs are the sub-buckets of the names the hop follows (readNameSubs)
+	nameSubs []int64
 	// rejectIDs are the rowids of the rejected lines found by a phone and a
 	// name rather than the email (rejects.go); rejectPhones the pattern
 	// that found them, which the erasure checks again
@@ -259,6 +262,9 @@ func (f *Findings) findAllTables(ctx context.Context, conns []*sql.Conn, tables 
 	f.expand()
 	expanded()
 	if len(f.hopPhones)+len(f.hopProfiles) > 0 || f.derivedFirst != "" {
+		if err := f.readNameSubs(ctx, conns[0]); err != nil {
+			return fmt.Errorf("search: the names' sub-buckets: %w", err)
+		}
 		return f.findTables(ctx, conns, tables, true)
 	}
 	return nil

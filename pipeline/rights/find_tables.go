@@ -216,6 +216,7 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 			}
 			continue // no file holds the buckets that can hold the subject
 		}
+		d.NameSubs = f.nameSubsFor(d) // (after narrowToBuckets: by d.Bucket)
 		todo = append(todo, &search{m: m, d: d})
 	}
 	// the searches only read f; the hits are added in table order below

@@ -108,11 +108,28 @@ func openCopy(t *testing.T, cfg *config.Config) {
 	}
 }
 
-func runFixtures(dir string) error {
+func runFixtures(dir string) error { return runFixturesWith(dir, nil) }
+
+// runFixturesWith is runFixtures with edit, when set, called on the
+// copied fixtures folder before the run.
+func runFixturesWith(dir string, edit func(fixtures string) error) error {
 	_, file, _, _ := runtime.Caller(0)
 	root := filepath.Join(filepath.Dir(file), "..", "..")
 	if err := os.CopyFS(filepath.Join(dir, "fixtures"), os.DirFS(filepath.Join(root, "fixtures"))); err != nil {
 		return err
+	}
+	if edit != nil {
+		if err := filepath.WalkDir(filepath.Join(dir, "fixtures"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				err = os.Chmod(p, 0o600)
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+		if err := edit(filepath.Join(dir, "fixtures")); err != nil {
+			return err
+		}
 	}
 	b, err := os.ReadFile(filepath.Join(root, "pipeline.yaml"))
 	if err != nil {
@@ -130,7 +147,7 @@ func runFixtures(dir string) error {
 	if err != nil {
 		return err
 	}
-	if rep.Status != "succeeded" || len(rep.Exports) != 1 || rep.Exports[0].Rows != fxExportRows {
+	if rep.Status != "succeeded" || len(rep.Exports) != 1 || edit == nil && rep.Exports[0].Rows != fxExportRows {
 		return fmt.Errorf("status %s, exports %+v", rep.Status, rep.Exports)
 	}
 	return nil

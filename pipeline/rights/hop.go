@@ -1,6 +1,8 @@
 package rights
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"sort"
@@ -355,4 +357,59 @@ func rowRef(files []string, i int, id int64) string {
 		return strconv.FormatInt(id, 10)
 	}
 	return files[i] + "\x00" + strconv.FormatInt(id, 10)
+}
+
+// nameSubSentinel is the sub-bucket of every row without an email whose
+// names are not ASCII (sql/name_sub.sql): the hop always reads it.
+const nameSubSentinel = 65535
+
+// readNameSubs computes, on c, the sub-buckets of the names the hop
+// follows (sql/name_subs.sql), with nameSubSentinel.
+func (f *Findings) readNameSubs(ctx context.Context, c *sql.Conn) error {
+	rows, _, err := queryRowsT(ctx, c, "name_subs", nil, params{"names": nonNilList(f.Names),
+		"derived_first": f.derivedFirst, "derived_last": f.derivedLast})
+	if err != nil {
+		return err
+	}
+	f.nameSubs = []int64{nameSubSentinel}
+	for _, r := range rows {
+		n, ok := r["s"].(int64)
+		if !ok {
+			return fmt.Errorf("name sub-bucket %v is not an integer", r["s"])
+		}
+		if n != nameSubSentinel {
+			f.nameSubs = append(f.nameSubs, n)
+		}
+	}
+	return nil
+}
+
+// nameSubsFor are the sub-buckets the hop's pass over d reads (nil: all):
+// those of readNameSubs, when d is the pass over a bucketed raw table's
+// rows without an email whose files carry _email_sub, and the names the
+// hop compares are exactly those the stage hashed (first_name and
+// last_name, sql/stage_table.sql's .NameSub).
+func (f *Findings) nameSubsFor(d matchCols) []int64 {
+	if !d.HopOnly || d.Bucket == nil || !d.Bucket.Null || d.Bucket.Own || !d.columns[subColumn] || len(f.nameSubs) == 0 {
+		return nil
+	}
+	if d.Hop.Active() && !sameSet(d.Hop.Name, []string{"first_name", "last_name"}) {
+		return nil
+	}
+	if d.Derived != nil && (d.Derived.First != "first_name" || d.Derived.Last != "last_name") {
+		return nil
+	}
+	return f.nameSubs
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !contains(b, x) {
+			return false
+		}
+	}
+	return true
 }
