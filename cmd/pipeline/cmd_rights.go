@@ -155,6 +155,10 @@ func cmdSar(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		env.lightClose = true
+		if err := env.cfg.CheckTargeting(ctx, env.conn); err != nil {
+			env.close()
+			return err
+		}
 		conns, err := c.conns(env.cfg, stderr)
 		if err != nil {
 			env.close()

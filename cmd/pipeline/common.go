@@ -156,11 +156,18 @@ func (c *common) logger(stderr io.Writer) (zerolog.Logger, error) {
 
 // load reads the config file. A file that cannot be read (missing, a
 // folder, no permission) is a usage error (exit 2) like any config error.
-func (c *common) load() (*config.Config, error) {
+func (c *common) load() (*config.Config, error) { return c.loadWith(config.Load) }
+
+// loadDeferred is load with the targeting predicate left unchecked
+// (config.LoadDeferred): the caller checks it with cfg.CheckTargeting on
+// the warehouse connection it opens.
+func (c *common) loadDeferred() (*config.Config, error) { return c.loadWith(config.LoadDeferred) }
+
+func (c *common) loadWith(load func(string) (*config.Config, error)) (*config.Config, error) {
 	if _, err := os.Stat(c.file); err != nil {
 		return nil, usagef("config file %s: %v (give it with -f FILE)", c.file, errors.Unwrap(err))
 	}
-	cfg, err := config.Load(c.file)
+	cfg, err := load(c.file)
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Path == c.file {
 		return nil, usagef("config file %s: %v (give it with -f FILE)", c.file, pe.Err)

@@ -8,7 +8,7 @@ import (
 )
 
 // TestPredicateAttacks (issue 19, item 2): a targeting predicate that
-// reads a file or holds a subquery is refused by validate and run with
+// reads a file or holds a subquery is refused by validate, run and sar with
 // exit 2 at pipeline.yaml:line:col, and no message echoes a value of the
 // file it named (the CRM's emails).
 func TestPredicateAttacks(t *testing.T) {
@@ -35,8 +35,10 @@ func TestPredicateAttacks(t *testing.T) {
 			if err := os.WriteFile(p, []byte(strings.Replace(string(b), good, tc.pred, 1)), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			for _, cmd := range []string{"validate", "run"} {
-				r := pipeline(t, dir, cmd)
+			// sar checks the predicate on the warehouse it opens
+			// (config.LoadDeferred), with the same message
+			for _, cmd := range [][]string{{"validate"}, {"run"}, {"sar", "--email", "jo@example.com"}} {
+				r := pipeline(t, dir, cmd...)
 				if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 					t.Errorf("%s: exit %d, stderr:\n%s\nwant exit 2 and %q", cmd, r.code, r.stderr, tc.want)
 				}

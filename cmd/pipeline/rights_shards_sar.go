@@ -20,7 +20,7 @@ func sarShards(ctx context.Context, c *common, sub rights.Subject, deep bool, st
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := c.load()
+	cfg, err := c.loadDeferred() // the predicate is checked on the first warehouse opened
 	if err != nil {
 		return nil, err
 	}
@@ -43,6 +43,10 @@ func sarShards(ctx context.Context, c *common, sub rights.Subject, deep bool, st
 			return nil, err
 		}
 		env.shards = append(env.shards, &rightsEnv{cfg: sc, log: log, wh: w, db: w.DB, conn: conn, stderr: stderr, lightClose: true})
+		if err := cfg.CheckTargeting(ctx, conn); err != nil {
+			env.close()
+			return nil, err
+		}
 		shards = append(shards, rights.ShardConn{Config: sc, Conn: conn, DB: w.DB})
 	}
 	conns, err := c.conns(cfg, stderr)

@@ -40,8 +40,9 @@ type Config struct {
 	// a contact), positioned like Diagnostics.
 	Warnings Diagnostics
 
-	display string     // the file name as given to Parse, for diagnostics
-	root    *yaml.Node // the document's top-level node, for Pos
+	display string            // the file name as given to Parse, for diagnostics
+	root    *yaml.Node        // the document's top-level node, for Pos
+	pending *pendingPredicate // the targeting predicate LoadDeferred left to CheckTargeting
 }
 
 // Controller is the data controller named in reports (SAR, audit).
@@ -209,6 +210,18 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data, os.LookupEnv)
 }
 
+// LoadDeferred is Load without the check of the targeting predicate,
+// which needs a DuckDB of its own: the caller must call CheckTargeting on
+// a connection it opens anyway before it answers anything (the rights
+// commands, whose latency a second DuckDB would add to).
+func LoadDeferred(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return parse(path, data, os.LookupEnv, true)
+}
+
 // Parse parses and validates data as the pipeline.yaml named file. file is
 // used as given in diagnostics and made absolute for Config.File and Dir.
 // getenv looks up ${VAR} references; nil means os.LookupEnv.
@@ -217,6 +230,10 @@ func Load(path string) (*Config, error) {
 // case the returned Config is nil when the YAML itself is broken, otherwise
 // only partly filled (useful for Pos) and must not be used to run anything.
 func Parse(file string, data []byte, getenv func(string) (string, bool)) (*Config, error) {
+	return parse(file, data, getenv, false)
+}
+
+func parse(file string, data []byte, getenv func(string) (string, bool), deferPredicate bool) (*Config, error) {
 	if getenv == nil {
 		getenv = os.LookupEnv
 	}
@@ -230,8 +247,9 @@ func Parse(file string, data []byte, getenv func(string) (string, bool)) (*Confi
 		return nil, diags
 	}
 	c.root = root
-	d := &decoder{file: file, dir: c.Dir, getenv: getenv}
+	d := &decoder{file: file, dir: c.Dir, getenv: getenv, deferPredicate: deferPredicate}
 	d.config(c, root)
+	c.pending = d.pending
 	d.validate(c)
 	c.Warnings = d.warns.sorted()
 	if len(d.diags) > 0 {

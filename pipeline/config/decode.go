@@ -17,6 +17,10 @@ type decoder struct {
 	getenv func(string) (string, bool)
 	diags  Diagnostics
 	warns  Diagnostics // problems that do not stop a run
+	// deferPredicate: the targeting predicate is recorded in pending, not
+	// checked (LoadDeferred)
+	deferPredicate bool
+	pending        *pendingPredicate
 }
 
 // pair is one mapping entry; both nodes are nil when the key is absent.

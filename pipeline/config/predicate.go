@@ -2,6 +2,7 @@ package config
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -16,17 +17,52 @@ const pureExprMsg = "targeting.companies must be one scalar expression over the 
 // checkPredicate reports what pipeline/predicate refuses in the
 // targeting predicate at node n, each problem at its own line and column.
 // Messages name constructs and functions of the predicate, never data.
+// With deferPredicate it only records the predicate (Config.CheckTargeting).
 func (d *decoder) checkPredicate(n *yaml.Node, expr string) {
-	probs, err := predicate.CheckAlone(context.Background(), expr)
-	if err != nil {
-		d.errorf(n, "targeting.companies: the predicate could not be checked: %v", err)
+	if d.deferPredicate {
+		d.pending = &pendingPredicate{node: n, expr: expr}
 		return
 	}
+	probs, err := predicate.CheckAlone(context.Background(), expr)
+	d.diags = append(d.diags, predicateDiags(d.file, n, expr, probs, err)...)
+}
+
+// pendingPredicate is a targeting predicate LoadDeferred has not checked.
+type pendingPredicate struct {
+	node *yaml.Node
+	expr string
+}
+
+// predicateDiags are the diagnostics of a predicate check's problems (or
+// of its failure, err).
+func predicateDiags(file string, n *yaml.Node, expr string, probs []predicate.Problem, err error) Diagnostics {
+	if err != nil {
+		pos := nodePos(n)
+		return Diagnostics{{File: file, Line: pos.Line, Col: pos.Col, Msg: fmt.Sprintf("targeting.companies: the predicate could not be checked: %v", err)}}
+	}
+	var out Diagnostics
 	for _, p := range probs {
 		pos := predicatePos(n, expr, p.Offset)
-		d.diags = append(d.diags, Diagnostic{File: d.file, Line: pos.Line, Col: pos.Col,
+		out = append(out, Diagnostic{File: file, Line: pos.Line, Col: pos.Col,
 			Msg: "targeting.companies: " + p.Msg + "; " + pureExprMsg})
 	}
+	return out
+}
+
+// CheckTargeting checks the targeting predicate LoadDeferred left
+// unchecked, on q (a connection the caller has open anyway: parsing the
+// predicate reads and runs nothing), and returns the Diagnostics Load
+// would have; nil when there is nothing to check or nothing wrong.
+func (c *Config) CheckTargeting(ctx context.Context, q predicate.Querier) error {
+	if c.pending == nil {
+		return nil
+	}
+	probs, err := predicate.Check(ctx, q, c.pending.expr)
+	if ds := predicateDiags(c.display, c.pending.node, c.pending.expr, probs, err); len(ds) > 0 {
+		return ds.sorted()
+	}
+	c.pending = nil
+	return nil
 }
 
 // predicatePos is the position in the file of byte off of expr, the

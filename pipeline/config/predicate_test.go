@@ -1,8 +1,13 @@
 package config
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/example/pipeline/pipeline/engine"
 )
 
 // TestPredicatePositions: a refused predicate is reported at the line and
@@ -29,5 +34,40 @@ func TestPredicatePositions(t *testing.T) {
 	}
 	if _, err := Parse("f.yaml", []byte(base+"targeting:\n  companies: \"country IN ('GB','IE') AND lower(industry) LIKE 'fin%'\"\n"), noEnv); err != nil {
 		t.Fatalf("a good predicate was refused: %v", err)
+	}
+}
+
+// TestCheckTargetingDeferred: LoadDeferred's config leaves the predicate
+// to CheckTargeting, which reports on a connection of the caller's exactly
+// what Parse reports, and nothing for a good predicate.
+func TestCheckTargetingDeferred(t *testing.T) {
+	ctx := context.Background()
+	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, pred := range []string{"  companies: employees >= (SELECT 50)\n", "  companies: \"length(read_text('/etc/passwd')) > 0\"\n",
+		"  companies: |\n    country = 'GB'\n    AND (VALUES (1)) = 1\n", "  companies: \"country = 'GB' AND (\"\n",
+		"  companies: \"country IN ('GB','IE') AND employees >= 50\"\n"} {
+		data := []byte(base + "targeting:\n" + pred)
+		_, want := Parse("f.yaml", data, noEnv)
+		cfg, err := parse("f.yaml", data, noEnv, true)
+		if err != nil {
+			t.Fatalf("%q: deferred: %v", pred, err)
+		}
+		got := cfg.CheckTargeting(ctx, c)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%q: CheckTargeting %v, Parse %v", pred, got, want)
+		}
+		var ds Diagnostics
+		if want != nil && !errors.As(got, &ds) {
+			t.Errorf("%q: CheckTargeting's error is not Diagnostics: %T", pred, got)
+		}
 	}
 }
