@@ -179,25 +179,22 @@ func phoneLike(e164 string) string {
 	return b.String()
 }
 
-// findTables searches every table. The first pass finds the rows matched
-// by email or subject_key; the second (hop) adds, to the same hits, the
-// rows reached only through the phones and profile URLs found by the
-// first, searching only tables that have such columns.
-func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []matchCols, hop bool) error {
-	step := "email"
-	if !hop {
-		f.Tables = f.Tables[:0]
-	} else {
-		step = "hop"
-	}
-	type search struct {
-		m    matchCols
-		d    matchCols
-		rows []Row
-		cols []string
-		took time.Duration
-		err  error
-	}
+// search is one table's search by findTables: what it searches (m, as
+// predicateData and narrowToBuckets made it: d) and what it found.
+type search struct {
+	m    matchCols
+	d    matchCols
+	rows []Row
+	cols []string
+	took time.Duration
+	err  error
+}
+
+// searches are the tables' searches of findTables' pass (hop: the
+// second), each narrowed to the buckets and, in the hop's pass, to the
+// names that can hold the subject; tables no file of which can hold the
+// subject are left out.
+func (f *Findings) searches(tables []matchCols, hop bool) ([]*search, error) {
 	var todo []*search
 	for _, m := range tables {
 		d := f.predicateData(m)
@@ -212,12 +209,30 @@ func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []m
 		}
 		if some, err := f.narrowToBuckets(&d); err != nil || !some {
 			if err != nil {
-				return fmt.Errorf("search %s: %w", m.Table, err)
+				return nil, fmt.Errorf("search %s: %w", m.Table, err)
 			}
 			continue // no file holds the buckets that can hold the subject
 		}
 		d.NameSubs = f.nameSubsFor(d) // (after narrowToBuckets: by d.Bucket)
 		todo = append(todo, &search{m: m, d: d})
+	}
+	return todo, nil
+}
+
+// findTables searches every table. The first pass finds the rows matched
+// by email or subject_key; the second (hop) adds, to the same hits, the
+// rows reached only through the phones and profile URLs found by the
+// first, searching only tables that have such columns.
+func (f *Findings) findTables(ctx context.Context, conns []*sql.Conn, tables []matchCols, hop bool) error {
+	step := "email"
+	if !hop {
+		f.Tables = f.Tables[:0]
+	} else {
+		step = "hop"
+	}
+	todo, err := f.searches(tables, hop)
+	if err != nil {
+		return err
 	}
 	// the searches only read f; the hits are added in table order below
 	p := f.params()
