@@ -32,6 +32,8 @@ import (
 //	    subject bucket among n of the normalised email (EmailBucket, as
 //	    decimal text), NULL when the email is invalid or missing.
 //	    Volatile, so DuckDB evaluates it once per row.
+//	pl_name_sub(first VARCHAR, last VARCHAR) -> VARCHAR  normalize.NameSub
+//	    as decimal text (NULL first name: NULL)
 //	pl_stage_erased(derived VARCHAR) -> VARCHAR  the same screen for a
 //	    person without an email, over the emails their company's
 //	    patterns give (udf_erased.go).
@@ -291,6 +293,9 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 		}}
 	},
 	"pl_stage_erased": stageErased,
+	"pl_name_sub": func(*DB) duckdb.ScalarFunc {
+		return &udf{n: 2, fn: func(a []string) (string, bool) { return bucketText(normalize.NameSub(a[0], a[1])), true }}
+	},
 	"pl_domain": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 1, fn: func(a []string) (string, bool) { return normalize.Domain(a[0]) }}
 	},

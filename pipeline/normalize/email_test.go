@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -206,5 +207,44 @@ func TestEmailSub(t *testing.T) {
 		if len(subs) < min(mod/n, 2000)/2 {
 			t.Errorf("n %d: 2000 emails in only %d sub-buckets", n, len(subs))
 		}
+	}
+}
+
+// TestNameSub: the same letters in any order, case or punctuation give
+// one sub-bucket; other letters (almost always) another; a non-ASCII name
+// NameSubAll.
+func TestNameSub(t *testing.T) {
+	same := [][2]string{{"Zoe", "Miller"}, {"MILLER", "zoe"}, {"zoe miller", ""}, {"", " Zoe,Miller "}, {"Z.O.E.", "mill-er"}, {"Emil", "Lorez"}}
+	for _, p := range same {
+		if got, want := NameSub(p[0], p[1]), NameSub("zoe", "miller"); got != want {
+			t.Errorf("NameSub(%q, %q) = %d, want %d", p[0], p[1], got, want)
+		}
+	}
+	for _, p := range [][2]string{{"Zoë", "Miller"}, {"ẞ", ""}, {"", "Ørsted"}} {
+		if got := NameSub(p[0], p[1]); got != NameSubAll {
+			t.Errorf("NameSub(%q, %q) = %d, want %d", p[0], p[1], got, NameSubAll)
+		}
+	}
+	subs := map[int]bool{}
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, 4+r.IntN(6))
+		for i := range b {
+			b[i] = byte('a' + r.IntN(26))
+		}
+		return string(b)
+	}
+	for range 3000 {
+		n := NameSub(word(), word())
+		if n < 0 || n >= NameSubAll {
+			t.Fatalf("NameSub out of range: %d", n)
+		}
+		subs[n] = true
+	}
+	if len(subs) < 2900 {
+		t.Errorf("3000 names in only %d sub-buckets", len(subs))
+	}
+	if NameSub("", "") == NameSub("a", "") {
+		t.Error("no letters and one letter share a sub-bucket")
 	}
 }

@@ -146,3 +146,31 @@ func FuzzPhone(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNameSub: NameSub is in range, ignores the names' order, letter case
+// and everything but letters, and files a name with a non-ASCII byte under
+// NameSubAll.
+func FuzzNameSub(f *testing.F) {
+	f.Add("Zoë", "Miller")
+	f.Add("Jean-Luc", "O'Brien")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, first, last string) {
+		n := NameSub(first, last)
+		if n < 0 || n > NameSubAll {
+			t.Fatalf("NameSub(%q, %q) = %d", first, last, n)
+		}
+		if NameSub(last, first) != n || NameSub(first+" "+last, "") != n {
+			t.Errorf("NameSub(%q, %q) depends on the order or split of the names", first, last)
+		}
+		ascii := true
+		for i := 0; i < len(first+last); i++ {
+			ascii = ascii && (first + last)[i] < 0x80
+		}
+		if !ascii && n != NameSubAll {
+			t.Errorf("NameSub(%q, %q) = %d, want NameSubAll", first, last, n)
+		}
+		if ascii && NameSub(strings.ToUpper(first), strings.ToLower(last)+".,-") != n {
+			t.Errorf("NameSub(%q, %q) depends on letter case or punctuation", first, last)
+		}
+	})
+}

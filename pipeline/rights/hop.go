@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/example/pipeline/pipeline/normalize"
 )
 
 // idBlock is one group of identifiers sar_predicate.sql's
@@ -359,25 +361,22 @@ func rowRef(files []string, i int, id int64) string {
 	return files[i] + "\x00" + strconv.FormatInt(id, 10)
 }
 
-// nameSubSentinel is the sub-bucket of every row without an email whose
-// names are not ASCII (sql/name_sub.sql): the hop always reads it.
-const nameSubSentinel = 65535
-
 // readNameSubs computes, on c, the sub-buckets of the names the hop
-// follows (sql/name_subs.sql), with nameSubSentinel.
+// follows (sql/name_subs.sql), with normalize.NameSubAll (the names
+// NameSub cannot place: the hop always reads them).
 func (f *Findings) readNameSubs(ctx context.Context, c *sql.Conn) error {
 	rows, _, err := queryRowsT(ctx, c, "name_subs", nil, params{"names": nonNilList(f.Names),
 		"derived_first": f.derivedFirst, "derived_last": f.derivedLast})
 	if err != nil {
 		return err
 	}
-	f.nameSubs = []int64{nameSubSentinel}
+	f.nameSubs = []int64{normalize.NameSubAll}
 	for _, r := range rows {
 		n, ok := r["s"].(int64)
 		if !ok {
 			return fmt.Errorf("name sub-bucket %v is not an integer", r["s"])
 		}
-		if n != nameSubSentinel {
+		if n != normalize.NameSubAll {
 			f.nameSubs = append(f.nameSubs, n)
 		}
 	}
