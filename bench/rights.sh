@@ -5,7 +5,9 @@
 #          export partition (GB) of over a million rows
 # For each shape: one `pipeline run` on a fresh state, then `sar --email`
 # (warm-up + 3, median) and `erase --email --yes` (one run) of one exported
-# subject, whole process, and what the erasure rewrote. Writes
+# subject, whole process, and what the erasure rewrote. The run's files are
+# synced to disk before the SARs (a SAR racing the writeback of the 2 GB a
+# 10M run has just written measures the disk, not the search). Writes
 # bench/results/<date>-rights-<size>.md. Environment: BENCH_SIZE (default
 # 1000000), BENCH_MEMORY_LIMIT (2GB), BENCH_THREADS (2), BENCH_RAW_BUCKETS
 # (engine.raw_buckets; unset: the config's default). Run after make
@@ -51,6 +53,7 @@ PY
   fi
   cd "$W"
   run_s=$(wall run "$BIN" run -f pipeline.yaml)
+  sync # the run's files written back first: the SARs below do not race its writeback
   rows=$("$BIN" query -f pipeline.yaml --format csv "SELECT count(*) FROM read_parquet('exports/acme_q1/**/*.parquet')" | tail -1)
   big=$("$BIN" query -f pipeline.yaml --format csv "SELECT max(n) FROM (SELECT count(*) n FROM read_parquet('exports/acme_q1/**/*.parquet', hive_partitioning = true) GROUP BY country)" | tail -1)
   files=$(find exports/acme_q1 -name '*.parquet' | wc -l)

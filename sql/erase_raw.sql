@@ -5,7 +5,9 @@
 -- and the predicate still guards each one. IS NOT TRUE keeps a row the
 -- predicate cannot decide (NULL) rather than dropping it.
 -- $file, $tmp, $email, $key, $phones, $profiles, $cc
+-- Row groups of 10k rows, as the stage and the keyed store write them (a
+-- search reads the row groups that can hold its subject).
 COPY (
     SELECT * FROM read_parquet($file, hive_partitioning = false)
     WHERE ({{if .RowIDs}}file_row_number IN ({{ints .RowIDs}}) AND {{end}}{{template "subject_match" .}}) IS NOT TRUE
-) TO $tmp (FORMAT parquet, COMPRESSION {{codec .Raw.Compression}});
+) TO $tmp (FORMAT parquet, COMPRESSION {{codec .Raw.Compression}}, ROW_GROUP_SIZE 10000);
