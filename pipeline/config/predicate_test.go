@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/engine/enginetest"
 )
 
 // TestPredicatePositions: a refused predicate is reported at the line and
@@ -41,17 +41,7 @@ func TestPredicatePositions(t *testing.T) {
 // to CheckTargeting, which reports on a connection of the caller's exactly
 // what Parse reports, and nothing for a good predicate.
 func TestCheckTargetingDeferred(t *testing.T) {
-	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	ctx, c := context.Background(), enginetest.Conn(t)
 	for _, pred := range []string{"  companies: employees >= (SELECT 50)\n", "  companies: \"length(read_text('/etc/passwd')) > 0\"\n",
 		"  companies: |\n    country = 'GB'\n    AND (VALUES (1)) = 1\n", "  companies: \"country = 'GB' AND (\"\n",
 		"  companies: \"country IN ('GB','IE') AND employees >= 50\"\n"} {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/example/pipeline/connectors"
 	"github.com/example/pipeline/connectors/manifest"
-	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/engine/enginetest"
 )
 
 // export writes a bucketed export folder with DuckDB: GB holds buckets a
@@ -20,16 +20,7 @@ func export(t *testing.T) (root string, files *Files, subject string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := engine.Open(ctx, engine.Settings{Path: filepath.Join(dir, "w.duckdb"), Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	c := enginetest.Conn(t)
 	root = filepath.Join(dir, "exports", "x")
 	subject = "a1subject"
 	for _, f := range []struct {

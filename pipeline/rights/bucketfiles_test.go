@@ -2,11 +2,13 @@ package rights
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
+	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/normalize"
 	"github.com/example/pipeline/pipeline/warehouse"
@@ -19,13 +21,8 @@ import (
 // unreadable, the SAR still finds the subject's raw rows. (Reading the
 // whole folder and filtering on _bucket opened every file.)
 func TestBucketSearchReadsOnlyItsBuckets(t *testing.T) {
-	cfg := fixtureRun(t)
-	c, _ := openFixture(t, cfg)
+	cfg, c, layouts := fixtureLayouts(t)
 	ctx := context.Background()
-	layouts, err := warehouse.RawLayouts(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
 	spoiled := 0
 	for _, l := range layouts {
 		if l.Buckets < 1 {
@@ -81,13 +78,8 @@ func TestBucketSearchReadsOnlyItsBuckets(t *testing.T) {
 // normalised email (normalize.EmailBucket, EmailSub), and the subject's
 // search filters on both.
 func TestStagedSubBuckets(t *testing.T) {
-	cfg := fixtureRun(t)
-	c, _ := openFixture(t, cfg)
+	cfg, c, layouts := fixtureLayouts(t)
 	ctx := context.Background()
-	layouts, err := warehouse.RawLayouts(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
 	checked := 0
 	for _, l := range layouts {
 		if l.Buckets < 1 || l.Keyed() {
@@ -131,4 +123,17 @@ func TestStagedSubBuckets(t *testing.T) {
 	if subbed == 0 {
 		t.Error("no raw table searched by sub-bucket")
 	}
+}
+
+// fixtureLayouts is a fixture run (fixtureRun), a connection to its
+// warehouse and its raw tables' layouts.
+func fixtureLayouts(t *testing.T) (*config.Config, *sql.Conn, map[string]warehouse.RawLayout) {
+	t.Helper()
+	cfg := fixtureRun(t)
+	c, _ := openFixture(t, cfg)
+	layouts, err := warehouse.RawLayouts(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, c, layouts
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/example/pipeline/pipeline/engine"
+	"github.com/example/pipeline/pipeline/engine/enginetest"
 )
 
 // TestNameFilterKeepsEveryHopRow: the hop's pass (sql/sar_match.sql with
@@ -17,17 +18,7 @@ import (
 // for every subject name drawn from awkward name columns; and the filter
 // does drop rows of other names (it is not a no-op).
 func TestNameFilterKeepsEveryHopRow(t *testing.T) {
-	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Settings{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	ctx, c := context.Background(), enginetest.Conn(t)
 	names := [][2]any{{"Zoë", "Miller"}, {"ZOE", "MILLER"}, {"Zoe", "Miller"}, {"Miller", "Zoë"}, {"Zoë Miller", nil}, {nil, "Zoë Miller"},
 		{"  zoë ", " miller,"}, {"Zoë,Miller", ""}, {",", "Zoë Miller"}, {"Jean-Luc", "O'Brien"}, {"jean-luc", "o'brien"},
 		{"JeanLuc", "OBrien"}, {"Jean-Luc\tO'Brien", " "}, {"Ann Marie", "Smith"}, {"Smith", "Ann Marie"}, {"Ann", "Marie Smith"},
