@@ -46,6 +46,12 @@ on every row of the file.
 Parameters: $email, $email_local_re, $key, $cc, and when used $phones,
 $profiles, $hop_phones, $hop_profiles, $names and the prefilter patterns.
 */ -}}
+{{- define "name_key" -}}
+{{- /* a text's name key: lower-cased, split at white space and commas,
+       the words sorted and joined by one space (rights.readNameKeys gives
+       the subject's the same way). Data: the text's expression. */ -}}
+array_to_string(list_sort(list_filter(regexp_split_to_array(lower(trim({{.}})), '[\s,]+'), lambda w: w <> '')), ' ')
+{{- end -}}
 {{- define "identifier_match" -}}
 CASE WHEN (FALSE
     {{- range $c := .Phone}}
@@ -60,7 +66,7 @@ CASE WHEN (FALSE
     ) THEN (TRUE
     {{- if .Name}}
         AND coalesce(list_contains(CAST($names AS VARCHAR[]),
-            array_to_string(list_sort(list_filter(regexp_split_to_array(lower(trim(concat_ws(' '{{range .Name}}, CAST({{q .}} AS VARCHAR){{end}}))), '[\s,]+'), lambda w: w <> '')), ' ')), FALSE)
+            {{template "name_key" (printf "concat_ws(' ', %s)" (qlist .Name))}}), FALSE)
     {{- end}}
         AND NOT (FALSE
         {{- range .Email}}

@@ -111,7 +111,7 @@ type Findings struct {
 	notErasable   []NotSearchable // the same for erasure (no Erase capability)
 	Audit         []audit.Entry
 	Tombstoned    bool
-	// Names are the name keys (NameKey) on rows matched by email or
+	// Names are the name keys (readNameKeys) on rows matched by email or
 	// subject_key: a row reached only through a shared phone or profile URL
 	// must carry one of them, so a SAR never discloses (and an erasure never
 	// deletes) a colleague who shares a switchboard number. None: no hop.
@@ -259,8 +259,11 @@ func (f *Findings) findAllTables(ctx context.Context, conns []*sql.Conn, tables 
 	if err := f.findTables(ctx, conns, tables, false); err != nil {
 		return err
 	}
-	f.expand()
+	err := f.expand(func(texts []string) ([]string, error) { return readNameKeys(ctx, conns[0], texts) })
 	expanded()
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
 	if len(f.hopPhones)+len(f.hopProfiles) > 0 || f.derivedFirst != "" {
 		if err := f.readNameSubs(ctx, conns[0]); err != nil {
 			return fmt.Errorf("search: the names' sub-buckets: %w", err)

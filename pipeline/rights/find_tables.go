@@ -412,15 +412,6 @@ func (f *Findings) addHit(m matchCols, rows []Row, cols []string, ids []int64, f
 	h.Sources = keys(srcs)
 }
 
-// NameKey is how the identity-graph hop compares names: lower-cased words,
-// sorted, joined by one space ("Taylor,  Stuart" and "stuart taylor" agree).
-// sql/sar_predicate.sql computes the same in DuckDB.
-func NameKey(s string) string {
-	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
-	sort.Strings(words)
-	return strings.Join(words, " ")
-}
-
 // matchedDirectly reports whether a row belongs to the subject by its email
 // or subject_key (not only through the identity-graph hop).
 func (f *Findings) matchedDirectly(m matchCols, r Row) bool {

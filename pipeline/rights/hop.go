@@ -156,7 +156,7 @@ func (f *Findings) nameFilterParams(p params) {
 }
 
 // nameFilter is the RE2 pattern (DuckDB's regexp_matches) a name column
-// of a row the hop reaches must match: the row's name key (NameKey, in
+// of a row the hop reaches must match: the row's name key (name_key, in
 // sql/sar_predicate.sql's form: its name columns joined by spaces,
 // lower-cased, split at white space and commas) is one of names, so each
 // word of each name column is a word of one of names, and the column
@@ -269,7 +269,11 @@ func nonNilList(l []string) []string {
 // subject's side nothing is followed: each identifier is listed in
 // NotFollowed. Subject.Phones and Subject.Profiles gain every identifier
 // found (the report's "identifiers", the suppression store's search).
-func (f *Findings) expand() {
+//
+// nameKeys gives the name keys of the texts of the names on those rows
+// (each row's name columns joined by a space): readNameKeys, so that they
+// are computed by the SQL the hop compares rows with.
+func (f *Findings) expand(nameKeys func(texts []string) ([]string, error)) error {
 	for _, h := range f.Tables {
 		for _, r := range h.Rows {
 			if c, ok := r["country"].(string); ok && len(c) == 2 && f.Country == "GB" {
@@ -277,7 +281,7 @@ func (f *Findings) expand() {
 			}
 		}
 	}
-	var phones, profiles []string
+	var phones, profiles, texts []string
 	for _, h := range f.Tables {
 		for _, r := range h.Rows {
 			if !f.matchedDirectly(h.match, r) {
@@ -306,10 +310,17 @@ func (f *Findings) expand() {
 					parts = append(parts, v)
 				}
 			}
-			if k := NameKey(strings.Join(parts, " ")); k != "" {
-				f.Names = addUnique(f.Names, k)
+			if len(parts) > 0 {
+				texts = addUnique(texts, strings.Join(parts, " "))
 			}
 		}
+	}
+	keys, err := nameKeys(texts)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		f.Names = addUnique(f.Names, k)
 	}
 	phones, profiles = f.Subject.seed.add(f, phones, profiles) // found in other shards (shards.go)
 	sort.Strings(f.Names)
@@ -341,6 +352,29 @@ func (f *Findings) expand() {
 		}
 		f.hopPhones, f.hopProfiles = nil, nil
 	}
+	return nil
+}
+
+// readNameKeys computes, on c, the name keys of texts (sql/name_keys.sql:
+// sar_predicate.sql's own name_key, not a Go copy of it, whose lower-casing
+// and word splitting could differ on a rare character).
+func readNameKeys(ctx context.Context, c *sql.Conn, texts []string) ([]string, error) {
+	if len(texts) == 0 {
+		return nil, nil
+	}
+	rows, _, err := queryRowsT(ctx, c, "name_keys", nil, params{"texts": texts})
+	if err != nil {
+		return nil, fmt.Errorf("name keys: %w", err)
+	}
+	keys := make([]string, 0, len(rows))
+	for _, r := range rows {
+		k, ok := r["k"].(string)
+		if !ok {
+			return nil, fmt.Errorf("name key %v is not text", r["k"])
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
 }
 
 func contains(list []string, v string) bool {

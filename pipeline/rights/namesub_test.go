@@ -70,7 +70,7 @@ func TestHopNameSubsKeepEveryRow(t *testing.T) {
 					if !ok {
 						continue
 					}
-					f.Names, f.hopPhones = []string{NameKey(strings.TrimSpace(first + " " + last))}, []string{e164}
+					f.Names, f.hopPhones = nameKeys(t, c, strings.TrimSpace(first+" "+last)), []string{e164}
 				}
 				if mode != "hop" {
 					if first == "" {

@@ -38,7 +38,7 @@ func (f *Findings) findRejectsByPhone(ctx context.Context, c *sql.Conn) error {
 	return nil
 }
 
-// namedIn reports whether every word of one of the name keys (NameKey:
+// namedIn reports whether every word of one of the name keys (readNameKeys:
 // lower-cased words) is in line (lower-cased).
 func namedIn(line string, names []string) bool {
 	for _, n := range names {
