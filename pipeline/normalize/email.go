@@ -177,7 +177,8 @@ func emailBucket[T string | []byte](norm T, n int) int {
 
 // EmailModulus is the modulus of a normalised email's FNV-1a hash whose
 // remainder the stage stores for n buckets: a multiple of n (so the
-// remainder modulo n is EmailBucket) no larger than 65536. The stage keeps
+// remainder modulo n is EmailBucket) no larger than 65536 for any n up to
+// 65536 (engine.raw_buckets allows 1024). The stage keeps
 // the remainder divided by n as the row's _email_sub (EmailSub), so that a
 // search of one bucket tests one small integer per row before it reads
 // an email. Part of the warehouse format, as EmailBucket.
