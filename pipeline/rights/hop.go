@@ -274,13 +274,7 @@ func nonNilList(l []string) []string {
 // (each row's name columns joined by a space): readNameKeys, so that they
 // are computed by the SQL the hop compares rows with.
 func (f *Findings) expand(nameKeys func(texts []string) ([]string, error)) error {
-	for _, h := range f.Tables {
-		for _, r := range h.Rows {
-			if c, ok := r["country"].(string); ok && len(c) == 2 && f.Country == "GB" {
-				f.Country = strings.ToUpper(c)
-			}
-		}
-	}
+	f.rowsCountry()
 	var phones, profiles, texts []string
 	for _, h := range f.Tables {
 		for _, r := range h.Rows {
@@ -353,6 +347,19 @@ func (f *Findings) expand(nameKeys func(texts []string) ([]string, error)) error
 		f.hopPhones, f.hopProfiles = nil, nil
 	}
 	return nil
+}
+
+// rowsCountry sets f.Country, the default country of the subject's phone
+// numbers, to the first two-letter country on the rows found while it is
+// still the default GB.
+func (f *Findings) rowsCountry() {
+	for _, h := range f.Tables {
+		for _, r := range h.Rows {
+			if c, ok := r["country"].(string); ok && len(c) == 2 && f.Country == "GB" {
+				f.Country = strings.ToUpper(c)
+			}
+		}
+	}
 }
 
 // readNameKeys computes, on c, the name keys of texts (sql/name_keys.sql:
