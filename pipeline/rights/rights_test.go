@@ -145,22 +145,10 @@ func TestFindAndPurge(t *testing.T) {
 // a SAR nor deleted by an erasure.
 func TestIdentityHopNeedsTheName(t *testing.T) {
 	ctx := context.Background()
-	cfg, c := peopleWarehouse(t)
-	for _, q := range []string{
-		`CREATE TABLE raw_people (first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR)`,
-		`INSERT INTO raw_people VALUES ('Jo', 'Bloggs', 'jo@example.com', '020 7946 0123'),
-			('BLOGGS,', ' jo', NULL, '+44 20 7946 0123'),
-			('Sam', 'Other', NULL, '02079460123'),
-			(NULL, NULL, NULL, '020 7946 0123')`,
-		`INSERT INTO catalog VALUES ('people','raw_people','first_name','identity.name',true,1,'name','',NULL,NULL),
-			('people','raw_people','last_name','identity.name',true,1,'name','',NULL,NULL),
-			('people','raw_people','email','contact.email',true,1,'name','',NULL,NULL),
-			('people','raw_people','phone','contact.phone',true,1,'name','',NULL,NULL)`,
-	} {
-		if _, err := c.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cfg, c := hopPeople(t, `('Jo', 'Bloggs', 'jo@example.com', '020 7946 0123'),
+		('BLOGGS,', ' jo', NULL, '+44 20 7946 0123'),
+		('Sam', 'Other', NULL, '02079460123'),
+		(NULL, NULL, NULL, '020 7946 0123')`)
 	s, _ := NewSubject("jo@example.com", "", "", "")
 	f, err := Find(ctx, c, cfg, s, FindOptions{})
 	if err != nil {
@@ -258,22 +246,10 @@ func TestReadNameKeys(t *testing.T) {
 // delete.)
 func TestIdentityHopNamesAsDuckDBReadsThem(t *testing.T) {
 	ctx := context.Background()
-	cfg, c := peopleWarehouse(t)
-	for _, q := range []string{
-		`CREATE TABLE raw_people (first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR)`,
-		`INSERT INTO raw_people VALUES ('İvan', 'Petrov', 'ivan@example.com', '020 7946 0123'),
-			('İvan', 'Petrov', NULL, '+44 20 7946 0123'),
-			('Anna' || chr(12) || 'Maria', 'Lind', 'anna@example.com', '020 7946 0456'),
-			('anna maria', 'lind', NULL, '02079460456')`,
-		`INSERT INTO catalog VALUES ('people','raw_people','first_name','identity.name',true,1,'name','',NULL,NULL),
-			('people','raw_people','last_name','identity.name',true,1,'name','',NULL,NULL),
-			('people','raw_people','email','contact.email',true,1,'name','',NULL,NULL),
-			('people','raw_people','phone','contact.phone',true,1,'name','',NULL,NULL)`,
-	} {
-		if _, err := c.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cfg, c := hopPeople(t, `('İvan', 'Petrov', 'ivan@example.com', '020 7946 0123'),
+		('İvan', 'Petrov', NULL, '+44 20 7946 0123'),
+		('Anna' || chr(12) || 'Maria', 'Lind', 'anna@example.com', '020 7946 0456'),
+		('anna maria', 'lind', NULL, '02079460456')`)
 	for _, email := range []string{"ivan@example.com", "anna@example.com"} {
 		s, _ := NewSubject(email, "", "", "")
 		f, err := Find(ctx, c, cfg, s, FindOptions{})
@@ -359,4 +335,25 @@ func TestPurgeOfAFileTableMarksScrub(t *testing.T) {
 	if why, err := warehouse.ScrubPending(ctx, c); err != nil || len(why) == 0 {
 		t.Errorf("scrub_pending after purging rows of a table in the file: %v %v", why, err)
 	}
+}
+
+// hopPeople is peopleWarehouse with a raw_people table (first_name,
+// last_name, email, phone; each in the catalog by its category) holding
+// values, an SQL VALUES list.
+func hopPeople(t *testing.T, values string) (*config.Config, *sql.Conn) {
+	t.Helper()
+	cfg, c := peopleWarehouse(t)
+	for _, q := range []string{
+		`CREATE TABLE raw_people (first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR)`,
+		`INSERT INTO raw_people VALUES ` + values,
+		`INSERT INTO catalog VALUES ('people','raw_people','first_name','identity.name',true,1,'name','',NULL,NULL),
+			('people','raw_people','last_name','identity.name',true,1,'name','',NULL,NULL),
+			('people','raw_people','email','contact.email',true,1,'name','',NULL,NULL),
+			('people','raw_people','phone','contact.phone',true,1,'name','',NULL,NULL)`,
+	} {
+		if _, err := c.ExecContext(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cfg, c
 }
