@@ -56,7 +56,7 @@ func parseList(txt string, domains bool) *refList {
 		e := strings.ToLower(trim(line))
 		if domains {
 			e = strings.TrimSuffix(e, ".")
-			if !isASCII(e) {
+			if !IsASCII(e) {
 				if a, err := idna.Lookup.ToASCII(e); err == nil {
 					e = a
 				}
@@ -183,7 +183,8 @@ func IsRole(local string) bool {
 	return true
 }
 
-func isASCII(s string) bool {
+// IsASCII reports whether s has no byte outside ASCII.
+func IsASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false

@@ -128,7 +128,7 @@ func (f *Findings) nameFilters(d matchCols) []colFilter {
 	if !d.HopOnly || !hop && !der {
 		return nil
 	}
-	if der && (!isASCII(f.derivedFirst) || !isASCII(f.derivedLast)) {
+	if der && (!normalize.IsASCII(f.derivedFirst) || !normalize.IsASCII(f.derivedLast)) {
 		return nil
 	}
 	var out []colFilter
@@ -197,15 +197,6 @@ func derivedLetters(name string) string {
 	}
 	b.WriteByte('$')
 	return b.String()
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // caseless is the RE2 pattern (DuckDB's regexp_matches, Go's regexp)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/engine/enginetest"
+	"github.com/example/pipeline/pipeline/normalize"
 )
 
 // TestNameFilterKeepsEveryHopRow: the hop's pass (sql/sar_match.sql with
@@ -61,7 +62,7 @@ func TestNameFilterKeepsEveryHopRow(t *testing.T) {
 			d.From, d.HopOnly = engine.Scan{Table: "raw_t"}, true
 			without := hopRows(t, c, d, f.params())
 			d.NameFilter = f.nameFilters(d)
-			if mode == "hop" && len(d.NameFilter) != 2 || mode != "hop" && isASCII(first+last) && len(d.NameFilter) != 2 {
+			if mode == "hop" && len(d.NameFilter) != 2 || mode != "hop" && normalize.IsASCII(first+last) && len(d.NameFilter) != 2 {
 				t.Fatalf("%s %q: name filter %v", mode, n, d.NameFilter)
 			}
 			with := hopRows(t, c, d, f.params())
