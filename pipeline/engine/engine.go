@@ -32,8 +32,9 @@ type DB struct {
 	*sql.DB
 	connector *duckdb.Connector
 	settings  Settings
-	erased    erasedSet // for pl_stage_email; see SetErasedEmails
-	expired   erasedSet // for pl_stage_email; see SetExpiredEmails
+	erased    erasedSet  // for pl_stage_email; see SetErasedEmails
+	expired   erasedSet  // for pl_stage_email; see SetExpiredEmails
+	subjects  subjectSet // pl_stage_email's keys; see CollectSubjects
 	// funcs is set once the pl_* functions are in the database's catalog
 	// (see registerFunctions)
 	funcs atomic.Bool

@@ -31,7 +31,11 @@ import (
 //	    (counted, see Expired), else the
 //	    subject bucket among n of the normalised email (EmailBucket, as
 //	    decimal text), NULL when the email is invalid or missing.
-//	    Volatile, so DuckDB evaluates it once per row.
+//	    Volatile, so DuckDB evaluates it once per row. While
+//	    CollectSubjects is on it also keeps each bucketed row's key
+//	    (udf_subjects.go).
+//	pl_staged_subjects(source VARCHAR) -> TABLE(subject_key VARCHAR)
+//	    the keys kept for source (udf_subjects.go)
 //	pl_name_sub(first VARCHAR, last VARCHAR) -> VARCHAR  normalize.NameSub
 //	    as decimal text (NULL first name: NULL)
 //	pl_stage_erased(derived VARCHAR) -> VARCHAR  the same screen for a
@@ -53,6 +57,10 @@ type udf struct {
 	onNull *string
 	// volatile: DuckDB must call it exactly once per row (it counts)
 	volatile bool
+	// chunk, when set, gives the fn for one chunk's rows and a flush to
+	// run once they are done (pl_stage_email collects per chunk, not per
+	// row); never with costly.
+	chunk func() (fn func(args []string) (string, bool), flush func())
 	// costly: fn takes microseconds a row (pl_phone: libphonenumber's
 	// metadata, and its regular expressions on the forms normalize's fast
 	// path leaves to it), so a chunk is computed by several goroutines
@@ -102,6 +110,12 @@ func (u *udf) Executor() duckdb.ScalarFuncExecutor {
 		if u.costly && in.GetSize() >= 2*minRowsPerWorker && runtime.GOMAXPROCS(0) > 1 {
 			return u.parallelChunk(in.GetSize(), views, out)
 		}
+		fn := u.fn
+		if u.chunk != nil {
+			var flush func()
+			fn, flush = u.chunk()
+			defer flush()
+		}
 		args := make([]string, u.n)
 		for row := range in.GetSize() {
 			present, err := readArgs(views, row, args)
@@ -111,7 +125,7 @@ func (u *udf) Executor() duckdb.ScalarFuncExecutor {
 			var r string
 			var ok bool
 			if present {
-				r, ok = u.fn(args)
+				r, ok = fn(args)
 			}
 			if err := u.put(out, row, present, r, ok); err != nil {
 				return err
@@ -273,25 +287,7 @@ var functions = map[string]func(db *DB) duckdb.ScalarFunc{
 	"pl_email": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 1, fn: func(a []string) (string, bool) { return normalize.Email(a[0]) }}
 	},
-	"pl_stage_email": func(db *DB) duckdb.ScalarFunc {
-		return &udf{n: 2, volatile: true, fn: func(a []string) (string, bool) {
-			n, err := strconv.Atoi(a[1])
-			if err != nil || n < 1 {
-				return "", false
-			}
-			var buf [normalize.MaxEmailLen]byte // on the stack: no allocation per row
-			e, ok := normalize.AppendEmail(buf[:0], a[0])
-			if !ok {
-				return "", false
-			}
-			if db.erased.any() || db.expired.any() {
-				if screen, refused := db.screen(sha256.Sum256(e)); refused {
-					return screen, true
-				}
-			}
-			return bucketText(normalize.EmailBucketBytes(e, n)), true
-		}}
-	},
+	"pl_stage_email":  stageEmail,
 	"pl_stage_erased": stageErased,
 	"pl_name_sub": func(*DB) duckdb.ScalarFunc {
 		return &udf{n: 2, fn: func(a []string) (string, bool) { return bucketText(normalize.NameSub(a[0], a[1])), true }}
@@ -335,6 +331,9 @@ func registerFunctions(ctx context.Context, c *sql.Conn, db *DB) error {
 			if err := duckdb.RegisterScalarUDF(c, name, mk(db)); err != nil {
 				return fmt.Errorf("register %s: %w", name, err)
 			}
+		}
+		if err := registerTableFunctions(c, db); err != nil {
+			return err
 		}
 	}
 	db.funcs.Store(true)

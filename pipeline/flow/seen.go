@@ -55,6 +55,7 @@ func (rn *run) screenExpired(name string) (done func() (int64, error), err error
 // commit, dropNext deletes the files; once it has, CleanRaw deletes the
 // previous generation. `pipeline validate` records the statements only.
 func (rn *run) recordSeen(ctx context.Context, c *sqlConn) error {
+	defer rn.db.ForgetSubjects() // the stage's keys (stage.go) are needed no more
 	for _, name := range rn.Config.SourceOrder {
 		src, info := rn.Config.Sources[name], rn.sources[name]
 		if !warehouse.SeenSource(src) || info == nil {

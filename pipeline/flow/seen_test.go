@@ -135,3 +135,52 @@ func TestFailedRunKeepsSeen(t *testing.T) {
 		t.Errorf("after a failed run: generations %v (were %v), rows changed: %v", gens2, gens, rows2 != rows)
 	}
 }
+
+// TestSeenIsWhatWasStaged: after each of two runs, every people source's
+// subjects in subject_seen are exactly those its staged rows give (the
+// SHA-256 of each valid normalised email, computed here by SQL over the
+// raw files) and those prospects derived for it from a company pattern:
+// the keys the stage collected (engine.CollectSubjects) are the staged
+// rows', none lost, none added.
+func TestSeenIsWhatWasStaged(t *testing.T) {
+	ctx := context.Background()
+	cfg := fixtureConfig(t)
+	at := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	for run := range 2 {
+		r := &Runner{Config: cfg, Connectors: connect.InProcess{}, Log: zerolog.Nop(), Clock: func() time.Time { return at.AddDate(0, 0, run) }}
+		if rep, err := r.Run(ctx, Options{}); err != nil || rep.Status != "succeeded" {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		db, err := engine.Open(ctx, engine.Settings{Path: cfg.Warehouse})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, name := range cfg.SourceOrder {
+			if !warehouse.SeenSource(cfg.Sources[name]) {
+				continue
+			}
+			checked++
+			want := `(SELECT sha256(pl_email(email)) AS k FROM ` + engine.Quote(warehouse.RawTable(name)) + ` WHERE pl_email(email) IS NOT NULL
+				UNION SELECT subject_key FROM prospects WHERE list_contains(CAST(_sources AS VARCHAR[]), $1))`
+			const got = `SELECT subject_key AS k FROM subject_seen WHERE source = $1`
+			var missing, extra, n int64
+			q := `SELECT (SELECT count(*) FROM (` + want + ` EXCEPT ` + got + `)), (SELECT count(*) FROM (` + got + ` EXCEPT ` + want + `)), (SELECT count(*) FROM (` + got + `))`
+			if err := c.QueryRowContext(ctx, q, name).Scan(&missing, &extra, &n); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if missing != 0 || extra != 0 || n == 0 {
+				t.Errorf("run %d, %s: subject_seen has %d subjects, %d staged ones missing, %d not staged", run, name, n, missing, extra)
+			}
+		}
+		c.Close()
+		db.Close()
+		if checked < 2 {
+			t.Fatalf("%d people sources checked, want the fixtures' two", checked)
+		}
+	}
+}

@@ -327,7 +327,17 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	if err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
 	}
+	if bucketCol != "" { // the subjects staged, for the retention bookkeeping (seen.go)
+		rn.db.CollectSubjects()
+	}
 	err = rn.exec(ctx, c, "stage_table", data, p)
+	if bucketCol != "" {
+		if err != nil {
+			rn.db.StopSubjects()
+		} else {
+			rn.db.EndSubjects(name)
+		}
+	}
 	expired, eerr := expiredDone()
 	if err = errors.Join(err, eerr); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))

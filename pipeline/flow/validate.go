@@ -123,6 +123,10 @@ func (rn *run) validateSources(ctx context.Context, c *sqlConn) (config.Diagnost
 			return nil, err
 		}
 		rn.sources[name] = info
+		if bucketCol != "" { // the stand-in is empty: so are the subjects it staged
+			rn.db.CollectSubjects()
+			rn.db.EndSubjects(name)
+		}
 		record(ctx, "stage_table", "-- "+name+" ("+pr.via+")\n"+engine.MustRender("stage_table", map[string]any{"Columns": mapped, "Scan": pr.from, "BucketEmail": bucketCol, "Compression": rawCodec(cfg), "Source": name, "RunID": "<run_id>"}))
 	}
 	return diags, nil
