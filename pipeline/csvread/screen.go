@@ -90,6 +90,15 @@ func split(line []byte) (body []byte, crlf, lf bool) {
 // latin1). The header line (the first) is never
 // a bad line: a control character there is an error.
 func screenFile(path string, latin1 bool) (*screen, error) {
+	if s, clean, err := screenClean(path, screenBlock); err != nil || clean {
+		return s, err
+	}
+	return screenLines(path, latin1)
+}
+
+// screenLines is screenFile's pass line by line, which says where each
+// bad line is.
+func screenLines(path string, latin1 bool) (*screen, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
