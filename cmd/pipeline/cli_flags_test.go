@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"io"
+	"os"
 	"slices"
 	"testing"
 )
@@ -24,6 +27,28 @@ func TestLongDashes(t *testing.T) {
 	for _, tt := range tests {
 		if got := longDashes(fs, tt.give); !slices.Equal(got, tt.want) {
 			t.Errorf("longDashes(%q) = %q, want %q", tt.give, got, tt.want)
+		}
+	}
+}
+
+// TestIsTerminal: /dev/null is a character device but no terminal (a
+// scheduler's usual stderr): no progress bar, JSON logs. A pipe and a
+// writer that is no file are no terminal either.
+func TestIsTerminal(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	for name, out := range map[string]io.Writer{"/dev/null": null, "a pipe": w, "a buffer": &bytes.Buffer{}} {
+		if isTerminal(out) {
+			t.Errorf("%s taken for a terminal", name)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 	flag "github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/example/pipeline/connectors/builtin"
 	"github.com/example/pipeline/connectors/plugin"
@@ -119,13 +120,12 @@ func checkLogFlags(fs *flag.FlagSet) error {
 	return nil
 }
 
+// isTerminal reports whether w is a terminal (and not under CI): a
+// terminal answers the terminal ioctl, which a character device such as
+// /dev/null, where schedulers often send output, does not.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("CI") == ""
+	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("CI") == ""
 }
 
 // logger builds the zerolog logger on stderr. Nothing personal is ever
