@@ -27,9 +27,13 @@ func (enrichStage) Ahead(*stageEnv) []Dataset {
 	return []Dataset{{Name: "prospects", Table: "prospects", Read: "prospects_work", Catalog: scratchDB}}
 }
 
-// Run publishes prospects and records when each subject was seen.
+// Run publishes prospects, drops the working tables and records when
+// each subject was seen.
 func (enrichStage) Run(ctx context.Context, env *stageEnv) error {
 	if err := env.rn.publishProspects(ctx, env.c); err != nil {
+		return err
+	}
+	if err := env.rn.exec(ctx, env.c, "enrich_drop_work", nil, nil); err != nil {
 		return err
 	}
 	return env.rn.recordSeen(ctx, env.c)
