@@ -21,6 +21,7 @@
 -- go.
 -- $now, $dir
 SET preserve_insertion_order = false;
+SET partitioned_write_flush_threshold = 32768;
 COPY (
     WITH merged AS (
         SELECT coalesce(o.subject_key, n.subject_key) AS subject_key,
@@ -36,7 +37,8 @@ COPY (
            left(m.subject_key, 1) AS _bucket
     FROM merged m LEFT JOIN seen_rules r ON r.source = m.source
     WHERE NOT coalesce(r.last_seen AND m.last_seen < r.cutoff, false)
-) TO $dir (FORMAT parquet, PARTITION_BY (_bucket), COMPRESSION uncompressed);
+) TO $dir (FORMAT parquet, PARTITION_BY (_bucket), COMPRESSION uncompressed, ROW_GROUP_SIZE 10000);
 RESET preserve_insertion_order;
+RESET partitioned_write_flush_threshold;
 DROP TABLE seen_now;
 DROP TABLE seen_rules;
