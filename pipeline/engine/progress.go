@@ -33,14 +33,32 @@ type ProgressProbe func() QueryProgress
 var ErrNoProgress = errors.New("engine: query progress not available from the driver")
 
 // NewProgressProbe turns DuckDB's progress tracking on for c (no bar is
-// printed) and returns a probe of the statement running on it. The
-// duckdb-go driver does not export its connection handle, so the probe
-// reads it from the driver connection's `conn` field (checked by type):
-// when a driver version changes that, ErrNoProgress, never a crash.
+// printed; see TrackProgress) and returns a probe of the statement
+// running on it.
 func NewProgressProbe(ctx context.Context, c *sql.Conn) (ProgressProbe, error) {
-	if _, err := c.ExecContext(ctx, MustRender("progress_on", nil)); err != nil {
-		return nil, fmt.Errorf("query progress: %w", err)
+	if err := TrackProgress(ctx, c); err != nil {
+		return nil, err
 	}
+	return ProgressProbeOf(c)
+}
+
+// TrackProgress turns DuckDB's progress tracking on for c, from its next
+// statement on. DuckDB then works out every running statement's progress
+// after each task it runs, tracked or not read: a run turns it on only
+// once its progress display first asks (flow/watch.go).
+func TrackProgress(ctx context.Context, c *sql.Conn) error {
+	if _, err := c.ExecContext(ctx, MustRender("progress_on", nil)); err != nil {
+		return fmt.Errorf("query progress: %w", err)
+	}
+	return nil
+}
+
+// ProgressProbeOf returns a probe of the statement running on c; it
+// reads zero rows and percent -1 until TrackProgress. The duckdb-go
+// driver does not export its connection handle, so the probe reads it
+// from the driver connection's `conn` field (checked by type): when a
+// driver version changes that, ErrNoProgress, never a crash.
+func ProgressProbeOf(c *sql.Conn) (ProgressProbe, error) {
 	var handle mapping.Connection
 	err := c.Raw(func(dc any) error {
 		d, ok := dc.(*duckdb.Conn)

@@ -107,6 +107,7 @@ func (rn *run) exec(ctx context.Context, c *sql.Conn, name string, data any, p p
 		}
 		record(ctx, name, script)
 	}
+	rn.track(ctx, c)
 	t0 := time.Now()
 	err := execScript(ctx, c, name, data, p)
 	// (not the error's text: DuckDB's CSV errors quote lines of the file;

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"database/sql"
+	"sync/atomic"
 
 	"github.com/example/pipeline/pipeline/engine"
 	"github.com/example/pipeline/pipeline/progress"
@@ -14,6 +15,12 @@ import (
 type watch struct {
 	rep   progress.Reporter
 	probe engine.ProgressProbe // nil: no DuckDB figures (the elapsed time only)
+	conn  *sql.Conn            // the connection probed
+	// DuckDB's progress tracking costs CPU on every task of every
+	// statement: it is turned on (track) at the run's first statement
+	// after the display first asked for figures (asked), which a run
+	// shorter than one progress interval never does
+	asked, tracked atomic.Bool
 }
 
 // startWatch starts reporting the run's progress on c; the returned func
@@ -27,8 +34,8 @@ func (rn *run) startWatch(ctx context.Context, c *sql.Conn) func() {
 	if s, ok := rep.(progress.RunIDSetter); ok {
 		s.SetRunID(rn.id)
 	}
-	w := &watch{rep: rep}
-	probe, err := engine.NewProgressProbe(ctx, c)
+	w := &watch{rep: rep, conn: c}
+	probe, err := engine.ProgressProbeOf(c)
 	if err != nil {
 		rn.Log.Debug().Err(err).Msg("progress without DuckDB's row counts")
 	} else {
@@ -58,11 +65,26 @@ func (w *watch) sampler() progress.Sampler {
 	}
 	var base, last uint64
 	return func() (int64, float64) {
+		w.asked.Store(true)
 		p := w.probe()
 		if p.Rows < last {
 			base += last
 		}
 		last = p.Rows
 		return int64(base + last), p.Percent
+	}
+}
+
+// track turns DuckDB's progress tracking on before a statement on c, once
+// the display has asked for figures (see watch.asked). Only the probed
+// connection is tracked; a failure leaves the display with the elapsed
+// time alone.
+func (rn *run) track(ctx context.Context, c *sql.Conn) {
+	w := rn.watch
+	if w == nil || w.probe == nil || c != w.conn || !w.asked.Load() || w.tracked.Swap(true) {
+		return
+	}
+	if err := engine.TrackProgress(ctx, c); err != nil {
+		rn.Log.Debug().Err(err).Msg("progress without DuckDB's row counts")
 	}
 }
