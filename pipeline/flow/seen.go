@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"github.com/example/pipeline/pipeline/engine"
@@ -66,6 +67,11 @@ func (rn *run) recordSeen(ctx context.Context, c *sqlConn) error {
 			return fmt.Errorf("source %q: record subjects seen: %w", name, err)
 		}
 	}
+	// the stage's keys (32 bytes a staged row) are in seen_now: their
+	// memory goes back to the system before the write, DuckDB's largest
+	// statement of the bookkeeping
+	rn.db.ForgetSubjects()
+	debug.FreeOSMemory()
 	if recorderOf(ctx) != nil {
 		for _, name := range []string{"seen_work", "seen_expired_counts", "seen_write"} {
 			record(ctx, name, engine.MustRender(name, map[string]bool{"LastSeen": true}))
