@@ -1,6 +1,6 @@
 -- enrich: the working tables (enrichWork's TEMP tables) nothing reads
 -- once prospects are published, dropped before the retention bookkeeping
--- (seen_record.sql, seen_write.sql) so that its tables, as large as the
+-- (seen_write.sql) so that its subjects seen now, as many as the
 -- people sources, have their memory rather than spilling to disk.
 DROP TABLE IF EXISTS companies_n;
 DROP TABLE IF EXISTS target_companies;

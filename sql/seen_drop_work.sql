@@ -1,4 +1,3 @@
--- retention: drop the work tables (seen_work.sql) when no generation is
+-- retention: drop the work table (seen_work.sql) when no generation is
 -- written (warehouse.ExpireSeen)
-DROP TABLE IF EXISTS seen_now;
 DROP TABLE IF EXISTS seen_rules;

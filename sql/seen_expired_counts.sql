@@ -1,7 +1,8 @@
 -- retention: how many subjects of each source seen_write.sql will forget
--- (a last_seen source's, not seen since the cutoff, nor now: seen_now) or
--- mark expired (a first_seen source's, newly past it). A purge writes a
--- new generation only when some will. (seen_work.sql made both tables.)
+-- (a last_seen source's, not seen since the cutoff, nor now: seen_now.sql,
+-- with the same data and parameters as seen_write.sql) or mark expired (a
+-- first_seen source's, newly past it). A purge writes a new generation
+-- only when some will. (seen_work.sql made seen_rules.)
 -- The rows past their cutoff are found first, by a filter the Parquet
 -- scan applies; only with .LastSeen (some source counts from last_seen)
 -- are they looked up in seen_now.
@@ -14,6 +15,6 @@ WITH due AS (
 SELECT d.source, count(*) FROM due d
 {{- if .LastSeen}}
 WHERE NOT d.from_last OR d.expired_at IS NOT NULL
-   OR NOT EXISTS (SELECT 1 FROM seen_now n WHERE n.subject_key = d.subject_key AND n.source = d.source)
+   OR NOT EXISTS (SELECT 1 FROM ({{template "seen_now" .}}) n WHERE n.subject_key = d.subject_key AND n.source = d.source)
 {{- end}}
 GROUP BY d.source ORDER BY d.source

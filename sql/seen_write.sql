@@ -1,6 +1,7 @@
 -- retention: write the next generation of subject_seen into the folder
--- $dir: the current rows, the subjects of seen_now (seen_record.sql;
--- empty for a purge) recorded as seen at $now — a new one with first_seen
+-- $dir: the current rows, the subjects of seen_now (seen_now.sql, the
+-- run's sources bound as its data names them; none for a purge) recorded
+-- as seen at $now — a new one with first_seen
 -- $now, a known one not expired with last_seen $now — then each people
 -- source's retention of seen_rules (seen_rule.sql) applied: a
 -- retention_from last_seen source's subjects not seen since the cutoff
@@ -17,8 +18,8 @@
 -- (bench/results/2026-12-07-seen-files.md). Uncompressed: the
 -- keys are random hex, on which snappy spends time for little (zstd
 -- writes slower still; bench/results/2026-12-07-seen-files.md). Row
--- order carries no meaning: DuckDB may write in parallel. The work tables (seen_work.sql)
--- go.
+-- order carries no meaning: DuckDB may write in parallel. The work table
+-- (seen_work.sql) goes.
 -- $now, $dir
 SET preserve_insertion_order = false;
 SET partitioned_write_flush_threshold = 32768;
@@ -29,7 +30,7 @@ COPY (
                coalesce(o.first_seen, CAST($now AS TIMESTAMP)) AS first_seen,
                CASE WHEN n.subject_key IS NOT NULL AND o.expired_at IS NULL THEN CAST($now AS TIMESTAMP) ELSE o.last_seen END AS last_seen,
                o.expired_at
-        FROM subject_seen o FULL JOIN seen_now n ON o.subject_key = n.subject_key AND o.source = n.source
+        FROM subject_seen o FULL JOIN ({{template "seen_now" .}}) n ON o.subject_key = n.subject_key AND o.source = n.source
     )
     SELECT m.subject_key, m.source, m.first_seen, m.last_seen,
            CASE WHEN m.expired_at IS NULL AND NOT r.last_seen AND m.first_seen < r.cutoff
@@ -40,5 +41,4 @@ COPY (
 ) TO $dir (FORMAT parquet, PARTITION_BY (_bucket), COMPRESSION uncompressed, ROW_GROUP_SIZE 10000);
 RESET preserve_insertion_order;
 RESET partitioned_write_flush_threshold;
-DROP TABLE seen_now;
 DROP TABLE seen_rules;

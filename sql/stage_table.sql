@@ -14,7 +14,7 @@
 -- Rows of subjects whose retention from this source has run out are
 -- refused the same way: the screen answers 'expired' (flow/seen.go).
 -- While the stage collects (engine.CollectSubjects), pl_stage_email keeps
--- the subject_key of every row it buckets, for seen_record.sql.
+-- the subject_key of every row it buckets, for seen_now.sql.
 -- pl_stage_email answers the email's FNV-1a hash modulo $modulus
 -- (normalize.EmailModulus of $buckets, a multiple of it): the bucket is
 -- that modulo $buckets, and the rest, _email_sub (normalize.EmailSub),

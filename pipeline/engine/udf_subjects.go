@@ -16,7 +16,7 @@ import (
 
 // The subjects a people source's stage gave: pl_stage_email hashes every
 // email it buckets (a valid one, not refused) into the set CollectSubjects
-// starts, so that the run's retention bookkeeping (sql/seen_record.sql)
+// starts, so that the run's retention bookkeeping (sql/seen_now.sql)
 // reads the source's subject_keys from pl_staged_subjects(source) instead
 // of normalising and hashing every staged email a second time.
 //

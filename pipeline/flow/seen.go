@@ -48,38 +48,40 @@ func (rn *run) screenExpired(name string) (done func() (int64, error), err error
 
 // recordSeen is the run's retention bookkeeping, in its last transaction
 // after prospects are rebuilt: every subject this run staged from a people
-// source is recorded as seen now (sql/seen_record.sql), then subjects past
-// retention are expired (in this order, so that a last_seen source's
-// subjects still in its files are not forgotten), into a new generation
-// of subject_seen's files (warehouse.WriteSeen) that the view points at
-// from this transaction on (warehouse.PromoteSeen). If the run does not
-// commit, dropNext deletes the files; once it has, CleanRaw deletes the
-// previous generation. `pipeline validate` records the statements only.
+// source is recorded as seen now (sql/seen_now.sql: the keys the stage
+// collected, engine.CollectSubjects, and prospects' derived subjects),
+// then subjects past retention are expired (in this order, so that a
+// last_seen source's subjects still in its files are not forgotten), into
+// a new generation of subject_seen's files (warehouse.WriteSeen) that the
+// view points at from this transaction on (warehouse.PromoteSeen). If the
+// run does not commit, dropNext deletes the files; once it has, CleanRaw
+// deletes the previous generation. `pipeline validate` records the
+// statements only.
 func (rn *run) recordSeen(ctx context.Context, c *sqlConn) error {
-	defer rn.db.ForgetSubjects() // the stage's keys (stage.go) are needed no more
+	defer func() {
+		// the stage's keys, 32 bytes a staged row, go back to the system
+		// now: the run's commit and export follow
+		rn.db.ForgetSubjects()
+		debug.FreeOSMemory()
+	}()
+	seen := warehouse.SeenNow{Prospects: true}
 	for _, name := range rn.Config.SourceOrder {
 		src, info := rn.Config.Sources[name], rn.sources[name]
 		if !warehouse.SeenSource(src) || info == nil {
 			continue
 		}
-		data := map[string]any{"Staged": info.Staged, "Email": hasColumn(info.Columns, "email"), "Prospects": true}
-		if err := rn.exec(ctx, c, "seen_record", data, params{"source": name}); err != nil {
-			return fmt.Errorf("source %q: record subjects seen: %w", name, err)
-		}
+		seen.Sources = append(seen.Sources, warehouse.SeenNowSource{Name: name, Email: hasColumn(info.Columns, "email")})
 	}
-	// the stage's keys (32 bytes a staged row) are in seen_now: their
-	// memory goes back to the system before the write, DuckDB's largest
-	// statement of the bookkeeping
-	rn.db.ForgetSubjects()
-	debug.FreeOSMemory()
 	if recorderOf(ctx) != nil {
+		data, _ := seen.Data()
+		data["LastSeen"] = true
 		for _, name := range []string{"seen_work", "seen_expired_counts", "seen_write"} {
-			record(ctx, name, engine.MustRender(name, map[string]bool{"LastSeen": true}))
+			record(ctx, name, engine.MustRender(name, data))
 		}
 		return nil
 	}
 	t0 := time.Now()
-	dir, expired, err := warehouse.WriteSeen(ctx, c, rn.Config, rn.started, rn.id)
+	dir, expired, err := warehouse.WriteSeen(ctx, c, rn.Config, rn.started, rn.id, seen)
 	rn.seenDir = dir
 	if err != nil {
 		return err

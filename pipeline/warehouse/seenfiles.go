@@ -69,20 +69,56 @@ func SeenBucketFiles(ctx context.Context, c *sql.Conn, key string) (files []stri
 	return files, true, err
 }
 
+// SeenNow is which subjects a run saw (sql/seen_now.sql): the people
+// sources it staged and whether it rebuilt prospects.
+type SeenNow struct {
+	Sources   []SeenNowSource
+	Prospects bool // prospects' derived subjects count as seen
+}
+
+// SeenNowSource is one people source a run staged; Email: its rows'
+// subject_keys are the stage's (engine.CollectSubjects, read by
+// pl_staged_subjects until engine.ForgetSubjects).
+type SeenNowSource struct {
+	Name  string
+	Email bool
+}
+
+// sourceParam is the name seen_now.sql binds source i's name as.
+func sourceParam(i int) string { return fmt.Sprintf("seen_source_%d", i) }
+
+// Data is seen_now.sql's data (each source with the parameter its name
+// is bound as) and the parameters, for statements that read it.
+func (s SeenNow) Data() (data map[string]any, p engine.Params) {
+	type source struct {
+		Param string
+		Email bool
+	}
+	var list []source
+	p = engine.Params{}
+	for i, src := range s.Sources {
+		if !src.Email && !s.Prospects {
+			continue // nothing of it seen
+		}
+		list = append(list, source{Param: sourceParam(i), Email: src.Email})
+		p[sourceParam(i)] = src.Name
+	}
+	return map[string]any{"Sources": list, "Prospects": s.Prospects}, p
+}
+
 // WriteSeen writes the next generation of subject_seen into SeenDir(
-// warehouse, gen) (sql/seen_write.sql): the current rows, the subjects in
-// the temp table seen_now (sql/seen_record.sql) recorded as seen at now,
-// and every people source's retention as of now applied — a first_seen
-// source's subjects past it are marked expired, a last_seen source's
-// forgotten. It returns the folder and how many subjects each source
-// expired. Nothing reads the folder until PromoteSeen; if that never
-// commits, CleanRaw deletes it.
-func WriteSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string) (string, map[string]int64, error) {
-	expired, err := seenRules(ctx, c, cfg, now)
+// warehouse, gen) (sql/seen_write.sql): the current rows, the subjects
+// seen now (sql/seen_now.sql) recorded as seen at now, and every people
+// source's retention as of now applied — a first_seen source's subjects
+// past it are marked expired, a last_seen source's forgotten. It returns
+// the folder and how many subjects each source expired. Nothing reads the
+// folder until PromoteSeen; if that never commits, CleanRaw deletes it.
+func WriteSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string, seen SeenNow) (string, map[string]int64, error) {
+	expired, err := seenRules(ctx, c, cfg, now, seen)
 	if err != nil {
 		return "", nil, err
 	}
-	dir, err := writeSeen(ctx, c, cfg, now, gen)
+	dir, err := writeSeen(ctx, c, cfg, now, gen, seen)
 	return dir, expired, err
 }
 
@@ -90,20 +126,20 @@ func WriteSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Ti
 // generation only if some subject's retention has run out, and returns
 // its folder ("" when it wrote none).
 func ExpireSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string) (string, error) {
-	expired, err := seenRules(ctx, c, cfg, now)
+	expired, err := seenRules(ctx, c, cfg, now, SeenNow{})
 	if err != nil {
 		return "", err
 	}
 	if len(expired) == 0 {
 		return "", engine.ExecScript(ctx, c, "seen_drop_work", nil, nil)
 	}
-	return writeSeen(ctx, c, cfg, now, gen)
+	return writeSeen(ctx, c, cfg, now, gen, SeenNow{})
 }
 
 // seenRules fills the temp table seen_rules with each people source's
 // retention as of now (sql/seen_rule.sql) and returns how many subjects
 // of each source it expires (sql/seen_expired_counts.sql; none: no key).
-func seenRules(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time) (map[string]int64, error) {
+func seenRules(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, seen SeenNow) (map[string]int64, error) {
 	if err := engine.ExecScript(ctx, c, "seen_work", nil, nil); err != nil {
 		return nil, fmt.Errorf("retention: %w", err)
 	}
@@ -120,15 +156,17 @@ func seenRules(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Ti
 			return nil, fmt.Errorf("source %q: retention: %w", name, err)
 		}
 	}
-	return seenExpiredCounts(ctx, c, lastSeen)
+	return seenExpiredCounts(ctx, c, lastSeen, seen)
 }
 
-func writeSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string) (string, error) {
+func writeSeen(ctx context.Context, c *sql.Conn, cfg *config.Config, now time.Time, gen string, seen SeenNow) (string, error) {
 	dir := SeenDir(cfg.Warehouse, gen)
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 		return "", fmt.Errorf("retention: %w", err)
 	}
-	if err := engine.ExecScript(ctx, c, "seen_write", nil, engine.Params{"now": now.UTC(), "dir": dir}); err != nil {
+	data, p := seen.Data()
+	p["now"], p["dir"] = now.UTC(), dir
+	if err := engine.ExecScript(ctx, c, "seen_write", data, p); err != nil {
 		return "", errors.Join(fmt.Errorf("retention: %w", err), os.RemoveAll(dir))
 	}
 	return dir, nil
@@ -152,12 +190,18 @@ func CleanSeen(keep string) error {
 	return nil
 }
 
-func seenExpiredCounts(ctx context.Context, c *sql.Conn, lastSeen bool) (map[string]int64, error) {
-	q, err := renderQuery("seen_expired_counts", map[string]bool{"LastSeen": lastSeen})
+func seenExpiredCounts(ctx context.Context, c *sql.Conn, lastSeen bool, seen SeenNow) (map[string]int64, error) {
+	data, p := seen.Data()
+	data["LastSeen"] = lastSeen
+	q, err := renderQuery("seen_expired_counts", data)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := c.QueryContext(ctx, q)
+	var args []any
+	if lastSeen { // the statement names the parameters only then
+		args = p.Args()
+	}
+	rows, err := c.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("retention: %w", err)
 	}
