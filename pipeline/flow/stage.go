@@ -327,17 +327,7 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 	if err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, err)
 	}
-	if bucketCol != "" { // the subjects staged, for the retention bookkeeping (seen.go)
-		rn.db.CollectSubjects()
-	}
-	err = rn.exec(ctx, c, "stage_table", data, p)
-	if bucketCol != "" {
-		if err != nil {
-			rn.db.StopSubjects()
-		} else {
-			rn.db.EndSubjects(name)
-		}
-	}
+	err = rn.stageRows(ctx, c, name, bucketCol != "", data, p)
 	expired, eerr := expiredDone()
 	if err = errors.Join(err, eerr); err != nil {
 		return StageRow{}, fmt.Errorf("source %q: %w", name, scan.fail(err))
@@ -362,6 +352,22 @@ func (rn *run) stageSource(ctx context.Context, c *sqlConn, idx int, name string
 		return StageRow{}, err
 	}
 	return rn.stagedRow(ctx, c, name, src, scan, out, refused, expired)
+}
+
+// stageRows runs stage_table.sql for source name; with collect (a people
+// source with emails) the subjects it buckets are kept for the retention
+// bookkeeping (seen.go) if, and only if, it succeeds.
+func (rn *run) stageRows(ctx context.Context, c *sqlConn, name string, collect bool, data map[string]any, p params) error {
+	if !collect {
+		return rn.exec(ctx, c, "stage_table", data, p)
+	}
+	rn.db.CollectSubjects()
+	if err := rn.exec(ctx, c, "stage_table", data, p); err != nil {
+		rn.db.StopSubjects()
+		return err
+	}
+	rn.db.EndSubjects(name)
+	return nil
 }
 
 // newSourceInfo is where a source's rows are staged: the raw table, its
