@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -84,15 +85,14 @@ func (s *subjectSet) collecting() bool {
 	return s.on
 }
 
-// add keeps one chunk's keys, if the collection is still on.
+// add keeps one chunk's keys, if the collection is still on, in pieces
+// of at most a DuckDB chunk (subjectSource serves one a call); an empty
+// one is not kept (an empty chunk ends a table function's thread).
 func (s *subjectSet) add(keys subjectChunk) {
-	if len(keys) == 0 {
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.on {
-		s.keys = append(s.keys, keys)
+	for n := duckdb.GetDataChunkCapacity(); s.on && len(keys) > 0; keys = keys[min(n, len(keys)):] {
+		s.keys = append(s.keys, keys[:min(n, len(keys))])
 	}
 }
 
@@ -106,30 +106,33 @@ func (s *subjectSet) served(source string) ([]subjectChunk, bool) {
 
 // stagedSubjects is pl_staged_subjects(source VARCHAR) -> TABLE(subject_key
 // VARCHAR): the hex SHA-256 of each email pl_stage_email bucketed while
-// source was collected, one row per staged row, in no order. A source
-// never collected is an error, not an empty table: the caller would
-// otherwise record nobody as seen.
-func stagedSubjects(db *DB) duckdb.ChunkTableFunction {
+// source was collected, one row per staged row, in no order, served on
+// as many of DuckDB's threads as the database has. A source never
+// collected is an error, not an empty table: the caller would otherwise
+// record nobody as seen.
+func stagedSubjects(db *DB) duckdb.ParallelChunkTableFunction {
 	vc, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
-	return duckdb.ChunkTableFunction{
+	return duckdb.ParallelChunkTableFunction{
 		Config: duckdb.TableFunctionConfig{Arguments: []duckdb.TypeInfo{vc}},
-		BindArguments: func(_ map[string]any, args ...any) (duckdb.ChunkTableSource, error) {
+		BindArguments: func(_ map[string]any, args ...any) (duckdb.ParallelChunkTableSource, error) {
 			source, _ := args[0].(string)
 			keys, ok := db.subjects.served(source)
 			if !ok {
 				return nil, fmt.Errorf("pl_staged_subjects: source %q was not staged by this run", source)
 			}
-			return &subjectSource{keys: keys, col: vc}, nil
+			return &subjectSource{keys: keys, col: vc, threads: max(db.settings.Threads, 1)}, nil
 		},
 	}
 }
 
-// subjectSource serves one source's keys, a kept chunk (or the part of
-// one that fits) per DuckDB chunk.
+// subjectSource serves one source's keys, one kept chunk (never larger
+// than a DuckDB chunk, never empty: see add) per call, to whichever
+// thread asks next.
 type subjectSource struct {
-	keys      []subjectChunk
-	next, off int // the chunk, and the row in it, to serve next
-	col       duckdb.TypeInfo
+	keys    []subjectChunk
+	next    atomic.Int64 // the chunk to serve next
+	col     duckdb.TypeInfo
+	threads int
 }
 
 func (s *subjectSource) ColumnInfos() []duckdb.ColumnInfo {
@@ -144,17 +147,17 @@ func (s *subjectSource) Cardinality() *duckdb.CardinalityInfo {
 	return &duckdb.CardinalityInfo{Cardinality: uint(n), Exact: true}
 }
 
-func (s *subjectSource) Init() {}
+// Init: without a number, DuckDB runs a table function on one thread.
+func (s *subjectSource) Init() duckdb.ParallelTableSourceInfo {
+	return duckdb.ParallelTableSourceInfo{MaxThreads: s.threads}
+}
 
-func (s *subjectSource) FillChunk(chunk duckdb.DataChunk) error {
-	for s.next < len(s.keys) && s.off == len(s.keys[s.next]) {
-		s.next, s.off = s.next+1, 0
-	}
+func (s *subjectSource) NewLocalState() any { return &struct{}{} }
+
+func (s *subjectSource) FillChunk(_ any, chunk duckdb.DataChunk) error {
 	var rows subjectChunk
-	if s.next < len(s.keys) {
-		rows = s.keys[s.next][s.off:]
-		rows = rows[:min(len(rows), duckdb.GetDataChunkCapacity())]
-		s.off += len(rows)
+	if i := s.next.Add(1) - 1; i < int64(len(s.keys)) {
+		rows = s.keys[i]
 	}
 	if err := chunk.SetSize(len(rows)); err != nil { // the writer checks its rows against the size
 		return err
