@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/flow"
 	"github.com/example/pipeline/pipeline/rights"
@@ -77,9 +76,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if perr := writeRunPages(cfg, rep, *htmlOut); perr != nil {
 			err = errors.Join(err, perr)
 		}
-		// the run appended to the audit log (list syncs, the purge), on
-		// success or not: move the head anchor, as every audited command does
-		warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), cfg.Warehouse))
+		// the run moved the audit head anchor itself, before it let the
+		// warehouse go (flow.Runner.Run)
+		warnAnchor(stderr, rep.AnchorErr)
 		if *format == "json" {
 			b, _ := json.MarshalIndent(rep, "", "  ")
 			fmt.Fprintln(stdout, string(b))

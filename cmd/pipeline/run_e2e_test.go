@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
@@ -325,6 +326,29 @@ func TestInterruptedRun(t *testing.T) {
 	}
 	if n := queryStrings(t, wh, "SELECT count(DISTINCT run_id)::VARCHAR FROM lineage"); n[0] != "1" {
 		t.Errorf("lineage from interrupted runs: %v", n)
+	}
+}
+
+// TestInterruptAnywhere: a run interrupted at any moment of its first
+// half second (validation, plugin start-up, the suppression lists hashed
+// in the background, the stage) exits, and leaves an audit log that
+// verifies against its head anchor. An interrupted statement can keep
+// DuckDB's instance of the warehouse from being released; the run once
+// hung for ever reopening the file to anchor the audit head after it had
+// let it go (now it anchors with its own handle, before).
+func TestInterruptAnywhere(t *testing.T) {
+	dir := workspace(t)
+	mustPipeline(t, dir, "run")
+	for d := 0 * time.Millisecond; d <= 600*time.Millisecond; d += 40 * time.Millisecond {
+		run := startChild(t, dir, nil, "run")
+		time.Sleep(d)
+		if err := run.cmd.Process.Signal(syscall.SIGINT); err != nil && !run.exited() {
+			t.Fatal(err)
+		}
+		_ = run.wait(t) // exits (1 when interrupted, 0 when it had finished), or fails the test after hangAfter
+	}
+	if r := pipeline(t, dir, "audit", "verify"); r.code != 0 {
+		t.Fatalf("audit verify after the interrupted runs: exit %d\n%s", r.code, r.stderr)
 	}
 }
 

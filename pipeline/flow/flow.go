@@ -18,6 +18,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/connect"
 	"github.com/example/pipeline/pipeline/engine"
@@ -137,6 +138,17 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	defer conns.Close()
 	rn := r.newRun(ctx, conns, db, started, opts)
 	log := rn.Log
+	// The run appended to the audit log (list syncs, the purge), on success
+	// or not: the head anchor moves with the run's own handle, after the
+	// background work has stopped (deferred later) and while the run still
+	// holds the warehouse lock. Opening the warehouse again once the run
+	// has let it go could wait for ever: an interrupted statement can keep
+	// DuckDB's instance of the file from being released.
+	defer func() {
+		if !rejected {
+			rn.report.AnchorErr = audit.Anchor(context.WithoutCancel(ctx), db, cfg.Warehouse)
+		}
+	}()
 
 	// The suppression lists are hashed into the scratch database from now
 	// on (see startListPrep), while validation runs.

@@ -65,6 +65,9 @@ type Report struct {
 	SpecialDropped []string `json:"special_category_dropped,omitempty"`
 	// Select is the step a run --select reran ("" for a full run).
 	Select string `json:"select,omitempty"`
+	// AnchorErr is why the run could not move the audit log's head
+	// anchor (audit.Anchor) before it let the warehouse go; nil when it did.
+	AnchorErr error `json:"-"`
 }
 
 // add appends a row, kept in the order of the stage list (Stages): a run
