@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -120,7 +121,11 @@ func stagedSubjects(db *DB) duckdb.ParallelChunkTableFunction {
 			if !ok {
 				return nil, fmt.Errorf("pl_staged_subjects: source %q was not staged by this run", source)
 			}
-			return &subjectSource{keys: keys, col: vc, threads: max(db.settings.Threads, 1)}, nil
+			threads := db.settings.Threads
+			if threads < 1 { // DuckDB's default: a thread a core
+				threads = runtime.NumCPU()
+			}
+			return &subjectSource{keys: keys, col: vc, threads: threads}, nil
 		},
 	}
 }

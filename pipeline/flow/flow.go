@@ -138,17 +138,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 	defer conns.Close()
 	rn := r.newRun(ctx, conns, db, started, opts)
 	log := rn.Log
-	// The run appended to the audit log (list syncs, the purge), on success
-	// or not: the head anchor moves with the run's own handle, after the
-	// background work has stopped (deferred later) and while the run still
-	// holds the warehouse lock. Opening the warehouse again once the run
-	// has let it go could wait for ever: an interrupted statement can keep
-	// DuckDB's instance of the file from being released.
-	defer func() {
-		if !rejected {
-			rn.report.AnchorErr = audit.Anchor(context.WithoutCancel(ctx), db, cfg.Warehouse)
-		}
-	}()
+	defer rn.anchorAudit(ctx, &rejected) // after the background work has stopped (deferred later)
 
 	// The suppression lists are hashed into the scratch database from now
 	// on (see startListPrep), while validation runs.
@@ -201,6 +191,19 @@ func (r *Runner) Run(ctx context.Context, opts Options) (_ *Report, retErr error
 		return nil, verr
 	}
 	return rn.conclude(ctx, runErr)
+}
+
+// anchorAudit moves the audit log's head anchor (the run appended to the
+// log: list syncs, the purge; on success or not) with the run's own
+// handle, unless the configuration check rejected the run. Runner.Run
+// calls it while the run still holds the warehouse lock: opening the
+// warehouse again once the run has let it go could wait for ever, as an
+// interrupted statement can keep DuckDB's instance of the file from being
+// released. A failure is the report's AnchorErr.
+func (rn *run) anchorAudit(ctx context.Context, rejected *bool) {
+	if !*rejected {
+		rn.report.AnchorErr = audit.Anchor(context.WithoutCancel(ctx), rn.db, rn.Config.Warehouse)
+	}
 }
 
 // newRun is the run's state over db, its connectors from conns; unless
