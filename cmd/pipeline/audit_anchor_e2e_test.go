@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/example/pipeline/pipeline/audit"
 )
 
 // TestRunAnchorsTheAuditHead: a run appends to the audit log (the list
@@ -23,5 +29,34 @@ func TestRunAnchorsTheAuditHead(t *testing.T) {
 	mustPipeline(t, dir, "run")
 	if r := pipeline(t, dir, "audit", "verify"); r.code != 0 {
 		t.Fatalf("audit verify after a second run: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestAnchorAfterInterrupt: a command that was interrupted does not open
+// its warehouse again to anchor the audit head (that open could wait for
+// ever on an instance the interrupted statement kept); it says so, and
+// the next command anchors. Without the interrupt it anchors.
+func TestAnchorAfterInterrupt(t *testing.T) {
+	dir := workspace(t)
+	mustPipeline(t, dir, "run")
+	wh := filepath.Join(dir, "state", "warehouse.duckdb")
+	head := audit.HeadPath(wh)
+	if err := os.Remove(head); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stderr bytes.Buffer
+	anchorAfter(ctx, &stderr, wh)
+	if _, err := os.Stat(head); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("anchored after an interrupt (head file: %v)", err)
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("no warning: %q", stderr.String())
+	}
+	stderr.Reset()
+	anchorAfter(context.Background(), &stderr, wh)
+	if _, err := os.Stat(head); err != nil || stderr.Len() != 0 {
+		t.Errorf("not anchored without an interrupt: %v, %q", err, stderr.String())
 	}
 }

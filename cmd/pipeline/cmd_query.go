@@ -124,6 +124,21 @@ func auditQuery(ctx context.Context, cfg *config.Config, stmt string) error {
 	return audit.Anchor(ctx, db, cfg.Warehouse)
 }
 
+// anchorAfter moves the audit head anchor of warehouse once a command has
+// let the file go (audit.AnchorFile), warning on stderr when it cannot.
+// Not after an interrupt (ctx done): a statement interrupted mid-way can
+// keep DuckDB's instance of the file from being released, and opening it
+// again then waits for ever (an interrupted run did; runs now anchor with
+// their own handle). The next audited command moves the anchor over what
+// this one appended; until then `audit verify` checks the log up to it.
+func anchorAfter(ctx context.Context, stderr io.Writer, warehouse string) {
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "pipeline: warning: audit head not anchored: the command was interrupted; the next audited command anchors it")
+		return
+	}
+	warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), warehouse))
+}
+
 // warnAnchor reports on stderr that the audit head could not be anchored;
 // the command's own work is done (and committed) by then, and `pipeline
 // audit verify` reports the problem with exit 1.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/rights"
 	"github.com/example/pipeline/pipeline/warehouse"
@@ -80,7 +79,7 @@ func cmdRectify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer lk.Unlock()
-	defer func() { warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), cfg.Warehouse)) }()
+	defer anchorAfter(ctx, stderr, cfg.Warehouse)
 	res, err := rights.Rectify(ctx, cfg, sub, set, rights.RectifyOptions{Request: requestID(ctx), Connectors: conns, Log: log, DryRun: !*yes})
 	if errors.Is(err, rights.ErrNotHeld) {
 		return notHeld(sub.Key)

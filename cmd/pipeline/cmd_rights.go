@@ -243,7 +243,7 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer lk.Unlock()
-	defer func() { warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), cfg.Warehouse)) }()
+	defer anchorAfter(ctx, stderr, cfg.Warehouse)
 	opts := rights.EraseOptions{DryRun: *dry || !*yes, Deep: *deep, Connectors: conns, Log: log}
 	if step := os.Getenv(EnvEraseCrashAfter); step != "" {
 		opts.AfterStep = func(s string) {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/rights"
 	"github.com/example/pipeline/pipeline/shard"
@@ -28,7 +27,7 @@ func eraseShards(ctx context.Context, cfgs []*config.Config, subs []rights.Subje
 			return fmt.Errorf("erase: %s: %w (nothing erased in the shards after it)", sc.Warehouse, err)
 		}
 		defer lk.Unlock()
-		defer func() { warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), sc.Warehouse)) }()
+		defer anchorAfter(ctx, stderr, sc.Warehouse)
 	}
 	if !opts.DryRun {
 		removed, err := shard.RemoveUncommitted(cfgs[0])

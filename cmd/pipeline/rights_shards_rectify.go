@@ -7,7 +7,6 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/example/pipeline/pipeline/audit"
 	"github.com/example/pipeline/pipeline/config"
 	"github.com/example/pipeline/pipeline/rights"
 	"github.com/example/pipeline/pipeline/shard"
@@ -29,7 +28,7 @@ func rectifyShards(ctx context.Context, cfgs []*config.Config, sub rights.Subjec
 			return fmt.Errorf("rectify: %s: %w (nothing corrected)", sc.Warehouse, err)
 		}
 		defer lk.Unlock()
-		defer func() { warnAnchor(stderr, audit.AnchorFile(context.WithoutCancel(ctx), sc.Warehouse)) }()
+		defer anchorAfter(ctx, stderr, sc.Warehouse)
 	}
 	held := false
 	for _, sc := range cfgs {
