@@ -5,7 +5,8 @@
 -- only when some will. (seen_work.sql made seen_rules.)
 -- The rows past their cutoff are found first, by a filter the Parquet
 -- scan applies; only with .LastSeen (some source counts from last_seen)
--- are they looked up in seen_now.
+-- are they looked up in seen_now, which seen_write.sql then computes a
+-- second time: only such a configuration pays for it twice.
 WITH due AS (
     SELECT s.subject_key, s.source, s.expired_at, r.last_seen AS from_last
     FROM subject_seen s JOIN seen_rules r ON r.source = s.source

@@ -40,12 +40,16 @@ func (s *screen) mixed() bool { return s.crlf > 0 && s.lf > 0 }
 // one unless it ends the line.
 func controlByte(line []byte) (byte, bool) {
 	for _, b := range line {
-		if (b < 0x20 && b != '\t') || b == 0x7f {
+		if isControl(b) {
 			return b, true
 		}
 	}
 	return 0, false
 }
+
+// isControl reports whether b is a control character the screen rejects
+// in a line's text: below 0x20 but tab, and DEL.
+func isControl(b byte) bool { return (b < 0x20 && b != '\t') || b == 0x7f }
 
 // lineReader reads physical lines of any length.
 type lineReader struct {

@@ -105,7 +105,7 @@ func cleanBlock(b []byte) (crlf int64, ok bool) {
 // the CR of a CRLF.
 func cleanByte(b []byte, j int) (crlf int64, bad bool) {
 	switch c := b[j]; {
-	case c >= 0x20 && c != 0x7f, c == '\t', c == '\n':
+	case !isControl(c), c == '\n':
 		return 0, false
 	case c == '\r' && j+1 == len(b):
 		return 0, false // the caller looks at the next block's first byte

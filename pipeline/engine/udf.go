@@ -51,7 +51,7 @@ import (
 type udf struct {
 	n int
 	// fn normalises one row; args are the row's values, "" for NULL
-	// beyond the first; ok false makes the result NULL.
+	// beyond the first; ok false makes the result NULL. Unused with chunk.
 	fn func(args []string) (out string, ok bool)
 	// onNull is the result for a NULL first argument; nil means NULL.
 	onNull *string

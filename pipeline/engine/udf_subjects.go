@@ -86,14 +86,15 @@ func (s *subjectSet) collecting() bool {
 	return s.on
 }
 
-// add keeps one chunk's keys, if the collection is still on, in pieces
-// of at most a DuckDB chunk (subjectSource serves one a call); an empty
-// one is not kept (an empty chunk ends a table function's thread).
+// add keeps one chunk's keys, if the collection is still on: at most a
+// DuckDB chunk (pl_stage_email's input chunk), which subjectSource serves
+// as one; an empty one is not kept (an empty chunk ends a table
+// function's thread).
 func (s *subjectSet) add(keys subjectChunk) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for n := duckdb.GetDataChunkCapacity(); s.on && len(keys) > 0; keys = keys[min(n, len(keys)):] {
-		s.keys = append(s.keys, keys[:min(n, len(keys))])
+	if s.on && len(keys) > 0 {
+		s.keys = append(s.keys, keys)
 	}
 }
 
@@ -223,7 +224,6 @@ func stageEmail(db *DB) duckdb.ScalarFunc {
 		return bucketText(normalize.EmailBucketBytes(e, n)), true
 	}
 	return &udf{n: 2, volatile: true,
-		fn: func(a []string) (string, bool) { return row(a, nil) },
 		chunk: func() (func([]string) (string, bool), func()) {
 			if !db.subjects.collecting() {
 				return func(a []string) (string, bool) { return row(a, nil) }, func() {}
